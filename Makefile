@@ -1,0 +1,53 @@
+# MSP Partner Portal — `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install migrate demo-data demo serve test lint format check bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed" if sys.version_info < (3, 11) else 0)'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the portal with its tools
+
+migrate: install ## apply database migrations
+	$(PY) manage.py migrate --noinput
+
+demo-data: migrate ## load the demo partners, users and companies (idempotent)
+	$(PY) manage.py demo_data
+
+demo: demo-data ## set everything up and run the portal with a task worker on 127.0.0.1:$(PORT)
+	$(PY) manage.py collectstatic --noinput -v0
+	PORT=$(PORT) bin/serve
+
+lint: install ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: install ## Django system checks and missing migrations
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: lint check ## lint, checks and the whole test suite
+	$(BIN)/pytest
+
+bench: install ## benchmarks (see bench/README.md)
+	$(PY) bench/run.py
+
+clean: ## remove the virtualenv and local data under var/
+	rm -rf $(VENV) var

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "MSP Partner Portal — vendor console"
+admin.site.site_title = "Vendor console"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("portal.accounts.urls")),
+    path("companies/", include("portal.companies.urls")),
+    path("", include("portal.core.urls")),
+]

@@ -1,0 +1,56 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from portal.catalog.admin import ContractedPriceInline
+
+from .models import Partner, User
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "currency", "msa_version", "downsell_notice_days"]
+    search_fields = ["name"]
+    filter_horizontal = ["products"]
+    inlines = [ContractedPriceInline]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = [
+        "email",
+        "full_name",
+        "partner",
+        "role",
+        "is_implementation_lead",
+        "is_active",
+        "is_staff",
+    ]
+    list_filter = ["partner", "role", "is_implementation_lead", "is_active", "is_staff"]
+    search_fields = ["email", "full_name"]
+    list_select_related = ["partner"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Person", {"fields": ["full_name", "partner", "role", "is_implementation_lead"]}),
+        (
+            "Access",
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "email",
+                    "partner",
+                    "role",
+                    "is_implementation_lead",
+                    "password1",
+                    "password2",
+                ],
+            },
+        ),
+    ]

@@ -1,0 +1,34 @@
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+
+from portal.core.outbox import message_queue
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That e-mail address and password do not match an active account.",
+    }
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Password-reset mail goes through the outbox like every other message, with retries."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        user = context["user"]
+        message_queue(
+            template="password_reset",
+            to=[to_email],
+            context={
+                "user": user,
+                "reset_path": f"/accounts/reset/{context['uid']}/{context['token']}/",
+            },
+            partner=user.partner,
+        )

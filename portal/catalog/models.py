@@ -1,0 +1,126 @@
+"""The vendor's catalog, its versioned list prices and each partner's contracted prices."""
+
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from portal.pricing import Charge, Term
+
+TERM_CHOICES = [
+    (Term.MONTHLY.value, "Monthly"),
+    (Term.ANNUAL.value, "Annual"),
+    (Term.ONE_TIME.value, "One Time"),
+]
+CHARGE_CHOICES = [(Charge.PER_SEAT.value, "Per seat"), (Charge.FLAT.value, "Flat")]
+
+
+class Product(models.Model):
+    class Kind(models.TextChoices):
+        PRIMARY = "primary", "Primary product"
+        ADDON = "addon", "Add-on"
+
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    charge = models.CharField(
+        max_length=10,
+        choices=CHARGE_CHOICES,
+        default=Charge.PER_SEAT.value,
+    )
+    term = models.CharField(
+        max_length=10,
+        choices=TERM_CHOICES,
+        default=Term.MONTHLY.value,
+    )
+    needs_own_seats = models.BooleanField(
+        default=False,
+        help_text="Takes a seat count of its own (like a Mac client) instead of the total users.",
+    )
+    addable_to = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="addable_products",
+        help_text="Primary products this one can be added to.",
+    )
+    upgrades = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="upgrade_paths",
+        help_text="Primary products this one upgrades (replaces).",
+    )
+    is_active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class PriceList(models.Model):
+    """A version of the vendor's list prices; the newest one in effect is current."""
+
+    name = models.CharField(max_length=100)
+    currency = models.CharField(max_length=3, default="USD")
+    effective_from = models.DateField()
+
+    class Meta:
+        ordering = ["-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["currency", "effective_from"], name="one_price_list_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.currency}, from {self.effective_from})"
+
+
+class ListPrice(models.Model):
+    price_list = models.ForeignKey(PriceList, on_delete=models.CASCADE, related_name="prices")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="list_prices")
+    term = models.CharField(max_length=10, choices=TERM_CHOICES)
+    unit_price = models.DecimalField(
+        max_digits=12, decimal_places=4, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["price_list", "product", "term"], name="one_list_price_per_term"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product.code} {self.term}: {self.unit_price}"
+
+
+class ContractedPrice(models.Model):
+    """One volume tier of a partner's price for a product and term.
+
+    Tiers are "all units": the whole quantity is charged at the tier it falls in, the tier being
+    the one with the largest ``min_quantity`` not above the quantity.
+    """
+
+    partner = models.ForeignKey(
+        "accounts.Partner", on_delete=models.CASCADE, related_name="contracted_prices"
+    )
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    term = models.CharField(max_length=10, choices=TERM_CHOICES)
+    min_quantity = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
+    unit_price = models.DecimalField(
+        max_digits=12, decimal_places=4, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        ordering = ["partner", "product__position", "product__code", "term", "min_quantity"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "product", "term", "min_quantity"], name="one_price_per_tier"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product.code} {self.term} from {self.min_quantity}: {self.unit_price}"

@@ -1,0 +1,219 @@
+"""A company moves Prospect → Customer (In Progress) → Customer (Complete); what a customer
+has is kept as agreement versions, and files are kept on the company."""
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from portal.catalog.models import CHARGE_CHOICES, TERM_CHOICES
+
+
+class Company(models.Model):
+    class Status(models.TextChoices):
+        PROSPECT = "prospect", "Prospect"
+        IN_PROGRESS = "in_progress", "Customer (In Progress)"
+        COMPLETE = "complete", "Customer (Complete)"
+
+    # The lifecycle only moves forward, one step at a time.
+    TRANSITIONS = {
+        Status.PROSPECT: {Status.IN_PROGRESS},
+        Status.IN_PROGRESS: {Status.COMPLETE},
+        Status.COMPLETE: set(),
+    }
+
+    class CompanyType(models.TextChoices):
+        END_CUSTOMER = "end_customer", "End customer"
+        PUBLIC_SECTOR = "public_sector", "Public sector"
+        NON_PROFIT = "non_profit", "Non-profit"
+        EDUCATION = "education", "Education"
+        OTHER = "other", "Other"
+
+    class Sector(models.TextChoices):
+        FINANCE = "finance", "Finance and insurance"
+        HEALTHCARE = "healthcare", "Healthcare"
+        LEGAL = "legal", "Legal"
+        MANUFACTURING = "manufacturing", "Manufacturing"
+        RETAIL = "retail", "Retail"
+        TECHNOLOGY = "technology", "Technology"
+        TRANSPORT = "transport", "Transport and logistics"
+        OTHER = "other", "Other"
+
+    partner = models.ForeignKey(
+        "accounts.Partner", on_delete=models.CASCADE, related_name="companies"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROSPECT)
+    company_type = models.CharField(
+        max_length=20, choices=CompanyType.choices, default=CompanyType.END_CUSTOMER
+    )
+    name = models.CharField("company name", max_length=200, help_text="Full legal name.")
+    domain = models.CharField(max_length=253, blank=True)
+    website = models.URLField(blank=True)
+    sector = models.CharField(max_length=20, choices=Sector.choices, blank=True)
+    implementation_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    secondary_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="secondary implementation contact",
+    )
+    expected_provision_date = models.DateField(null=True, blank=True)
+    permitted_users = models.PositiveIntegerField(null=True, blank=True)
+    next_billing_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "companies"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("partner", Lower("name"), name="company_name_unique_per_msp"),
+            models.CheckConstraint(
+                condition=models.Q(secondary_contact__isnull=True)
+                | ~models.Q(secondary_contact=models.F("implementation_lead")),
+                name="secondary_contact_differs_from_lead",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["partner", "status", "name"]),
+            models.Index(Lower("domain"), name="company_domain_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_customer(self) -> bool:
+        return self.status != self.Status.PROSPECT
+
+    def current_agreement(self) -> "Agreement | None":
+        return self.agreements.exclude(status__in=Agreement.CLOSED).order_by("-version").first()
+
+
+class CompanyProduct(models.Model):
+    """A product a prospect is expected to buy, with its own seat count where it needs one."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="products")
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    seats = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "product"], name="one_interest_per_product")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product.code} ({self.seats} seats)" if self.seats else self.product.code
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # A random folder keeps names unguessable and lets two files share a name.
+    name = PurePosixPath(filename).name
+    return f"attachments/{instance.company.partner_id}/{uuid.uuid4().hex}/{name}"
+
+
+class Attachment(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100, default="application/octet-stream")
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Agreement(models.Model):
+    """One version of what a customer has; each submitted order makes a new version."""
+
+    class Status(models.TextChoices):
+        NEW_ORDER_PENDING = "new_pending", "New Order Pending"
+        UPSELL_PENDING = "upsell_pending", "Upsell Pending Order"
+        DOWNSELL_PENDING = "downsell_pending", "Downsell Pending Order"
+        UPGRADE_PENDING = "upgrade_pending", "Upgrade Pending Order"
+        ACTIVE = "active", "Active"
+        SUPERSEDED = "superseded", "Superseded"
+        CANCELLED = "cancelled", "Cancelled"
+        REJECTED = "rejected", "Rejected"
+
+    PENDING = {
+        Status.NEW_ORDER_PENDING,
+        Status.UPSELL_PENDING,
+        Status.DOWNSELL_PENDING,
+        Status.UPGRADE_PENDING,
+    }
+    CLOSED = {Status.SUPERSEDED, Status.CANCELLED, Status.REJECTED}
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="agreements")
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices)
+    total_users = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3)
+    reason = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    activated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["company", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "version"], name="one_agreement_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} v{self.version} ({self.get_status_display()})"
+
+
+class AgreementLine(models.Model):
+    """A product on an agreement version.
+
+    Prices are copied here at order time: a later price-list change must never rewrite what the
+    customer signed for.
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=20)
+    name = models.CharField(max_length=200)
+    term = models.CharField(max_length=10, choices=TERM_CHOICES)
+    charge = models.CharField(max_length=10, choices=CHARGE_CHOICES)
+    quantity = models.PositiveIntegerField()
+    unit_price = models.DecimalField(max_digits=12, decimal_places=4)
+    payment = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["agreement", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "product"], name="one_line_per_product")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} × {self.quantity}"

@@ -1,0 +1,123 @@
+"""Every write to companies, agreements and attachments: one function per action."""
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from portal.catalog.models import Product
+from portal.core.history import history_record
+from portal.core.models import HistoryEntry
+from portal.pricing import Line
+
+from .models import Agreement, AgreementLine, Attachment, Company, CompanyProduct
+
+
+class InvalidTransition(Exception):
+    """A status change the lifecycle does not allow."""
+
+
+@transaction.atomic
+def company_set_status(*, company: Company, status: str, actor) -> Company:
+    current = Company.Status(company.status)
+    target = Company.Status(status)
+    if target not in Company.TRANSITIONS[current]:
+        raise InvalidTransition(f"{company} cannot go from {current.label} to {target.label}.")
+    company.status = target
+    company.updated_at = timezone.now()
+    company.save(update_fields=["status", "updated_at"])
+    history_record(
+        actor=actor,
+        obj=company,
+        action=HistoryEntry.Action.STATUS,
+        summary=f"Status changed to {target.label}",
+        changes={"status": [current.label, target.label]},
+    )
+    return company
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    company: Company,
+    lines: list[Line],
+    status: str,
+    total_users: int,
+    currency: str,
+    actor,
+) -> Agreement:
+    """A new agreement version with its priced lines copied on."""
+    last = company.agreements.order_by("-version").values_list("version", flat=True).first()
+    agreement = Agreement.objects.create(
+        company=company,
+        version=(last or 0) + 1,
+        status=status,
+        total_users=total_users,
+        currency=currency,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        activated_at=timezone.now() if status == Agreement.Status.ACTIVE else None,
+    )
+    products = Product.objects.in_bulk([line.code for line in lines], field_name="code")
+    AgreementLine.objects.bulk_create(
+        AgreementLine(
+            agreement=agreement,
+            product=products[line.code],
+            code=line.code,
+            name=line.name,
+            term=line.term.value,
+            charge=line.charge.value,
+            quantity=line.quantity,
+            unit_price=line.unit_price.amount,
+            payment=line.payment.amount,
+        )
+        for line in lines
+    )
+    history_record(
+        actor=actor,
+        obj=company,
+        action=HistoryEntry.Action.ORDER,
+        summary=f"Agreement version {agreement.version}: {agreement.get_status_display()}",
+        changes={"agreement": [last, agreement.version]},
+    )
+    return agreement
+
+
+@transaction.atomic
+def attachment_add(
+    *, company: Company, name: str, content: bytes, content_type: str, actor
+) -> Attachment:
+    attachment = Attachment(
+        company=company,
+        name=name,
+        content_type=content_type,
+        size=len(content),
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    # Storage is not transactional: the file is written first and removed again if the row
+    # cannot be saved. (A rollback further out leaves an unreferenced file, never a dead row.)
+    attachment.file.save(name, ContentFile(content), save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    history_record(
+        actor=actor,
+        obj=company,
+        action=HistoryEntry.Action.UPDATE,
+        summary=f"Attachment added: {name}",
+    )
+    return attachment
+
+
+@transaction.atomic
+def company_create(*, partner, actor, name: str, products: dict | None = None, **fields) -> Company:
+    """A new prospect, with the products it is interested in (``{product: seats or None}``)."""
+    company = Company.objects.create(partner=partner, name=name, **fields)
+    CompanyProduct.objects.bulk_create(
+        CompanyProduct(company=company, product=product, seats=seats)
+        for product, seats in (products or {}).items()
+    )
+    history_record(
+        actor=actor, obj=company, action=HistoryEntry.Action.CREATE, summary="Prospect created"
+    )
+    return company

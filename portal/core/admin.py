@@ -1,0 +1,75 @@
+from django.contrib import admin, messages
+
+from .models import HistoryEntry, OutgoingAttachment, OutgoingMessage
+from .outbox import message_retry
+
+
+@admin.register(HistoryEntry)
+class HistoryEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "partner", "actor", "object_repr", "action", "summary"]
+    list_filter = ["action", "partner"]
+    search_fields = ["object_repr", "summary"]
+    list_select_related = ["partner", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OutgoingAttachmentInline(admin.TabularInline):
+    model = OutgoingAttachment
+    fields = ["filename", "mimetype"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(OutgoingMessage)
+class OutgoingMessageAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "subject",
+        "recipients",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "short_error",
+    ]
+    list_filter = ["status", "template"]
+    search_fields = ["subject", "to"]
+    readonly_fields = [
+        "partner",
+        "template",
+        "to",
+        "subject",
+        "text_body",
+        "html_body",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+    ]
+    inlines = [OutgoingAttachmentInline]
+    actions = ["retry"]
+
+    @admin.display(description="to")
+    def recipients(self, obj):
+        return ", ".join(obj.to)
+
+    @admin.display(description="last error")
+    def short_error(self, obj):
+        return obj.last_error[:80]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Send the selected failed messages again")
+    def retry(self, request, queryset):
+        failed = queryset.filter(status=OutgoingMessage.Status.FAILED)
+        for message in failed:
+            message_retry(message=message)
+        self.message_user(request, f"{len(failed)} message(s) queued again.", messages.SUCCESS)

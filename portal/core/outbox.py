@@ -1,0 +1,126 @@
+"""The transactional outbox: messages are rows written with the change they report.
+
+``message_queue`` writes the message and enqueues its delivery on the database task queue in
+the caller's transaction, so a rolled-back change never sends mail and a committed one always
+does. ``message_deliver`` is what the task runs: one try, then either sent, a retry later, or
+failed for good after ``OUTBOX_MAX_ATTEMPTS``.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
+
+from .emails import email_render
+from .models import OutgoingAttachment, OutgoingMessage
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FileToAttach:
+    filename: str
+    content: bytes
+    mimetype: str = "application/pdf"
+
+
+def message_queue(
+    *,
+    template: str,
+    to: list[str],
+    context: dict,
+    attachments: list[FileToAttach] = (),
+    partner=None,
+) -> OutgoingMessage:
+    from .tasks import deliver_message
+
+    rendered = email_render(template, context)
+    with transaction.atomic():
+        message = OutgoingMessage.objects.create(
+            partner=partner,
+            template=template,
+            to=list(to),
+            subject=rendered.subject,
+            text_body=rendered.text,
+            html_body=rendered.html,
+        )
+        OutgoingAttachment.objects.bulk_create(
+            OutgoingAttachment(
+                message=message, filename=f.filename, mimetype=f.mimetype, content=f.content
+            )
+            for f in attachments
+        )
+        deliver_message.enqueue(message_id=message.pk)
+    return message
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """Back-off: base, 4×base, 16×base … seconds after the 1st, 2nd, 3rd failed try."""
+    return datetime.timedelta(seconds=settings.OUTBOX_RETRY_BASE_SECONDS * 4 ** (attempts - 1))
+
+
+def message_deliver(*, message_id: int) -> str:
+    from .tasks import deliver_message
+
+    message = (
+        OutgoingMessage.objects.prefetch_related("files")
+        .filter(pk=message_id, status=OutgoingMessage.Status.QUEUED)
+        .first()
+    )
+    if message is None:
+        return "nothing to send"
+    message.attempts += 1
+    # The mail server is called outside any transaction: on SQLite a write transaction would
+    # hold up every other writer for as long as the server takes to answer.
+    try:
+        _send(message)
+    except Exception as exc:  # any failure of the mail server is retried the same way
+        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            message.status = OutgoingMessage.Status.FAILED
+            message.next_attempt_at = None
+            logger.error("Giving up on message %s: %s", message.pk, message.last_error)
+        else:
+            message.next_attempt_at = timezone.now() + retry_delay(message.attempts)
+    else:
+        message.status = OutgoingMessage.Status.SENT
+        message.sent_at = timezone.now()
+        message.next_attempt_at = None
+        message.last_error = ""
+    with transaction.atomic():
+        message.save(
+            update_fields=["attempts", "status", "sent_at", "next_attempt_at", "last_error"]
+        )
+        if message.next_attempt_at:
+            deliver_message.using(run_after=message.next_attempt_at).enqueue(message_id=message.pk)
+    return message.status
+
+
+def message_retry(*, message: OutgoingMessage) -> None:
+    """Staff give a failed message another round of tries."""
+    from .tasks import deliver_message
+
+    with transaction.atomic():
+        OutgoingMessage.objects.filter(pk=message.pk).update(
+            status=OutgoingMessage.Status.QUEUED, attempts=0, next_attempt_at=None
+        )
+        deliver_message.enqueue(message_id=message.pk)
+
+
+def _send(message: OutgoingMessage) -> None:
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.text_body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=message.to,
+        headers={"X-Portal-Message-Id": str(message.pk)},
+    )
+    if message.html_body:
+        email.attach_alternative(message.html_body, "text/html")
+    for f in message.files.all():
+        email.attach(f.filename, bytes(f.content), f.mimetype)
+    email.send(fail_silently=False)

@@ -1,0 +1,56 @@
+"""Factory functions for tests and benchmarks: three personas (owner, team mate, outsider)."""
+
+import itertools
+from decimal import Decimal
+
+from portal.accounts.models import Partner, User
+from portal.catalog.models import ContractedPrice, Product
+from portal.companies.models import Company
+
+PASSWORD = "pw-for-tests"  # noqa: S105
+_seq = itertools.count(1)
+
+
+def make_partner(name: str | None = None, **fields) -> Partner:
+    return Partner.objects.create(name=name or f"Partner {next(_seq)}", **fields)
+
+
+def make_user(
+    partner: Partner | None,
+    *,
+    role: str = User.Role.SALES,
+    email: str | None = None,
+    lead: bool = False,
+    **fields,
+) -> User:
+    email = email or f"user{next(_seq)}@example.com"
+    if partner is None:
+        return User.objects.create_user(email, PASSWORD, is_staff=True, **fields)
+    return User.objects.create_user(
+        email, PASSWORD, partner=partner, role=role, is_implementation_lead=lead, **fields
+    )
+
+
+def make_product(code: str, **fields) -> Product:
+    fields.setdefault("name", f"Product {code}")
+    fields.setdefault("kind", Product.Kind.PRIMARY)
+    return Product.objects.create(code=code, **fields)
+
+
+def set_prices(partner: Partner, product: Product, tiers: list[tuple[int, str]]) -> None:
+    """Enable ``product`` for ``partner`` at these tiers: ``[(from quantity, unit price)]``."""
+    partner.products.add(product)
+    ContractedPrice.objects.bulk_create(
+        ContractedPrice(
+            partner=partner,
+            product=product,
+            term=product.term,
+            min_quantity=qty,
+            unit_price=Decimal(price),
+        )
+        for qty, price in tiers
+    )
+
+
+def make_company(partner: Partner, name: str | None = None, **fields) -> Company:
+    return Company.objects.create(partner=partner, name=name or f"Company {next(_seq)}", **fields)

@@ -1,0 +1,40 @@
+"""Pricing: contracted prices, order quotes and change quotes (pure Python, see engine.py)."""
+
+from .engine import (
+    ChangeKind,
+    ChangeQuote,
+    ChangeRow,
+    Charge,
+    Line,
+    NoPrice,
+    OrderQuote,
+    PricedProduct,
+    PriceTable,
+    Term,
+    Tier,
+    Totals,
+    price_change,
+    price_line,
+    price_order,
+)
+from .money import CurrencyMismatch, Money
+
+__all__ = [
+    "ChangeKind",
+    "ChangeQuote",
+    "ChangeRow",
+    "Charge",
+    "CurrencyMismatch",
+    "Line",
+    "Money",
+    "NoPrice",
+    "OrderQuote",
+    "PriceTable",
+    "PricedProduct",
+    "Term",
+    "Tier",
+    "Totals",
+    "price_change",
+    "price_line",
+    "price_order",
+]

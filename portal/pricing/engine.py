@@ -1,0 +1,26 @@
+"""The pricing engine in one place: quantities and a price table in, lines and totals out.
+
+Pure Python (no ORM, no request), so every rule here is tested without a database.
+"""
+
+from .change import ChangeKind, ChangeQuote, ChangeRow, price_change
+from .lines import Line, OrderQuote, Totals, price_line, price_order
+from .table import Charge, NoPrice, PricedProduct, PriceTable, Term, Tier
+
+__all__ = [
+    "ChangeKind",
+    "ChangeQuote",
+    "ChangeRow",
+    "Charge",
+    "Line",
+    "NoPrice",
+    "OrderQuote",
+    "PriceTable",
+    "PricedProduct",
+    "Term",
+    "Tier",
+    "Totals",
+    "price_change",
+    "price_line",
+    "price_order",
+]

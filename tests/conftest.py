@@ -1,0 +1,35 @@
+import pytest
+
+from portal.accounts.models import User
+from portal.core.testing import make_partner, make_user
+
+
+@pytest.fixture
+def acme(db):
+    return make_partner("Acme IT Services")
+
+
+@pytest.fixture
+def globex(db):
+    return make_partner("Globex Managed Services")
+
+
+@pytest.fixture
+def acme_admin(acme):
+    return make_user(acme, role=User.Role.ADMIN, email="admin@acme.test", lead=True)
+
+
+@pytest.fixture
+def acme_sales(acme):
+    return make_user(acme, role=User.Role.SALES, email="sales@acme.test")
+
+
+@pytest.fixture
+def outsider(globex):
+    """An admin of another MSP: must never see anything of Acme's."""
+    return make_user(globex, role=User.Role.ADMIN, email="admin@globex.test", lead=True)
+
+
+@pytest.fixture
+def staff(db):
+    return make_user(None, email="staff@vendor.test", is_superuser=True)
