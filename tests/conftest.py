@@ -1,4 +1,5 @@
 import pytest
+from django.core.management import call_command
 
 from portal.accounts.models import User
 from portal.core.testing import make_partner, make_user
@@ -33,3 +34,17 @@ def outsider(globex):
 @pytest.fixture
 def staff(db):
     return make_user(None, email="staff@vendor.test", is_superuser=True)
+
+
+@pytest.fixture
+def run_worker(transactional_db):
+    """Run the real database task worker until the queue is empty.
+
+    Transactional: the worker checks its connection between tasks and, like in production,
+    expects autocommit, which a test wrapped in a transaction does not have.
+    """
+
+    def run() -> None:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+
+    return run

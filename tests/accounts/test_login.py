@@ -1,8 +1,6 @@
 import re
 
-import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.urls import reverse
 
 from portal.core.testing import PASSWORD
@@ -42,15 +40,14 @@ def test_logout_ends_the_session(client, acme_sales):
     assert client.get(reverse("home")).status_code == 302
 
 
-@pytest.mark.django_db
 def test_password_reset_mail_goes_through_the_outbox_and_its_link_works(
-    client, acme_sales, settings
+    client, acme_sales, settings, run_worker
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
     client.post(reverse("password_reset"), {"email": acme_sales.email})
     assert mail.outbox == []
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+    run_worker()
 
     [message] = mail.outbox
     path = re.search(r"http://[^/]+(/accounts/reset/\S+/)", message.body).group(1)

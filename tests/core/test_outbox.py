@@ -2,7 +2,6 @@
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.db import transaction
 
 from portal.core.models import OutgoingMessage
@@ -19,10 +18,6 @@ class FailingBackend:
         raise ConnectionRefusedError("mail server down")
 
 
-def run_worker():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
-
-
 def queue_reset_mail(to="someone@example.com", **kwargs):
     return message_queue(
         template="password_reset",
@@ -37,7 +32,7 @@ def locmem_mail(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
-def test_message_queued_in_a_rolled_back_transaction_is_never_sent(db):
+def test_message_queued_in_a_rolled_back_transaction_is_never_sent(run_worker):
     with pytest.raises(RuntimeError), transaction.atomic():
         queue_reset_mail()
         raise RuntimeError("the order failed")
@@ -48,7 +43,7 @@ def test_message_queued_in_a_rolled_back_transaction_is_never_sent(db):
     assert mail.outbox == []
 
 
-def test_message_queued_in_a_committed_transaction_is_sent_by_the_worker(db):
+def test_message_queued_in_a_committed_transaction_is_sent_by_the_worker(run_worker):
     with transaction.atomic():
         message = queue_reset_mail(
             attachments=[FileToAttach("addendum.pdf", b"%PDF-1.4 demo", "application/pdf")]
@@ -69,7 +64,7 @@ def test_message_queued_in_a_committed_transaction_is_sent_by_the_worker(db):
     assert sent.attachments[0][1] == b"%PDF-1.4 demo"
 
 
-def test_failing_send_is_retried_and_shown_as_failed_after_the_last_attempt(db, settings):
+def test_failing_send_is_retried_and_shown_as_failed_after_the_last_attempt(run_worker, settings):
     settings.EMAIL_BACKEND = "tests.core.test_outbox.FailingBackend"
     settings.OUTBOX_MAX_ATTEMPTS = 3
     settings.OUTBOX_RETRY_BASE_SECONDS = 0  # retries are due at once, so one batch runs them all
@@ -84,7 +79,7 @@ def test_failing_send_is_retried_and_shown_as_failed_after_the_last_attempt(db, 
     assert message.next_attempt_at is None
 
 
-def test_retry_waits_longer_after_each_failure(db, settings):
+def test_retry_waits_longer_after_each_failure(run_worker, settings):
     settings.EMAIL_BACKEND = "tests.core.test_outbox.FailingBackend"
     settings.OUTBOX_RETRY_BASE_SECONDS = 30
     message = queue_reset_mail()
