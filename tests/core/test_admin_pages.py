@@ -1,0 +1,27 @@
+"""Vendor staff reach every page of the vendor console."""
+
+from django.contrib import admin
+from django.core.management import call_command
+from django.urls import reverse
+
+
+def test_staff_open_every_admin_list_and_add_page(client, staff):
+    call_command("demo_data", verbosity=0)
+    client.force_login(staff)
+
+    for model in admin.site._registry:
+        meta = model._meta
+        changelist = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+        assert client.get(changelist).status_code == 200, changelist
+        first = model.objects.first()
+        if first is not None:
+            change = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[first.pk])
+            assert client.get(change).status_code == 200, change
+
+
+def test_msp_admin_is_kept_out_of_the_vendor_console(client, acme_admin):
+    client.force_login(acme_admin)
+
+    response = client.get(reverse("admin:index"))
+
+    assert response.status_code == 302
