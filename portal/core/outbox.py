@@ -36,7 +36,7 @@ def message_queue(
     attachments: list[FileToAttach] = (),
     partner=None,
 ) -> OutgoingMessage:
-    from .tasks import deliver_message
+    from .tasks import deliver_message, enqueue_in_transaction
 
     rendered = email_render(template, context)
     with transaction.atomic():
@@ -54,7 +54,7 @@ def message_queue(
             )
             for f in attachments
         )
-        deliver_message.enqueue(message_id=message.pk)
+        enqueue_in_transaction(deliver_message, message_id=message.pk)
     return message
 
 
@@ -64,7 +64,7 @@ def retry_delay(attempts: int) -> datetime.timedelta:
 
 
 def message_deliver(*, message_id: int) -> str:
-    from .tasks import deliver_message
+    from .tasks import deliver_message, enqueue_in_transaction
 
     message = (
         OutgoingMessage.objects.prefetch_related("files")
@@ -96,19 +96,21 @@ def message_deliver(*, message_id: int) -> str:
             update_fields=["attempts", "status", "sent_at", "next_attempt_at", "last_error"]
         )
         if message.next_attempt_at:
-            deliver_message.using(run_after=message.next_attempt_at).enqueue(message_id=message.pk)
+            enqueue_in_transaction(
+                deliver_message, run_after=message.next_attempt_at, message_id=message.pk
+            )
     return message.status
 
 
 def message_retry(*, message: OutgoingMessage) -> None:
     """Staff give a failed message another round of tries."""
-    from .tasks import deliver_message
+    from .tasks import deliver_message, enqueue_in_transaction
 
     with transaction.atomic():
         OutgoingMessage.objects.filter(pk=message.pk).update(
             status=OutgoingMessage.Status.QUEUED, attempts=0, next_attempt_at=None
         )
-        deliver_message.enqueue(message_id=message.pk)
+        enqueue_in_transaction(deliver_message, message_id=message.pk)
 
 
 def _send(message: OutgoingMessage) -> None:
