@@ -8,5 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("portal.accounts.urls")),
     path("companies/", include("portal.companies.urls")),
+    path("prospects/", include("portal.prospects.urls")),
+    path("users/", include("portal.accounts.user_urls")),
     path("", include("portal.core.urls")),
 ]
