@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.catalog",
     "portal.companies",
+    "portal.prospects",
     "portal.demo",
 ]
 
@@ -182,6 +183,11 @@ EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 20)
 # The outbox tries this many times, waiting base × 4^attempt seconds between tries.
 OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", 5)
 OUTBOX_RETRY_BASE_SECONDS = envint("OUTBOX_RETRY_BASE_SECONDS", 30)
+
+# Verify asks the system's DNS resolver unless DNS_NAMESERVERS names others.
+DNS_NAMESERVERS = envlist("DNS_NAMESERVERS", "")
+DNS_PORT = envint("DNS_PORT", 53)
+DNS_TIMEOUT_SECONDS = float(os.environ.get("DNS_TIMEOUT_SECONDS", "2"))
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

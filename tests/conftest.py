@@ -48,3 +48,33 @@ def run_worker(transactional_db):
         call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
 
     return run
+
+
+@pytest.fixture
+def dns_server(settings):
+    """Verify asks this server: MX for mail.example, only an A record for web.example."""
+    from .dns_server import LocalDnsServer
+
+    records = {
+        ("mail.example", "MX"): ["10 mx1.mail.example."],
+        ("web.example", "A"): ["192.0.2.10"],
+        ("web.example", "MX"): [],
+    }
+    with LocalDnsServer(records) as server:
+        settings.DNS_NAMESERVERS = ["127.0.0.1"]
+        settings.DNS_PORT = server.port
+        settings.DNS_TIMEOUT_SECONDS = 2
+        yield server
+
+
+@pytest.fixture
+def dns_down(settings):
+    """No DNS server answers: a port nobody listens on, and a short timeout."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.DNS_NAMESERVERS = ["127.0.0.1"]
+    settings.DNS_PORT = port
+    settings.DNS_TIMEOUT_SECONDS = 0.5

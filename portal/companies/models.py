@@ -6,10 +6,19 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Left, Lower, Upper
 from django.utils import timezone
 
 from portal.catalog.models import CHARGE_CHOICES, TERM_CHOICES
+
+SORTABLE = [
+    "name",
+    "domain",
+    "permitted_users",
+    "lead_name",
+    "expected_provision_date",
+    "updated_at",
+]
 
 
 class Company(models.Model):
@@ -68,6 +77,20 @@ class Company(models.Model):
         related_name="+",
         verbose_name="secondary implementation contact",
     )
+    # The lead's name as shown, kept here so the list can sort by it from an index.
+    lead_name = models.CharField(max_length=150, blank=True, editable=False)
+    # First letter of the name, for the A–Z links; the database keeps it in step.
+    name_initial = models.GeneratedField(
+        expression=Upper(Left("name", 1)),
+        output_field=models.CharField(max_length=1),
+        db_persist=True,
+    )
+    # The name as sorted: A→Z without regard to case, on every database.
+    name_key = models.GeneratedField(
+        expression=Lower("name"),
+        output_field=models.CharField(max_length=200),
+        db_persist=True,
+    )
     expected_provision_date = models.DateField(null=True, blank=True)
     permitted_users = models.PositiveIntegerField(null=True, blank=True)
     next_billing_date = models.DateField(null=True, blank=True)
@@ -85,9 +108,18 @@ class Company(models.Model):
                 name="secondary_contact_differs_from_lead",
             ),
         ]
+        # One index per sortable list column, so every sort reads a page straight from an index.
         indexes = [
-            models.Index(fields=["partner", "status", "name"]),
-            models.Index(Lower("domain"), name="company_domain_ci"),
+            models.Index(
+                fields=["partner", "status", column, "id"], name=f"company_by_{column[:18]}"
+            )
+            for column in SORTABLE
+        ] + [
+            models.Index(
+                fields=["partner", "status", "name_initial", "name_key", "id"],
+                name="company_list_az",
+            ),
+            models.Index(fields=["domain"], name="company_domain"),
         ]
 
     def __str__(self) -> str:

@@ -5,10 +5,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.catalog.models import Product
-from portal.core.history import history_record
+from portal.core.history import changed_fields, history_record, snapshot
 from portal.core.models import HistoryEntry
 from portal.pricing import Line
 
+from .domains import normalize_domain
 from .models import Agreement, AgreementLine, Attachment, Company, CompanyProduct
 
 
@@ -109,15 +110,94 @@ def attachment_add(
     return attachment
 
 
+# Fields a person edits on the prospect form, in the order the history shows them.
+EDITABLE = [
+    "company_type",
+    "name",
+    "domain",
+    "website",
+    "sector",
+    "implementation_lead",
+    "secondary_contact",
+    "expected_provision_date",
+    "permitted_users",
+]
+
+
+def _label(name: str) -> str:
+    if name == "products":
+        return "Products"
+    return str(Company._meta.get_field(name).verbose_name).capitalize()
+
+
+def _apply(company: Company, fields: dict) -> None:
+    for name, value in fields.items():
+        setattr(company, name, value)
+    if "domain" in fields:
+        company.domain = normalize_domain(company.domain or "")
+    company.lead_name = str(company.implementation_lead) if company.implementation_lead else ""
+    company.updated_at = timezone.now()
+
+
+def _products_snapshot(company: Company) -> list[str]:
+    return sorted(str(item) for item in company.products.select_related("product"))
+
+
+def _set_products(company: Company, products: dict) -> None:
+    company.products.all().delete()
+    CompanyProduct.objects.bulk_create(
+        CompanyProduct(company=company, product=product, seats=seats)
+        for product, seats in products.items()
+    )
+
+
 @transaction.atomic
 def company_create(*, partner, actor, name: str, products: dict | None = None, **fields) -> Company:
     """A new prospect, with the products it is interested in (``{product: seats or None}``)."""
-    company = Company.objects.create(partner=partner, name=name, **fields)
-    CompanyProduct.objects.bulk_create(
-        CompanyProduct(company=company, product=product, seats=seats)
-        for product, seats in (products or {}).items()
-    )
+    company = Company(partner=partner)
+    _apply(company, {"name": name, **fields})
+    company.save()
+    _set_products(company, products or {})
     history_record(
         actor=actor, obj=company, action=HistoryEntry.Action.CREATE, summary="Prospect created"
     )
     return company
+
+
+@transaction.atomic
+def company_update(*, company: Company, actor, products: dict | None = None, **fields) -> Company:
+    """Change a company's details; the history keeps the before/after of what changed."""
+    before = {**snapshot(company, EDITABLE), "products": _products_snapshot(company)}
+    _apply(company, fields)
+    company.save()
+    if products is not None:
+        _set_products(company, products)
+    changes = changed_fields(
+        before, {**snapshot(company, EDITABLE), "products": _products_snapshot(company)}
+    )
+    if changes:
+        # Kept under the labels people see, so the History Log reads without translation.
+        changes = {_label(name): values for name, values in changes.items()}
+        history_record(
+            actor=actor,
+            obj=company,
+            action=HistoryEntry.Action.UPDATE,
+            summary=f"Changed {', '.join(changes).lower()}",
+            changes=changes,
+        )
+    return company
+
+
+@transaction.atomic
+def company_delete(*, company: Company, actor) -> None:
+    """Delete a prospect. Its history entries stay: they do not depend on the row."""
+    if company.status != Company.Status.PROSPECT:
+        raise InvalidTransition("Only a prospect can be deleted; a customer has agreements.")
+    history_record(
+        actor=actor,
+        obj=company,
+        action=HistoryEntry.Action.DELETE,
+        summary="Prospect deleted",
+        changes=snapshot(company, EDITABLE),
+    )
+    company.delete()

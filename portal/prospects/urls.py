@@ -1,2 +1,12 @@
+from django.urls import path
+
+from . import views
+
 app_name = "prospects"
-urlpatterns = []
+urlpatterns = [
+    path("", views.ProspectListView.as_view(), name="list"),
+    path("new/", views.ProspectFormView.as_view(), name="create"),
+    path("verify-domain/", views.VerifyDomainView.as_view(), name="verify"),
+    path("<int:pk>/edit/", views.ProspectFormView.as_view(), name="edit"),
+    path("<int:pk>/delete/", views.ProspectDeleteView.as_view(), name="delete"),
+]

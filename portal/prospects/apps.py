@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProspectsConfig(AppConfig):
+    name = "portal.prospects"
+    label = "prospects"

@@ -1,0 +1,129 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from portal.companies.models import Company
+from portal.core.testing import make_company
+
+
+@pytest.fixture
+def listing(client, acme_sales):
+    client.force_login(acme_sales)
+
+    def get(**params):
+        response = client.get(reverse("prospects:list"), params)
+        assert response.status_code == 200
+        return [company.name for company in response.context["page"].object_list]
+
+    return get
+
+
+@pytest.fixture
+def some(acme, globex):
+    today = datetime.date(2027, 1, 1)
+    rows = [
+        ("Alpine Dental", "alpine.example", 30, 3),
+        ("alpha freight", "zeta.example", 500, 1),
+        ("3 Rivers Credit Union", "rivers.example", 80, 2),
+        ("Beacon Legal", "beacon.example", 5, 4),
+    ]
+    for name, domain, users, days in rows:
+        make_company(
+            acme,
+            name,
+            domain=domain,
+            permitted_users=users,
+            expected_provision_date=today + datetime.timedelta(days=days),
+        )
+    make_company(acme, "Alpine Customer", status=Company.Status.COMPLETE)
+    make_company(globex, "Alpine Outsiders")
+
+
+def test_list_shows_only_the_msps_own_prospects_by_name(listing, some):
+    assert listing() == ["3 Rivers Credit Union", "alpha freight", "Alpine Dental", "Beacon Legal"]
+
+
+def test_search_matches_any_part_of_the_name_ignoring_case(listing, some):
+    assert listing(q="PINE") == ["Alpine Dental"]
+    assert listing(q="al") == ["alpha freight", "Alpine Dental", "Beacon Legal"]
+
+
+def test_letter_narrows_and_combines_with_the_search(listing, some):
+    assert listing(letter="A") == ["alpha freight", "Alpine Dental"]
+    assert listing(letter="a", q="den") == ["Alpine Dental"]
+    assert listing(letter="#") == ["3 Rivers Credit Union"]
+
+
+@pytest.mark.parametrize(
+    ("sort", "first", "last"),
+    [
+        ("name", "3 Rivers Credit Union", "Beacon Legal"),
+        ("domain", "Alpine Dental", "alpha freight"),
+        ("users", "Beacon Legal", "alpha freight"),
+        ("provision", "alpha freight", "Beacon Legal"),
+    ],
+)
+def test_every_column_sorts_a_to_z_then_z_to_a(listing, some, sort, first, last):
+    ascending = listing(sort=sort)
+    descending = listing(sort=f"-{sort}")
+
+    assert (ascending[0], ascending[-1]) == (first, last)
+    assert descending == ascending[::-1]
+
+
+def test_sort_by_lead_and_last_changed(listing, acme, acme_admin, acme_sales):
+    make_company(acme, "Zed", lead_name="Anna")
+    make_company(acme, "Amy", lead_name="Zoe")
+
+    assert listing(sort="lead") == ["Zed", "Amy"]
+    assert listing(sort="-changed") == ["Amy", "Zed"]
+
+
+def test_header_links_flip_the_direction_and_show_an_arrow(client, acme_sales, some):
+    client.force_login(acme_sales)
+
+    html = client.get(reverse("prospects:list"), {"sort": "users", "q": "a"}).content.decode()
+
+    assert 'aria-sort="ascending"' in html
+    assert "?sort=-users&amp;q=a" in html or "?q=a&amp;sort=-users" in html
+    assert "▲" in html
+
+
+def test_unknown_sort_and_page_fall_back_to_defaults(listing, some):
+    assert listing(sort="password", page="x")[0] == "3 Rivers Credit Union"
+
+
+def test_pages_follow_each_other_without_overlap(listing, acme):
+    for i in range(120):
+        make_company(acme, f"Company {i:03}")
+
+    pages = [listing(page=n) for n in (1, 2, 3)]
+
+    assert [len(page) for page in pages] == [50, 50, 20]
+    assert sum(pages, []) == [f"Company {i:03}" for i in range(120)]
+    assert listing(page=99) == pages[2]  # past the end shows the last page
+
+
+def test_query_count_does_not_grow_with_the_list(
+    client, acme, acme_sales, django_assert_max_num_queries
+):
+    client.force_login(acme_sales)
+    make_company(acme, "First")
+    with django_assert_max_num_queries(10) as small:
+        client.get(reverse("prospects:list"))
+    for i in range(150):
+        make_company(acme, f"Company {i:03}", lead_name="Lee")
+
+    for params in ({}, {"page": 3}, {"q": "com"}, {"letter": "C"}, {"sort": "-lead"}):
+        with django_assert_max_num_queries(len(small.captured_queries)):
+            client.get(reverse("prospects:list"), params)
+
+
+def test_empty_list_says_what_to_do_next(client, acme_sales):
+    client.force_login(acme_sales)
+
+    html = client.get(reverse("prospects:list")).content.decode()
+
+    assert "No prospects yet" in html
+    assert "Create Prospect" in html
