@@ -81,8 +81,10 @@ class ProspectFormView(PartnerRequiredMixin, View):
         if not form.is_valid():
             return self.render(form, company)
         if company:
+            # The form has already written its values onto its instance: the service gets the
+            # row as stored, so that the history compares before with after.
             company = company_update(
-                company=company,
+                company=self.get_company(),
                 actor=request.user,
                 products=form.chosen_products(),
                 **form.company_fields(),
