@@ -22,15 +22,18 @@ def looks_abbreviated(name: str) -> bool:
 
 class ProspectForm(forms.ModelForm):
     domain = forms.CharField(
+        label="Domain",
         max_length=253, help_text="The prospect's e-mail domain, like example.com."
     )
-    website = forms.URLField(required=False, assume_scheme="https")
+    website = forms.URLField(label="Website", required=False, assume_scheme="https")
     permitted_users = forms.IntegerField(
+        label="Permitted Users",
         min_value=1,
         max_value=MAX_USERS,
         help_text="The number of users expected to use the service.",
     )
     expected_provision_date = forms.DateField(
+        label="Expected Provision Date",
         required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
