@@ -9,6 +9,7 @@ from portal.accounts.selectors import implementation_leads_for
 from portal.catalog.selectors import products_enabled_for
 from portal.companies.domains import conflict_check, domain_syntax_error, normalize_domain
 from portal.companies.models import Company
+from portal.companies.services import EDITABLE
 
 MAX_USERS = 1_000_000
 
@@ -39,17 +40,7 @@ class ProspectForm(forms.ModelForm):
 
     class Meta:
         model = Company
-        fields = [
-            "company_type",
-            "name",
-            "domain",
-            "website",
-            "sector",
-            "implementation_lead",
-            "secondary_contact",
-            "expected_provision_date",
-            "permitted_users",
-        ]
+        fields = EDITABLE
         labels = {
             "name": "Company Name",
             "secondary_contact": "Secondary Implementation Contact",
