@@ -1,2 +1,13 @@
+from django.urls import path
+
+from . import user_views as views
+
 app_name = "users"
-urlpatterns = []
+urlpatterns = [
+    path("", views.UserListView.as_view(), name="list"),
+    path("new/", views.UserCreateView.as_view(), name="create"),
+    path("<int:pk>/edit/", views.UserEditView.as_view(), name="edit"),
+    path("<int:pk>/deactivate/", views.UserDeactivateView.as_view(), name="deactivate"),
+    path("<int:pk>/reactivate/", views.UserReactivateView.as_view(), name="reactivate"),
+    path("<int:pk>/invite-again/", views.UserInviteAgainView.as_view(), name="invite_again"),
+]

@@ -23,8 +23,7 @@ def looks_abbreviated(name: str) -> bool:
 
 class ProspectForm(forms.ModelForm):
     domain = forms.CharField(
-        label="Domain",
-        max_length=253, help_text="The prospect's e-mail domain, like example.com."
+        label="Domain", max_length=253, help_text="The prospect's e-mail domain, like example.com."
     )
     website = forms.URLField(label="Website", required=False, assume_scheme="https")
     permitted_users = forms.IntegerField(
@@ -35,7 +34,8 @@ class ProspectForm(forms.ModelForm):
     )
     expected_provision_date = forms.DateField(
         label="Expected Provision Date",
-        required=False, widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     class Meta:

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from portal.accounts.services import user_update
 from portal.companies.models import Company
 from portal.core.testing import make_company
 
@@ -127,3 +128,18 @@ def test_empty_list_says_what_to_do_next(client, acme_sales):
 
     assert "No prospects yet" in html
     assert "Create Prospect" in html
+
+
+def test_renaming_a_lead_keeps_the_lead_column_in_step(acme, acme_admin):
+    company = make_company(acme, "Zed", implementation_lead=acme_admin, lead_name="old")
+
+    user_update(
+        user=acme_admin,
+        actor=acme_admin,
+        role="admin",
+        is_implementation_lead=True,
+        full_name="Alice Archer",
+    )
+
+    company.refresh_from_db()
+    assert company.lead_name == "Alice Archer"

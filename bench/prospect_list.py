@@ -1,0 +1,273 @@
+"""Time the Prospect List at scale: server time per page and SQL queries per page.
+
+    python bench/prospect_list.py [--db postgres|sqlite|all] [--repeat N]
+    python bench/run.py prospect_list            # both databases (BENCH_DB=... for one)
+
+Data: 100 partners and 1,000,000 prospects on PostgreSQL, one partner holding 100,000 of them;
+100 partners and 200,000 prospects (20,000 for the partner measured) on SQLite. It is loaded
+once into the benchmark's own database -- PostgreSQL ``portal_bench`` (BENCH_DATABASE_URL),
+SQLite ``var/bench.sqlite3`` -- and kept for the next run.
+
+Each variant of the list page (first page, a deep page, a search, a letter, every sort both
+ways) is requested in-process with Django's test client as an Admin of the big partner. Time is
+the whole request (middleware, session, queries, template) around ``client.get``.
+
+Targets (PostgreSQL, 100,000 prospects): p95 <= 50 ms for every variant, and a deep page no
+dearer than twice the first one (median against median).
+"""
+
+import argparse
+import math
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
+TARGET_P95_MS = 50.0
+DEEP_FACTOR = 2.0
+WARMUP = 3
+# The query paginate() reads a page's ids with; the count query is the other one it makes.
+ID_QUERY = re.compile(r'SELECT "companies_company"\."id"( AS "id")? FROM ')
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--db", choices=["postgres", "sqlite", "all"], default=os.environ.get("BENCH_DB", "all")
+    )
+    parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", 30)))
+    parser.add_argument("--partners", type=int, help="override the data set's size")
+    parser.add_argument("--total", type=int, help="prospects of all partners together")
+    parser.add_argument("--big", type=int, help="prospects of the partner measured")
+    parser.add_argument(
+        "--explain",
+        choices=["slowest", "all"],
+        default=os.environ.get("BENCH_EXPLAIN", "slowest"),
+        help="print query plans for the slowest variant only, or for every variant",
+    )
+    # Run through bench/run.py (runpy), sys.argv is run.py's own: take only the environment.
+    own = Path(sys.argv[0]).name == Path(__file__).name
+    return parser.parse_args(sys.argv[1:] if own else [])
+
+
+# -- One process per database ---------------------------------------------------------------
+
+
+def run_each(args: argparse.Namespace) -> int:
+    """Run this script once per database, each in a fresh process with its own settings."""
+    failed = []
+    for db in ["postgres", "sqlite"] if args.db == "all" else [args.db]:
+        command = [sys.executable, __file__, "--db", db, "--repeat", str(args.repeat)]
+        command += ["--explain", args.explain]
+        for option in ("partners", "total", "big"):
+            if getattr(args, option):
+                command += [f"--{option}", str(getattr(args, option))]
+        print(f"-- {db}", flush=True)
+        code = subprocess.call(command, cwd=ROOT)
+        if code:
+            print(f"-- {db}: FAILED with exit code {code}", flush=True)
+            failed.append(db)
+    return 1 if failed else 0
+
+
+def bench_database_url() -> str:
+    """The benchmark's PostgreSQL database, created if missing; never the developer's."""
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG_URL)
+    config = dj_database_url.parse(url)
+    name = config["NAME"]
+    developers = os.environ.get("DATABASE_URL")
+    if "bench" not in name or (developers and dj_database_url.parse(developers)["NAME"] == name):
+        # The benchmark empties the database it is given before loading its data.
+        sys.exit(f"Refusing to use database {name!r}: its name must contain 'bench'.")
+    conninfo = psycopg.conninfo.make_conninfo(
+        dbname="postgres",
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+    )
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"created database {name}")
+    return url
+
+
+def configure(db: str) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["DEBUG"] = "0"
+    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1"
+    if db == "postgres":
+        os.environ["DATABASE_URL"] = bench_database_url()
+    else:
+        os.environ.pop("DATABASE_URL", None)
+        var = Path(os.environ.get("PORTAL_VAR_DIR", ROOT / "var"))
+        var.mkdir(parents=True, exist_ok=True)
+        os.environ["SQLITE_PATH"] = str(var / "bench.sqlite3")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(ROOT))
+
+    import django
+
+    django.setup()
+
+
+# -- Measuring ------------------------------------------------------------------------------
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def variants(deep_page: int) -> list[tuple[str, dict]]:
+    found = [
+        ("first page", {}),
+        (f"deep page {deep_page}", {"page": deep_page}),
+        ("search q=ver", {"q": "ver"}),
+        ("search q=ver, page 2", {"q": "ver", "page": 2}),
+        ("letter M", {"letter": "M"}),
+        ("letter #", {"letter": "#"}),
+    ]
+    for key in ["name", "domain", "users", "lead", "provision", "changed"]:
+        found += [(f"sort {key}", {"sort": key}), (f"sort -{key}", {"sort": f"-{key}"})]
+    found += [
+        (f"deep page {deep_page}, sort -changed", {"sort": "-changed", "page": deep_page}),
+        (f"deep page {deep_page}, sort users", {"sort": "users", "page": deep_page}),
+    ]
+    return found
+
+
+def measure(client, url: str, params: dict, repeat: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(WARMUP):
+        response = client.get(url, params)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {url} {params} answered {response.status_code}")
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        client.get(url, params)
+        samples.append((time.perf_counter() - start) * 1000)
+    # Counted on a request of its own: capturing makes the cursor a debug cursor.
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url, params)
+    return {
+        "p50": statistics.median(samples),
+        "p95": percentile(samples, 0.95),
+        "queries": len(captured.captured_queries),
+        "sql": [query["sql"] for query in captured.captured_queries],
+    }
+
+
+def explain(label: str, sqls: list[str]) -> None:
+    from django.db import connection
+
+    wanted = [
+        ("id query", [s for s in sqls if ID_QUERY.match(s)]),
+        ("count query", [s for s in sqls if s.startswith("SELECT COUNT(*)")]),
+    ]
+    prefix = (
+        "EXPLAIN (ANALYZE, BUFFERS) "
+        if connection.vendor == "postgresql"
+        else "EXPLAIN QUERY PLAN "
+    )
+    for title, found in wanted:
+        for query in found:
+            print(f"\n{title} of {label!r}:\n  {query}")
+            with connection.cursor() as cursor:
+                cursor.execute(prefix + query)
+                for row in cursor.fetchall():
+                    print("    " + (row[0] if len(row) == 1 else " | ".join(map(str, row))))
+
+
+def run_one(args: argparse.Namespace) -> None:
+    configure(args.db)
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from bench.generate import Size, admin_email, ensure
+    from portal.accounts.models import User
+    from portal.prospects.views import PER_PAGE
+
+    if args.db == "postgres":
+        size = Size(100, 1_000_000, 100_000)
+    else:
+        size = Size(100, 200_000, 20_000)
+    size = Size(args.partners or size.partners, args.total or size.total, args.big or size.big)
+
+    settings_db = connection.settings_dict
+    print(f"database: {connection.vendor} {settings_db['NAME']}")
+    print(f"data set: {size}")
+    call_command("migrate", verbosity=0)
+    seconds = ensure(size)
+    if seconds is None:
+        print("data: already loaded (delete the bench database to load it again)")
+    else:
+        print(f"data: generated and loaded in {seconds:.1f} s")
+
+    admin = User.objects.get(email=admin_email(0))
+    client = Client()
+    client.force_login(admin)
+    url = "/prospects/"
+    deep_page = max(1, math.ceil(size.big / PER_PAGE) * 3 // 4)
+
+    results = {}
+    print(f"\n{args.repeat} requests per variant after {WARMUP} to warm up; times in ms\n")
+    print(f"{'variant':40s} {'p50':>8s} {'p95':>8s} {'queries':>8s}")
+    for label, params in variants(deep_page):
+        result = results[label] = measure(client, url, params, args.repeat)
+        print(
+            f"{label:40s} {result['p50']:8.1f} {result['p95']:8.1f} {result['queries']:8d}",
+            flush=True,
+        )
+
+    first, deep = results["first page"], results[f"deep page {deep_page}"]
+    ratio = deep["p50"] / first["p50"]
+    worst = max(results, key=lambda label: results[label]["p95"])
+    over = [label for label, result in results.items() if result["p95"] > TARGET_P95_MS]
+    target = "target" if args.db == "postgres" else "PostgreSQL's target, for reference"
+    print()
+    print(
+        f"{'PASS' if not over else 'FAIL'}: p95 <= {TARGET_P95_MS:.0f} ms for every variant "
+        f"({target}); slowest {worst!r} p95 {results[worst]['p95']:.1f} ms"
+        + (f"; over: {', '.join(over)}" if over else "")
+    )
+    print(
+        f"{'PASS' if ratio <= DEEP_FACTOR else 'FAIL'}: deep page <= {DEEP_FACTOR:.0f}x the "
+        f"first (p50 {deep['p50']:.1f} ms vs {first['p50']:.1f} ms = {ratio:.2f}x)"
+    )
+    queries = {result["queries"] for result in results.values()}
+    print(f"queries per page: {', '.join(map(str, sorted(queries)))}")
+
+    if args.explain == "all":
+        chosen = list(results)
+    else:
+        chosen = [worst]
+    print(f"\nQuery plans ({'every variant' if args.explain == 'all' else 'slowest variant'}):")
+    for label in chosen:
+        explain(label, results[label]["sql"])
+
+
+if __name__ == "__main__":
+    arguments = parse_args()
+    if arguments.db == "all":
+        code = run_each(arguments)
+        if code:
+            sys.exit(code)
+    else:
+        run_one(arguments)

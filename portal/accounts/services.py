@@ -1,0 +1,237 @@
+"""Every write to an MSP's users: one function per action, each with its history entry.
+
+Users are never deleted: a person who leaves is *deactivated*. They can no longer log in or be
+picked as implementation lead, and every history entry, prospect and order that names them
+keeps doing so. Deactivation is therefore the "delete" of the users page.
+"""
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from portal.companies.services import companies_rename_lead
+from portal.core.history import changed_fields, history_record
+from portal.core.models import HistoryEntry
+from portal.core.outbox import message_queue
+
+from .models import Partner, User
+
+EMAIL_TAKEN = "A user with this e-mail address already exists. Each person needs their own."
+LAST_ADMIN = (
+    "{name} is the last active Admin of {partner}. Make another user an Admin first, "
+    "so that someone can still manage the users."
+)
+
+SELF_DEACTIVATION = "You cannot deactivate your own account. Ask another Admin to do it."
+
+
+class LastAdminError(ValidationError):
+    """The change would leave the partner without an active Admin."""
+
+
+class EmailTakenError(ValidationError):
+    """The e-mail address belongs to another user (of any MSP, in any letter case)."""
+
+
+class SelfDeactivationError(ValidationError):
+    """An Admin tried to deactivate their own account."""
+
+
+def _history_values(user: User) -> dict:
+    """The user's fields under the labels people see, so the History Log reads as-is."""
+    return {
+        "E-mail": user.email,
+        "Full name": user.full_name,
+        "Role": user.get_role_display(),
+        "MSP Implementation Lead": "Yes" if user.is_implementation_lead else "No",
+        "Status": "Active" if user.is_active else "Deactivated",
+    }
+
+
+def _ensure_admin_remains(*, user: User) -> None:
+    """Refuse if ``user`` is the partner's only active Admin (call before demoting/deactivating).
+
+    The partner's active Admin rows are locked first: two Admins demoting each other at the same
+    moment queue here, and the second one re-reads the rows after the first has committed — so it
+    sees that only one Admin is left and is refused.
+    """
+    admins = list(
+        User.objects.select_for_update()
+        .filter(partner_id=user.partner_id, role=User.Role.ADMIN, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if admins == [user.pk]:
+        raise LastAdminError(LAST_ADMIN.format(name=user, partner=user.partner), code="last_admin")
+
+
+def _valid_for_words(seconds: int) -> str:
+    """``PASSWORD_RESET_TIMEOUT`` in words: "3 days", "1 day", "12 hours", "30 minutes"."""
+    for unit, size in (("day", 86400), ("hour", 3600)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    count = max(1, seconds // 60)
+    return f"{count} minute{'' if count == 1 else 's'}"
+
+
+def _changed_summary(changes: dict) -> str:
+    names = [name if name.startswith("MSP") else name.lower() for name in changes]
+    return f"Changed {', '.join(names)}"
+
+
+def _queue_invitation(*, user: User, actor) -> None:
+    """The invitation: a link to Django's set-password page, valid for PASSWORD_RESET_TIMEOUT.
+
+    The token is bound to the password hash and last login, so it stops working once the user
+    has chosen a password (or after the timeout, whichever comes first).
+    """
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    message_queue(
+        template="user_invitation",
+        to=[user.email],
+        context={
+            "user": user,
+            "inviter": actor,
+            "partner": user.partner,
+            "role": user.get_role_display(),
+            "set_password_path": path,
+            "valid_for": _valid_for_words(settings.PASSWORD_RESET_TIMEOUT),
+        },
+        partner=user.partner,
+    )
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    partner: Partner,
+    actor,
+    email: str,
+    full_name: str,
+    role: str,
+    is_implementation_lead: bool,
+) -> User:
+    """A new user of ``partner`` with no password yet, and the e-mail that lets them choose one."""
+    email = User.objects.normalize_email(email.strip()).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise EmailTakenError({"email": EMAIL_TAKEN})
+    user = User(
+        email=email,
+        full_name=full_name.strip(),
+        partner=partner,
+        role=User.Role(role),
+        is_implementation_lead=is_implementation_lead,
+    )
+    user.set_unusable_password()
+    try:
+        with transaction.atomic():  # a savepoint: the same address added at the same moment
+            user.save()
+    except IntegrityError as exc:
+        raise EmailTakenError({"email": EMAIL_TAKEN}) from exc
+    history_record(
+        actor=actor,
+        obj=user,
+        action=HistoryEntry.Action.CREATE,
+        summary=f"User {user} invited as {user.get_role_display()}",
+        changes=changed_fields({}, _history_values(user)),
+    )
+    _queue_invitation(user=user, actor=actor)
+    return user
+
+
+@transaction.atomic
+def user_invite_again(*, user: User, actor) -> None:
+    """A fresh invitation for a user who has not chosen a password yet (the first expired)."""
+    if user.has_usable_password():
+        raise ValidationError(f"{user} has already chosen a password.", code="already_joined")
+    if not user.is_active:
+        raise ValidationError(f"{user} is deactivated. Reactivate them first.", code="inactive")
+    history_record(
+        actor=actor,
+        obj=user,
+        action=HistoryEntry.Action.UPDATE,
+        summary=f"Invitation sent again to {user.email}",
+    )
+    _queue_invitation(user=user, actor=actor)
+
+
+@transaction.atomic
+def user_update(
+    *, user: User, actor, role: str, is_implementation_lead: bool, full_name: str
+) -> User:
+    """Change a user's name, role and MSP Implementation Lead flag.
+
+    Raises ``LastAdminError`` when this would demote the partner's last active Admin.
+    """
+    role = User.Role(role)
+    if role != User.Role.ADMIN:
+        _ensure_admin_remains(user=user)
+    before = _history_values(user)
+    user.full_name = full_name.strip()
+    user.role = role
+    user.is_implementation_lead = is_implementation_lead
+    user.save(update_fields=["full_name", "role", "is_implementation_lead"])
+    changes = changed_fields(before, _history_values(user))
+    if "Full name" in changes:
+        companies_rename_lead(user=user)
+    if changes:
+        history_record(
+            actor=actor,
+            obj=user,
+            action=HistoryEntry.Action.UPDATE,
+            summary=_changed_summary(changes),
+            changes=changes,
+        )
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, actor) -> User:
+    """The user can no longer log in or be picked as lead; their history stays.
+
+    Their open sessions end too: Django's authentication backend refuses inactive users on
+    every request. Raises ``LastAdminError`` for the partner's last active Admin.
+    """
+    if not user.is_active:
+        return user
+    _ensure_admin_remains(user=user)
+    if getattr(actor, "pk", None) == user.pk:
+        raise SelfDeactivationError(SELF_DEACTIVATION, code="self")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    history_record(
+        actor=actor,
+        obj=user,
+        action=HistoryEntry.Action.STATUS,
+        summary=f"User {user} deactivated",
+        changes={"Status": ["Active", "Deactivated"]},
+    )
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, user: User, actor) -> User:
+    """A deactivated user may log in (and be picked as lead) again."""
+    if user.is_active:
+        return user
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    history_record(
+        actor=actor,
+        obj=user,
+        action=HistoryEntry.Action.STATUS,
+        summary=f"User {user} reactivated",
+        changes={"Status": ["Deactivated", "Active"]},
+    )
+    return user
