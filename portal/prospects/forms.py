@@ -1,24 +1,25 @@
 """The Create Prospect form: Primary Information and Other Information."""
 
-import re
+from functools import cached_property
 
 from django import forms
-from django.utils import timezone
 
 from portal.accounts.selectors import implementation_leads_for
 from portal.catalog.selectors import products_enabled_for
-from portal.companies.domains import conflict_check, domain_syntax_error, normalize_domain
+from portal.companies.domains import normalize_domain
 from portal.companies.models import Company
 from portal.companies.services import EDITABLE
 
-MAX_USERS = 1_000_000
-
-
-def looks_abbreviated(name: str) -> bool:
-    """Mostly capitals and under five letters, like "IBM" or "A.C.M.E." — worth a warning."""
-    letters = [c for c in name if c.isalpha()]
-    capitals = sum(c.isupper() for c in letters)
-    return 0 < len(letters) < 5 and capitals * 2 > len(letters)
+from .rules import (
+    MAX_USERS,
+    Known,
+    check_domain,
+    check_name,
+    check_provision_date,
+    contacts_error,
+    looks_abbreviated,
+    seats_error,
+)
 
 
 class ProspectForm(forms.ModelForm):
@@ -94,50 +95,40 @@ class ProspectForm(forms.ModelForm):
             return "This looks like an abbreviation. Use the full legal name if you can."
         return ""
 
+    @cached_property
+    def _known(self) -> Known:
+        return Known.load(
+            self.partner.pk,
+            names=[self.data.get("name", "")],
+            domains=[normalize_domain(self.data.get("domain", ""))],
+        )
+
     def clean_name(self):
-        name = re.sub(r"\s+", " ", self.cleaned_data["name"]).strip()
-        taken = Company.objects.filter(partner=self.partner, name__iexact=name)
-        if self.instance.pk:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError(f"You already have a company called “{name}”.")
-        return name
+        return check_name(self.cleaned_data["name"], self._known, pk=self.instance.pk)
 
     def clean_domain(self):
-        domain = normalize_domain(self.cleaned_data["domain"])
-        if error := domain_syntax_error(domain):
-            raise forms.ValidationError(error)
-        own, other = conflict_check(domain, partner_id=self.partner.pk, exclude_pk=self.instance.pk)
-        if own:
-            raise forms.ValidationError(f"Your company “{own.name}” already has this domain.")
-        if other:
-            raise forms.ValidationError(
-                "Channel conflict: another MSP's prospect or customer already holds this domain."
-            )
-        return domain
+        return check_domain(self.cleaned_data["domain"], self._known, pk=self.instance.pk)
 
     def clean_expected_provision_date(self):
         date = self.cleaned_data.get("expected_provision_date")
-        if date and not self.instance.pk and date < timezone.localdate():
-            raise forms.ValidationError("The expected provision date cannot be in the past.")
+        check_provision_date(date, creating=not self.instance.pk)
         return date
 
     def clean(self):
         cleaned = super().clean()
-        lead, secondary = cleaned.get("implementation_lead"), cleaned.get("secondary_contact")
-        if lead and secondary and lead == secondary:
-            self.add_error(
-                "secondary_contact", "Choose someone other than the Implementation Lead, or nobody."
-            )
-        users = cleaned.get("permitted_users")
+        if error := contacts_error(
+            cleaned.get("implementation_lead"), cleaned.get("secondary_contact")
+        ):
+            self.add_error("secondary_contact", error)
         for product in self.products:
-            if not product.needs_own_seats or not cleaned.get(f"product_{product.code}"):
-                continue
-            seats = cleaned.get(f"seats_{product.code}")
-            if not seats:
-                self.add_error(f"seats_{product.code}", f"Enter the seats for {product.name}.")
-            elif users and seats > users:
-                self.add_error(f"seats_{product.code}", f"At most the {users} permitted users.")
+            if product.needs_own_seats and cleaned.get(f"product_{product.code}"):
+                error = seats_error(
+                    product.name,
+                    cleaned.get(f"seats_{product.code}"),
+                    cleaned.get("permitted_users"),
+                )
+                if error:
+                    self.add_error(f"seats_{product.code}", error)
         return cleaned
 
     def chosen_products(self) -> dict:
