@@ -20,6 +20,8 @@ from portal.companies.models import Company
 
 SEED = 20260101
 PARTNER_PREFIX = "Bench Partner"
+# Bump to have every bench database loaded again after a change to the data below.
+DATA_VERSION = "bench-data-2"
 LEADS_PER_PARTNER = 4
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -98,7 +100,7 @@ def admin_email(index: int) -> str:
 def present(size: Size) -> bool:
     """Whether the bench database already holds exactly this data set."""
     partners = list(
-        Partner.objects.filter(name__startswith=PARTNER_PREFIX)
+        Partner.objects.filter(name__startswith=PARTNER_PREFIX, msa_version=DATA_VERSION)
         .order_by("name")
         .values_list("id", flat=True)
     )
@@ -136,7 +138,8 @@ def _partners_and_users(size: Size) -> list[tuple[int, list[tuple[int, str]]]]:
     Each partner's id with its leads' ids and names, in the order of ``Size.counts``.
     """
     partners = Partner.objects.bulk_create(
-        Partner(name=f"{PARTNER_PREFIX} {index:03d}") for index in range(size.partners)
+        Partner(name=f"{PARTNER_PREFIX} {index:03d}", msa_version=DATA_VERSION)
+        for index in range(size.partners)
     )
     rng = random.Random(SEED)
     password = make_password(None)  # unusable: the benchmark signs in with force_login
@@ -189,47 +192,51 @@ def _name(rng: random.Random) -> str:
 
 
 def _rows(size: Size, leads: list[tuple[int, list[tuple[int, str]]]]):
-    """Every prospect as a tuple in COLUMNS order."""
+    """Every prospect as a tuple in COLUMNS order.
+
+    The partners' rows come interleaved, as years of use would store them: the big partner's
+    rows are spread over the whole table, not packed together in a few pages.
+    """
     rng = random.Random(SEED)
+    order = [index for index, count in enumerate(size.counts()) for _ in range(count)]
+    rng.shuffle(order)
+    names: list[set[str]] = [set() for _ in leads]
     domains: set[str] = set()
     three_years = 3 * 365 * 86400
-    for (partner_id, partner_leads), count in zip(leads, size.counts(), strict=True):
-        names: set[str] = set()
-        for _ in range(count):
-            name = _name(rng)
-            while name.lower() in names:  # one name per partner, whatever its case
-                name = f"{name} {rng.choice(REGIONS)}"
-            names.add(name.lower())
-            stem = re.sub(r"[^a-z0-9]+", "", " ".join(name.lower().split()[:2]))
-            tld = rng.choice(TLDS)
-            domain, n = f"{stem}{tld}", 1
-            while domain in domains:
-                n += 1
-                domain = f"{stem}{n}{tld}"
-            domains.add(domain)
-            lead_id, lead_name = rng.choice(partner_leads) if rng.random() < 0.85 else (None, "")
-            updated = NOW - timedelta(seconds=rng.randrange(three_years))
-            provision = (
-                TODAY + timedelta(days=rng.randrange(-180, 540)) if rng.random() < 0.75 else None
-            )
-            users = min(20_000, max(1, int(rng.lognormvariate(4, 1.2))))
-            yield (
-                partner_id,
-                Company.Status.PROSPECT.value,
-                rng.choice(COMPANY_TYPES),
-                name,
-                domain,
-                f"https://www.{domain}/" if rng.random() < 0.5 else "",
-                rng.choice(SECTORS),
-                lead_id,
-                None,
-                lead_name,
-                provision,
-                users if rng.random() < 0.9 else None,
-                None,
-                updated - timedelta(seconds=rng.randrange(365 * 86400)),
-                updated,
-            )
+    for index in order:
+        partner_id, partner_leads = leads[index]
+        name = _name(rng)
+        while name.lower() in names[index]:  # one name per partner, whatever its case
+            name = f"{name} {rng.choice(REGIONS)}"
+        names[index].add(name.lower())
+        stem = re.sub(r"[^a-z0-9]+", "", " ".join(name.lower().split()[:2]))
+        tld = rng.choice(TLDS)
+        domain, n = f"{stem}{tld}", 1
+        while domain in domains:
+            n += 1
+            domain = f"{stem}{n}{tld}"
+        domains.add(domain)
+        lead_id, lead_name = rng.choice(partner_leads) if rng.random() < 0.85 else (None, "")
+        updated = NOW - timedelta(seconds=rng.randrange(three_years))
+        provision = TODAY + timedelta(days=rng.randrange(-180, 540))
+        users = min(20_000, max(1, int(rng.lognormvariate(4, 1.2))))
+        yield (
+            partner_id,
+            Company.Status.PROSPECT.value,
+            rng.choice(COMPANY_TYPES),
+            name,
+            domain,
+            f"https://www.{domain}/" if rng.random() < 0.5 else "",
+            rng.choice(SECTORS),
+            lead_id,
+            None,
+            lead_name,
+            provision if rng.random() < 0.75 else None,
+            users if rng.random() < 0.9 else None,
+            None,
+            updated - timedelta(seconds=rng.randrange(365 * 86400)),
+            updated,
+        )
 
 
 def _load_postgresql(rows) -> None:

@@ -50,9 +50,11 @@ def parse_args() -> argparse.Namespace:
         default=os.environ.get("BENCH_EXPLAIN", "slowest"),
         help="print query plans for the slowest variant only, or for every variant",
     )
-    # Run through bench/run.py (runpy), sys.argv is run.py's own: take only the environment.
-    own = Path(sys.argv[0]).name == Path(__file__).name
-    return parser.parse_args(sys.argv[1:] if own else [])
+    # Through bench/run.py (runpy) the arguments are run.py's: the names of the benchmarks.
+    args, extra = parser.parse_known_args()
+    if unknown := [arg for arg in extra if arg.startswith("-")]:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
 
 
 # -- One process per database ---------------------------------------------------------------
@@ -134,8 +136,9 @@ def variants(deep_page: int) -> list[tuple[str, dict]]:
     found = [
         ("first page", {}),
         (f"deep page {deep_page}", {"page": deep_page}),
-        ("search q=ver", {"q": "ver"}),
+        ("search q=ver (common)", {"q": "ver"}),
         ("search q=ver, page 2", {"q": "ver", "page": 2}),
+        ("search q=xen (rare)", {"q": "xen"}),
         ("letter M", {"letter": "M"}),
         ("letter #", {"letter": "#"}),
     ]
@@ -154,7 +157,7 @@ def measure(client, url: str, params: dict, repeat: int) -> dict:
 
     for _ in range(WARMUP):
         response = client.get(url, params)
-        if response.status_code != 200:
+        if response.status_code != 200:  # the error itself is logged by django.request
             raise SystemExit(f"GET {url} {params} answered {response.status_code}")
     samples = []
     for _ in range(repeat):
@@ -168,6 +171,7 @@ def measure(client, url: str, params: dict, repeat: int) -> dict:
         "p50": statistics.median(samples),
         "p95": percentile(samples, 0.95),
         "queries": len(captured.captured_queries),
+        "sql_ms": sum(float(query["time"]) for query in captured.captured_queries) * 1000,
         "sql": [query["sql"] for query in captured.captured_queries],
     }
 
@@ -202,7 +206,8 @@ def run_one(args: argparse.Namespace) -> None:
 
     from bench.generate import Size, admin_email, ensure
     from portal.accounts.models import User
-    from portal.prospects.views import PER_PAGE
+    from portal.core.lists import ListState, filter_list
+    from portal.prospects.views import COLUMNS, PER_PAGE, prospects_of
 
     if args.db == "postgres":
         size = Size(100, 1_000_000, 100_000)
@@ -221,18 +226,25 @@ def run_one(args: argparse.Namespace) -> None:
         print(f"data: generated and loaded in {seconds:.1f} s")
 
     admin = User.objects.get(email=admin_email(0))
-    client = Client()
+    client = Client(raise_request_exception=False)
     client.force_login(admin)
     url = "/prospects/"
     deep_page = max(1, math.ceil(size.big / PER_PAGE) * 3 // 4)
 
     results = {}
-    print(f"\n{args.repeat} requests per variant after {WARMUP} to warm up; times in ms\n")
-    print(f"{'variant':40s} {'p50':>8s} {'p95':>8s} {'queries':>8s}")
+    print(
+        f"\n{args.repeat} requests per variant after {WARMUP} to warm up; times in ms. "
+        "SQL ms: the page's queries in one request; rows: prospects the variant lists\n"
+    )
+    print(f"{'variant':40s} {'p50':>8s} {'p95':>8s} {'queries':>8s} {'SQL ms':>8s} {'rows':>8s}")
     for label, params in variants(deep_page):
         result = results[label] = measure(client, url, params, args.repeat)
+        rows = filter_list(
+            prospects_of(admin), ListState.from_query(params, COLUMNS, "name"), COLUMNS
+        )
         print(
-            f"{label:40s} {result['p50']:8.1f} {result['p95']:8.1f} {result['queries']:8d}",
+            f"{label:40s} {result['p50']:8.1f} {result['p95']:8.1f} {result['queries']:8d} "
+            f"{result['sql_ms']:8.1f} {rows.count():8d}",
             flush=True,
         )
 
