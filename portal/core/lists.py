@@ -8,6 +8,7 @@ page is always the same few queries, whatever its size or the size of the list.
 import math
 import string
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 
@@ -56,10 +57,47 @@ class ListState:
         """The sort a column header links to: A→Z first, Z→A on the second click."""
         return f"-{key}" if key == self.sort and not self.descending else key
 
+    def url(self, **changes) -> str:
+        """This list's query string with ``changes`` applied (None drops a parameter).
+
+        Built here rather than with a template tag per link: a list page has forty of them.
+        """
+        params = {
+            "q": self.q,
+            "letter": self.letter,
+            "sort": f"-{self.sort}" if self.descending else self.sort,
+            "page": self.page if self.page > 1 else None,
+        }
+        params.update(changes)
+        return "?" + urlencode({key: value for key, value in params.items() if value})
+
+    def letter_links(self) -> list[tuple[str, str, bool]]:
+        """(label, url, current) for All, A–Z and #; a new letter starts again at page 1."""
+        links = [("All", self.url(letter=None, page=None), not self.letter)]
+        links += [
+            (letter, self.url(letter=letter, page=None), letter == self.letter)
+            for letter in LETTERS
+        ]
+        return links
+
+    def header_links(self, columns: list[Column]) -> list[tuple[Column, str, str]]:
+        """(column, url, "ascending"/"descending"/"") for each column header."""
+        return [
+            (
+                column,
+                self.url(sort=self.sort_param(column.key), page=None),
+                ("descending" if self.descending else "ascending")
+                if column.key == self.sort
+                else "",
+            )
+            for column in columns
+        ]
+
 
 def filter_list(queryset: QuerySet, state: ListState, columns: list[Column]) -> QuerySet:
     if state.q:
-        queryset = queryset.filter(name__icontains=state.q)
+        # name_key is the lower-case name: indexed (trigram on PostgreSQL), unlike UPPER(name).
+        queryset = queryset.filter(name_key__contains=state.q.lower())
     if state.letter == "#":
         queryset = queryset.filter(name_initial__in=DIGITS)
     elif state.letter:
@@ -116,3 +154,19 @@ def paginate(queryset: QuerySet, page_number: int, per_page: int, rows: QuerySet
     by_id = rows.in_bulk(ids) if ids else {}
     page.object_list = [by_id[pk] for pk in ids if pk in by_id]
     return page
+
+
+def page_links(state: ListState, page: Page) -> list[tuple[str, str, str]]:
+    """(label, url, rel) for First, Previous, Next and Last, as far as they lead anywhere."""
+    links = []
+    if page.has_previous:
+        links += [
+            ("First", state.url(page=None), ""),
+            ("Previous", state.url(page=page.previous_page_number), "prev"),
+        ]
+    if page.has_next:
+        links += [
+            ("Next", state.url(page=page.next_page_number), "next"),
+            ("Last", state.url(page=page.num_pages), ""),
+        ]
+    return links

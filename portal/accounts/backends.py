@@ -1,0 +1,14 @@
+from django.contrib.auth.backends import ModelBackend
+
+from .models import User
+
+
+class PartnerUserBackend(ModelBackend):
+    """Loads the signed-in user with their partner: every page shows and scopes by it."""
+
+    def get_user(self, user_id):
+        try:
+            user = User.objects.select_related("partner").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
