@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -24,19 +25,35 @@ COLUMNS = [
 ]
 
 
-def list_row(company: Company, detail_url: str) -> dict:
-    # Formatted here: template filters on 50 rows × 6 columns cost more than the queries.
-    return {
-        "url": f"{detail_url.removesuffix('0/')}{company.pk}/",
-        "name": company.name,
-        "domain": company.domain or "—",
-        "users": company.permitted_users or "—",
-        "lead": company.lead_name or "—",
-        "provision": company.expected_provision_date.isoformat()
-        if company.expected_provision_date
-        else "—",
-        "changed": timezone.localtime(company.updated_at),
-    }
+ROW = (
+    '<tr><td><a href="{}">{}</a></td><td>{}</td><td class="num">{}</td><td>{}</td><td>{}</td>'
+    '<td><time datetime="{}">{}</time></td></tr>'
+)
+
+
+def rows_html(companies: list[Company], detail_url: str) -> str:
+    """The table body, escaped by format_html_join.
+
+    Built in Python: the template language spends longer on 50 rows × 6 cells than the
+    database spends finding them.
+    """
+    base = detail_url.removesuffix("0/")
+
+    def cells(company: Company):
+        changed = timezone.localtime(company.updated_at)
+        provision = company.expected_provision_date
+        return (
+            f"{base}{company.pk}/",
+            company.name,
+            company.domain or "—",
+            company.permitted_users or "—",
+            company.lead_name or "—",
+            provision.isoformat() if provision else "—",
+            changed.isoformat(),
+            changed.strftime("%Y-%m-%d %H:%M"),
+        )
+
+    return format_html_join("\n", ROW, (cells(company) for company in companies))
 
 
 def prospects_of(user):
@@ -54,7 +71,7 @@ class ProspectListView(PartnerRequiredMixin, TemplateView):
         return super().get_context_data(
             state=state,
             page=page,
-            rows=[list_row(company, detail_url) for company in page.object_list],
+            rows=rows_html(page.object_list, detail_url),
             letters=state.letter_links(),
             headers=state.header_links(COLUMNS),
             pages=page_links(state, page),
