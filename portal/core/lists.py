@@ -114,6 +114,7 @@ class Page:
     per_page: int
     count: int
     object_list: list = field(default_factory=list)
+    capped: bool = False  # more matched than were listed
 
     @property
     def num_pages(self) -> int:
@@ -144,13 +145,27 @@ class Page:
         return min(self.number * self.per_page, self.count)
 
 
-def paginate(queryset: QuerySet, page_number: int, per_page: int, rows: QuerySet) -> Page:
-    """One page of ``queryset``; ``rows`` loads the chosen ids with whatever joins it needs."""
-    count = queryset.count()
-    page = Page(number=1, per_page=per_page, count=count)
-    page.number = min(page_number, page.num_pages)
-    offset = (page.number - 1) * per_page
-    ids = list(queryset.values_list("id", flat=True)[offset : offset + per_page])
+def paginate(
+    queryset: QuerySet, page_number: int, per_page: int, rows: QuerySet, *, cap: int | None = None
+) -> Page:
+    """One page of ``queryset``; ``rows`` loads the chosen ids with whatever joins it needs.
+
+    With ``cap``, only the first ``cap`` matches are listed, and they are found in one query:
+    a search that matches few rows would otherwise be read twice, once to count and once for
+    the page (a search on part of a name cannot be answered from the sort index alone).
+    """
+    if cap:
+        first = list(queryset.values_list("id", flat=True)[: cap + 1])
+        page = Page(number=1, per_page=per_page, count=min(len(first), cap))
+        page.capped = len(first) > cap
+        page.number = min(page_number, page.num_pages)
+        offset = (page.number - 1) * per_page
+        ids = first[offset : offset + per_page]
+    else:
+        page = Page(number=1, per_page=per_page, count=queryset.count())
+        page.number = min(page_number, page.num_pages)
+        offset = (page.number - 1) * per_page
+        ids = list(queryset.values_list("id", flat=True)[offset : offset + per_page])
     by_id = rows.in_bulk(ids) if ids else {}
     page.object_list = [by_id[pk] for pk in ids if pk in by_id]
     return page

@@ -15,6 +15,7 @@ from portal.core.tenancy import PartnerRequiredMixin, for_partner, get_for_partn
 from .forms import ProspectForm
 
 PER_PAGE = 50
+SEARCH_CAP = 1000  # a search lists its first thousand matches; more letters narrow it
 COLUMNS = [
     Column("name", "Company Name", "name_key"),
     Column("domain", "Domain", "domain"),
@@ -66,7 +67,13 @@ class ProspectListView(PartnerRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         state = ListState.from_query(self.request.GET, COLUMNS, default_sort="name")
         queryset = filter_list(prospects_of(self.request.user), state, COLUMNS)
-        page = paginate(queryset, state.page, PER_PAGE, rows=Company.objects.all())
+        page = paginate(
+            queryset,
+            state.page,
+            PER_PAGE,
+            rows=Company.objects.all(),
+            cap=SEARCH_CAP if state.q else None,
+        )
         detail_url = reverse("companies:detail", args=[0])
         return super().get_context_data(
             state=state,

@@ -143,3 +143,17 @@ def test_renaming_a_lead_keeps_the_lead_column_in_step(acme, acme_admin):
 
     company.refresh_from_db()
     assert company.lead_name == "Alice Archer"
+
+
+def test_a_broad_search_lists_its_first_matches_and_says_so(client, acme, acme_sales, monkeypatch):
+    monkeypatch.setattr("portal.prospects.views.SEARCH_CAP", 60)
+    for i in range(70):
+        make_company(acme, f"Match {i:03}")
+    client.force_login(acme_sales)
+
+    first = client.get(reverse("prospects:list"), {"q": "match"})
+    last = client.get(reverse("prospects:list"), {"q": "match", "page": 2})
+
+    assert "1–50 of the first 60 of more prospects" in first.content.decode()
+    assert "add letters to the search" in first.content.decode()
+    assert [c.name for c in last.context["page"].object_list][-1] == "Match 059"
