@@ -158,6 +158,7 @@ def paginate(
         first = list(queryset.values_list("id", flat=True)[: cap + 1])
         page = Page(number=1, per_page=per_page, count=min(len(first), cap))
         page.capped = len(first) > cap
+        first = first[:cap]
         page.number = min(page_number, page.num_pages)
         offset = (page.number - 1) * per_page
         ids = first[offset : offset + per_page]
