@@ -251,3 +251,24 @@ class AgreementLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} × {self.quantity}"
+
+
+class CompanyTally(models.Model):
+    """How many companies a partner has in each status, kept by database triggers.
+
+    Counting 100,000 rows on every list page costs more than the page itself; the triggers
+    (migration 0004) keep this in step with every insert, delete and status change, whatever
+    makes it (a service, a bulk import, COPY).
+    """
+
+    partner = models.ForeignKey("accounts.Partner", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=12, choices=Company.Status.choices)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "status"], name="one_tally_per_status")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.status}: {self.count}"

@@ -146,9 +146,17 @@ class Page:
 
 
 def paginate(
-    queryset: QuerySet, page_number: int, per_page: int, rows: QuerySet, *, cap: int | None = None
+    queryset: QuerySet,
+    page_number: int,
+    per_page: int,
+    rows: QuerySet,
+    *,
+    cap: int | None = None,
+    count: int | None = None,
 ) -> Page:
     """One page of ``queryset``; ``rows`` loads the chosen ids with whatever joins it needs.
+
+    ``count``, when the caller knows it (a kept tally), saves counting the rows.
 
     With ``cap``, only the first ``cap`` matches are listed, and they are found in one query:
     a search that matches few rows would otherwise be read twice, once to count and once for
@@ -163,7 +171,7 @@ def paginate(
         offset = (page.number - 1) * per_page
         ids = first[offset : offset + per_page]
     else:
-        page = Page(number=1, per_page=per_page, count=queryset.count())
+        page = Page(number=1, per_page=per_page, count=queryset.count() if count is None else count)
         page.number = min(page_number, page.num_pages)
         offset = (page.number - 1) * per_page
         ids = list(queryset.values_list("id", flat=True)[offset : offset + per_page])

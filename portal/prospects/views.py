@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 
 from portal.companies.domains import domain_verify
 from portal.companies.models import Company
+from portal.companies.selectors import company_counts
 from portal.companies.services import company_create, company_delete, company_update
 from portal.core.lists import Column, ListState, filter_list, page_links, paginate
 from portal.core.tenancy import PartnerRequiredMixin, for_partner, get_for_partner_or_404
@@ -67,12 +68,15 @@ class ProspectListView(PartnerRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         state = ListState.from_query(self.request.GET, COLUMNS, default_sort="name")
         queryset = filter_list(prospects_of(self.request.user), state, COLUMNS)
+        # Unfiltered, the kept tally gives the total without counting 100,000 rows.
+        filtered = bool(state.q or state.letter)
         page = paginate(
             queryset,
             state.page,
             PER_PAGE,
             rows=Company.objects.all(),
             cap=SEARCH_CAP if state.q else None,
+            count=None if filtered else company_counts(user=self.request.user)["prospect"],
         )
         detail_url = reverse("companies:detail", args=[0])
         return super().get_context_data(
