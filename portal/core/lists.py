@@ -174,10 +174,21 @@ def paginate(
         page = Page(number=1, per_page=per_page, count=queryset.count() if count is None else count)
         page.number = min(page_number, page.num_pages)
         offset = (page.number - 1) * per_page
-        ids = list(queryset.values_list("id", flat=True)[offset : offset + per_page])
+        ids = _page_ids(queryset, offset, per_page, page.count)
     by_id = rows.in_bulk(ids) if ids else {}
     page.object_list = [by_id[pk] for pk in ids if pk in by_id]
     return page
+
+
+def _page_ids(queryset: QuerySet, offset: int, per_page: int, count: int) -> list[int]:
+    """The ids of one page. Past the middle, read from the other end and turn the page round:
+    the database then skips at most half the list instead of nearly all of it."""
+    ids = queryset.values_list("id", flat=True)
+    if offset <= count // 2:
+        return list(ids[offset : offset + per_page])
+    size = max(0, min(per_page, count - offset))
+    from_end = count - offset - size
+    return list(ids.reverse()[from_end : from_end + size])[::-1]
 
 
 def page_links(state: ListState, page: Page) -> list[tuple[str, str, str]]:

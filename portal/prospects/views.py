@@ -16,7 +16,7 @@ from portal.core.tenancy import PartnerRequiredMixin, for_partner, get_for_partn
 from .forms import ProspectForm
 
 PER_PAGE = 50
-SEARCH_CAP = 1000  # a search lists its first thousand matches; more letters narrow it
+SEARCH_CAP = 500  # a search lists its first 500 matches; more letters narrow it
 COLUMNS = [
     Column("name", "Company Name", "name_key"),
     Column("domain", "Domain", "domain"),

@@ -17,8 +17,10 @@ def real_counts() -> dict:
     return {
         (c.partner.name, c.status): n
         for c, n in (
-            (company, Company.objects.filter(partner=company.partner,
-                                             status=company.status).count())
+            (
+                company,
+                Company.objects.filter(partner=company.partner, status=company.status).count(),
+            )
             for company in Company.objects.select_related("partner")
         )
     }
@@ -27,21 +29,25 @@ def real_counts() -> dict:
 def test_tally_follows_inserts_status_changes_and_deletes(acme, globex):
     first = make_company(acme, "One")
     make_company(acme, "Two")
-    Company.objects.bulk_create(
-        [Company(partner=globex, name=f"Bulk {i}") for i in range(5)]
-    )
-    assert tallies() == {("Acme IT Services", "prospect"): 2,
-                         ("Globex Managed Services", "prospect"): 5}
+    Company.objects.bulk_create([Company(partner=globex, name=f"Bulk {i}") for i in range(5)])
+    assert tallies() == {
+        ("Acme IT Services", "prospect"): 2,
+        ("Globex Managed Services", "prospect"): 5,
+    }
 
     Company.objects.filter(pk=first.pk).update(status=Company.Status.IN_PROGRESS)
     Company.objects.filter(partner=globex).update(permitted_users=10)  # no status change
     Company.objects.filter(partner=globex, name__in=["Bulk 0", "Bulk 1"]).delete()
 
-    assert tallies() == real_counts() == {
-        ("Acme IT Services", "prospect"): 1,
-        ("Acme IT Services", "in_progress"): 1,
-        ("Globex Managed Services", "prospect"): 3,
-    }
+    assert (
+        tallies()
+        == real_counts()
+        == {
+            ("Acme IT Services", "prospect"): 1,
+            ("Acme IT Services", "in_progress"): 1,
+            ("Globex Managed Services", "prospect"): 3,
+        }
+    )
 
 
 def test_tally_follows_a_company_moved_to_another_partner(acme, globex):

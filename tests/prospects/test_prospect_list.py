@@ -157,3 +157,20 @@ def test_a_broad_search_lists_its_first_matches_and_says_so(client, acme, acme_s
     assert "1–50 of the first 60 of more prospects" in first.content.decode()
     assert "add letters to the search" in first.content.decode()
     assert [c.name for c in last.context["page"].object_list][-1] == "Match 059"
+
+
+@pytest.mark.parametrize("sort", ["provision", "-provision", "users", "-lead"])
+def test_pages_read_from_either_end_join_up_even_with_empty_values(listing, acme, sort):
+    for i in range(120):
+        make_company(
+            acme,
+            f"Company {i:03}",
+            permitted_users=(i % 7) or None,
+            lead_name=f"L{i % 5}",
+            expected_provision_date=datetime.date(2027, 1, 1 + i % 28) if i % 3 else None,
+        )
+
+    pages = [listing(sort=sort, page=n) for n in (1, 2, 3)]
+
+    names = sum(pages, [])
+    assert len(names) == len(set(names)) == 120
