@@ -124,10 +124,15 @@ EDITABLE = [
 ]
 
 
-def _label(name: str) -> str:
-    if name == "products":
-        return "Products"
-    return str(Company._meta.get_field(name).verbose_name).capitalize()
+def labelled(changes: dict) -> dict:
+    """Changes under the labels people see, so the History Log reads without translation."""
+
+    def label(name: str) -> str:
+        if name == "products":
+            return "Products"
+        return str(Company._meta.get_field(name).verbose_name).capitalize()
+
+    return {label(name): values for name, values in changes.items()}
 
 
 def _apply(company: Company, fields: dict) -> None:
@@ -176,8 +181,7 @@ def company_update(*, company: Company, actor, products: dict | None = None, **f
         before, {**snapshot(company, EDITABLE), "products": _products_snapshot(company)}
     )
     if changes:
-        # Kept under the labels people see, so the History Log reads without translation.
-        changes = {_label(name): values for name, values in changes.items()}
+        changes = labelled(changes)
         history_record(
             actor=actor,
             obj=company,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import upload_views, views
 
 app_name = "prospects"
 urlpatterns = [
@@ -9,4 +9,9 @@ urlpatterns = [
     path("verify-domain/", views.VerifyDomainView.as_view(), name="verify"),
     path("<int:pk>/edit/", views.ProspectFormView.as_view(), name="edit"),
     path("<int:pk>/delete/", views.ProspectDeleteView.as_view(), name="delete"),
+    path("upload/", upload_views.UploadView.as_view(), name="upload"),
+    path("upload/<int:pk>/", upload_views.UploadResultView.as_view(), name="upload_result"),
+    path(
+        "upload/<int:pk>/errors.csv", upload_views.UploadErrorsView.as_view(), name="upload_errors"
+    ),
 ]

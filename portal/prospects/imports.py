@@ -1,0 +1,355 @@
+"""Reading an uploaded prospect file and checking every row, before anything is saved.
+
+Rows are checked with the same rules as the Create Prospect form (``rules.py``); what the rules
+compare against is loaded up front, so there is no query per row.
+"""
+
+import csv
+import datetime
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from portal.accounts.selectors import implementation_leads_for
+from portal.catalog.selectors import products_enabled_for
+from portal.companies.domains import normalize_domain
+from portal.companies.models import Company
+
+from .columns import NO, YES, SheetColumn, header_key, sheet_columns
+from .rules import (
+    MAX_USERS,
+    Known,
+    check_domain,
+    check_name,
+    check_provision_date,
+    contacts_error,
+    seats_error,
+)
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 200_000
+REQUIRED = ["name", "domain", "sector", "implementation_lead", "permitted_users"]
+MAX_LISTED_ERRORS = 5_000  # listed on the page and in the download; all are counted
+
+
+class FileRejected(Exception):
+    """The file as a whole cannot be read: wrong type, size, encoding or columns."""
+
+
+@dataclass(slots=True)
+class PlannedRow:
+    row: int  # as the spreadsheet numbers it: the header is row 1
+    pk: int | None
+    fields: dict
+    products: dict  # Product → seats (None for a product without its own seat count)
+
+
+@dataclass
+class Plan:
+    rows: list[PlannedRow] = field(default_factory=list)
+    errors: list[tuple[int, str, str]] = field(default_factory=list)
+    error_count: int = 0
+    total: int = 0
+
+    def error(self, row: int, column: str, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_LISTED_ERRORS:
+            self.errors.append((row, column, message))
+
+
+def read_table(filename: str, content: bytes) -> tuple[list, Iterator[list]]:
+    """The header row and the data rows of a CSV or XLSX (first sheet) file."""
+    if len(content) > MAX_BYTES:
+        raise FileRejected(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+    name = filename.lower()
+    if name.endswith(".csv"):
+        rows = _csv_rows(content)
+    elif name.endswith((".xlsx", ".xlsm")):
+        rows = _xlsx_rows(content)
+    else:
+        raise FileRejected("Upload a .csv or .xlsx file (an .xls file: save it as .xlsx first).")
+    header = next(rows, None)
+    if not header or not any(str(cell or "").strip() for cell in header):
+        raise FileRejected("The file is empty: the first row must hold the column names.")
+    return list(header), rows
+
+
+def _csv_rows(content: bytes) -> Iterator[list]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV" in Windows-1252.
+        text = content.decode("cp1252", errors="replace")
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    return iter(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _xlsx_rows(content: bytes) -> Iterator[list]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise FileRejected("This is not an XLSX file that can be read.") from exc
+    if not workbook.worksheets:
+        raise FileRejected("The workbook has no sheet.")
+    return (list(row) for row in workbook.worksheets[0].iter_rows(values_only=True))
+
+
+def match_columns(header: list, columns: list[SheetColumn]) -> list[SheetColumn | None]:
+    by_key = {header_key(column.header): column for column in columns}
+    matched, unknown, seen = [], [], set()
+    for cell in header:
+        key = header_key(cell)
+        if not key:
+            matched.append(None)  # an unnamed column: its cells must be empty (checked per row)
+            continue
+        column = by_key.get(key)
+        if column is None:
+            unknown.append(str(cell).strip())
+        elif column.header in seen:
+            raise FileRejected(f"The column “{column.header}” appears twice.")
+        else:
+            seen.add(column.header)
+        matched.append(column)
+    if unknown:
+        raise FileRejected(
+            "Unknown columns: "
+            + ", ".join(f"“{name}”" for name in unknown)
+            + ". Use the template's column names (download it above)."
+        )
+    missing = [c.header for c in columns if c.key in REQUIRED and c.header not in seen]
+    if missing:
+        raise FileRejected("Missing columns: " + ", ".join(f"“{name}”" for name in missing) + ".")
+    return matched
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _whole_number(value, low: int, high: int) -> int:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str):
+        value = value.strip().replace(",", "")
+        if not value.isdigit():
+            raise ValidationError("Enter a whole number.")
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValidationError("Enter a whole number.")
+    if not low <= value <= high:
+        raise ValidationError(f"Enter a number from {low:,} to {high:,}.")
+    return value
+
+
+def _date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(_text(value))
+    except ValueError:
+        raise ValidationError("Enter the date as YYYY-MM-DD.") from None
+
+
+def _choice(choices) -> Callable[[str], str]:
+    lookup = {}
+    for value, label in choices:
+        lookup[str(value).lower()] = value
+        lookup[str(label).lower()] = value
+
+    def parse(text: str) -> str:
+        try:
+            return lookup[text.lower()]
+        except KeyError:
+            raise ValidationError(
+                "Choose one of: " + ", ".join(str(label) for _, label in choices) + "."
+            ) from None
+
+    return parse
+
+
+class Checker:
+    """Checks the rows of one file for one partner."""
+
+    def __init__(self, partner):
+        self.partner = partner
+        self.products = list(products_enabled_for(partner=partner))
+        self.columns = sheet_columns(self.products)
+        self.leads = {user.email.lower(): user for user in implementation_leads_for(partner)}
+        self.company_type = _choice(Company.CompanyType.choices)
+        self.sector = _choice(Company.Sector.choices)
+        self.website = forms.URLField(required=False, assume_scheme="https")
+
+    def parse(self, number: int, cells: list, columns: list, plan: Plan) -> PlannedRow | None:
+        """Typed values of one row; its errors go to ``plan``."""
+        values, products, ok = {}, {}, True
+        for column, value in zip(columns, cells, strict=False):
+            if column is None:
+                if _text(value):
+                    plan.error(
+                        number,
+                        "(no column name)",
+                        "A cell under a column without a name: remove it or name the column.",
+                    )
+                    ok = False
+                continue
+            try:
+                if column.key == "product":
+                    chosen = self._product(column, value)
+                    if chosen is not False:
+                        products[column.product] = chosen
+                else:
+                    values[column.key] = self._field(column.key, value)
+            except ValidationError as exc:
+                plan.error(number, column.header, " ".join(exc.messages))
+                ok = False
+        if not ok:
+            return None
+        values.setdefault("company_type", Company.CompanyType.END_CUSTOMER)
+        pk = values.pop("id", None)
+        return PlannedRow(number, pk, values, products)
+
+    def _field(self, key: str, value):
+        text = _text(value)
+        if key == "id":
+            return _whole_number(value, 1, 2**63 - 1) if text else None
+        if key in REQUIRED and not text:
+            raise ValidationError("Required.")
+        match key:
+            case "company_type":
+                return self.company_type(text) if text else Company.CompanyType.END_CUSTOMER
+            case "sector":
+                return self.sector(text)
+            case "name" | "domain":
+                return text
+            case "website":
+                return self.website.clean(text)
+            case "implementation_lead" | "secondary_contact":
+                if not text:
+                    return None
+                try:
+                    return self.leads[text.lower()]
+                except KeyError:
+                    raise ValidationError(
+                        f"{text} is not an active user of your MSP with the MSP "
+                        "Implementation Lead option."
+                    ) from None
+            case "expected_provision_date":
+                return _date(value) if text else None
+            case "permitted_users":
+                return _whole_number(value, 1, MAX_USERS)
+        raise AssertionError(key)
+
+    def _product(self, column: SheetColumn, value):
+        """False: not wanted; None: wanted (no seat count); a number: wanted with seats."""
+        text = _text(value).lower()
+        if column.product.needs_own_seats:
+            return _whole_number(value, 1, MAX_USERS) if text else False
+        if text in YES:
+            return None
+        if text in NO:
+            return False
+        raise ValidationError("Enter Yes, or leave it empty.")
+
+
+def check_file(
+    partner, filename: str, content: bytes, progress: Callable[[int], None] = lambda checked: None
+) -> Plan:
+    """Every row read and checked; ``plan.errors`` empty means the file can be imported."""
+    checker = Checker(partner)
+    header, rows = read_table(filename, content)
+    columns = match_columns(header, checker.columns)
+    plan = Plan()
+    for number, cells in enumerate(rows, start=2):
+        if not any(_text(cell) for cell in cells):
+            continue  # blank lines, as spreadsheets leave them
+        plan.total += 1
+        if plan.total > MAX_ROWS:
+            raise FileRejected(f"The file has more than {MAX_ROWS:,} rows: split it.")
+        planned = checker.parse(number, cells, columns, plan)
+        if planned:
+            plan.rows.append(planned)
+        if plan.total % 5000 == 0:
+            progress(plan.total)
+    if not plan.total:
+        raise FileRejected("The file has a header row but no prospects under it.")
+    _check_against_each_other_and_saved(partner, plan)
+    progress(plan.total)
+    return plan
+
+
+def _check_against_each_other_and_saved(partner, plan: Plan) -> None:
+    ids = [row.pk for row in plan.rows if row.pk]
+    existing = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        existing.update(
+            Company.objects.filter(
+                partner=partner, status=Company.Status.PROSPECT, pk__in=chunk
+            ).in_bulk()
+        )
+    known = Known.load(
+        partner.pk,
+        names=[row.fields["name"] for row in plan.rows],
+        domains=[normalize_domain(row.fields["domain"]) for row in plan.rows],
+    )
+    first_name, first_domain, first_id = {}, {}, {}
+    checked = []
+    for row in plan.rows:
+        ok = True
+
+        def error(column: str, message: str, number=row.row) -> None:
+            nonlocal ok
+            ok = False
+            plan.error(number, column, message)
+
+        if row.pk and row.pk not in existing:
+            error("ID", f"No prospect of yours has the ID {row.pk}.")
+        elif row.pk in first_id:
+            error("ID", f"The same ID as row {first_id[row.pk]}.")
+        elif row.pk:
+            first_id[row.pk] = row.row
+        for key, header, check in (
+            ("name", "Company Name", check_name),
+            ("domain", "Domain", check_domain),
+        ):
+            try:
+                row.fields[key] = check(row.fields[key], known, pk=row.pk)
+            except ValidationError as exc:
+                error(header, " ".join(exc.messages))
+                continue
+            seen = first_name if key == "name" else first_domain
+            value = row.fields[key].lower()
+            if value in seen:
+                error(header, f"The same {header.lower()} as row {seen[value]}.")
+            else:
+                seen[value] = row.row
+        try:
+            check_provision_date(row.fields.get("expected_provision_date"), creating=not row.pk)
+        except ValidationError as exc:
+            error("Expected Provision Date", " ".join(exc.messages))
+        if message := contacts_error(
+            row.fields.get("implementation_lead"), row.fields.get("secondary_contact")
+        ):
+            error("Secondary Implementation Contact E-mail", message)
+        for product, seats in row.products.items():
+            if product.needs_own_seats and (
+                message := seats_error(product.name, seats, row.fields["permitted_users"])
+            ):
+                error(f"Product {product.code} Seats", message)
+        if ok:
+            checked.append(row)
+    plan.rows = checked
+    plan.errors.sort()

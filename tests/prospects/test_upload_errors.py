@@ -1,0 +1,165 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from portal.companies.models import Company
+from portal.core.testing import make_company
+from portal.prospects.models import ProspectImport
+
+from .upload_helpers import HEADER, csv_bytes, row
+
+
+def problems(response) -> list:
+    upload = ProspectImport.objects.order_by("-id").first()
+    assert response.status_code == 200
+    return [tuple(error) for error in upload.errors]
+
+
+@pytest.mark.parametrize(
+    ("changes", "column", "reason"),
+    [
+        ({"Domain": "bad_domain.example"}, "Domain", "Use only letters"),
+        ({"Company Name": ""}, "Company Name", "Required."),
+        ({"Sector": "Mining"}, "Sector", "Choose one of:"),
+        ({"Company Type": "Alien"}, "Company Type", "Choose one of:"),
+        ({"Permitted Users": "0"}, "Permitted Users", "from 1 to 1,000,000"),
+        ({"Permitted Users": "many"}, "Permitted Users", "Enter a whole number."),
+        ({"Product S1": "maybe"}, "Product S1", "Enter Yes, or leave it empty."),
+        ({"Product A1 Seats": "300"}, "Product A1 Seats", "At most the 250 permitted users."),
+        ({"Expected Provision Date": "2020-01-01"}, "Expected Provision Date", "in the past"),
+        ({"Expected Provision Date": "1/2/27"}, "Expected Provision Date", "YYYY-MM-DD"),
+        (
+            {"Implementation Lead E-mail": "sales@acme.test"},
+            "Implementation Lead E-mail",
+            "not an active user of your MSP with the MSP Implementation Lead option",
+        ),
+        (
+            {"Secondary Implementation Contact E-mail": "admin@acme.test"},
+            "Secondary Implementation Contact E-mail",
+            "Choose someone other",
+        ),
+        ({"Website": "http://"}, "Website", "Enter a valid URL."),
+    ],
+)
+def test_each_bad_row_is_told_by_row_column_and_reason_and_nothing_is_imported(
+    upload, acme_sales, changes, column, reason
+):
+    content = csv_bytes([row("Good Company Ltd", "good.example"), row(**changes)])
+
+    [(number, where, message)] = problems(upload(content))
+
+    assert (number, where) == (3, column)
+    assert reason in message
+    assert not Company.objects.exists()
+
+
+def test_duplicates_inside_the_file_are_told_with_the_first_row(upload):
+    content = csv_bytes(
+        [
+            row(),
+            row("NORTHWIND TRADERS", "other.example"),
+            row("Other Name Ltd", "northwind.example"),
+        ]
+    )
+
+    assert problems(upload(content)) == [
+        (3, "Company Name", "The same company name as row 2."),
+        (4, "Domain", "The same domain as row 2."),
+    ]
+
+
+def test_existing_names_and_other_msps_domains_are_refused(upload, acme, globex):
+    make_company(acme, "Northwind Traders", domain="nw.example")
+    make_company(globex, "Hooli", domain="hooli.example")
+
+    found = problems(upload(csv_bytes([row(), row("Hooli Two Ltd", "hooli.example")])))
+
+    assert found[0][:2] == (2, "Company Name") and "already have" in found[0][2]
+    assert found[1][:2] == (3, "Domain") and found[1][2].startswith("Channel conflict")
+    assert "Globex" not in found[1][2]
+
+
+def test_id_of_another_msps_prospect_is_not_found(upload, globex):
+    theirs = make_company(globex, "Hooli", domain="hooli.example")
+    content = csv_bytes([[theirs.pk, *row()]], header=["ID", *HEADER])
+
+    assert problems(upload(content)) == [(2, "ID", f"No prospect of yours has the ID {theirs.pk}.")]
+    theirs.refresh_from_db()
+    assert theirs.name == "Hooli"
+
+
+def test_errors_are_listed_on_the_page_and_downloadable(client, upload):
+    response = upload(csv_bytes([row(domain="bad_domain.example")]))
+    html = response.content.decode()
+    upload_id = ProspectImport.objects.get().pk
+
+    errors_csv = client.get(reverse("prospects:upload_errors", args=[upload_id]))
+
+    assert "1 problem(s) found; nothing was imported." in html
+    assert "Download the list of problems (CSV)" in html
+    lines = errors_csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Row,Column,Problem"
+    assert lines[1].startswith("2,Domain,")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("p.txt", b"x", "Upload a .csv or .xlsx file"),
+        ("p.xlsx", b"not a zip", "This is not an XLSX file that can be read."),
+        ("p.csv", b"", "The file is empty"),
+        ("p.csv", csv_bytes([]), "no prospects under it"),
+        ("p.csv", csv_bytes([row()], header=[*HEADER[:-1], "Colour"]), "Unknown columns: “Colour”"),
+        (
+            "p.csv",
+            csv_bytes([row()[:1] + row()[2:]], header=HEADER[:1] + HEADER[2:]),
+            "Missing columns: “Company Name”",
+        ),
+    ],
+)
+def test_files_that_cannot_be_read_are_refused_with_a_clear_message(upload, name, content, message):
+    html = upload(content, name=name).content.decode()
+
+    assert message in html
+    assert not Company.objects.exists()
+
+
+def test_size_and_row_limits(upload, monkeypatch):
+    monkeypatch.setattr("portal.prospects.upload_views.MAX_BYTES", 50)
+    assert "larger than" in upload(csv_bytes([row()])).content.decode()
+    monkeypatch.undo()
+
+    monkeypatch.setattr("portal.prospects.imports.MAX_ROWS", 2)
+    rows = [row(f"Company {i}", f"c{i}.example") for i in range(3)]
+    assert "more than 2 rows" in upload(csv_bytes(rows)).content.decode()
+
+
+def test_one_file_per_upload(client, upload):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    files = [SimpleUploadedFile(n, csv_bytes([row()])) for n in ("a.csv", "b.csv")]
+    response = client.post(reverse("prospects:upload"), {"file": files})
+
+    assert "Upload one file at a time." in response.content.decode()
+    assert "Choose one file" in client.post(reverse("prospects:upload")).content.decode()
+
+
+def test_another_msps_upload_is_not_found(client, upload, outsider):
+    upload(csv_bytes([row()]))
+    upload_id = ProspectImport.objects.get().pk
+    client.force_login(outsider)
+
+    for name in ("prospects:upload_result", "prospects:upload_errors"):
+        assert client.get(reverse(name, args=[upload_id])).status_code == 404
+
+
+def test_past_provision_date_is_fine_when_updating(upload, acme):
+    existing = make_company(acme, "Northwind Traders", domain="northwind.example")
+    content = csv_bytes(
+        [[existing.pk, *row(**{"Expected Provision Date": "2020-01-01"})]], header=["ID", *HEADER]
+    )
+
+    assert "1 updated" in upload(content).content.decode()
+    existing.refresh_from_db()
+    assert existing.expected_provision_date == datetime.date(2020, 1, 1)
