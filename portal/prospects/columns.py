@@ -70,6 +70,9 @@ FIXED = [
     ),
 ]
 YES = {"yes", "y", "true", "1", "x"}
+# Text a spreadsheet would run as a formula: exported with a quote before it, which the
+# upload takes off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NO = {"", "no", "n", "false", "0"}
 
 

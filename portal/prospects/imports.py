@@ -19,7 +19,7 @@ from portal.catalog.selectors import products_enabled_for
 from portal.companies.domains import normalize_domain
 from portal.companies.models import Company
 
-from .columns import NO, YES, SheetColumn, header_key, sheet_columns
+from .columns import FORMULA_STARTS, NO, YES, SheetColumn, header_key, sheet_columns
 from .rules import (
     MAX_USERS,
     Known,
@@ -134,7 +134,11 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    text = str(value).strip()
+    # Export puts a quote before text that a spreadsheet would take for a formula; take it off.
+    if text[:1] == "'" and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
 
 
 def _whole_number(value, low: int, high: int) -> int:

@@ -139,3 +139,34 @@ def test_large_file_is_imported_by_the_worker_with_progress(
     assert "1200 prospect(s) created" in fragment
     assert "hx-trigger" not in fragment  # finished: the page stops asking
     assert Company.objects.filter(partner=acme).count() == 1200
+
+
+def test_export_then_upload_updates_without_duplicating(client, upload, acme, acme_admin, catalog):
+    make_company(
+        acme,
+        "-2+3 Holdings",
+        domain="minus.example",
+        permitted_users=40,
+        implementation_lead=acme_admin,
+        sector="legal",
+        lead_name=str(acme_admin),
+    )
+    make_company(
+        acme,
+        "Plain Name Ltd",
+        domain="plain.example",
+        permitted_users=10,
+        implementation_lead=acme_admin,
+        sector="retail",
+        lead_name=str(acme_admin),
+    )
+    exported = b"".join(client.get(reverse("prospects:export_csv")).streaming_content)
+    edited = exported.replace(b",40,", b",45,")
+
+    response = upload(edited, name="export.csv")
+
+    assert "0 prospect(s) created, 2 updated." in response.content.decode()
+    assert sorted(Company.objects.filter(partner=acme).values_list("name", "permitted_users")) == [
+        ("-2+3 Holdings", 45),
+        ("Plain Name Ltd", 10),
+    ]

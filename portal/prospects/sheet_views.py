@@ -1,0 +1,84 @@
+"""The prospect spreadsheet: the template to download, and the Prospect List exported."""
+
+import io
+import tempfile
+
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.views import View
+
+from portal.accounts.selectors import implementation_leads_for
+from portal.catalog.selectors import products_enabled_for
+from portal.core.lists import ListState, filter_list
+from portal.core.tenancy import PartnerRequiredMixin
+
+from .columns import SheetColumn, sheet_columns
+from .spreadsheets import csv_lines, example_row, export_rows, write_xlsx
+from .views import COLUMNS, prospects_of
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+
+
+class SheetView(PartnerRequiredMixin, View):
+    def columns(self) -> list[SheetColumn]:
+        return sheet_columns(list(products_enabled_for(partner=self.request.user.partner)))
+
+
+class TemplateXlsxView(SheetView):
+    def get(self, request):
+        columns = self.columns()
+        lead = implementation_leads_for(request.user.partner).values_list("email", flat=True)
+        content = io.BytesIO()
+        write_xlsx(content, columns, [example_row(columns, lead_email=lead.first() or "")])
+        response = HttpResponse(content.getvalue(), content_type=XLSX)
+        response["Content-Disposition"] = content_disposition_header(
+            True, "prospects-template.xlsx"
+        )
+        return response
+
+
+class TemplateCsvView(SheetView):
+    def get(self, request):
+        columns = self.columns()
+        lead = implementation_leads_for(request.user.partner).values_list("email", flat=True)
+        rows = [example_row(columns, lead_email=lead.first() or "")]
+        response = HttpResponse(b"".join(csv_lines(columns, rows)), content_type=CSV)
+        response["Content-Disposition"] = content_disposition_header(True, "prospects-template.csv")
+        return response
+
+
+class ExportView(SheetView):
+    """The Prospect List as it is searched, narrowed and sorted, in the template's columns."""
+
+    def companies(self):
+        state = ListState.from_query(self.request.GET, COLUMNS, default_sort="name")
+        return filter_list(prospects_of(self.request.user), state, COLUMNS)
+
+    def filename(self, extension: str) -> str:
+        partner = slugify(self.request.user.partner.name) or "msp"
+        return f"{partner}-prospects-{timezone.localdate().isoformat()}.{extension}"
+
+
+class ExportCsvView(ExportView):
+    def get(self, request):
+        columns = self.columns()
+        response = StreamingHttpResponse(
+            csv_lines(columns, export_rows(self.companies(), columns)), content_type=CSV
+        )
+        response["Content-Disposition"] = content_disposition_header(True, self.filename("csv"))
+        return response
+
+
+class ExportXlsxView(ExportView):
+    def get(self, request):
+        columns = self.columns()
+        # An XLSX is a zip, finished only at the end: written to a temporary file, then sent.
+        target = tempfile.TemporaryFile()
+        write_xlsx(target, columns, export_rows(self.companies(), columns))
+        target.seek(0)
+        return FileResponse(
+            target, as_attachment=True, filename=self.filename("xlsx"), content_type=XLSX
+        )
