@@ -82,7 +82,11 @@ def _release_stale(*, partner, digest: str) -> None:
 
 def import_run(*, import_id: int) -> str:
     """Check every row; save all of them in one transaction, or none if any is bad."""
-    upload = ProspectImport.objects.select_related("partner", "uploaded_by").get(pk=import_id)
+    upload = (
+        ProspectImport.objects.select_related("partner", "uploaded_by")
+        .defer("content")
+        .get(pk=import_id)
+    )
     if upload.status != ProspectImport.Status.PENDING:
         return upload.status
     _set(upload, status=ProspectImport.Status.CHECKING)
@@ -91,7 +95,9 @@ def import_run(*, import_id: int) -> str:
         _set(upload, checked_rows=checked)
 
     try:
-        plan = check_file(upload.partner, upload.filename, bytes(upload.content), progress)
+        content = ProspectImport.objects.values_list("content", flat=True).get(pk=upload.pk)
+        plan = check_file(upload.partner, upload.filename, bytes(content), progress)
+        del content
     except FileRejected as exc:
         _finish(upload, status=ProspectImport.Status.INVALID, message=str(exc))
         return upload.status
