@@ -5,16 +5,7 @@ from django.urls import reverse
 
 from portal.companies.models import Company
 from portal.core.history import history_for
-from portal.core.testing import make_company, make_product, make_user, set_prices
-
-
-@pytest.fixture
-def catalog(acme):
-    s1 = make_product("S1", name="Email Security")
-    mac = make_product("A1", name="Mac Client", kind="addon", needs_own_seats=True)
-    set_prices(acme, s1, [(1, "3.50")])
-    set_prices(acme, mac, [(1, "0.90")])
-    return {"S1": s1, "A1": mac}
+from portal.core.testing import make_company, make_user
 
 
 @pytest.fixture
