@@ -1,24 +1,13 @@
 """Reads of the catalog, always for one partner."""
 
-import datetime
 from collections import defaultdict
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from portal.accounts.models import Partner
 from portal.pricing import Charge, PricedProduct, PriceTable, Term, Tier
 
-from .models import ContractedPrice, PriceList, Product
-
-
-def current_price_list(*, currency: str, on: datetime.date | None = None) -> PriceList | None:
-    on = on or timezone.localdate()
-    return (
-        PriceList.objects.filter(currency=currency, effective_from__lte=on)
-        .order_by("-effective_from")
-        .first()
-    )
+from .models import ContractedPrice, Product
 
 
 def products_enabled_for(*, partner: Partner) -> QuerySet[Product]:

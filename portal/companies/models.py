@@ -127,13 +127,6 @@ class Company(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_customer(self) -> bool:
-        return self.status != self.Status.PROSPECT
-
-    def current_agreement(self) -> "Agreement | None":
-        return self.agreements.exclude(status__in=Agreement.CLOSED).order_by("-version").first()
-
 
 class CompanyProduct(models.Model):
     """A product a prospect is expected to buy, with its own seat count where it needs one."""
