@@ -32,7 +32,6 @@ import os
 import random
 import re
 import resource
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -45,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.prospect_list import configure  # noqa: E402  (after sys.path is set)
+from bench.prospect_list import configure, run_per_database  # noqa: E402  (after sys.path is set)
 
 SEED = 20260202
 PARTNER_NAME = "Import Bench Partner"
@@ -85,18 +84,10 @@ def parse_args() -> argparse.Namespace:
 
 def run_each(args: argparse.Namespace) -> int:
     """Run this script once per database, each in a fresh process with its own settings."""
-    failed = []
-    for db in ["postgres", "sqlite"] if args.db == "all" else [args.db]:
-        command = [sys.executable, __file__, "--db", db, "--rows", str(args.rows)]
-        command += ["--small", str(args.small)]
-        command += ["--no-tracemalloc"] if args.no_tracemalloc else []
-        command += ["--profile"] if args.profile else []
-        print(f"-- {db}", flush=True)
-        code = subprocess.call(command, cwd=ROOT)
-        if code:
-            print(f"-- {db}: FAILED with exit code {code}", flush=True)
-            failed.append(db)
-    return 1 if failed else 0
+    options = ["--rows", str(args.rows), "--small", str(args.small)]
+    options += ["--no-tracemalloc"] if args.no_tracemalloc else []
+    options += ["--profile"] if args.profile else []
+    return run_per_database(__file__, args.db, options)
 
 
 # -- Memory and statements ------------------------------------------------------------------
@@ -392,24 +383,6 @@ def import_once(partner, admin, content: bytes, filename: str, *, snapshot=False
 
 # -- The raw load of the same rows ----------------------------------------------------------
 
-RAW_COLUMNS = (
-    "partner_id",
-    "status",
-    "company_type",
-    "name",
-    "domain",
-    "website",
-    "sector",
-    "implementation_lead_id",
-    "secondary_contact_id",
-    "lead_name",
-    "expected_provision_date",
-    "permitted_users",
-    "next_billing_date",
-    "created_at",
-    "updated_at",
-)
-
 
 def raw_load(partner, rows: Iterable[dict]) -> float:
     """COPY (PostgreSQL) or executemany INSERT (SQLite) of the rows the import stores, with its
@@ -417,6 +390,7 @@ def raw_load(partner, rows: Iterable[dict]) -> float:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from bench.generate import COLUMNS as RAW_COLUMNS  # what the bench loader writes, too
     from portal.companies.models import Company
 
     clean(partner)

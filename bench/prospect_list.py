@@ -62,18 +62,22 @@ def parse_args() -> argparse.Namespace:
 
 def run_each(args: argparse.Namespace) -> int:
     """Run this script once per database, each in a fresh process with its own settings."""
+    options = ["--repeat", str(args.repeat), "--explain", args.explain]
+    for option in ("partners", "total", "big"):
+        if getattr(args, option):
+            options += [f"--{option}", str(getattr(args, option))]
+    return run_per_database(__file__, args.db, options)
+
+
+def run_per_database(script: str, db: str, options: list[str]) -> int:
+    """Run ``script`` in a fresh process per database ("all": PostgreSQL, then SQLite)."""
     failed = []
-    for db in ["postgres", "sqlite"] if args.db == "all" else [args.db]:
-        command = [sys.executable, __file__, "--db", db, "--repeat", str(args.repeat)]
-        command += ["--explain", args.explain]
-        for option in ("partners", "total", "big"):
-            if getattr(args, option):
-                command += [f"--{option}", str(getattr(args, option))]
-        print(f"-- {db}", flush=True)
-        code = subprocess.call(command, cwd=ROOT)
+    for name in ["postgres", "sqlite"] if db == "all" else [db]:
+        print(f"-- {name}", flush=True)
+        code = subprocess.call([sys.executable, script, "--db", name, *options], cwd=ROOT)
         if code:
-            print(f"-- {db}: FAILED with exit code {code}", flush=True)
-            failed.append(db)
+            print(f"-- {name}: FAILED with exit code {code}", flush=True)
+            failed.append(name)
     return 1 if failed else 0
 
 
