@@ -4,6 +4,7 @@ For imports of 100,000s of rows, where building a model instance and compiling S
 costs more than the database's own work. The caller passes plain values in column order.
 """
 
+import json
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
@@ -41,3 +42,15 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Seque
         else:
             marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
+
+def in_list(column: str, values: Sequence) -> tuple[str, list]:
+    """``column IN (values)`` as SQL with a single parameter, however many the values.
+
+    An IN with one placeholder per value needs chunks of a few hundred (SQLite's limit on
+    parameters) and costs the driver time per placeholder; one array (PostgreSQL) or one JSON
+    document (SQLite) does the same in one statement.
+    """
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(values)]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(values))]

@@ -11,13 +11,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from portal.companies.domains import domain_syntax_error, normalize_domain
 from portal.companies.models import Company
+from portal.core.bulk import in_list
 
 MAX_USERS = 1_000_000
-CHUNK = 500  # ids per IN (...): well under SQLite's limit on query parameters
+TABLE = Company._meta.db_table
 
 
 @dataclass
@@ -33,21 +35,22 @@ class Known:
         known = cls(partner_id)
         names = sorted({name.lower() for name in names if name})
         domains = sorted({domain for domain in domains if domain})
-        for chunk in _chunks(names):
-            rows = Company.objects.filter(partner_id=partner_id, name_key__in=chunk)
-            known.names.update(rows.values_list("name_key", "id"))
-        for chunk in _chunks(domains):
-            rows = Company.objects.filter(domain__in=chunk).values_list(
-                "domain", "id", "partner_id", "name"
-            )
-            for domain, pk, partner, name in rows:
-                known.domains[domain].append((pk, partner, name))
+        with connection.cursor() as cursor:
+            if names:
+                where, params = in_list("name_key", names)
+                cursor.execute(
+                    f"SELECT name_key, id FROM {TABLE} WHERE partner_id = %s AND {where}",
+                    [partner_id, *params],
+                )
+                known.names.update(cursor.fetchall())
+            if domains:
+                where, params = in_list("domain", domains)
+                cursor.execute(
+                    f"SELECT domain, id, partner_id, name FROM {TABLE} WHERE {where}", params
+                )
+                for domain, pk, partner, name in cursor.fetchall():
+                    known.domains[domain].append((pk, partner, name))
         return known
-
-
-def _chunks(values: list[str]):
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
 
 
 def looks_abbreviated(name: str) -> bool:
