@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "portal.catalog",
     "portal.companies",
     "portal.prospects",
+    "portal.orders",
     "portal.demo",
 ]
 

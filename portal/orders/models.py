@@ -1,0 +1,126 @@
+"""The new-business order of a prospect: a saved draft until it is submitted, then the record of
+what was submitted (its priced lines are agreement version 1)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+NOT_KNOWN = "Not Known"
+OTHER = "Other"
+
+
+class Question(models.TextChoices):
+    """The drop-downs of the Infrastructure Information section, in the order shown."""
+
+    MAIL_SERVER = "mail_server", "Mail Server"
+    ARCHIVE_SOLUTION = "archive_solution", "Archive Solution"
+    SECURITY_MSP = "security_msp", "Security MSP"
+    SECURITY_ON_PREMISE = "security_on_premise", "Security On-Premise"
+    CONTINUITY = "continuity", "Continuity"
+    CITRIX = "citrix", "Citrix / Terminal Server"
+    SERVER_OS = "server_os", "Server OS"
+    SERVER_OS_EDITION = "server_os_edition", "Server OS Edition"
+    AD_ENVIRONMENT = "ad_environment", "AD Environment"
+    TWO_FACTOR = "two_factor", "2 Factor Authentication"
+
+
+class InfrastructureChoice(models.Model):
+    """One answer vendor staff offer for a question. "Not Known" and "Other" are always offered
+    as well, so they are not rows."""
+
+    question = models.CharField(max_length=30, choices=Question.choices)
+    label = models.CharField(max_length=100)
+    position = models.PositiveIntegerField(default=0)
+    # For a Server OS Edition: the Server OS it belongs to (offered only once that OS is chosen).
+    server_os = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="editions",
+        limit_choices_to={"question": Question.SERVER_OS},
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["question", "position", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "server_os", "label"], name="one_infrastructure_label"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(server_os__isnull=True)
+                | models.Q(question=Question.SERVER_OS_EDITION),
+                name="only_editions_belong_to_an_os",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        prefix = f"{self.server_os.label} · " if self.server_os_id else ""
+        return f"{self.get_question_display()}: {prefix}{self.label}"
+
+
+class Order(models.Model):
+    """The order form of one company. A draft while the company is a prospect ("Save Prospect
+    and Exit"); submitted once, which makes agreement version 1."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Saved"
+        SUBMITTED = "submitted", "Submitted"
+
+    company = models.OneToOneField(
+        "companies.Company", on_delete=models.CASCADE, related_name="order"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Question value → the label chosen (kept as text: the choices may be renamed later).
+    infrastructure = models.JSONField(default=dict, blank=True)
+    order_number = models.CharField(max_length=60, blank=True)
+    order_number_not_required = models.BooleanField(default=False)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+    # Set on submit. The key comes from the form, so a second click, a second tab or a retry of
+    # the same form finds the order it already made.
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True)
+    agreement = models.OneToOneField(
+        "companies.Agreement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="order",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # Both statements (governed by the MSA in effect; authorised to order) are accepted by the
+    # submitting user at submission, from this address.
+    submitted_from_ip = models.GenericIPAddressField(null=True, blank=True)
+    msa_version = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="draft")
+                | models.Q(
+                    idempotency_key__isnull=False,
+                    agreement__isnull=False,
+                    submitted_at__isnull=False,
+                ),
+                name="submitted_order_is_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Order for {self.company} ({self.get_status_display()})"
+
+    def answers(self) -> list[tuple[str, str]]:
+        """(question label, answer) in the form's order."""
+        return [
+            (label, self.infrastructure.get(value, NOT_KNOWN)) for value, label in Question.choices
+        ]
