@@ -8,7 +8,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("portal.accounts.urls")),
     path("companies/", include("portal.companies.urls")),
+    path("customers/", include("portal.companies.customer_urls")),
     path("prospects/", include("portal.prospects.urls")),
+    path("orders/", include("portal.orders.urls")),
     path("users/", include("portal.accounts.user_urls")),
+    path("rfi/", include("portal.rfi.urls")),
     path("", include("portal.core.urls")),
 ]

@@ -17,6 +17,7 @@ SORTABLE = [
     "permitted_users",
     "lead_name",
     "expected_provision_date",
+    "next_billing_date",
     "updated_at",
 ]
 

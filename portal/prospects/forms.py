@@ -22,7 +22,62 @@ from .rules import (
 )
 
 
-class ProspectForm(forms.ModelForm):
+class ProductFields:
+    """The product tick boxes of a prospect, with a seat count for a product that takes its own:
+    on the prospect form and again on the order form."""
+
+    def add_product_fields(self, partner, company: Company) -> None:
+        chosen = {}
+        if company.pk:
+            chosen = {item.product_id: item.seats for item in company.products.all()}
+        self.products = list(
+            products_enabled_for(partner=partner).prefetch_related("addable_to", "upgrades")
+        )
+        for product in self.products:
+            self.fields[f"product_{product.code}"] = forms.BooleanField(
+                required=False,
+                label=f"{product.code} — {product.name}",
+                initial=product.pk in chosen,
+            )
+            if product.needs_own_seats:
+                self.fields[f"seats_{product.code}"] = forms.IntegerField(
+                    required=False,
+                    min_value=1,
+                    max_value=MAX_USERS,
+                    label="Seats",
+                    initial=chosen.get(product.pk),
+                )
+
+    def product_rows(self):
+        """(checkbox, seats field or None) per product, for the template."""
+        return [
+            (self[f"product_{p.code}"], self[f"seats_{p.code}"] if p.needs_own_seats else None)
+            for p in self.products
+        ]
+
+    def clean_seats(self, cleaned: dict) -> None:
+        for product in self.products:
+            if product.needs_own_seats and cleaned.get(f"product_{product.code}"):
+                error = seats_error(
+                    product.name,
+                    cleaned.get(f"seats_{product.code}"),
+                    cleaned.get("permitted_users"),
+                )
+                if error:
+                    self.add_error(f"seats_{product.code}", error)
+
+    def chosen_products(self) -> dict:
+        """Product → seats (None for a product without a seat count of its own)."""
+        return {
+            product: self.cleaned_data.get(f"seats_{product.code}")
+            if product.needs_own_seats
+            else None
+            for product in self.products
+            if self.cleaned_data.get(f"product_{product.code}")
+        }
+
+
+class ProspectForm(ProductFields, forms.ModelForm):
     domain = forms.CharField(
         label="Domain", max_length=253, help_text="The prospect's e-mail domain, like example.com."
     )
@@ -62,31 +117,7 @@ class ProspectForm(forms.ModelForm):
                 name
             ].help_text = "Users of your MSP with the MSP Implementation Lead option set."
         self.fields["sector"].required = True
-        self.products = list(products_enabled_for(partner=partner))
-        chosen = {}
-        if self.instance.pk:
-            chosen = {item.product_id: item.seats for item in self.instance.products.all()}
-        for product in self.products:
-            self.fields[f"product_{product.code}"] = forms.BooleanField(
-                required=False,
-                label=f"{product.code} — {product.name}",
-                initial=product.pk in chosen,
-            )
-            if product.needs_own_seats:
-                self.fields[f"seats_{product.code}"] = forms.IntegerField(
-                    required=False,
-                    min_value=1,
-                    max_value=MAX_USERS,
-                    label="Seats",
-                    initial=chosen.get(product.pk),
-                )
-
-    def product_rows(self):
-        """(checkbox, seats field or None) per product, for the template."""
-        return [
-            (self[f"product_{p.code}"], self[f"seats_{p.code}"] if p.needs_own_seats else None)
-            for p in self.products
-        ]
+        self.add_product_fields(partner, self.instance)
 
     @property
     def name_warning(self) -> str:
@@ -120,25 +151,8 @@ class ProspectForm(forms.ModelForm):
             cleaned.get("implementation_lead"), cleaned.get("secondary_contact")
         ):
             self.add_error("secondary_contact", error)
-        for product in self.products:
-            if product.needs_own_seats and cleaned.get(f"product_{product.code}"):
-                error = seats_error(
-                    product.name,
-                    cleaned.get(f"seats_{product.code}"),
-                    cleaned.get("permitted_users"),
-                )
-                if error:
-                    self.add_error(f"seats_{product.code}", error)
+        self.clean_seats(cleaned)
         return cleaned
-
-    def chosen_products(self) -> dict:
-        return {
-            product: self.cleaned_data.get(f"seats_{product.code}")
-            if product.needs_own_seats
-            else None
-            for product in self.products
-            if self.cleaned_data.get(f"product_{product.code}")
-        }
 
     def company_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

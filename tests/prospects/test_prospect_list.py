@@ -3,9 +3,15 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from config.urls import urlpatterns as every_url
 from portal.accounts.services import user_update
 from portal.companies.models import Company
 from portal.core.testing import make_company
+from portal.orders.models import Order
+from portal.prospects.views import ProspectListView
+
+# The portal as it was before the order form: for the test that the list does without it.
+urlpatterns = [url for url in every_url if getattr(url, "app_name", None) != "orders"]
 
 
 @pytest.fixture
@@ -146,7 +152,7 @@ def test_renaming_a_lead_keeps_the_lead_column_in_step(acme, acme_admin):
 
 
 def test_a_broad_search_lists_its_first_matches_and_says_so(client, acme, acme_sales, monkeypatch):
-    monkeypatch.setattr("portal.prospects.views.SEARCH_CAP", 60)
+    monkeypatch.setattr(ProspectListView, "search_cap", 60)
     for i in range(70):
         make_company(acme, f"Match {i:03}")
     client.force_login(acme_sales)
@@ -174,3 +180,55 @@ def test_pages_read_from_either_end_join_up_even_with_empty_values(listing, acme
 
     names = sum(pages, [])
     assert len(names) == len(set(names)) == 120
+
+
+def test_each_prospect_has_a_provision_button_to_its_order_form(client, acme, acme_sales):
+    prospect = make_company(acme, "Alpine Dental")
+    client.force_login(acme_sales)
+
+    html = client.get(reverse("prospects:list")).content.decode()
+
+    order_form = reverse("orders:review", args=[prospect.pk])
+    assert f'<a class="button" href="{order_form}">Provision</a>' in html
+
+
+@pytest.mark.urls(__name__)
+def test_without_the_order_form_the_list_works_without_provision(client, acme, acme_sales):
+    make_company(acme, "Alpine Dental")
+    client.force_login(acme_sales)
+
+    response = client.get(reverse("prospects:list"))
+
+    assert response.status_code == 200
+    assert "Alpine Dental" in response.content.decode()
+    assert ">Provision</a>" not in response.content.decode()
+    assert '<th scope="col">Order</th>' not in response.content.decode()
+
+
+def test_a_prospect_with_a_saved_order_is_marked(client, acme, acme_sales):
+    saved = make_company(acme, "Alpine Dental")
+    Order.objects.create(company=saved, status=Order.Status.DRAFT)
+    make_company(acme, "Beacon Legal")
+    client.force_login(acme_sales)
+
+    html = client.get(reverse("prospects:list")).content.decode()
+
+    rows = {row.split("</a>")[0].rsplit(">", 1)[-1]: row for row in html.split("<tr>")[2:]}
+    assert "Saved order" in rows["Alpine Dental"]
+    assert "Saved order" not in rows["Beacon Legal"]
+
+
+def test_saved_orders_cost_no_query_per_row(
+    client, acme, acme_sales, django_assert_max_num_queries
+):
+    client.force_login(acme_sales)
+    make_company(acme, "Alpha")
+    with django_assert_max_num_queries(10) as small:
+        client.get(reverse("prospects:list"))
+    for i in range(60):
+        Order.objects.create(company=make_company(acme, f"Company {i:03}"))
+
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        html = client.get(reverse("prospects:list")).content.decode()
+
+    assert html.count("Saved order") == 49  # the first page: Alpha, and 49 with an order

@@ -1,0 +1,143 @@
+"""The online order form: the prospect's products and seats, Infrastructure Information, Order
+Details and the two statements."""
+
+import uuid
+
+from django import forms
+from django.urls import reverse
+
+from portal.accounts.selectors import implementation_leads_for
+from portal.pricing import OrderQuote
+from portal.prospects.forms import ProductFields
+from portal.prospects.rules import MAX_USERS
+
+from .infrastructure import Options
+from .models import Order, Question
+from .quote import order_quote, price_errors, product_errors
+
+MSA_STATEMENT = (
+    "I confirm that this order is governed by the Managed Service Providers Agreement already "
+    "in effect between {msp} and the vendor."
+)
+AUTHORITY_STATEMENT = "I confirm that I am authorised to place this order on behalf of {msp}."
+
+
+class OrderForm(ProductFields, forms.Form):
+    """``submitting``: everything is required. Saving a draft or previewing the totals needs only
+    a valid product choice."""
+
+    implementation_lead = forms.ModelChoiceField(
+        label="Implementation Lead", queryset=None, empty_label="Choose…"
+    )
+    permitted_users = forms.IntegerField(label="Permitted Users", min_value=1, max_value=MAX_USERS)
+    order_number = forms.CharField(label="Order Number", max_length=60, required=False)
+    order_number_not_required = forms.BooleanField(
+        label="Order Number Not Required", required=False
+    )
+    accept_msa = forms.BooleanField(required=False)
+    accept_authority = forms.BooleanField(required=False)
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, data=None, *, company, order: Order | None, submitting=False):
+        self.company = company
+        self.partner = company.partner
+        self.submitting = submitting
+        initial = {
+            "implementation_lead": company.implementation_lead_id,
+            "permitted_users": company.permitted_users,
+            "idempotency_key": uuid.uuid4(),
+        }
+        if order:
+            initial.update(
+                {q: order.infrastructure.get(q, "") for q in Question.values},
+                order_number=order.order_number,
+                order_number_not_required=order.order_number_not_required,
+            )
+        super().__init__(data, initial=initial)
+        self.fields["implementation_lead"].queryset = implementation_leads_for(self.partner)
+        msp = self.partner.name
+        self.fields["accept_msa"].label = MSA_STATEMENT.format(msp=msp)
+        self.fields["accept_authority"].label = AUTHORITY_STATEMENT.format(msp=msp)
+        self.add_product_fields(self.partner, company)
+        self.options = Options()
+        server_os = self.data.get(Question.SERVER_OS) if data else initial.get(Question.SERVER_OS)
+        for value, label in Question.choices:
+            labels = self.options.labels(value, server_os or "")
+            self.fields[value] = forms.ChoiceField(
+                label=label,
+                required=submitting,
+                choices=[("", "Choose…"), *((text, text) for text in labels)],
+                widget=forms.Select(attrs={"data-needed": ""}),
+            )
+        # Choosing a Server OS offers its editions (htmx); without JavaScript, the editions
+        # follow the OS when the form is shown again.
+        self.fields[Question.SERVER_OS].widget.attrs.update(
+            {
+                "hx-get": reverse("orders:editions"),
+                "hx-target": f"#id_{Question.SERVER_OS_EDITION}",
+                "hx-trigger": "change",
+            }
+        )
+        if submitting:
+            for name in ("accept_msa", "accept_authority"):
+                self.fields[name].required = True
+                self.fields[name].error_messages["required"] = (
+                    "Tick this box to confirm, or Save Prospect and Exit."
+                )
+
+    def statements(self):
+        return [self["accept_msa"], self["accept_authority"]]
+
+    def infrastructure_fields(self):
+        return [self[value] for value in Question.values]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_seats(cleaned)
+        if not self._product_fields_invalid():
+            products = self.chosen_products()
+            users = cleaned["permitted_users"]
+            for message in product_errors(products) or price_errors(self.partner, products, users):
+                self.add_error(None, message)
+        number = (cleaned.get("order_number") or "").strip()
+        cleaned["order_number"] = number
+        not_required = cleaned.get("order_number_not_required")
+        if number and not_required:
+            self.add_error(
+                "order_number",
+                "Enter an order number or tick Order Number Not Required, not both.",
+            )
+        elif self.submitting and not number and not not_required:
+            self.add_error(
+                "order_number", "Enter the order number, or tick Order Number Not Required."
+            )
+        return cleaned
+
+    def _product_fields_invalid(self) -> bool:
+        names = {"permitted_users", *(f"product_{p.code}" for p in self.products)}
+        names |= {f"seats_{p.code}" for p in self.products if p.needs_own_seats}
+        return bool(names & set(self.errors))
+
+    def quote(self) -> OrderQuote | None:
+        """The priced order of what the form holds; None while its products are not valid."""
+        if not self.is_bound:
+            return self._initial_quote()
+        if self._product_fields_invalid() or self.non_field_errors():
+            return None
+        products = self.chosen_products()
+        if not products:
+            return None
+        return order_quote(self.partner, products, self.cleaned_data["permitted_users"])
+
+    def _initial_quote(self) -> OrderQuote | None:
+        seats = {item.product_id: item.seats for item in self.company.products.all()}
+        products = {p: seats[p.pk] for p in self.products if p.pk in seats}
+        if not products or not self.company.permitted_users:
+            return None
+        try:
+            return order_quote(self.partner, products, self.company.permitted_users)
+        except (ValueError, TypeError):  # no price, or a seat count not given yet
+            return None
+
+    def infrastructure(self) -> dict[str, str]:
+        return {q: self.cleaned_data[q] for q in Question.values if self.cleaned_data.get(q)}

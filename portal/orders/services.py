@@ -1,0 +1,173 @@
+"""Saving and submitting the order of a prospect."""
+
+import uuid
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.catalog.models import Product
+from portal.companies.models import Agreement, Company
+from portal.companies.services import (
+    agreement_create,
+    attachment_add,
+    company_set_status,
+    company_update,
+)
+from portal.core.history import history_record
+from portal.core.models import HistoryEntry
+from portal.core.outbox import FileToAttach, message_queue
+
+from .addendum import addendum_filename, addendum_pdf
+from .models import Order
+from .quote import order_quote
+
+
+class AlreadySubmitted(Exception):
+    """The prospect's order was submitted before, from another form (another tab)."""
+
+    def __init__(self, order: Order):
+        super().__init__(f"{order.company} was ordered already.")
+        self.order = order
+
+
+@dataclass(frozen=True)
+class OrderInput:
+    """What the order form holds, checked."""
+
+    implementation_lead: object
+    permitted_users: int
+    products: dict[Product, int | None]
+    infrastructure: dict[str, str]
+    order_number: str
+    order_number_not_required: bool
+
+
+@transaction.atomic
+def order_save(*, company: Company, actor, data: OrderInput) -> Order:
+    """Save Prospect and Exit: the prospect's changes and the draft order; nothing is ordered."""
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    if company.status != Company.Status.PROSPECT:
+        raise AlreadySubmitted(company.order)
+    _update_prospect(company, actor, data)
+    order, created = Order.objects.get_or_create(company=company)
+    order.infrastructure = data.infrastructure
+    order.order_number = data.order_number
+    order.order_number_not_required = data.order_number_not_required
+    order.saved_by = actor
+    order.saved_at = timezone.now()
+    order.save()
+    history_record(
+        actor=actor,
+        obj=company,
+        action=HistoryEntry.Action.ORDER,
+        summary="Order saved, not submitted" if created else "Saved order changed",
+    )
+    return order
+
+
+def order_submit(*, company: Company, actor, data: OrderInput, key: uuid.UUID, ip: str | None):
+    """Submit Order. Returns (order, made): ``made`` is False when this form's key had already
+    made the order (a second click, a retry), which is then returned unchanged."""
+    try:
+        return _submit(company, actor, data, key, ip)
+    except IntegrityError:
+        # The unique key is the last guard should two requests with one key ever pass the lock.
+        order = Order.objects.filter(idempotency_key=key, company=company).first()
+        if order is None:
+            raise
+        return order, False
+
+
+@transaction.atomic
+def _submit(company, actor, data, key, ip) -> tuple[Order, bool]:
+    # The lock makes a second submission of this prospect wait until the first has committed,
+    # then see it.
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    done = Order.objects.filter(idempotency_key=key).first()
+    if done and done.company_id == company.pk:
+        return done, False
+    if company.status != Company.Status.PROSPECT:
+        raise AlreadySubmitted(company.order)
+    _update_prospect(company, actor, data)
+    quote = order_quote(company.partner, data.products, data.permitted_users)
+    agreement = agreement_create(
+        company=company,
+        lines=list(quote.lines),
+        status=Agreement.Status.NEW_ORDER_PENDING,
+        total_users=data.permitted_users,
+        currency=quote.totals.currency,
+        actor=actor,
+    )
+    order, _ = Order.objects.get_or_create(company=company)
+    order.status = Order.Status.SUBMITTED
+    order.infrastructure = data.infrastructure
+    order.order_number = data.order_number
+    order.order_number_not_required = data.order_number_not_required
+    order.idempotency_key = key
+    order.agreement = agreement
+    order.submitted_by = actor
+    order.submitted_at = timezone.now()
+    order.submitted_from_ip = ip
+    order.msa_version = company.partner.msa_version
+    order.saved_by, order.saved_at = actor, order.submitted_at
+    order.save()
+    company_set_status(company=company, status=Company.Status.IN_PROGRESS, actor=actor)
+    number = order.order_number or "not required"
+    history_record(
+        actor=actor,
+        obj=company,
+        action=HistoryEntry.Action.ORDER,
+        summary=f"Order submitted (order number {number}); the two statements accepted",
+        changes={"order": ["", str(order.submitted_at)]},
+    )
+    _send_addendum(order, actor)
+    _rfi_send(company, actor)
+    return order, True
+
+
+def _update_prospect(company: Company, actor, data: OrderInput) -> None:
+    lead = data.implementation_lead
+    company_update(
+        company=company,
+        actor=actor,
+        products=data.products,
+        implementation_lead=lead,
+        # The secondary contact must differ from the lead: a new lead may have been it.
+        secondary_contact=None
+        if company.secondary_contact_id == getattr(lead, "pk", None)
+        else company.secondary_contact,
+        permitted_users=data.permitted_users,
+    )
+
+
+def _send_addendum(order: Order, actor) -> None:
+    """The addendum PDF, kept on the customer and e-mailed to the user who submitted."""
+    content = addendum_pdf(order)
+    name = addendum_filename(order)
+    attachment_add(
+        company=order.company,
+        name=name,
+        content=content,
+        content_type="application/pdf",
+        actor=actor,
+    )
+    message_queue(
+        template="order_submitted",
+        to=[actor.email],
+        context={
+            "order": order,
+            "company": order.company,
+            "user": actor,
+            "customer_path": reverse("companies:detail", args=[order.company_id]),
+        },
+        attachments=[FileToAttach(name, content)],
+        partner=order.company.partner,
+    )
+
+
+def _rfi_send(company: Company, actor) -> None:
+    from portal.rfi.services import rfi_send
+
+    rfi_send(company=company, actor=actor)

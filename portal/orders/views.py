@@ -1,0 +1,128 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import formats, timezone
+from django.views import View
+
+from portal.companies.models import Company
+from portal.core.tenancy import PartnerRequiredMixin, get_for_partner_or_404
+
+from .forms import OrderForm
+from .infrastructure import Options
+from .models import Order, Question
+from .services import AlreadySubmitted, OrderInput, order_save, order_submit
+
+
+def _already_ordered(request, order: Order):
+    when = formats.date_format(timezone.localtime(order.submitted_at), "DATETIME_FORMAT")
+    messages.info(
+        request,
+        f"The order for {order.company} was submitted by {order.submitted_by} on {when}; "
+        "it is under Customers | In Progress.",
+    )
+    return redirect("companies:detail", order.company_id)
+
+
+def _submitted_before(request, company: Company):
+    """The same form again (a second click, a retry): the order it made, nothing doubled."""
+    messages.info(request, "This order had already been submitted; nothing was doubled.")
+    return redirect("companies:detail", company.pk)
+
+
+class OrderMixin(PartnerRequiredMixin):
+    def get_company(self) -> Company:
+        return get_for_partner_or_404(
+            Company.objects.select_related("partner", "implementation_lead"),
+            self.request.user,
+            pk=self.kwargs["pk"],
+        )
+
+    def draft_of(self, company) -> Order | None:
+        return Order.objects.filter(company=company).first()
+
+
+class OrderView(OrderMixin, View):
+    """Review Order: the online order form of a prospect."""
+
+    template_name = "orders/order_form.html"
+
+    def render(self, form, company, order, status=200):
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "company": company, "order": order, "quote": form.quote()},
+            status=status,
+        )
+
+    def get(self, request, pk):
+        company = self.get_company()
+        order = self.draft_of(company)
+        if company.status != Company.Status.PROSPECT:
+            return _already_ordered(request, order)
+        return self.render(OrderForm(company=company, order=order), company, order)
+
+    def post(self, request, pk):
+        company = self.get_company()
+        order = self.draft_of(company)
+        if company.status != Company.Status.PROSPECT:
+            if order and str(order.idempotency_key) == request.POST.get("idempotency_key"):
+                return _submitted_before(request, company)
+            return _already_ordered(request, order)
+        submitting = "submit" in request.POST
+        form = OrderForm(request.POST, company=company, order=order, submitting=submitting)
+        if not form.is_valid():
+            return self.render(form, company, order, status=400)
+        data = OrderInput(
+            implementation_lead=form.cleaned_data["implementation_lead"],
+            permitted_users=form.cleaned_data["permitted_users"],
+            products=form.chosen_products(),
+            infrastructure=form.infrastructure(),
+            order_number=form.cleaned_data["order_number"],
+            order_number_not_required=form.cleaned_data["order_number_not_required"],
+        )
+        try:
+            if not submitting:
+                order_save(company=company, actor=request.user, data=data)
+                messages.success(
+                    request,
+                    f"Saved {company.name} and its order, not submitted. "
+                    "Review Order opens it again.",
+                )
+                return redirect("prospects:list")
+            order, made = order_submit(
+                company=company,
+                actor=request.user,
+                data=data,
+                key=form.cleaned_data["idempotency_key"],
+                ip=request.META.get("REMOTE_ADDR"),
+            )
+        except AlreadySubmitted as exc:
+            return _already_ordered(request, exc.order)
+        if made:
+            messages.success(
+                request,
+                f"Order submitted: {company.name} is now a customer in progress. The addendum "
+                f"is on its way to {request.user.email}, and the Request For Information to "
+                f"{data.implementation_lead.email}.",
+            )
+            return redirect("companies:detail", company.pk)
+        return _submitted_before(request, company)
+
+
+class QuoteView(OrderMixin, View):
+    """The Managed Service Providers Agreement box, again, as the form changes (htmx)."""
+
+    def post(self, request, pk):
+        company = self.get_company()
+        form = OrderForm(request.POST, company=company, order=None)
+        form.is_valid()
+        return render(
+            request, "orders/_quote.html", {"form": form, "company": company, "quote": form.quote()}
+        )
+
+
+class EditionsView(PartnerRequiredMixin, View):
+    """The Server OS Edition options of the Server OS chosen (htmx)."""
+
+    def get(self, request):
+        labels = Options().labels(Question.SERVER_OS_EDITION, request.GET.get("server_os", ""))
+        return render(request, "orders/_editions.html", {"labels": labels})
