@@ -1,3 +1,5 @@
+from importlib import import_module
+
 import pytest
 from django.core.management import call_command
 
@@ -34,6 +36,16 @@ def outsider(globex):
 @pytest.fixture
 def staff(db):
     return make_user(None, email="staff@vendor.test", is_superuser=True)
+
+
+@pytest.fixture
+def infrastructure_choices(db):
+    """The order form's default answers come from a data migration, which the flush after a
+    transactional test empties: put them back."""
+    from django.apps import apps
+
+    defaults = import_module("portal.orders.migrations.0002_default_infrastructure_choices")
+    defaults.add_defaults(apps, None)
 
 
 @pytest.fixture

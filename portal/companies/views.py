@@ -4,7 +4,9 @@ from django.views.generic import DetailView
 
 from portal.core.history import history_for
 from portal.core.tenancy import PartnerRequiredMixin, get_for_partner_or_404
+from portal.orders.models import Order
 
+from .agreements import agreement_totals
 from .models import Attachment
 from .selectors import company_for_page
 
@@ -19,9 +21,12 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         company = self.object
         agreements = list(company.agreements.all())
+        current = next((a for a in agreements if a.status not in a.CLOSED), None)
         return super().get_context_data(
             agreements=agreements,
-            current=next((a for a in agreements if a.status not in a.CLOSED), None),
+            current=current,
+            totals=agreement_totals(current) if current else None,
+            order=Order.objects.filter(company=company).first(),
             history=history_for(company)[:50],
             **kwargs,
         )

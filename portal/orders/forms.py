@@ -32,7 +32,9 @@ class OrderForm(ProductFields, forms.Form):
     permitted_users = forms.IntegerField(label="Permitted Users", min_value=1, max_value=MAX_USERS)
     order_number = forms.CharField(label="Order Number", max_length=60, required=False)
     order_number_not_required = forms.BooleanField(
-        label="Order Number Not Required", required=False
+        label="Order Number Not Required",
+        required=False,
+        help_text="If you don't use purchase orders.",
     )
     accept_msa = forms.BooleanField(required=False)
     accept_authority = forms.BooleanField(required=False)

@@ -34,7 +34,7 @@ ROW = (
     '<tr><td><a href="{}">{}</a>{}</td><td>{}</td><td class="num">{}</td><td>{}</td><td>{}</td>'
     '<td><time datetime="{}">{}</time></td>{}</tr>'
 )
-SAVED_ORDER = mark_safe(' <span class="badge">Saved order</span>')
+SAVED_ORDER = mark_safe(' <span class="badge badge-saved">Saved order</span>')
 PROVISION_CELL = '<td><a class="button" href="{}">Provision</a></td>'
 
 

@@ -71,7 +71,7 @@ def screenshot(page):
 
 
 @pytest.fixture
-def demo_data(transactional_db):
+def demo_data(transactional_db, infrastructure_choices):
     from portal.demo.data import load_demo_data
 
     load_demo_data()

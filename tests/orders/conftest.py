@@ -1,7 +1,6 @@
 """A catalog like the demo's, a prospect of Acme's, and the order form filled in."""
 
 import uuid
-from importlib import import_module
 
 import pytest
 from django.urls import reverse
@@ -13,13 +12,8 @@ from portal.orders.models import Question
 
 
 @pytest.fixture(autouse=True)
-def infrastructure_choices(db):
-    """The default answers come from a data migration, which a transactional test's flush
-    empties: put them back."""
-    from django.apps import apps
-
-    defaults = import_module("portal.orders.migrations.0002_default_infrastructure_choices")
-    defaults.add_defaults(apps, None)
+def _infrastructure(infrastructure_choices):
+    pass
 
 
 @pytest.fixture

@@ -179,3 +179,20 @@ def test_two_submissions_at_the_same_moment_make_one_order(acme, acme_admin, pro
     assert sorted(outcomes) == ["made", "replayed"]
     assert Agreement.objects.filter(company=prospect).count() == 1
     assert OutgoingMessage.objects.filter(template="order_submitted").count() == 1
+
+
+def test_the_customer_page_shows_the_order_its_addendum_and_the_rfi_status(
+    client, submit, prospect, lead
+):
+    submit(implementation_lead=str(lead.pk))
+
+    html = client.get(reverse("companies:detail", args=[prospect.pk])).content.decode()
+
+    assert "New Order Pending" in html
+    assert "USD 2,011.90" in html and "PO-1001" in html
+    assert "2022 Standard" in html  # an infrastructure answer
+    attachment = Attachment.objects.get(company=prospect)
+    download = reverse("companies:attachment", args=[prospect.pk, attachment.pk])
+    assert download in html
+    assert b"".join(client.get(download).streaming_content).startswith(b"%PDF")
+    assert "Sent" in html and lead.email in html
