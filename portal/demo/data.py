@@ -12,6 +12,8 @@ from portal.catalog.models import ContractedPrice, ListPrice, PriceList, Product
 from portal.catalog.selectors import price_table_for
 from portal.companies.models import Agreement, Company
 from portal.companies.services import agreement_create, company_create, company_set_status
+from portal.orders.models import Question
+from portal.orders.services import OrderInput, order_save
 from portal.pricing import price_order
 
 DEMO_PASSWORD = "demo"  # noqa: S105 — the published demo password
@@ -178,6 +180,7 @@ def load_demo_data() -> bool:
             if i % 3
             else {products["S2"]: None, products["A1"]: 10},
         )
+    _draft_order(acme, admin)
     _customer(
         acme, admin, lead, "Northwind Traders", "northwindtraders.example", {"S1": 682}, 682, today
     )
@@ -204,6 +207,27 @@ def load_demo_data() -> bool:
         )
     _customer(globex, gina, gina, "Initech Holdings", "initech.example", {"S2": 140}, 140, today)
     return True
+
+
+def _draft_order(partner: Partner, actor: User) -> None:
+    """A prospect whose order was saved, not submitted: the list marks it, Review Order
+    restores it."""
+    company = Company.objects.filter(partner=partner).order_by("name_key").first()
+    order_save(
+        company=company,
+        actor=actor,
+        data=OrderInput(
+            implementation_lead=company.implementation_lead,
+            permitted_users=company.permitted_users,
+            products={item.product: item.seats for item in company.products.all()},
+            infrastructure={
+                Question.MAIL_SERVER: "Microsoft 365 / Exchange Online",
+                Question.CITRIX: "No",
+            },
+            order_number="",
+            order_number_not_required=False,
+        ),
+    )
 
 
 def _catalog() -> dict[str, Product]:

@@ -18,6 +18,7 @@ from portal.companies.services import (
 from portal.core.history import history_record
 from portal.core.models import HistoryEntry
 from portal.core.outbox import FileToAttach, message_queue
+from portal.rfi.services import rfi_send
 
 from .addendum import addendum_filename, addendum_pdf
 from .models import Order
@@ -25,11 +26,12 @@ from .quote import order_quote
 
 
 class AlreadySubmitted(Exception):
-    """The prospect's order was submitted before, from another form (another tab)."""
+    """The company is a customer already: its order was submitted from another form (another
+    tab), or it became a customer another way."""
 
-    def __init__(self, order: Order):
-        super().__init__(f"{order.company} was ordered already.")
-        self.order = order
+    def __init__(self, company: Company):
+        super().__init__(f"{company} is a customer already.")
+        self.company = company
 
 
 @dataclass(frozen=True)
@@ -49,14 +51,10 @@ def order_save(*, company: Company, actor, data: OrderInput) -> Order:
     """Save Prospect and Exit: the prospect's changes and the draft order; nothing is ordered."""
     company = Company.objects.select_for_update().get(pk=company.pk)
     if company.status != Company.Status.PROSPECT:
-        raise AlreadySubmitted(company.order)
+        raise AlreadySubmitted(company)
     _update_prospect(company, actor, data)
     order, created = Order.objects.get_or_create(company=company)
-    order.infrastructure = data.infrastructure
-    order.order_number = data.order_number
-    order.order_number_not_required = data.order_number_not_required
-    order.saved_by = actor
-    order.saved_at = timezone.now()
+    _fill(order, data, actor)
     order.save()
     history_record(
         actor=actor,
@@ -89,7 +87,7 @@ def _submit(company, actor, data, key, ip) -> tuple[Order, bool]:
     if done and done.company_id == company.pk:
         return done, False
     if company.status != Company.Status.PROSPECT:
-        raise AlreadySubmitted(company.order)
+        raise AlreadySubmitted(company)
     _update_prospect(company, actor, data)
     quote = order_quote(company.partner, data.products, data.permitted_users)
     agreement = agreement_create(
@@ -101,17 +99,14 @@ def _submit(company, actor, data, key, ip) -> tuple[Order, bool]:
         actor=actor,
     )
     order, _ = Order.objects.get_or_create(company=company)
+    _fill(order, data, actor)
     order.status = Order.Status.SUBMITTED
-    order.infrastructure = data.infrastructure
-    order.order_number = data.order_number
-    order.order_number_not_required = data.order_number_not_required
     order.idempotency_key = key
     order.agreement = agreement
     order.submitted_by = actor
-    order.submitted_at = timezone.now()
+    order.submitted_at = order.saved_at
     order.submitted_from_ip = ip
     order.msa_version = company.partner.msa_version
-    order.saved_by, order.saved_at = actor, order.submitted_at
     order.save()
     company_set_status(company=company, status=Company.Status.IN_PROGRESS, actor=actor)
     number = order.order_number or "not required"
@@ -123,8 +118,16 @@ def _submit(company, actor, data, key, ip) -> tuple[Order, bool]:
         changes={"order": ["", str(order.submitted_at)]},
     )
     _send_addendum(order, actor)
-    _rfi_send(company, actor)
+    rfi_send(company=company, actor=actor)
     return order, True
+
+
+def _fill(order: Order, data: OrderInput, actor) -> None:
+    order.infrastructure = data.infrastructure
+    order.order_number = data.order_number
+    order.order_number_not_required = data.order_number_not_required
+    order.saved_by = actor
+    order.saved_at = timezone.now()
 
 
 def _update_prospect(company: Company, actor, data: OrderInput) -> None:
@@ -165,9 +168,3 @@ def _send_addendum(order: Order, actor) -> None:
         attachments=[FileToAttach(name, content)],
         partner=order.company.partner,
     )
-
-
-def _rfi_send(company: Company, actor) -> None:
-    from portal.rfi.services import rfi_send
-
-    rfi_send(company=company, actor=actor)

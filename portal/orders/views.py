@@ -12,14 +12,19 @@ from .models import Order, Question
 from .services import AlreadySubmitted, OrderInput, order_save, order_submit
 
 
-def _already_ordered(request, order: Order):
-    when = formats.date_format(timezone.localtime(order.submitted_at), "DATETIME_FORMAT")
-    messages.info(
-        request,
-        f"The order for {order.company} was submitted by {order.submitted_by} on {when}; "
-        "it is under Customers | In Progress.",
-    )
-    return redirect("companies:detail", order.company_id)
+def _already_ordered(request, company: Company):
+    """Another form (another tab) submitted the order first: say who and when."""
+    order = Order.objects.filter(company=company, status=Order.Status.SUBMITTED).first()
+    if order:
+        when = formats.date_format(timezone.localtime(order.submitted_at), "DATETIME_FORMAT")
+        messages.info(
+            request,
+            f"The order for {company} was submitted by {order.submitted_by} on {when}; "
+            "it is under Customers | In Progress.",
+        )
+    else:
+        messages.info(request, f"{company} is a customer already.")
+    return redirect("companies:detail", company.pk)
 
 
 def _submitted_before(request, company: Company):
@@ -57,7 +62,7 @@ class OrderView(OrderMixin, View):
         company = self.get_company()
         order = self.draft_of(company)
         if company.status != Company.Status.PROSPECT:
-            return _already_ordered(request, order)
+            return _already_ordered(request, company)
         return self.render(OrderForm(company=company, order=order), company, order)
 
     def post(self, request, pk):
@@ -66,7 +71,7 @@ class OrderView(OrderMixin, View):
         if company.status != Company.Status.PROSPECT:
             if order and str(order.idempotency_key) == request.POST.get("idempotency_key"):
                 return _submitted_before(request, company)
-            return _already_ordered(request, order)
+            return _already_ordered(request, company)
         submitting = "submit" in request.POST
         form = OrderForm(request.POST, company=company, order=order, submitting=submitting)
         if not form.is_valid():
@@ -96,7 +101,7 @@ class OrderView(OrderMixin, View):
                 ip=request.META.get("REMOTE_ADDR"),
             )
         except AlreadySubmitted as exc:
-            return _already_ordered(request, exc.order)
+            return _already_ordered(request, exc.company)
         if made:
             messages.success(
                 request,

@@ -146,7 +146,14 @@ def test_the_order_number_not_required_box_stands_for_the_number(submit, prospec
     connection.vendor != "postgresql", reason="needs a server database: two real connections"
 )
 @pytest.mark.django_db(transaction=True)
-def test_two_submissions_at_the_same_moment_make_one_order(acme, acme_admin, prospect, catalog):
+@pytest.mark.parametrize(
+    ("same_form", "outcome"),
+    [(True, ["made", "replayed"]), (False, ["already a customer", "made"])],
+    ids=["double-click", "two-tabs"],
+)
+def test_two_submissions_at_the_same_moment_make_one_order(
+    acme, acme_admin, prospect, catalog, same_form, outcome
+):
     data = OrderInput(
         implementation_lead=acme_admin,
         permitted_users=682,
@@ -155,6 +162,7 @@ def test_two_submissions_at_the_same_moment_make_one_order(acme, acme_admin, pro
         order_number="PO-9",
         order_number_not_required=False,
     )
+    keys = [uuid.uuid4()] * 2 if same_form else [uuid.uuid4(), uuid.uuid4()]
     barrier = threading.Barrier(2)
     outcomes = []
 
@@ -165,18 +173,17 @@ def test_two_submissions_at_the_same_moment_make_one_order(acme, acme_admin, pro
             _, made = order_submit(company=prospect, actor=user, data=data, key=key, ip=None)
             outcomes.append("made" if made else "replayed")
         except AlreadySubmitted:
-            outcomes.append("already")
+            outcomes.append("already a customer")
         finally:
             connections.close_all()
 
-    key = uuid.uuid4()
-    threads = [threading.Thread(target=run, args=(key,)) for _ in range(2)]
+    threads = [threading.Thread(target=run, args=(key,)) for key in keys]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
 
-    assert sorted(outcomes) == ["made", "replayed"]
+    assert sorted(outcomes) == outcome
     assert Agreement.objects.filter(company=prospect).count() == 1
     assert OutgoingMessage.objects.filter(template="order_submitted").count() == 1
 
