@@ -11,14 +11,12 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from weasyprint import HTML, URLFetcher
 
-from portal.catalog.models import TERM_CHOICES
+from portal.catalog.templatetags.catalog import term_label
 from portal.companies.agreements import agreement_lines, agreement_totals
 
 from .models import Order
 
 TEMPLATE = "orders/addendum.html"
-TERM_LABELS = dict(TERM_CHOICES)
-
 # Characters that are not allowed (or mean something) in a file name on some system.
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
@@ -45,7 +43,7 @@ def addendum_context(order: Order) -> dict:
         "partner": company.partner,
         "agreement": agreement,
         "currency": agreement.currency,
-        "lines": [(line, TERM_LABELS[line.term.value]) for line in agreement_lines(agreement)],
+        "lines": [(line, term_label(line.term)) for line in agreement_lines(agreement)],
         "totals": agreement_totals(agreement),
         # Two answers to a row: ten questions in five rows keep the addendum on one page.
         "answer_rows": [answers[i : i + 2] for i in range(0, len(answers), 2)],

@@ -7,13 +7,13 @@ from django import forms
 from django.urls import reverse
 
 from portal.accounts.selectors import implementation_leads_for
-from portal.pricing import OrderQuote
+from portal.pricing import NoPrice, OrderQuote
 from portal.prospects.forms import ProductFields
 from portal.prospects.rules import MAX_USERS
 
 from .infrastructure import Options
 from .models import Order, Question
-from .quote import order_quote, price_errors, product_errors
+from .quote import no_price_message, order_quote, product_errors
 
 MSA_STATEMENT = (
     "I confirm that this order is governed by the Managed Service Providers Agreement already "
@@ -39,10 +39,13 @@ class OrderForm(ProductFields, forms.Form):
     accept_msa = forms.BooleanField(required=False)
     accept_authority = forms.BooleanField(required=False)
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    # The Total Initial Fees the user was shown: submitting at other prices is refused.
+    quoted_initial = forms.DecimalField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, data=None, *, company, order: Order | None, submitting=False):
         self.company = company
         self.partner = company.partner
+        self._quote = None
         self.submitting = submitting
         initial = {
             "implementation_lead": company.implementation_lead_id,
@@ -65,6 +68,9 @@ class OrderForm(ProductFields, forms.Form):
         server_os = self.data.get(Question.SERVER_OS) if data else initial.get(Question.SERVER_OS)
         for value, label in Question.choices:
             labels = self.options.labels(value, server_os or "")
+            saved = initial.get(value)
+            if saved and saved not in labels:
+                labels.append(saved)  # no longer offered, but kept until the user changes it
             self.fields[value] = forms.ChoiceField(
                 label=label,
                 required=submitting,
@@ -93,14 +99,18 @@ class OrderForm(ProductFields, forms.Form):
     def infrastructure_fields(self):
         return [self[value] for value in Question.values]
 
+    def clean_idempotency_key(self):
+        key = self.cleaned_data["idempotency_key"]
+        if Order.objects.filter(idempotency_key=key).exclude(company=self.company).exists():
+            raise forms.ValidationError("This form was used for another order: open it again.")
+        return key
+
     def clean(self):
         cleaned = super().clean()
         self.clean_seats(cleaned)
+        self._quote = None
         if not self._product_fields_invalid():
-            products = self.chosen_products()
-            users = cleaned["permitted_users"]
-            for message in product_errors(products) or price_errors(self.partner, products, users):
-                self.add_error(None, message)
+            self._price(cleaned)
         number = (cleaned.get("order_number") or "").strip()
         cleaned["order_number"] = number
         not_required = cleaned.get("order_number_not_required")
@@ -115,6 +125,25 @@ class OrderForm(ProductFields, forms.Form):
             )
         return cleaned
 
+    def _price(self, cleaned: dict) -> None:
+        products = self.chosen_products()
+        if errors := product_errors(products):
+            for message in errors:
+                self.add_error(None, message)
+            return
+        try:
+            self._quote = order_quote(self.partner, products, cleaned["permitted_users"])
+        except NoPrice as exc:
+            self.add_error(None, no_price_message(exc))
+            return
+        shown = cleaned.get("quoted_initial")
+        if self.submitting and shown is not None and shown != self._quote.totals.initial.amount:
+            self.add_error(
+                None,
+                "The totals have changed since they were shown (new prices, or a change still "
+                "being priced): check them and submit again.",
+            )
+
     def _product_fields_invalid(self) -> bool:
         names = {"permitted_users", *(f"product_{p.code}" for p in self.products)}
         names |= {f"seats_{p.code}" for p in self.products if p.needs_own_seats}
@@ -124,12 +153,7 @@ class OrderForm(ProductFields, forms.Form):
         """The priced order of what the form holds; None while its products are not valid."""
         if not self.is_bound:
             return self._initial_quote()
-        if self._product_fields_invalid() or self.non_field_errors():
-            return None
-        products = self.chosen_products()
-        if not products:
-            return None
-        return order_quote(self.partner, products, self.cleaned_data["permitted_users"])
+        return self._quote
 
     def _initial_quote(self) -> OrderQuote | None:
         seats = {item.product_id: item.seats for item in self.company.products.all()}

@@ -24,5 +24,7 @@ class Options:
 
     def labels(self, question: str, server_os: str = "") -> list[str]:
         if question == Question.SERVER_OS_EDITION:
-            return self.editions.get(server_os, []) + ALWAYS
-        return self.by_question.get(question, []) + ALWAYS
+            offered = self.editions.get(server_os, [])
+        else:
+            offered = self.by_question.get(question, [])
+        return [label for label in offered if label not in ALWAYS] + ALWAYS

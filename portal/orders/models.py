@@ -2,6 +2,7 @@
 what was submitted (its priced lines are agreement version 1)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -45,8 +46,17 @@ class InfrastructureChoice(models.Model):
     class Meta:
         ordering = ["question", "position", "label"]
         constraints = [
+            # Two constraints: NULLs never clash in a unique constraint, so one over
+            # (question, server_os, label) would let every question but editions repeat a label.
             models.UniqueConstraint(
-                fields=["question", "server_os", "label"], name="one_infrastructure_label"
+                fields=["question", "label"],
+                condition=models.Q(server_os__isnull=True),
+                name="one_infrastructure_label",
+            ),
+            models.UniqueConstraint(
+                fields=["server_os", "label"],
+                condition=models.Q(server_os__isnull=False),
+                name="one_edition_label_per_os",
             ),
             models.CheckConstraint(
                 condition=models.Q(server_os__isnull=True)
@@ -58,6 +68,12 @@ class InfrastructureChoice(models.Model):
     def __str__(self) -> str:
         prefix = f"{self.server_os.label} · " if self.server_os_id else ""
         return f"{self.get_question_display()}: {prefix}{self.label}"
+
+    def clean(self):
+        if self.label.strip().lower() in {NOT_KNOWN.lower(), OTHER.lower()}:
+            raise ValidationError({"label": f"“{NOT_KNOWN}” and “{OTHER}” are always offered."})
+        if self.question == Question.SERVER_OS_EDITION and not self.server_os_id:
+            raise ValidationError({"server_os": "Choose the Server OS this edition belongs to."})
 
 
 class Order(models.Model):

@@ -43,9 +43,5 @@ def product_errors(products: dict[Product, int | None]) -> list[str]:
     return errors
 
 
-def price_errors(partner, products: dict[Product, int | None], users: int) -> list[str]:
-    try:
-        order_quote(partner, products, users)
-    except NoPrice as exc:
-        return [f"{exc.code} has no contracted price for {exc.quantity:,}: ask the vendor."]
-    return []
+def no_price_message(exc: NoPrice) -> str:
+    return f"{exc.code} has no contracted price for {exc.quantity:,}: ask the vendor."

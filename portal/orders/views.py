@@ -4,7 +4,9 @@ from django.utils import formats, timezone
 from django.views import View
 
 from portal.companies.models import Company
+from portal.core.http import client_ip
 from portal.core.tenancy import PartnerRequiredMixin, get_for_partner_or_404
+from portal.rfi.services import RfiNotSendable
 
 from .forms import OrderForm
 from .infrastructure import Options
@@ -17,11 +19,8 @@ def _already_ordered(request, company: Company):
     order = Order.objects.filter(company=company, status=Order.Status.SUBMITTED).first()
     if order:
         when = formats.date_format(timezone.localtime(order.submitted_at), "DATETIME_FORMAT")
-        messages.info(
-            request,
-            f"The order for {company} was submitted by {order.submitted_by} on {when}; "
-            "it is under Customers | In Progress.",
-        )
+        who = order.submitted_by or "a user no longer with your MSP"
+        messages.info(request, f"The order for {company} was submitted by {who} on {when}.")
     else:
         messages.info(request, f"{company} is a customer already.")
     return redirect("companies:detail", company.pk)
@@ -98,10 +97,14 @@ class OrderView(OrderMixin, View):
                 actor=request.user,
                 data=data,
                 key=form.cleaned_data["idempotency_key"],
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
             )
         except AlreadySubmitted as exc:
             return _already_ordered(request, exc.company)
+        except RfiNotSendable as exc:
+            # The lead lost the lead role or left between the form and the submit.
+            form.add_error("implementation_lead", exc.message)
+            return self.render(form, company, order, status=400)
         if made:
             messages.success(
                 request,

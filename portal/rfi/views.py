@@ -7,6 +7,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from portal.companies.models import Company
+from portal.core.http import client_ip
 from portal.core.tenancy import PartnerRequiredMixin, get_for_partner_or_404
 
 from .forms import InformationRequestForm
@@ -57,7 +58,7 @@ class InformationRequestFormView(View):
             return self.render(form)
         first = self.rfi.status == self.rfi.Status.SENT
         try:
-            rfi_save(rfi=self.rfi, answers=form.answers(), ip=request.META.get("REMOTE_ADDR"))
+            rfi_save(rfi=self.rfi, answers=form.answers(), ip=client_ip(request))
         except RfiLocked as exc:
             # Provisioning started while the form was open: show the stored answers instead.
             self.rfi.refresh_from_db()

@@ -82,8 +82,14 @@ def submit(client, acme_admin, prospect, order_url):
     """Post the order form as Acme's admin (the prospect's lead) and follow the redirect."""
     client.force_login(acme_admin)
 
-    def post(**changes):
-        data = complete_order(**{"implementation_lead": str(acme_admin.pk), **changes})
-        return client.post(order_url, data, follow=True)
+    def to(company):
+        def post(**changes):
+            data = complete_order(**{"implementation_lead": str(acme_admin.pk), **changes})
+            url = reverse("orders:review", args=[company.pk])
+            return client.post(url, data, follow=True)
 
+        return post
+
+    post = to(prospect)
+    post.to = to
     return post

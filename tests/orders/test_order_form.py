@@ -1,7 +1,5 @@
 """Review Order: the form, its live totals, and every refusal (nothing is saved by one)."""
 
-from decimal import Decimal
-
 import pytest
 from django.urls import reverse
 
@@ -127,6 +125,9 @@ def test_choosing_a_server_os_offers_its_editions(client, acme_admin):
         ({Question.MAIL_SERVER: ""}, Question.MAIL_SERVER, "This field is required."),
         ({Question.SERVER_OS_EDITION: "Debian 12"}, Question.SERVER_OS_EDITION, "valid choice"),
         ({Question.CITRIX: "Maybe"}, Question.CITRIX, "valid choice"),
+        ({"permitted_users": "1000001"}, "permitted_users", "less than or equal to 1000000"),
+        ({"idempotency_key": "not-a-key"}, "idempotency_key", "valid UUID"),
+        ({"quoted_initial": "1999.00"}, None, "The totals have changed since they were shown"),
     ],
 )
 def test_an_incomplete_order_is_refused_with_the_reason_and_nothing_is_saved(
@@ -223,9 +224,50 @@ def test_a_customer_has_no_order_form_any_more(client, acme, acme_admin):
     assert "Already Ordered is a customer already." in response.content.decode()
 
 
-def test_prices_have_no_float_in_them(client, acme_admin, prospect):
+def test_an_implementation_lead_of_another_msp_is_refused(submit, outsider, acme_sales):
+    for user in (outsider, acme_sales):  # another MSP's lead; a user without the lead option
+        response = submit(implementation_lead=str(user.pk))
+
+        assert response.status_code == 400
+        assert "Select a valid choice" in response.context["form"].errors["implementation_lead"][0]
+    assert not Order.objects.exists()
+
+
+def test_a_product_without_a_contracted_price_is_refused(submit, acme, catalog):
+    from portal.catalog.models import ContractedPrice
+
+    ContractedPrice.objects.filter(partner=acme, product=catalog["C1"]).delete()
+
+    response = submit(product_C1="on")
+
+    assert "C1 has no contracted price for 682: ask the vendor." in response.content.decode()
+    assert not Order.objects.exists()
+
+
+def test_a_draft_with_a_number_and_not_required_is_refused_too(submit, prospect):
+    response = submit(save="1", submit=None, order_number_not_required="on")
+
+    assert response.status_code == 400
+    assert "not both" in response.context["form"].errors["order_number"][0]
+    assert not Order.objects.exists()
+
+
+def test_a_saved_answer_no_longer_offered_is_kept(client, acme_admin, prospect, order_url):
+    from portal.orders.models import InfrastructureChoice
+
+    Order.objects.create(company=prospect, infrastructure={Question.MAIL_SERVER: "Zimbra"})
+    InfrastructureChoice.objects.filter(label="Zimbra").update(is_active=False)
     client.force_login(acme_admin)
 
-    quote = client.get(reverse("orders:review", args=[prospect.pk])).context["quote"]
+    html = text(client.get(order_url))
 
-    assert all(isinstance(line.payment.amount, Decimal) for line in quote.lines)
+    assert '<option value="Zimbra" selected>Zimbra</option>' in html
+
+
+def test_staff_cannot_add_not_known_or_other_as_an_answer():
+    from django.core.exceptions import ValidationError
+
+    from portal.orders.models import InfrastructureChoice
+
+    with pytest.raises(ValidationError, match="always offered"):
+        InfrastructureChoice(question=Question.MAIL_SERVER, label="other").full_clean()
