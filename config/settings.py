@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "portal.prospects",
     "portal.orders",
     "portal.rfi",
+    "portal.changes",
     "portal.demo",
 ]
 

@@ -213,7 +213,20 @@ class Agreement(models.Model):
     class Meta:
         ordering = ["company", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["company", "version"], name="one_agreement_version")
+            models.UniqueConstraint(fields=["company", "version"], name="one_agreement_version"),
+            # One change at a time: a second submit that passed every check still fails here.
+            models.UniqueConstraint(
+                fields=["company"],
+                condition=models.Q(
+                    status__in=[
+                        "new_pending",
+                        "upsell_pending",
+                        "downsell_pending",
+                        "upgrade_pending",
+                    ]
+                ),
+                name="one_pending_agreement",
+            ),
         ]
 
     def __str__(self) -> str:
