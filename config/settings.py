@@ -136,6 +136,7 @@ LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24)
 # How long the e-mailed link to a Request for Information form works.
 RFI_LINK_MAX_AGE_DAYS = envint("RFI_LINK_MAX_AGE_DAYS", 30)
+QUOTE_VALID_DAYS = envint("QUOTE_VALID_DAYS", 30)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

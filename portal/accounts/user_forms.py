@@ -10,7 +10,7 @@ ROLE_HELP = (
 )
 LEAD_HELP = (
     "Can be picked as Implementation Lead or Secondary Implementation Contact on a prospect, "
-    "and receives the Request For Information link."
+    "and receives the Request for Information link."
 )
 
 

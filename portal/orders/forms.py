@@ -22,14 +22,9 @@ MSA_STATEMENT = (
 AUTHORITY_STATEMENT = "I confirm that I am authorised to place this order on behalf of {msp}."
 
 
-class OrderForm(ProductFields, forms.Form):
-    """``submitting``: everything is required. Saving a draft or previewing the totals needs only
-    a valid product choice."""
+class OrderDetails(forms.Form):
+    """Order Details and the two statements: the same on an order and on a change order."""
 
-    implementation_lead = forms.ModelChoiceField(
-        label="Implementation Lead", queryset=None, empty_label="Choose…"
-    )
-    permitted_users = forms.IntegerField(label="Permitted Users", min_value=1, max_value=MAX_USERS)
     order_number = forms.CharField(label="Order Number", max_length=60, required=False)
     order_number_not_required = forms.BooleanField(
         label="Order Number Not Required",
@@ -38,7 +33,42 @@ class OrderForm(ProductFields, forms.Form):
     )
     accept_msa = forms.BooleanField(required=False)
     accept_authority = forms.BooleanField(required=False)
-    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def set_statements(self, msp: str, *, required: bool, unticked: str) -> None:
+        self.fields["accept_msa"].label = MSA_STATEMENT.format(msp=msp)
+        self.fields["accept_authority"].label = AUTHORITY_STATEMENT.format(msp=msp)
+        if required:
+            for name in ("accept_msa", "accept_authority"):
+                self.fields[name].required = True
+                self.fields[name].error_messages["required"] = unticked
+
+    def statements(self):
+        return [self["accept_msa"], self["accept_authority"]]
+
+    def clean_order_details(self, cleaned: dict, *, submitting: bool) -> None:
+        number = (cleaned.get("order_number") or "").strip()
+        cleaned["order_number"] = number
+        not_required = cleaned.get("order_number_not_required")
+        if number and not_required:
+            self.add_error(
+                "order_number",
+                "Enter an order number or tick Order Number Not Required, not both.",
+            )
+        elif submitting and not number and not not_required:
+            self.add_error(
+                "order_number", "Enter the order number, or tick Order Number Not Required."
+            )
+
+
+class OrderForm(ProductFields, OrderDetails):
+    """``submitting``: everything is required. Saving a draft or previewing the totals needs only
+    a valid product choice."""
+
+    implementation_lead = forms.ModelChoiceField(
+        label="Implementation Lead", queryset=None, empty_label="Choose…"
+    )
+    permitted_users = forms.IntegerField(label="Permitted Users", min_value=1, max_value=MAX_USERS)
     # The Total Initial Fees the user was shown: submitting at other prices is refused.
     quoted_initial = forms.DecimalField(required=False, widget=forms.HiddenInput)
 
@@ -50,7 +80,6 @@ class OrderForm(ProductFields, forms.Form):
         initial = {
             "implementation_lead": company.implementation_lead_id,
             "permitted_users": company.permitted_users,
-            "idempotency_key": uuid.uuid4(),
         }
         if order:
             initial.update(
@@ -60,9 +89,11 @@ class OrderForm(ProductFields, forms.Form):
             )
         super().__init__(data, initial=initial)
         self.fields["implementation_lead"].queryset = implementation_leads_for(self.partner)
-        msp = self.partner.name
-        self.fields["accept_msa"].label = MSA_STATEMENT.format(msp=msp)
-        self.fields["accept_authority"].label = AUTHORITY_STATEMENT.format(msp=msp)
+        self.set_statements(
+            self.partner.name,
+            required=submitting,
+            unticked="Tick this box to confirm, or Save Prospect and Exit.",
+        )
         self.add_product_fields(self.partner, company)
         self.options = Options()
         server_os = self.data.get(Question.SERVER_OS) if data else initial.get(Question.SERVER_OS)
@@ -86,15 +117,6 @@ class OrderForm(ProductFields, forms.Form):
                 "hx-trigger": "change",
             }
         )
-        if submitting:
-            for name in ("accept_msa", "accept_authority"):
-                self.fields[name].required = True
-                self.fields[name].error_messages["required"] = (
-                    "Tick this box to confirm, or Save Prospect and Exit."
-                )
-
-    def statements(self):
-        return [self["accept_msa"], self["accept_authority"]]
 
     def infrastructure_fields(self):
         return [self[value] for value in Question.values]
@@ -111,18 +133,7 @@ class OrderForm(ProductFields, forms.Form):
         self._quote = None
         if not self._product_fields_invalid():
             self._price(cleaned)
-        number = (cleaned.get("order_number") or "").strip()
-        cleaned["order_number"] = number
-        not_required = cleaned.get("order_number_not_required")
-        if number and not_required:
-            self.add_error(
-                "order_number",
-                "Enter an order number or tick Order Number Not Required, not both.",
-            )
-        elif self.submitting and not number and not not_required:
-            self.add_error(
-                "order_number", "Enter the order number, or tick Order Number Not Required."
-            )
+        self.clean_order_details(cleaned, submitting=self.submitting)
         return cleaned
 
     def _price(self, cleaned: dict) -> None:

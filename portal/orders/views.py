@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.views import View
 
 from portal.companies.models import Company
@@ -18,9 +18,13 @@ def _already_ordered(request, company: Company):
     """Another form (another tab) submitted the order first: say who and when."""
     order = Order.objects.filter(company=company, status=Order.Status.SUBMITTED).first()
     if order:
-        when = formats.date_format(timezone.localtime(order.submitted_at), "DATETIME_FORMAT")
+        when = f"{timezone.localtime(order.submitted_at):%Y-%m-%d %H:%M}"
         who = order.submitted_by or "a user no longer with your MSP"
-        messages.info(request, f"The order for {company} was submitted by {who} on {when}.")
+        messages.info(
+            request,
+            f"The order for {company} was submitted by {who} on {when}; what this form held "
+            "was not used.",
+        )
     else:
         messages.info(request, f"{company} is a customer already.")
     return redirect("companies:detail", company.pk)
@@ -109,7 +113,7 @@ class OrderView(OrderMixin, View):
             messages.success(
                 request,
                 f"Order submitted: {company.name} is now a customer in progress. The addendum "
-                f"is on its way to {request.user.email}, and the Request For Information to "
+                f"is on its way to {request.user.email}, and the Request for Information to "
                 f"{data.implementation_lead.email}.",
             )
             return redirect("companies:detail", company.pk)

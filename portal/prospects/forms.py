@@ -112,6 +112,7 @@ class ProspectForm(ProductFields, forms.ModelForm):
         self.fields["implementation_lead"].queryset = leads
         self.fields["implementation_lead"].required = True
         self.fields["secondary_contact"].queryset = leads
+        self.fields["secondary_contact"].empty_label = "Nobody"
         for name in ("implementation_lead", "secondary_contact"):
             self.fields[
                 name
