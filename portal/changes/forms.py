@@ -1,0 +1,145 @@
+"""The change form of a customer: Total Number of Seats, Primary Implementation Lead, the
+primary product choice and the add-ons."""
+
+from django import forms
+
+from portal.accounts.selectors import implementation_leads_for
+from portal.catalog.models import Product
+from portal.catalog.selectors import price_table_for
+from portal.orders.forms import OrderDetails
+from portal.orders.quote import no_price_message
+from portal.pricing import NoPrice
+from portal.prospects.rules import MAX_USERS
+
+from . import proposal as rules
+from .models import ChangeOrder
+from .proposal import Current, Proposal
+
+Mode = ChangeOrder.Mode
+NO_CHANGE = "No change to quote: change the Total Number of Seats or the products."
+
+
+class ChangeForm(forms.Form):
+    seats = forms.IntegerField(
+        label="Total Number of Seats",
+        min_value=1,
+        max_value=MAX_USERS,
+        help_text="The new total for the customer, not the difference.",
+        error_messages={"min_value": "Enter at least 1 seat."},
+    )
+    implementation_lead = forms.ModelChoiceField(
+        label="Primary Implementation Lead", queryset=None, empty_label="Choose…"
+    )
+    mode = forms.ChoiceField(label="Primary Product", widget=forms.RadioSelect)
+    add_primary = forms.ChoiceField(label="Add to", required=False)
+    new_primary = forms.ChoiceField(label="Select New", required=False)
+
+    def __init__(self, data=None, *, company, current: Current, enabled, change=None):
+        self.company, self.current = company, current
+        self.products = {p.code: p for p in enabled}
+        self.addable = rules.can_add(current, enabled)
+        self.upgrades = rules.can_select(current, enabled)
+        self.addon_products = [p for p in enabled if p.kind == Product.Kind.ADDON]
+        super().__init__(data, initial=self._initial(change))
+        self.fields["implementation_lead"].queryset = implementation_leads_for(company.partner)
+        keep = ", ".join(f"{p.code} — {p.name}" for p in current.primaries)
+        modes = [(Mode.KEEP, f"Keep Existing ({keep})")]
+        if self.addable:
+            modes.append((Mode.ADD, "Add to"))
+        if self.upgrades:
+            modes.append((Mode.NEW, "Select New"))
+        self.fields["mode"].choices = modes
+        self.fields["add_primary"].choices = _choices(self.addable)
+        self.fields["new_primary"].choices = _choices(self.upgrades)
+        for addon in self.addon_products:
+            self.fields[f"addon_{addon.code}"] = forms.BooleanField(
+                required=False, label=f"{addon.code} — {addon.name}"
+            )
+            if addon.needs_own_seats:
+                self.fields[f"addon_seats_{addon.code}"] = forms.IntegerField(
+                    required=False, min_value=1, max_value=MAX_USERS, label="Seats"
+                )
+        self.proposal = self.quote = self.kind = None
+
+    def _initial(self, change: ChangeOrder | None) -> dict:
+        if change:
+            initial = {
+                "seats": change.seats,
+                "implementation_lead": change.implementation_lead_id,
+                "mode": change.mode,
+                "add_primary": change.primary.code if change.mode == Mode.ADD else "",
+                "new_primary": change.primary.code if change.mode == Mode.NEW else "",
+            }
+            addons = change.addons
+        else:
+            initial = {
+                "seats": self.current.seats,
+                "implementation_lead": self.company.implementation_lead_id,
+                "mode": Mode.KEEP,
+            }
+            addons = self.current.addons
+        for code, seats in addons.items():
+            initial[f"addon_{code}"] = True
+            initial[f"addon_seats_{code}"] = seats
+        return initial
+
+    def addon_rows(self):
+        return [
+            (
+                self[f"addon_{p.code}"],
+                self[f"addon_seats_{p.code}"] if p.needs_own_seats else None,
+            )
+            for p in self.addon_products
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "seats" not in cleaned or "mode" not in cleaned:
+            return cleaned
+        mode = cleaned["mode"]
+        primary = None
+        if mode in (Mode.ADD, Mode.NEW):
+            name = "add_primary" if mode == Mode.ADD else "new_primary"
+            if not cleaned.get(name):
+                self.add_error(name, "Choose the product.")
+                return cleaned
+            primary = self.products[cleaned[name]]
+        addons = {}
+        for addon in self.addon_products:
+            if cleaned.get(f"addon_{addon.code}"):
+                addons[addon] = cleaned.get(f"addon_seats_{addon.code}")
+        proposal = Proposal(seats=cleaned["seats"], mode=mode, primary=primary, addons=addons)
+        problems = rules.errors(self.current, proposal, self.products | self.current.products)
+        for message in problems:
+            self.add_error(None, message)
+        kind = rules.kind(self.current, proposal)
+        if not problems and kind is None:
+            self.add_error(None, NO_CHANGE)
+        if self.errors:
+            return cleaned
+        try:
+            self.quote = rules.quote(
+                price_table_for(partner=self.company.partner), self.current, proposal
+            )
+        except NoPrice as exc:
+            self.add_error(None, no_price_message(exc))
+            return cleaned
+        self.proposal, self.kind = proposal, kind
+        return cleaned
+
+
+def _choices(products: list[Product]) -> list[tuple[str, str]]:
+    return [("", "Choose…"), *((p.code, f"{p.code} — {p.name}") for p in products)]
+
+
+class ReviewForm(OrderDetails):
+    """Review Change Order: Order Details and the two statements; Submit checks them all."""
+
+    def __init__(self, data=None, *, msp: str):
+        super().__init__(data)
+        self.set_statements(msp, required=True, unticked="Tick this box to confirm.")
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_order_details(cleaned, submitting=True)
+        return cleaned

@@ -1,0 +1,127 @@
+"""What a change form proposes, as quantities per product, and the rules it must pass.
+
+Pure over products and the agreement's lines (no queries): the form, the live preview, Save
+Quote and Submit all check a change through here.
+"""
+
+from dataclasses import dataclass, field
+
+from portal.catalog.models import Product
+from portal.pricing import ChangeQuote, Charge, Line, PriceTable, price_change
+from portal.prospects.rules import seats_error
+
+from .models import ChangeOrder
+
+Mode = ChangeOrder.Mode
+
+
+@dataclass(frozen=True)
+class Proposal:
+    seats: int
+    mode: str = Mode.KEEP
+    primary: Product | None = None  # added (Add to) or chosen instead (Select New)
+    addons: dict[Product, int | None] = field(default_factory=dict)  # → own seats or None
+
+
+@dataclass(frozen=True)
+class Current:
+    """The agreement in effect, as the change form sees it."""
+
+    lines: list[Line]
+    products: dict[str, Product]  # code → product, for every code on the lines
+    seats: int  # the total users of the agreement
+
+    @property
+    def primaries(self) -> list[Product]:
+        return [self.products[line.code] for line in self.lines if self._primary(line.code)]
+
+    @property
+    def addons(self) -> dict[str, int]:
+        return {line.code: line.quantity for line in self.lines if not self._primary(line.code)}
+
+    def _primary(self, code: str) -> bool:
+        return self.products[code].kind == Product.Kind.PRIMARY
+
+
+def can_add(current: Current, enabled: list[Product]) -> list[Product]:
+    """Primary products that may be ordered next to the current ones (Add to)."""
+    have = set(current.primaries)
+    return [
+        p
+        for p in enabled
+        if p.kind == Product.Kind.PRIMARY
+        and p not in have
+        and not have & set(p.upgrades.all())
+        and any(p in c.addable_to.all() or c in p.addable_to.all() for c in have)
+    ]
+
+
+def can_select(current: Current, enabled: list[Product]) -> list[Product]:
+    """Primary products that upgrade a current one (Select New)."""
+    have = set(current.primaries)
+    return [
+        p
+        for p in enabled
+        if p.kind == Product.Kind.PRIMARY and p not in have and have & set(p.upgrades.all())
+    ]
+
+
+def quantities(current: Current, proposal: Proposal) -> dict[str, int]:
+    """Seats apply to every per-seat primary and to add-ons without a seat count of their own
+    (a flat product is priced once whatever its quantity)."""
+    primaries = list(current.primaries)
+    if proposal.primary and proposal.mode == Mode.NEW:
+        replaced = set(proposal.primary.upgrades.all())
+        primaries = [p for p in primaries if p not in replaced] + [proposal.primary]
+    elif proposal.primary and proposal.mode == Mode.ADD:
+        primaries.append(proposal.primary)
+    result = {p.code: _quantity(p, proposal.seats) for p in primaries}
+    for addon, own in proposal.addons.items():
+        result[addon.code] = (
+            own if addon.needs_own_seats and own else _quantity(addon, proposal.seats)
+        )
+    return result
+
+
+def _quantity(product: Product, seats: int) -> int:
+    return 1 if product.charge == Charge.FLAT else seats
+
+
+def kind(current: Current, proposal: Proposal) -> str | None:
+    """Upgrade when products come or go, downsell when a quantity goes down, upsell when one
+    goes up; None when nothing changes."""
+    before = {line.code: line.quantity for line in current.lines}
+    after = quantities(current, proposal)
+    if before.keys() != after.keys():
+        return ChangeOrder.Kind.UPGRADE
+    if before == after:
+        return None
+    if any(after[code] < quantity for code, quantity in before.items()):
+        return ChangeOrder.Kind.DOWNSELL
+    return ChangeOrder.Kind.UPSELL
+
+
+def errors(current: Current, proposal: Proposal, products: dict[str, Product]) -> list[str]:
+    """Why the proposal cannot be quoted, in the user's words (empty: it can)."""
+    problems = []
+    wanted = quantities(current, proposal)
+    product_change = set(wanted) != {line.code for line in current.lines}
+    if product_change and proposal.seats < current.seats:
+        problems.append(
+            f"Product changes cannot be combined with a seat decrease ({current.seats:,} → "
+            f"{proposal.seats:,}): submit the seat decrease first, then the product change."
+        )
+    chosen = {products[code] for code in wanted}
+    for addon, own in proposal.addons.items():
+        if addon.needs_own_seats and (message := seats_error(addon.name, own, proposal.seats)):
+            problems.append(message)
+        hosts = set(addon.addable_to.all())
+        if hosts and not hosts & chosen:
+            names = " or ".join(sorted(host.code for host in hosts))
+            problems.append(f"{addon.code} can only be added to {names}.")
+    return problems
+
+
+def quote(table: PriceTable, current: Current, proposal: Proposal) -> ChangeQuote:
+    """The change quote; raises NoPrice for a product without a contracted price."""
+    return price_change(table, current.lines, quantities(current, proposal))
