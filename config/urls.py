@@ -11,6 +11,7 @@ urlpatterns = [
     path("customers/", include("portal.companies.customer_urls")),
     path("prospects/", include("portal.prospects.urls")),
     path("orders/", include("portal.orders.urls")),
+    path("changes/", include("portal.changes.urls")),
     path("users/", include("portal.accounts.user_urls")),
     path("rfi/", include("portal.rfi.urls")),
     path("", include("portal.core.urls")),

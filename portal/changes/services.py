@@ -205,7 +205,7 @@ def _submit(change, actor, key, ip, order_number, not_required):
             "Options and quote again."
         )
     current = current_of(prior)
-    proposal = proposal_of(change, Product.objects.in_bulk(list(change.addons), "code"))
+    proposal = proposal_of(change, Product.objects.in_bulk(list(change.addons), field_name="code"))
     products = current.products | {p.code: p for p in proposal.addons}
     if proposal.primary:
         products[proposal.primary.code] = proposal.primary

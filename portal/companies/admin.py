@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from .lifecycle import agreement_confirm, agreement_reject
 from .models import Agreement, AgreementLine, Attachment, Company
+
+STAFF_REJECT_REASON = "Rejected by vendor staff in the console"
 
 
 @admin.register(Company)
@@ -30,12 +33,61 @@ class AgreementLineInline(admin.TabularInline):
 
 @admin.register(Agreement)
 class AgreementAdmin(admin.ModelAdmin):
-    list_display = ["company", "version", "status", "total_users", "created_at"]
-    list_filter = ["status"]
+    list_display = ["company", "version", "status", "total_users", "created_at", "activated_at"]
+    list_filter = ["status", "created_at", "company__partner"]
     search_fields = ["company__name"]
     list_select_related = ["company"]
     raw_id_fields = ["company", "created_by"]
     inlines = [AgreementLineInline]
+    actions = ["confirm_selected", "reject_selected"]
+
+    def _apply(self, request, queryset, service, target: str, done: str) -> None:
+        """Run ``service`` on each selected version (each in its own transaction: one that
+        cannot change does not undo the others) and say what changed and what was skipped."""
+        changed, skipped = [], []
+        for agreement in queryset.select_related("company").order_by("company__name", "version"):
+            label = f"{agreement.company} v{agreement.version}"
+            if agreement.status not in Agreement.PENDING:
+                skipped.append(f"{label} (not pending: {agreement.get_status_display()})")
+                continue
+            result = service(agreement)
+            if result.status != target:
+                # Someone else (a callback, a cancel) closed it between the list and now.
+                skipped.append(f"{label} (meanwhile {result.get_status_display()})")
+            else:
+                changed.append(label)
+        if changed:
+            self.message_user(
+                request,
+                f"{len(changed)} agreement version{'s' if len(changed) != 1 else ''} {done}: "
+                + ", ".join(changed)
+                + ".",
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                f"{len(skipped)} skipped: " + "; ".join(skipped) + ".",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Mark as synced (confirm)")
+    def confirm_selected(self, request, queryset):
+        def confirm(agreement):
+            return agreement_confirm(agreement=agreement, actor=request.user)
+
+        self._apply(
+            request, queryset, confirm, Agreement.Status.ACTIVE, "marked as synced (Active)"
+        )
+
+    @admin.action(description="Reject…")
+    def reject_selected(self, request, queryset):
+        def reject(agreement):
+            return agreement_reject(
+                agreement=agreement, actor=request.user, reason=STAFF_REJECT_REASON
+            )
+
+        self._apply(request, queryset, reject, Agreement.Status.REJECTED, "rejected")
 
 
 @admin.register(Attachment)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import AttachmentDownloadView, CompanyDetailView
+from .views import AttachmentDownloadView, CompanyDetailView, DownsellCancelView
 
 app_name = "companies"
 urlpatterns = [
@@ -9,5 +9,10 @@ urlpatterns = [
         "<int:pk>/attachments/<int:attachment_pk>/",
         AttachmentDownloadView.as_view(),
         name="attachment",
+    ),
+    path(
+        "<int:pk>/agreements/<int:agreement_pk>/cancel-downsell/",
+        DownsellCancelView.as_view(),
+        name="downsell_cancel",
     ),
 ]

@@ -1,14 +1,44 @@
+import re
+
+from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView
 
+from portal.changes.models import ChangeOrder
+from portal.changes.selectors import saved_quotes
 from portal.core.history import history_for
 from portal.core.tenancy import PartnerRequiredMixin, get_for_partner_or_404
 from portal.orders.models import Order
 
 from .agreements import agreement_totals
-from .models import Attachment
+from .lifecycle import (
+    CannotCancel,
+    change_options_state,
+    downsell_cancel,
+    downsell_open,
+    downsell_refusal,
+    later_version,
+)
+from .models import Agreement, Attachment, Company
 from .selectors import company_for_page
+
+# Addenda are named "<Order|Change> addendum - <Company> - v<version>.pdf"
+# (portal.orders.addendum.addendum_file_name): the version at the end links one to its agreement.
+ADDENDUM_NAME = re.compile(r"addendum - .* - v(\d+)\.pdf$", re.IGNORECASE)
+
+
+def addenda_by_version(attachments) -> dict[int, Attachment]:
+    """The newest addendum of each agreement version among the company's attachments."""
+    found: dict[int, Attachment] = {}
+    for attachment in sorted(attachments, key=lambda a: (a.created_at, a.pk)):
+        if match := ADDENDUM_NAME.search(attachment.name):
+            found[int(match.group(1))] = attachment
+    return found
 
 
 class CompanyDetailView(PartnerRequiredMixin, DetailView):
@@ -20,16 +50,86 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         company = self.object
+        today = timezone.localdate()
         agreements = list(company.agreements.all())
-        current = next((a for a in agreements if a.status not in a.CLOSED), None)
+        # Two queries for every version at once: who made it, and the change order behind it.
+        prefetch_related_objects(agreements, "created_by", "change_order")
+        active = next((a for a in agreements if a.status == Agreement.Status.ACTIVE), None)
+        # What the customer has: the Active version, or before any sync the order pending.
+        current = active or next((a for a in agreements if a.status not in a.CLOSED), None)
         return super().get_context_data(
-            agreements=agreements,
+            agreements=self.agreement_rows(agreements, today),
             current=current,
+            current_change=_change_of(current) if current else None,
             totals=agreement_totals(current) if current else None,
+            change_options=self.change_options(company, agreements, today),
             order=Order.objects.filter(company=company).first(),
+            quotes=list(saved_quotes(company)),
             history=history_for(company)[:50],
+            today=today,
             **kwargs,
         )
+
+    def change_options(self, company, agreements, today) -> dict | None:
+        if company.status == Company.Status.PROSPECT:
+            return None
+        state = change_options_state(company, today=today, agreements=agreements)
+        return {"state": state, "url": reverse("changes:start", args=[company.pk])}
+
+    def agreement_rows(self, agreements: list[Agreement], today) -> list[dict]:
+        addenda = addenda_by_version(self.object.attachments.all())
+        rows = []
+        for agreement in agreements:
+            change = _change_of(agreement)
+            cancel = None
+            if downsell_open(agreement, change, today):
+                reason = downsell_refusal(
+                    agreement, change, today, later=later_version(agreement, agreements)
+                )
+                cancel = {"enabled": not reason, "reason": reason}
+            rows.append(
+                {
+                    "agreement": agreement,
+                    "totals": agreement_totals(agreement),
+                    "change": change,
+                    "addendum": addenda.get(agreement.version),
+                    "cancel": cancel,
+                }
+            )
+        return rows
+
+
+def _change_of(agreement: Agreement) -> ChangeOrder | None:
+    # A reverse one-to-one raises when there is none; a new-business version has none.
+    return getattr(agreement, "change_order", None)
+
+
+class DownsellCancelView(PartnerRequiredMixin, View):
+    """Cancel downsell: the version will not take effect and the one before stays in effect."""
+
+    def post(self, request, pk: int, agreement_pk: int):
+        agreement = get_for_partner_or_404(
+            Agreement.objects.select_related("change_order__prior"),
+            request.user,
+            partner_path="company__partner",
+            pk=agreement_pk,
+            company_id=pk,
+        )
+        change = _change_of(agreement)
+        try:
+            downsell_cancel(agreement=agreement, actor=request.user)
+        except CannotCancel as exc:
+            messages.error(request, f"The downsell was not cancelled. {exc}")
+        else:
+            # downsell_cancel only succeeds for a downsell, which has its change order.
+            prior = change.prior
+            messages.success(
+                request,
+                f"Downsell cancelled: agreement version {agreement.version} will not take "
+                f"effect; the customer keeps version {prior.version} with "
+                f"{prior.total_users:,} seats.",
+            )
+        return redirect(reverse("companies:detail", args=[pk]) + "#agreements")
 
 
 class AttachmentDownloadView(PartnerRequiredMixin, View):

@@ -2,9 +2,8 @@ from django.contrib import messages
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views import View
 
@@ -18,7 +17,6 @@ from portal.companies.list_views import (
     PROVISION,
     USERS,
     CompanyListView,
-    day,
     pk_url,
 )
 from portal.companies.models import Company
@@ -30,41 +28,8 @@ from .forms import ProspectForm
 
 COLUMNS = [NAME, DOMAIN, USERS, LEAD, PROVISION, CHANGED]
 
-ROW = (
-    '<tr><td><a href="{}">{}</a>{}</td><td>{}</td><td class="num">{}</td><td>{}</td><td>{}</td>'
-    '<td><time datetime="{}">{}</time></td>{}</tr>'
-)
 SAVED_ORDER = mark_safe(' <span class="badge badge-saved">Saved order</span>')
 PROVISION_CELL = '<td><a class="button" href="{}">Provision</a></td>'
-
-
-def rows_html(companies: list[Company], *, detail_url, provision_url=None) -> str:
-    """The table body, escaped by format_html_join.
-
-    ``companies`` come with ``has_saved_order`` (``ProspectListView.page_rows``);
-    ``detail_url`` and ``provision_url`` turn a pk into a link (``pk_url``), and without a
-    ``provision_url`` the rows have no Provision button.
-
-    Built in Python: the template language spends longer on 50 rows × 6 cells than the
-    database spends finding them.
-    """
-
-    def cells(company: Company):
-        changed = timezone.localtime(company.updated_at)
-        return (
-            detail_url(company.pk),
-            company.name,
-            SAVED_ORDER if company.has_saved_order else "",
-            company.domain or "—",
-            company.permitted_users or "—",
-            company.lead_name or "—",
-            day(company.expected_provision_date),
-            changed.isoformat(),
-            changed.strftime("%Y-%m-%d %H:%M"),
-            format_html(PROVISION_CELL, provision_url(company.pk)) if provision_url else "",
-        )
-
-    return format_html_join("\n", ROW, (cells(company) for company in companies))
 
 
 def prospects_of(user):
@@ -79,25 +44,22 @@ class ProspectListView(CompanyListView):
     search_label = "Search Prospects"
     columns = COLUMNS
 
-    @cached_property
-    def provision_url(self):
-        # None until the order form is there; the list works, only without Provision.
-        return pk_url("orders:review")
+    date_column = PROVISION
 
     def page_rows(self):
         # Read with the page's rows, in the query that loads them: never for the whole list.
         draft = Order.objects.filter(company=OuterRef("pk"), status=Order.Status.DRAFT)
         return Company.objects.annotate(has_saved_order=Exists(draft))
 
-    def rows_html(self, companies: list[Company]) -> str:
-        return rows_html(
-            companies,
-            detail_url=pk_url("companies:detail"),
-            provision_url=self.provision_url,
-        )
+    @cached_property
+    def provision_url(self):
+        return pk_url("orders:review")
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(provision=self.provision_url is not None, **kwargs)
+    def name_badge(self, company: Company) -> str:
+        return SAVED_ORDER if company.has_saved_order else ""
+
+    def row_end(self, company: Company) -> str:
+        return format_html(PROVISION_CELL, self.provision_url(company.pk))
 
 
 class ProspectFormView(PartnerRequiredMixin, View):

@@ -3,15 +3,11 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from config.urls import urlpatterns as every_url
 from portal.accounts.services import user_update
 from portal.companies.models import Company
 from portal.core.testing import make_company
 from portal.orders.models import Order
 from portal.prospects.views import ProspectListView
-
-# The portal as it was before the order form: for the test that the list does without it.
-urlpatterns = [url for url in every_url if getattr(url, "app_name", None) != "orders"]
 
 
 @pytest.fixture
@@ -190,19 +186,6 @@ def test_each_prospect_has_a_provision_button_to_its_order_form(client, acme, ac
 
     order_form = reverse("orders:review", args=[prospect.pk])
     assert f'<a class="button" href="{order_form}">Provision</a>' in html
-
-
-@pytest.mark.urls(__name__)
-def test_without_the_order_form_the_list_works_without_provision(client, acme, acme_sales):
-    make_company(acme, "Alpine Dental")
-    client.force_login(acme_sales)
-
-    response = client.get(reverse("prospects:list"))
-
-    assert response.status_code == 200
-    assert "Alpine Dental" in response.content.decode()
-    assert ">Provision</a>" not in response.content.decode()
-    assert '<th scope="col">Order</th>' not in response.content.decode()
 
 
 def test_a_prospect_with_a_saved_order_is_marked(client, acme, acme_sales):
