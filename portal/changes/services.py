@@ -69,7 +69,7 @@ def quote_save(
     change.valid_until = quote_validity()
     change.updated_at = timezone.now()
     change.save()
-    _store_lines(change, quote)
+    store_lines(change, quote)
     history_record(
         actor=actor,
         obj=company,
@@ -80,7 +80,8 @@ def quote_save(
     return change
 
 
-def _store_lines(change: ChangeOrder, quote: ChangeQuote) -> None:
+def store_lines(change: ChangeOrder, quote: ChangeQuote) -> None:
+    """The quote's Change Order Summary rows, with their prices, in place of the old ones."""
     change.lines.all().delete()
     products = _products(quote)
     ChangeLine.objects.bulk_create(
@@ -216,7 +217,7 @@ def _submit(change, actor, key, ip, order_number, not_required):
         raise ChangeRefused(NO_CHANGE)
     quote = rules.quote(price_table_for(partner=company.partner), current, proposal)
     if prices_changed(change, quote):
-        _store_lines(change, quote)
+        store_lines(change, quote)
         change.valid_until = quote_validity()
         change.save(update_fields=["valid_until"])
         return change, False, True

@@ -5,9 +5,9 @@ own."""
 import datetime
 import uuid
 
-from portal.catalog.models import Product
 from portal.catalog.selectors import price_table_for
-from portal.changes.models import ChangeLine, ChangeOrder
+from portal.changes.models import ChangeOrder
+from portal.changes.services import store_lines
 from portal.companies.agreements import agreement_lines
 from portal.companies.models import Agreement, Company
 from portal.companies.services import agreement_create
@@ -61,23 +61,5 @@ def submitted_change(
         submitted_at=SUBMITTED_AT,
         **fields,
     )
-    products = Product.objects.in_bulk([row.code for row in quote.rows()], field_name="code")
-    ChangeLine.objects.bulk_create(
-        ChangeLine(
-            change_order=change,
-            product=products[row.code],
-            code=row.code,
-            name=row.name,
-            term=row.term.value,
-            charge=(row.current or row.prior).charge.value,
-            prior_quantity=row.prior.quantity if row.prior else None,
-            prior_unit_price=row.prior.unit_price.amount if row.prior else None,
-            prior_payment=row.prior.payment.amount if row.prior else None,
-            quantity=row.current.quantity if row.current else None,
-            unit_price=row.current.unit_price.amount if row.current else None,
-            payment=row.current.payment.amount if row.current else None,
-            position=position,
-        )
-        for position, row in enumerate(quote.rows())
-    )
+    store_lines(change, quote)
     return change
