@@ -6,9 +6,10 @@ from django.db import models
 from django.utils import timezone
 
 from portal.catalog.models import CHARGE_CHOICES, TERM_CHOICES
+from portal.orders.models import Submission
 
 
-class ChangeOrder(models.Model):
+class ChangeOrder(Submission):
     class Status(models.TextChoices):
         QUOTE = "quote", "Saved quote"
         SUBMITTED = "submitted", "Submitted"
@@ -45,9 +46,6 @@ class ChangeOrder(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     currency = models.CharField(max_length=3)
     valid_until = models.DateField(null=True, blank=True)
-    order_number = models.CharField(max_length=60, blank=True)
-    order_number_not_required = models.BooleanField(default=False)
-    idempotency_key = models.UUIDField(null=True, blank=True, unique=True)
     # The agreement version the submitted change made.
     agreement = models.OneToOneField(
         "companies.Agreement",
@@ -64,28 +62,11 @@ class ChangeOrder(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_from_ip = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(status="quote")
-                | models.Q(
-                    idempotency_key__isnull=False,
-                    agreement__isnull=False,
-                    submitted_at__isnull=False,
-                ),
-                name="submitted_change_is_complete",
-            ),
+            Submission.complete_once_submitted("quote", "submitted_change_is_complete"),
         ]
 
     def __str__(self) -> str:

@@ -76,7 +76,44 @@ class InfrastructureChoice(models.Model):
             raise ValidationError({"server_os": "Choose the Server OS this edition belongs to."})
 
 
-class Order(models.Model):
+class Submission(models.Model):
+    """What an order and a change order both record when submitted: the Order Details, the
+    form's idempotency key, and who accepted the two statements, when and from where (the
+    addendum states them alike)."""
+
+    order_number = models.CharField(max_length=60, blank=True)
+    order_number_not_required = models.BooleanField(default=False)
+    # Set on submit. The key comes from the form, so a second click, a second tab or a retry of
+    # the same form finds what it already submitted.
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_from_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def complete_once_submitted(unsubmitted: str, name: str) -> models.CheckConstraint:
+        """Out of the ``unsubmitted`` status, the key, the agreement and the time are set."""
+        return models.CheckConstraint(
+            condition=models.Q(status=unsubmitted)
+            | models.Q(
+                idempotency_key__isnull=False,
+                agreement__isnull=False,
+                submitted_at__isnull=False,
+            ),
+            name=name,
+        )
+
+
+class Order(Submission):
     """The order form of one company. A draft while the company is a prospect ("Save Prospect
     and Exit"); submitted once, which makes agreement version 1."""
 
@@ -90,15 +127,10 @@ class Order(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     # Question value → the label chosen (kept as text: the choices may be renamed later).
     infrastructure = models.JSONField(default=dict, blank=True)
-    order_number = models.CharField(max_length=60, blank=True)
-    order_number_not_required = models.BooleanField(default=False)
     saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     saved_at = models.DateTimeField(default=timezone.now)
-    # Set on submit. The key comes from the form, so a second click, a second tab or a retry of
-    # the same form finds the order it already made.
-    idempotency_key = models.UUIDField(null=True, blank=True, unique=True)
     agreement = models.OneToOneField(
         "companies.Agreement",
         null=True,
@@ -106,30 +138,11 @@ class Order(models.Model):
         on_delete=models.PROTECT,
         related_name="order",
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    # Both statements (governed by the MSA in effect; authorised to order) are accepted by the
-    # submitting user at submission, from this address.
-    submitted_from_ip = models.GenericIPAddressField(null=True, blank=True)
     msa_version = models.CharField(max_length=40, blank=True)
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(status="draft")
-                | models.Q(
-                    idempotency_key__isnull=False,
-                    agreement__isnull=False,
-                    submitted_at__isnull=False,
-                ),
-                name="submitted_order_is_complete",
-            ),
+            Submission.complete_once_submitted("draft", "submitted_order_is_complete"),
         ]
 
     def __str__(self) -> str:
