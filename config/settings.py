@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "portal.orders",
     "portal.rfi",
     "portal.changes",
+    "portal.sync",
     "portal.demo",
 ]
 
@@ -191,6 +192,20 @@ EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 20)
 # The outbox tries this many times, waiting base × 4^attempt seconds between tries.
 OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", 5)
 OUTBOX_RETRY_BASE_SECONDS = envint("OUTBOX_RETRY_BASE_SECONDS", 30)
+# A row whose worker died mid-delivery (or whose task was lost) is handed to a new task by
+# `manage.py outbox_recover` once it has been waiting this long.
+OUTBOX_RECOVER_AFTER_SECONDS = envint("OUTBOX_RECOVER_AFTER_SECONDS", 120)
+
+# Vendor sync. With no SYNC_VENDOR_URL the built-in simulated provisioner confirms each
+# provisioning request after SYNC_SIMULATOR_DELAY_SECONDS, through the callback's code path.
+SYNC_VENDOR_URL = os.environ.get("SYNC_VENDOR_URL", "").strip()
+SYNC_SECRET = os.environ.get("SYNC_SECRET", "")
+SYNC_TIMEOUT_SECONDS = float(os.environ.get("SYNC_TIMEOUT_SECONDS", "10"))
+SYNC_MAX_ATTEMPTS = envint("SYNC_MAX_ATTEMPTS", 8)
+SYNC_RETRY_BASE_SECONDS = envint("SYNC_RETRY_BASE_SECONDS", 30)
+# A callback signed longer ago than this (or as far ahead) is refused as a replay.
+SYNC_CALLBACK_MAX_AGE_SECONDS = envint("SYNC_CALLBACK_MAX_AGE_SECONDS", 300)
+SYNC_SIMULATOR_DELAY_SECONDS = float(os.environ.get("SYNC_SIMULATOR_DELAY_SECONDS", "3"))
 
 # Verify asks the system's DNS resolver unless DNS_NAMESERVERS names others.
 DNS_NAMESERVERS = envlist("DNS_NAMESERVERS", "")

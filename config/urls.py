@@ -14,5 +14,6 @@ urlpatterns = [
     path("changes/", include("portal.changes.urls")),
     path("users/", include("portal.accounts.user_urls")),
     path("rfi/", include("portal.rfi.urls")),
+    path("sync/", include("portal.sync.urls")),
     path("", include("portal.core.urls")),
 ]

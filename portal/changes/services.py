@@ -15,6 +15,8 @@ from portal.companies.services import agreement_create, attachment_add, company_
 from portal.core.history import history_record
 from portal.core.models import HistoryEntry
 from portal.pricing import ChangeQuote
+from portal.sync.models import ProvisioningRequest
+from portal.sync.requests import provisioning_queue
 
 from . import proposal as rules
 from .addendum import change_addendum_filename, change_addendum_pdf
@@ -260,6 +262,12 @@ def _submit(change, actor, key, ip, order_number, not_required):
         company=company, name=filename, content=pdf, content_type="application/pdf", actor=actor
     )
     change_notify(change=change, actor=actor, pdf=pdf, filename=filename)
+    provisioning_queue(
+        agreement=agreement,
+        action=ProvisioningRequest.Action.CHANGE,
+        submission=change,
+        replaces=prior,
+    )
     return change, True, False
 
 

@@ -1,9 +1,10 @@
 from django.contrib import admin, messages
 
-from .lifecycle import agreement_confirm, agreement_reject
-from .models import Agreement, AgreementLine, Attachment, Company
+from portal.sync.admin import ask_reason
+from portal.sync.callbacks import staff_settle_agreement
+from portal.sync.models import ProvisioningRequest
 
-STAFF_REJECT_REASON = "Rejected by vendor staff in the console"
+from .models import Agreement, AgreementLine, Attachment, Company
 
 
 @admin.register(Company)
@@ -71,23 +72,41 @@ class AgreementAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
 
+    def _settle(self, request, queryset, outcome: str, reason: str, target, done: str):
+        def settle(agreement):
+            return staff_settle_agreement(
+                agreement=agreement, outcome=outcome, reason=reason, actor=request.user
+            )
+
+        self._apply(request, queryset, settle, target, done)
+
     @admin.action(description="Mark as synced (confirm)")
     def confirm_selected(self, request, queryset):
-        def confirm(agreement):
-            return agreement_confirm(agreement=agreement, actor=request.user)
-
-        self._apply(
-            request, queryset, confirm, Agreement.Status.ACTIVE, "marked as synced (Active)"
+        self._settle(
+            request,
+            queryset,
+            ProvisioningRequest.Status.SYNCED,
+            "",
+            Agreement.Status.ACTIVE,
+            "marked as synced (Active)",
         )
 
     @admin.action(description="Reject…")
     def reject_selected(self, request, queryset):
-        def reject(agreement):
-            return agreement_reject(
-                agreement=agreement, actor=request.user, reason=STAFF_REJECT_REASON
-            )
-
-        self._apply(request, queryset, reject, Agreement.Status.REJECTED, "rejected")
+        reason, page = ask_reason(
+            self, request, queryset, action="reject_selected", title="Reject agreement versions"
+        )
+        if page:
+            return page
+        self._settle(
+            request,
+            queryset,
+            ProvisioningRequest.Status.REJECTED,
+            reason,
+            Agreement.Status.REJECTED,
+            "rejected",
+        )
+        return None
 
 
 @admin.register(Attachment)

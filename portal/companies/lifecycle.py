@@ -20,6 +20,9 @@ from portal.catalog.models import ListPrice, PriceList, Product
 from portal.changes.models import ChangeOrder
 from portal.core.history import history_record
 from portal.core.models import HistoryEntry
+from portal.orders.models import Order
+from portal.sync.models import ProvisioningRequest
+from portal.sync.requests import provisioning_queue
 
 from .billing import first_of_next_month
 from .models import Agreement, AgreementLine, Company
@@ -93,8 +96,9 @@ def agreement_confirm(*, agreement: Agreement, actor) -> Agreement:
 
 @transaction.atomic
 def agreement_reject(*, agreement: Agreement, actor, reason: str) -> Agreement:
-    """The vendor refuses a pending version. The version in effect before stays in effect; a
-    new customer stays In Progress (the vendor may still fix its order)."""
+    """The vendor refuses a pending version, and the state before it comes back: for a change,
+    the version in effect before stays in effect; a new customer is a prospect again, with its
+    order saved as a draft, so that the MSP can correct it and submit it again."""
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationError("Give the reason for rejecting the agreement version.")
@@ -112,6 +116,11 @@ def agreement_reject(*, agreement: Agreement, actor, reason: str) -> Agreement:
         summary=f"Agreement version {agreement.version} rejected by the vendor: {reason}",
         changes={f"Agreement version {agreement.version}": [was, "Rejected"]},
     )
+    if was == Agreement.Status.NEW_ORDER_PENDING.label:
+        Order.objects.filter(company=company, agreement=agreement).update(status=Order.Status.DRAFT)
+        if company.status == Company.Status.IN_PROGRESS:
+            company_set_status(company=company, status=Company.Status.PROSPECT, actor=actor)
+        return agreement
     _restore_users(
         company,
         company.agreements.filter(status=Agreement.Status.ACTIVE).order_by("-version").first(),
@@ -216,6 +225,12 @@ def downsell_cancel(
         changes=changes,
     )
     _restore_users(company, prior, actor)
+    provisioning_queue(
+        agreement=agreement,
+        action=ProvisioningRequest.Action.CANCEL,
+        submission=change,
+        replaces=prior,
+    )
     return agreement
 
 
@@ -294,12 +309,6 @@ def change_options_state(
             WHEN_CONFIRMED,
         )
     if company.status != Company.Status.COMPLETE:
-        if agreements and agreements[0].status == Agreement.Status.REJECTED:
-            return ChangeOptions(
-                False,
-                f"The vendor rejected the order for this customer ({agreements[0].reason}); it "
-                "is waiting for the vendor to resolve it.",
-            )
         return ChangeOptions(False, "The order for this customer has not been provisioned yet.")
     active = next((a for a in agreements if a.status == Agreement.Status.ACTIVE), None)
     if active is None:

@@ -31,7 +31,8 @@ class Company(models.Model):
     # The lifecycle only moves forward, one step at a time.
     TRANSITIONS = {
         Status.PROSPECT: {Status.IN_PROGRESS},
-        Status.IN_PROGRESS: {Status.COMPLETE},
+        # Back to a prospect only when the vendor rejects its order.
+        Status.IN_PROGRESS: {Status.COMPLETE, Status.PROSPECT},
         Status.COMPLETE: set(),
     }
 

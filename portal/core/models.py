@@ -5,6 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from .delivery import Deliverable
+
 
 class HistoryEntry(models.Model):
     """Who did what to which object, when, with the before/after of the changed fields."""
@@ -42,7 +44,7 @@ class HistoryEntry(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.object_repr}: {self.summary}"
 
 
-class OutgoingMessage(models.Model):
+class OutgoingMessage(Deliverable):
     """An e-mail written in the transaction of the change it reports, sent later by a task."""
 
     class Status(models.TextChoices):
@@ -61,10 +63,6 @@ class OutgoingMessage(models.Model):
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

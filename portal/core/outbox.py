@@ -2,12 +2,11 @@
 
 ``message_queue`` writes the message and enqueues its delivery on the database task queue in
 the caller's transaction, so a rolled-back change never sends mail and a committed one always
-does. ``message_deliver`` is what the task runs: one try, then either sent, a retry later, or
-failed for good after ``OUTBOX_MAX_ATTEMPTS``.
+does. ``message_deliver`` is what the task runs (see ``delivery``): one try, then either sent, a
+retry later, or failed for good after ``OUTBOX_MAX_ATTEMPTS``.
 """
 
 import datetime
-import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,10 +14,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
+from .delivery import claim, finish
 from .emails import email_render
 from .models import OutgoingAttachment, OutgoingMessage
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -58,48 +56,32 @@ def message_queue(
     return message
 
 
-def retry_delay(attempts: int) -> datetime.timedelta:
-    """Back-off: base, 4×base, 16×base … seconds after the 1st, 2nd, 3rd failed try."""
-    return datetime.timedelta(seconds=settings.OUTBOX_RETRY_BASE_SECONDS * 4 ** (attempts - 1))
-
-
 def message_deliver(*, message_id: int) -> str:
     from .tasks import deliver_message, enqueue_in_transaction
 
-    message = (
-        OutgoingMessage.objects.prefetch_related("files")
-        .filter(pk=message_id, status=OutgoingMessage.Status.QUEUED)
-        .first()
-    )
+    lease = datetime.timedelta(seconds=settings.EMAIL_TIMEOUT + 60)
+    message = claim(OutgoingMessage.objects.prefetch_related("files"), message_id, lease=lease)
     if message is None:
         return "nothing to send"
-    message.attempts += 1
     # The mail server is called outside any transaction: on SQLite a write transaction would
     # hold up every other writer for as long as the server takes to answer.
     try:
         _send(message)
     except Exception as exc:  # any failure of the mail server is retried the same way
-        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-            message.status = OutgoingMessage.Status.FAILED
-            message.next_attempt_at = None
-            logger.error("Giving up on message %s: %s", message.pk, message.last_error)
-        else:
-            message.next_attempt_at = timezone.now() + retry_delay(message.attempts)
+        error = f"{type(exc).__name__}: {exc}"
     else:
-        message.status = OutgoingMessage.Status.SENT
-        message.sent_at = timezone.now()
-        message.next_attempt_at = None
-        message.last_error = ""
-    with transaction.atomic():
-        message.save(
-            update_fields=["attempts", "status", "sent_at", "next_attempt_at", "last_error"]
-        )
-        if message.next_attempt_at:
-            enqueue_in_transaction(
-                deliver_message, run_after=message.next_attempt_at, message_id=message.pk
-            )
-    return message.status
+        error = None
+    return finish(
+        message,
+        error=error,
+        done_status=OutgoingMessage.Status.SENT,
+        done_fields={"sent_at": timezone.now()},
+        max_attempts=settings.OUTBOX_MAX_ATTEMPTS,
+        base_seconds=settings.OUTBOX_RETRY_BASE_SECONDS,
+        retry=lambda when: enqueue_in_transaction(
+            deliver_message, run_after=when, message_id=message.pk
+        ),
+    )
 
 
 def message_retry(*, message: OutgoingMessage) -> None:
@@ -108,7 +90,10 @@ def message_retry(*, message: OutgoingMessage) -> None:
 
     with transaction.atomic():
         OutgoingMessage.objects.filter(pk=message.pk).update(
-            status=OutgoingMessage.Status.QUEUED, attempts=0, next_attempt_at=None
+            status=OutgoingMessage.Status.QUEUED,
+            attempts=0,
+            next_attempt_at=None,
+            claimed_until=None,
         )
         enqueue_in_transaction(deliver_message, message_id=message.pk)
 

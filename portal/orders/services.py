@@ -19,6 +19,8 @@ from portal.core.history import history_record
 from portal.core.models import HistoryEntry
 from portal.core.outbox import FileToAttach, message_queue
 from portal.rfi.services import rfi_send
+from portal.sync.models import ProvisioningRequest
+from portal.sync.requests import provisioning_queue
 
 from .addendum import addendum_filename, addendum_pdf
 from .models import Order
@@ -83,7 +85,7 @@ def _submit(company, actor, data, key, ip) -> tuple[Order, bool]:
     # The lock makes a second submission of this prospect wait until the first has committed,
     # then see it.
     company = Company.objects.select_for_update().get(pk=company.pk)
-    done = Order.objects.filter(idempotency_key=key).first()
+    done = Order.objects.filter(idempotency_key=key, status=Order.Status.SUBMITTED).first()
     if done and done.company_id == company.pk:
         return done, False
     if company.status != Company.Status.PROSPECT:
@@ -119,6 +121,9 @@ def _submit(company, actor, data, key, ip) -> tuple[Order, bool]:
     )
     _send_addendum(order, actor)
     rfi_send(company=company, actor=actor)
+    provisioning_queue(
+        agreement=agreement, action=ProvisioningRequest.Action.ORDER, submission=order
+    )
     return order, True
 
 

@@ -61,17 +61,6 @@ def test_closed_while_the_new_order_waits_to_be_provisioned(acme, alice, catalog
     assert state.opens_again == "when the vendor confirms it"
 
 
-def test_closed_after_the_vendor_rejected_the_new_order(acme, alice, catalog):
-    company = make_company(acme, "Contoso Pharmaceuticals", status=Company.Status.IN_PROGRESS)
-    make_version(company, alice, {"S1": 682}, 682, Agreement.Status.REJECTED)
-    Agreement.objects.filter(company=company).update(reason="No signed MSA")
-
-    state = change_options_state(company, today=TODAY)
-
-    assert not state.enabled
-    assert "The vendor rejected the order for this customer (No signed MSA)" in state.reason
-
-
 def test_closed_while_a_change_waits_to_sync_and_says_which(fabrikam, alice):
     upsell = submit_change(fabrikam, alice, {"S1": 400, "C1": 400}, 400, ChangeOrder.Kind.UPSELL)
     submitted = timezone.make_aware(datetime.datetime(2026, 11, 22, 14, 5))

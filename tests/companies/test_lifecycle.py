@@ -26,7 +26,7 @@ def test_prospect_becomes_customer_in_progress_then_complete(acme, acme_admin):
     [
         (Company.Status.PROSPECT, Company.Status.COMPLETE),
         (Company.Status.COMPLETE, Company.Status.PROSPECT),
-        (Company.Status.IN_PROGRESS, Company.Status.PROSPECT),
+        (Company.Status.COMPLETE, Company.Status.IN_PROGRESS),
     ],
 )
 def test_lifecycle_refuses_a_move_it_does_not_allow(acme, acme_admin, start, target):

@@ -16,7 +16,6 @@ from django.utils import timezone
 from portal.catalog.models import ListPrice, PriceList
 from portal.catalog.selectors import price_table_for
 from portal.changes.models import ChangeOrder
-from portal.companies.admin import STAFF_REJECT_REASON
 from portal.companies.billing import first_of_next_month
 from portal.companies.lifecycle import agreement_confirm, agreement_reject
 from portal.companies.models import Agreement, Company
@@ -224,12 +223,15 @@ def test_rejecting_a_change_keeps_the_version_in_effect(fabrikam, acme_admin, st
     assert "Agreement version 2 rejected by the vendor: Seat count unclear" in summaries
 
 
-def test_rejecting_a_new_order_leaves_the_customer_in_progress(new_customer, staff):
+def test_rejecting_a_new_order_makes_the_customer_a_prospect_again(new_customer, staff):
     agreement_reject(agreement=new_customer.agreements.get(), actor=staff, reason="No MSA")
 
     new_customer.refresh_from_db()
-    assert new_customer.status == Company.Status.IN_PROGRESS
+    assert new_customer.status == Company.Status.PROSPECT
     assert statuses(new_customer) == {1: "rejected"}
+    assert history_for(new_customer).first().changes == {
+        "status": ["Customer (In Progress)", "Prospect"]
+    }
 
 
 def test_rejecting_needs_a_reason(fabrikam, acme_admin, staff):
@@ -265,10 +267,10 @@ def test_a_confirmed_change_opens_the_way_for_the_next_one(fabrikam, acme_admin,
     assert statuses(fabrikam) == {1: "superseded", 2: "superseded", 3: "active"}
 
 
-def _run_action(client, action, agreements):
+def _run_action(client, action, agreements, **extra):
     return client.post(
         reverse("admin:companies_agreement_changelist"),
-        {"action": action, "_selected_action": [a.pk for a in agreements]},
+        {"action": action, "_selected_action": [a.pk for a in agreements], **extra},
         follow=True,
     )
 
@@ -306,9 +308,13 @@ def test_staff_reject_pending_versions_in_admin(client, staff, fabrikam, acme_ad
         fabrikam, acme_admin, {"S1": 200, "C1": 200}, 200, ChangeOrder.Kind.DOWNSELL
     )
     client.force_login(staff)
+    selected = [downsell, fabrikam.agreements.get(version=1)]
 
+    form = _run_action(client, "reject_selected", selected)
+    assert "Reject agreement versions" in form.content.decode()
+    assert statuses(fabrikam) == {1: "active", 2: "downsell_pending"}
     response = _run_action(
-        client, "reject_selected", [downsell, fabrikam.agreements.get(version=1)]
+        client, "reject_selected", selected, apply="1", reason="Seats below the minimum"
     )
 
     texts = [str(m) for m in get_messages(response.wsgi_request)]
@@ -317,7 +323,7 @@ def test_staff_reject_pending_versions_in_admin(client, staff, fabrikam, acme_ad
         "1 skipped: Fabrikam Logistics v1 (not pending: Active).",
     ]
     downsell.refresh_from_db()
-    assert (downsell.status, downsell.reason) == ("rejected", STAFF_REJECT_REASON)
+    assert (downsell.status, downsell.reason) == ("rejected", "Seats below the minimum")
 
 
 def test_agreement_admin_lists_versions_with_filters(client, staff, fabrikam, new_customer):

@@ -1,0 +1,28 @@
+import datetime
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from portal.core.delivery import recover_all
+
+
+class Command(BaseCommand):
+    help = (
+        "Hand outbox rows (e-mail, provisioning requests) whose worker died mid-delivery, or "
+        "whose task was lost, to a new task. Once, or every --every seconds."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--every", type=float, default=0, help="repeat every N seconds")
+
+    def handle(self, *, every: float, verbosity: int, **options):
+        after = datetime.timedelta(seconds=settings.OUTBOX_RECOVER_AFTER_SECONDS)
+        while True:
+            counts = recover_all(after=after)
+            if verbosity and any(counts.values()):
+                done = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
+                self.stdout.write(f"Handed to a new task: {done}")
+            if not every:
+                return
+            time.sleep(every)

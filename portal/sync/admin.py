@@ -1,0 +1,175 @@
+"""The vendor console's side of sync: provisioning requests with their delivery state and
+every callback received; retry, confirm and reject (with a reason) as actions."""
+
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.utils.html import format_html
+
+from .callbacks import staff_settle
+from .delivery import request_retry
+from .models import ProvisioningCallback, ProvisioningRequest
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Shown to the MSP on the customer's page and in the e-mail they get.",
+    )
+
+
+def ask_reason(modeladmin, request, queryset, *, action: str, title: str):
+    """The reason for a rejection: the form on the first call, the cleaned reason once it is
+    filled in (the action is posted again with the selection and ``apply``)."""
+    form = ReasonForm(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        return form.cleaned_data["reason"], None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "form": form,
+        "objects": queryset,
+        "action": action,
+        "opts": modeladmin.model._meta,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return None, TemplateResponse(request, "admin/reject_reason.html", context)
+
+
+def report(modeladmin, request, done: list[str], skipped: list[str], verb: str) -> None:
+    if done:
+        modeladmin.message_user(
+            request, f"{len(done)} {verb}: " + ", ".join(done) + ".", messages.SUCCESS
+        )
+    if skipped:
+        modeladmin.message_user(
+            request, f"{len(skipped)} skipped: " + "; ".join(skipped) + ".", messages.WARNING
+        )
+
+
+class CallbackInline(admin.TabularInline):
+    model = ProvisioningCallback
+    fields = ["received_at", "source", "outcome", "reason", "http_status", "result", "actor"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProvisioningRequest)
+class ProvisioningRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "company",
+        "partner",
+        "action",
+        "version",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "short_error",
+        "settled_at",
+    ]
+    list_filter = ["status", "action", "partner"]
+    search_fields = ["company__name", "key"]
+    list_select_related = ["company", "partner"]
+    date_hierarchy = "created_at"
+    fields = [
+        "key",
+        "partner",
+        "company",
+        "agreement",
+        "action",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "response_code",
+        "delivered_at",
+        "settled_at",
+        "settled_by",
+        "reason",
+        "created_at",
+        "payload_json",
+    ]
+    readonly_fields = fields
+    inlines = [CallbackInline]
+    actions = ["retry", "confirm_selected", "reject_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="version")
+    def version(self, obj):
+        return obj.payload["agreement"]["version"]
+
+    @admin.display(description="last error")
+    def short_error(self, obj):
+        return obj.last_error[:80]
+
+    @admin.display(description="payload (as delivered)")
+    def payload_json(self, obj):
+        return format_html("<pre>{}</pre>", json.dumps(obj.payload, indent=2, sort_keys=True))
+
+    @admin.action(description="Deliver the selected failed requests again")
+    def retry(self, request, queryset):
+        done, skipped = [], []
+        for item in queryset.select_related("company"):
+            label = f"{item.company} ({item.get_action_display()})"
+            if request_retry(request=item):
+                done.append(label)
+            else:
+                skipped.append(f"{label}: {item.get_status_display()}, not failed")
+        report(self, request, done, skipped, "queued for delivery again")
+
+    def _settle(self, request, queryset, outcome: str, reason: str, verb: str) -> None:
+        done, skipped = [], []
+        for item in queryset.select_related("company"):
+            label = f"{item.company} ({item.get_action_display()})"
+            answer = staff_settle(request=item, outcome=outcome, reason=reason, actor=request.user)
+            if answer.body.get("result") == "applied":
+                done.append(label)
+            else:
+                skipped.append(f"{label}: {answer.body.get('detail') or answer.body.get('error')}")
+        report(self, request, done, skipped, verb)
+
+    @admin.action(description="Confirm (synced)")
+    def confirm_selected(self, request, queryset):
+        self._settle(request, queryset, ProvisioningRequest.Status.SYNCED, "", "confirmed")
+
+    @admin.action(description="Reject…")
+    def reject_selected(self, request, queryset):
+        reason, page = ask_reason(
+            self,
+            request,
+            queryset,
+            action="reject_selected",
+            title="Reject provisioning requests",
+        )
+        if page:
+            return page
+        self._settle(request, queryset, ProvisioningRequest.Status.REJECTED, reason, "rejected")
+        return None
+
+
+@admin.register(ProvisioningCallback)
+class ProvisioningCallbackAdmin(admin.ModelAdmin):
+    list_display = ["received_at", "source", "request", "outcome", "http_status", "result"]
+    list_filter = ["source", "http_status", "outcome"]
+    list_select_related = ["request"]
+    readonly_fields = [f.name for f in ProvisioningCallback._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

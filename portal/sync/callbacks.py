@@ -1,0 +1,171 @@
+"""The vendor's confirmation of a provisioning request, as it arrives over HTTP.
+
+Body: ``{"request_id": "<key>", "partner_id": <id>, "status": "synced" | "rejected",
+"reason": "…"}``, signed like the requests (``portal.core.signing``). ``receive`` is the one
+path for the callback view and the simulated provisioner: check the signature and its age,
+read the body, find the request of that partner, and ``settle`` it. Every call is logged as a
+``ProvisioningCallback``, refused ones included, so vendor staff can see what arrived.
+"""
+
+import json
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from portal.core.signing import BadSignature, verify
+
+from .confirm import Conflict, settle
+from .models import ProvisioningCallback, ProvisioningRequest
+from .signing import sync_secret
+
+
+@dataclass(frozen=True)
+class Answer:
+    http_status: int
+    body: dict
+
+
+def _refuse(http_status: int, error: str, **fields) -> Answer:
+    return Answer(http_status, {"error": error, **({"fields": fields} if fields else {})})
+
+
+def _read(body: bytes) -> tuple[dict | None, Answer | None]:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None, _refuse(400, "The body is not JSON.")
+    if not isinstance(data, dict):
+        return None, _refuse(400, "The body must be a JSON object.")
+    problems = {}
+    try:
+        data["request_id"] = uuid.UUID(str(data.get("request_id")))
+    except ValueError:
+        problems["request_id"] = "The request_id of a provisioning request (a UUID) is required."
+    if not isinstance(data.get("partner_id"), int):
+        problems["partner_id"] = "The partner_id of the request (an integer) is required."
+    if data.get("status") not in ("synced", "rejected"):
+        problems["status"] = 'Either "synced" or "rejected".'
+    reason = data.get("reason") or ""
+    if not isinstance(reason, str):
+        problems["reason"] = "A string."
+    elif data.get("status") == "rejected" and not reason.strip():
+        problems["reason"] = "A rejection needs its reason."
+    if problems:
+        return None, _refuse(400, "The confirmation is incomplete.", **problems)
+    return data, None
+
+
+def receive(*, body: bytes, headers, source: str, remote_addr: str | None = None) -> Answer:
+    data: dict = {}
+    request = None
+    try:
+        signature = verify(
+            sync_secret(), headers, body, max_age=settings.SYNC_CALLBACK_MAX_AGE_SECONDS
+        )
+    except BadSignature as exc:
+        answer = _refuse(401, str(exc))
+    else:
+        data, answer = _read(body)
+        data = data or {}
+    if answer is None:
+        # The partner must match too: the key of another partner's request is unknown here.
+        request = ProvisioningRequest.objects.filter(
+            key=data["request_id"], partner_id=data["partner_id"]
+        ).first()
+        if request is None:
+            answer = _refuse(404, "No such provisioning request for this partner.")
+        else:
+            return _settle(request, data, signature, source, remote_addr) or REPEATED
+    _log(request=request, source=source, data=data, answer=answer, remote_addr=remote_addr)
+    return answer
+
+
+REPEATED = Answer(200, {"result": "repeated", "detail": "This callback was received already."})
+
+
+def _apply(request, outcome: str, reason: str, actor=None) -> Answer:
+    try:
+        settled = settle(request=request, outcome=outcome, reason=reason, actor=actor)
+    except Conflict as exc:
+        return _refuse(409, str(exc))
+    except ValidationError as exc:
+        return _refuse(400, " ".join(exc.messages))
+    return Answer(
+        200,
+        {
+            "result": "applied" if settled.changed else "unchanged",
+            "status": settled.status,
+            "detail": settled.message,
+        },
+    )
+
+
+def _settle(request, data, signature, source, remote_addr) -> Answer | None:
+    """Settle and log in one transaction; None if this very callback was received before."""
+    try:
+        with transaction.atomic():
+            answer = _apply(request, data["status"], data.get("reason", ""))
+            # The signature is unique: a replay of this exact callback stops here.
+            _log(
+                request=request,
+                source=source,
+                data=data,
+                answer=answer,
+                remote_addr=remote_addr,
+                signature=signature,
+            )
+    except IntegrityError:
+        return None
+    return answer
+
+
+def _log(*, request, source, data, answer: Answer, remote_addr, signature=None, actor=None):
+    outcome = data.get("status") if isinstance(data.get("status"), str) else ""
+    reason = data.get("reason") if isinstance(data.get("reason"), str) else ""
+    ProvisioningCallback.objects.create(
+        request=request,
+        source=source,
+        outcome=outcome[:10],
+        reason=reason[:300],
+        http_status=answer.http_status,
+        result=str(answer.body.get("detail") or answer.body.get("error") or "")[:300],
+        signature=signature,
+        remote_addr=remote_addr,
+        actor=actor,
+    )
+
+
+def staff_settle(*, request: ProvisioningRequest, outcome: str, reason: str, actor) -> Answer:
+    """Vendor staff confirm or reject from the console: the same ``settle``, logged as theirs."""
+    with transaction.atomic():
+        answer = _apply(request, outcome, reason, actor)
+        _log(
+            request=request,
+            source=ProvisioningCallback.Source.STAFF,
+            data={"status": outcome, "reason": reason},
+            answer=answer,
+            remote_addr=None,
+            actor=actor,
+        )
+    return answer
+
+
+def staff_settle_agreement(*, agreement, outcome: str, reason: str, actor):
+    """The same from the agreement's side (the Agreements list of the console); the agreement
+    as it is afterwards."""
+    from portal.companies.lifecycle import agreement_confirm, agreement_reject
+
+    request = agreement.provisioning_requests.exclude(
+        action=ProvisioningRequest.Action.CANCEL
+    ).first()
+    if request is not None:
+        staff_settle(request=request, outcome=outcome, reason=reason, actor=actor)
+    elif outcome == ProvisioningRequest.Status.SYNCED:  # a version made before sync existed
+        agreement_confirm(agreement=agreement, actor=actor)
+    else:
+        agreement_reject(agreement=agreement, actor=actor, reason=reason)
+    agreement.refresh_from_db()
+    return agreement

@@ -1,0 +1,98 @@
+"""What the portal tells the vendor's provisioning system, and what the vendor answers."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from portal.core.delivery import Deliverable
+
+
+class ProvisioningRequest(Deliverable):
+    """One order, change order or downsell cancellation for the vendor to provision, written
+    in the transaction that submitted it (outbox) and delivered by a task."""
+
+    class Action(models.TextChoices):
+        ORDER = "order", "New order"
+        CHANGE = "change", "Change order"
+        CANCEL = "cancel", "Downsell cancellation"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Delivered, awaiting confirmation"
+        SYNCED = "synced", "Synced"
+        REJECTED = "rejected", "Rejected"
+        FAILED = "failed", "Failed"
+
+    SETTLED = {Status.SYNCED, Status.REJECTED}
+
+    # The idempotency key: the vendor provisions each key once, however often it arrives.
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    partner = models.ForeignKey("accounts.Partner", on_delete=models.CASCADE, related_name="+")
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="provisioning_requests"
+    )
+    agreement = models.ForeignKey(
+        "companies.Agreement", on_delete=models.CASCADE, related_name="provisioning_requests"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    payload = models.JSONField()
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    response_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # However an order is retried, the vendor gets one request for each step of it.
+            models.UniqueConstraint(
+                fields=["agreement", "action"], name="one_request_per_agreement_action"
+            )
+        ]
+
+    def __str__(self) -> str:
+        version = self.payload["agreement"]["version"]
+        return f"{self.get_action_display()} {self.key} (agreement version {version})"
+
+
+class ProvisioningCallback(models.Model):
+    """Every confirmation received, refused ones too: what the vendor said and what came of it."""
+
+    class Source(models.TextChoices):
+        VENDOR = "vendor", "Vendor callback"
+        SIMULATOR = "simulator", "Simulated provisioner"
+        STAFF = "staff", "Vendor staff"
+
+    request = models.ForeignKey(
+        ProvisioningRequest,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="callbacks",
+    )
+    received_at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    outcome = models.CharField(max_length=10, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    http_status = models.PositiveSmallIntegerField()
+    result = models.CharField(max_length=300)
+    # A signature is unique to one timestamp and body: the same one twice is a replay.
+    signature = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.received_at:%Y-%m-%d %H:%M:%S} {self.get_source_display()}: {self.result}"
