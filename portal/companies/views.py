@@ -61,6 +61,7 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
             agreements=self.agreement_rows(agreements, today),
             current=current,
             current_change=_change_of(current) if current else None,
+            scheduled=current and _scheduled(current, _change_of(current), today),
             totals=agreement_totals(current) if current else None,
             change_options=self.change_options(company, agreements, today),
             order=Order.objects.filter(company=company).first(),
@@ -90,6 +91,7 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
             rows.append(
                 {
                     "agreement": agreement,
+                    "scheduled": _scheduled(agreement, change, today),
                     "totals": agreement_totals(agreement),
                     "change": change,
                     "addendum": addenda.get(agreement.version),
@@ -97,6 +99,17 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
                 }
             )
         return rows
+
+
+def _scheduled(agreement: Agreement, change: ChangeOrder | None, today) -> bool:
+    """A synced downsell waits for its billing date: Active, but not in effect yet."""
+    return (
+        agreement.status == Agreement.Status.ACTIVE
+        and change is not None
+        and change.kind == ChangeOrder.Kind.DOWNSELL
+        and change.effective_on is not None
+        and change.effective_on > today
+    )
 
 
 def _change_of(agreement: Agreement) -> ChangeOrder | None:

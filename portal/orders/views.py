@@ -3,7 +3,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 
-from portal.companies.models import Company
+from portal.companies.models import Agreement, Company
 from portal.core.http import client_ip
 from portal.core.tenancy import PartnerRequiredMixin, get_for_partner_or_404
 from portal.rfi.services import RfiNotSendable
@@ -48,6 +48,13 @@ class OrderMixin(PartnerRequiredMixin):
         return Order.objects.filter(company=company).first()
 
 
+def _rejected(order: Order | None):
+    """The version the vendor rejected, if this draft was submitted before: the form says why."""
+    if order and order.agreement_id and order.agreement.status == Agreement.Status.REJECTED:
+        return order.agreement
+    return None
+
+
 class OrderView(OrderMixin, View):
     """Review Order: the online order form of a prospect."""
 
@@ -57,7 +64,13 @@ class OrderView(OrderMixin, View):
         return render(
             self.request,
             self.template_name,
-            {"form": form, "company": company, "order": order, "quote": form.quote()},
+            {
+                "form": form,
+                "company": company,
+                "order": order,
+                "quote": form.quote(),
+                "rejected": _rejected(order),
+            },
             status=status,
         )
 
