@@ -139,7 +139,8 @@ class ProvisioningRequestAdmin(admin.ModelAdmin):
             if answer.body.get("result") == "applied":
                 done.append(label)
             else:
-                skipped.append(f"{label}: {answer.body.get('detail') or answer.body.get('error')}")
+                why = answer.body.get("detail") or answer.body.get("error")
+                skipped.append(f"{label}: {why.rstrip('.')}")
         report(self, request, done, skipped, verb)
 
     @admin.action(description="Confirm (synced)")

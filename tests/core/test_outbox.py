@@ -1,8 +1,13 @@
 """The outbox: a message stands or falls with the transaction that queues it."""
 
+import datetime
+
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from portal.core.models import OutgoingMessage
 from portal.core.outbox import FileToAttach, message_queue
@@ -91,3 +96,37 @@ def test_retry_waits_longer_after_each_failure(run_worker, settings):
     assert message.attempts == 1
     assert message.next_attempt_at is not None
     assert 25 <= (message.next_attempt_at - message.created_at).total_seconds() <= 60
+
+
+def test_a_message_whose_worker_died_mid_send_is_sent_once_after_recovery(run_worker):
+    message = queue_reset_mail()
+    # What a worker killed while the mail server was answering leaves behind: the message
+    # claimed with its try counted, its task marked running for ever.
+    before = timezone.now() - datetime.timedelta(minutes=5)
+    OutgoingMessage.objects.filter(pk=message.pk).update(claimed_until=before, attempts=1)
+    DBTaskResult.objects.update(status="RUNNING")
+
+    run_worker()
+    assert mail.outbox == []  # no task is left to send it
+
+    call_command("outbox_recover", verbosity=0)
+    run_worker()
+
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.claimed_until) == ("sent", 2, None)
+    assert len(mail.outbox) == 1
+
+
+def test_recovery_leaves_a_message_a_live_worker_holds(run_worker):
+    message = queue_reset_mail()
+    held = timezone.now() + datetime.timedelta(minutes=1)
+    OutgoingMessage.objects.filter(pk=message.pk).update(
+        claimed_until=held, created_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+
+    call_command("outbox_recover", verbosity=0)
+    run_worker()
+
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("queued", 0)
+    assert mail.outbox == []
