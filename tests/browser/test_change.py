@@ -1,6 +1,7 @@
 """The seeds' change orders in Chromium: Northwind's upsell 682 → 700 and Fabrikam's downsell
 350 → 200, from Change Options to the Agreements of the customer page."""
 
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from portal.companies.models import Agreement, Company
@@ -26,7 +27,8 @@ def review_and_submit(page) -> None:
     expect(submit).to_be_visible()
 
 
-def test_northwind_upsell_from_682_to_700(page, demo_data, screenshot):
+def test_northwind_upsell_from_682_to_700(page, demo_data, screenshot, settings):
+    settings.SYNC_SIMULATOR_DELAY_SECONDS = 0
     log_in(page, "admin@acme-msp.example")
     open_customer(page, "Northwind Traders")
     page.get_by_role("link", name="Change Options").click()
@@ -54,6 +56,14 @@ def test_northwind_upsell_from_682_to_700(page, demo_data, screenshot):
     screenshot("change-agreements-upsell")
     northwind = Company.objects.get(name="Northwind Traders")
     assert northwind.agreements.get(version=2).status == Agreement.Status.UPSELL_PENDING
+
+    # Synced by the simulated provisioner: version 2 in effect, Change Options open again.
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+    page.reload()
+    expect(agreements.locator("#agreement-2")).to_contain_text("Active")
+    expect(agreements.locator("#agreement-1")).to_contain_text("Superseded")
+    expect(page.get_by_role("link", name="Change Options")).to_be_visible()
+    screenshot("change-synced-upsell")
 
 
 def test_fabrikam_downsell_from_350_to_200(page, demo_data, screenshot):

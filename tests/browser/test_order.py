@@ -1,6 +1,8 @@
 """A new prospect, ordered through Review Order, becomes a customer under Customers | In
-Progress; the totals update as seats change."""
+Progress; the totals update as seats change; once the simulated provisioner has confirmed the
+order, the customer is under Customers | Complete."""
 
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from portal.companies.models import Company
@@ -9,7 +11,10 @@ from portal.core.models import OutgoingMessage
 from .conftest import log_in
 
 
-def test_order_a_new_prospect_and_find_the_customer_in_progress(page, demo_data, screenshot):
+def test_order_a_new_prospect_and_find_the_customer_in_progress(
+    page, demo_data, screenshot, settings
+):
+    settings.SYNC_SIMULATOR_DELAY_SECONDS = 0
     log_in(page, "admin@acme-msp.example")
     page.goto("/prospects/new/")
     page.get_by_label("Company Type").select_option(label="End customer")
@@ -71,3 +76,14 @@ def test_order_a_new_prospect_and_find_the_customer_in_progress(page, demo_data,
 
     page.get_by_role("link", name="In Progress").click()
     expect(page.get_by_role("link", name="Tailspin Toys Incorporated")).to_be_visible()
+
+    # The worker delivers the request; the simulated provisioner confirms it.
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+    page.reload()
+    expect(page.get_by_role("link", name="Tailspin Toys Incorporated")).to_be_hidden()
+    page.get_by_role("link", name="Complete", exact=True).click()
+    page.get_by_role("link", name="Tailspin Toys Incorporated").click()
+    expect(page.locator(".page-head .badge")).to_have_text("Customer (Complete)")
+    expect(page.locator("#agreements")).to_contain_text("Active")
+    expect(page.get_by_role("link", name="Change Options")).to_be_visible()
+    screenshot("customer-complete-after-sync")
