@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import AttachmentDownloadView, CompanyDetailView, DownsellCancelView
+from .views import AttachmentDownloadView, CompanyDetailView, DownsellCancelView, SyncWatchView
 
 app_name = "companies"
 urlpatterns = [
@@ -15,4 +15,5 @@ urlpatterns = [
         DownsellCancelView.as_view(),
         name="downsell_cancel",
     ),
+    path("<int:pk>/agreements/<int:agreement_pk>/sync/", SyncWatchView.as_view(), name="sync"),
 ]

@@ -2,7 +2,7 @@ import re
 
 from django.contrib import messages
 from django.db.models import prefetch_related_objects
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -64,6 +64,7 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
             scheduled=current and _scheduled(current, _change_of(current), today),
             totals=agreement_totals(current) if current else None,
             change_options=self.change_options(company, agreements, today),
+            pending=next((a for a in agreements if a.status in Agreement.PENDING), None),
             order=Order.objects.filter(company=company).first(),
             quotes=list(saved_quotes(company)),
             history=history_for(company)[:50],
@@ -143,6 +144,19 @@ class DownsellCancelView(PartnerRequiredMixin, View):
                 f"{prior.total_users:,} seats.",
             )
         return redirect(reverse("companies:detail", args=[pk]) + "#agreements")
+
+
+class SyncWatchView(PartnerRequiredMixin, View):
+    """Polled by the customer page while a version waits for the vendor: no content until the
+    vendor has answered, then htmx reloads the page to show what changed."""
+
+    def get(self, request, pk: int, agreement_pk: int):
+        agreement = get_for_partner_or_404(
+            Agreement, request.user, partner_path="company__partner", pk=agreement_pk, company_id=pk
+        )
+        if agreement.status in Agreement.PENDING:
+            return HttpResponse(status=204)
+        return HttpResponse(headers={"HX-Refresh": "true"})
 
 
 class AttachmentDownloadView(PartnerRequiredMixin, View):

@@ -59,7 +59,6 @@ def test_northwind_upsell_from_682_to_700(page, demo_data, screenshot, settings)
 
     # Synced by the simulated provisioner: version 2 in effect, Change Options open again.
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
-    page.reload()
     expect(agreements.locator("#agreement-2")).to_contain_text("Active")
     expect(agreements.locator("#agreement-1")).to_contain_text("Superseded")
     expect(page.get_by_role("link", name="Change Options")).to_be_visible()

@@ -77,13 +77,16 @@ def test_order_a_new_prospect_and_find_the_customer_in_progress(
     page.get_by_role("link", name="In Progress").click()
     expect(page.get_by_role("link", name="Tailspin Toys Incorporated")).to_be_visible()
 
-    # The worker delivers the request; the simulated provisioner confirms it.
+    # The worker delivers the request and the simulated provisioner confirms it; the customer
+    # page, left open, updates itself.
+    page.get_by_role("link", name="Tailspin Toys Incorporated").click()
+    expect(page.get_by_text("is waiting for the vendor to confirm it")).to_be_visible()
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
-    page.reload()
+    expect(page.locator(".page-head .badge")).to_have_text("Customer (Complete)")
+    page.get_by_role("link", name="In Progress").click()
     expect(page.get_by_role("link", name="Tailspin Toys Incorporated")).to_be_hidden()
     page.get_by_role("link", name="Complete", exact=True).click()
     page.get_by_role("link", name="Tailspin Toys Incorporated").click()
-    expect(page.locator(".page-head .badge")).to_have_text("Customer (Complete)")
     expect(page.locator("#agreements")).to_contain_text("Active")
     expect(page.get_by_role("link", name="Change Options")).to_be_visible()
     screenshot("customer-complete-after-sync")

@@ -151,3 +151,20 @@ def test_the_agreement_status_does_not_move_for_another_company(
     theirs.refresh_from_db()
     assert theirs.status == "queued"
     assert Company.objects.get(pk=fabrikam.pk).permitted_users == 400
+
+
+def test_the_customer_page_watches_a_pending_version_until_the_vendor_answers(
+    client, submit_change, northwind, outsider
+):
+    request = submit_change(northwind, "700")
+    url = reverse("companies:sync", args=[northwind.pk, request.agreement_id])
+    page = client.get(reverse("companies:detail", args=[northwind.pk])).content.decode()
+    assert url in page and "waiting for the vendor to confirm it" in page
+
+    assert client.get(url).status_code == 204
+    post(client, confirmation(request))
+    answered = client.get(url)
+    assert (answered.status_code, answered["HX-Refresh"]) == (200, "true")
+
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
