@@ -101,6 +101,20 @@ def finish(
     return fields.get("status", QUEUED)
 
 
+def redeliver(row, *, retry: Callable[[], None]) -> bool:
+    """Staff give a failed row another round of tries (``retry`` enqueues its task); False if
+    it is not failed."""
+    with transaction.atomic():
+        again = (
+            type(row)
+            .objects.filter(pk=row.pk, status=FAILED)
+            .update(status=QUEUED, attempts=0, next_attempt_at=None, claimed_until=None)
+        )
+        if again:
+            retry()
+    return bool(again)
+
+
 def stranded(queryset, *, after: datetime.timedelta):
     """Queued rows that no task will deliver: the claim ran out (the worker died), or the row
     has waited ``after`` past its time without being claimed (its task was lost)."""

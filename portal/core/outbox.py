@@ -14,7 +14,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
-from .delivery import claim, finish
+from .delivery import claim, finish, redeliver
 from .emails import email_render
 from .models import OutgoingAttachment, OutgoingMessage
 
@@ -84,18 +84,13 @@ def message_deliver(*, message_id: int) -> str:
     )
 
 
-def message_retry(*, message: OutgoingMessage) -> None:
-    """Staff give a failed message another round of tries."""
+def message_retry(*, message: OutgoingMessage) -> bool:
+    """Staff give a failed message another round of tries; False if it is not failed."""
     from .tasks import deliver_message, enqueue_in_transaction
 
-    with transaction.atomic():
-        OutgoingMessage.objects.filter(pk=message.pk).update(
-            status=OutgoingMessage.Status.QUEUED,
-            attempts=0,
-            next_attempt_at=None,
-            claimed_until=None,
-        )
-        enqueue_in_transaction(deliver_message, message_id=message.pk)
+    return redeliver(
+        message, retry=lambda: enqueue_in_transaction(deliver_message, message_id=message.pk)
+    )
 
 
 def _send(message: OutgoingMessage) -> None:

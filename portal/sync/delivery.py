@@ -15,7 +15,7 @@ import urllib.request
 from django.conf import settings
 from django.utils import timezone
 
-from portal.core.delivery import claim, finish
+from portal.core.delivery import claim, finish, redeliver
 from portal.core.signing import signed_headers
 
 from .models import ProvisioningRequest
@@ -113,17 +113,6 @@ def request_deliver(*, request_id: int) -> str:
 
 def request_retry(*, request: ProvisioningRequest) -> bool:
     """Staff give a failed request another round of tries; False if it is not failed."""
-    from django.db import transaction
-
-    with transaction.atomic():
-        again = ProvisioningRequest.objects.filter(
-            pk=request.pk, status=ProvisioningRequest.Status.FAILED
-        ).update(
-            status=ProvisioningRequest.Status.QUEUED,
-            attempts=0,
-            next_attempt_at=None,
-            claimed_until=None,
-        )
-        if again:
-            enqueue_in_transaction(deliver_request, request_id=request.pk)
-    return bool(again)
+    return redeliver(
+        request, retry=lambda: enqueue_in_transaction(deliver_request, request_id=request.pk)
+    )
