@@ -106,3 +106,15 @@ def test_msp_users_cannot_open_the_console(client, acme_admin, order_request):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_the_console_front_page_counts_what_needs_a_look(client, staff, failed_request):
+    client.force_login(staff)
+
+    page = client.get(reverse("admin:index")).content.decode()
+
+    assert "Needs a look" in page
+    failed = page.index("Provisioning requests failed")
+    assert "<strong>1</strong>" in page[failed : failed + 200]
+    assert "?status__exact=failed" in page
+    assert "Site administration" in page or "Vendor console" in page  # the usual index too
