@@ -67,14 +67,11 @@ class ProvisioningRequestAdmin(admin.ModelAdmin):
     list_display = [
         "created_at",
         "company",
-        "partner",
         "action",
         "version",
         "status",
         "attempts",
-        "next_attempt_at",
         "short_error",
-        "settled_at",
     ]
     list_filter = ["status", "action", "partner"]
     search_fields = ["company__name", "key"]
@@ -114,7 +111,7 @@ class ProvisioningRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description="last error")
     def short_error(self, obj):
-        return obj.last_error[:80]
+        return obj.last_error[:60]
 
     @admin.display(description="payload (as delivered)")
     def payload_json(self, obj):
