@@ -67,23 +67,28 @@ def finish(
     retry: Callable[[datetime.datetime], None],
     give_up: bool = False,
     done_fields: dict | None = None,
+    tried_fields: dict | None = None,
     on_done: Callable[[], None] | None = None,
 ) -> str:
     """Record one try of a claimed ``row``: done, a retry later (``retry(when)`` enqueues it),
-    or failed for good after ``max_attempts`` (or at once with ``give_up``). Nothing is
-    written if the claim was lost meanwhile (it ran out and another worker took the row, or
-    the row was settled another way): that worker's record stands. Returns the status."""
+    or failed for good after ``max_attempts`` (or at once with ``give_up``). ``tried_fields``
+    are written whatever the outcome, ``done_fields`` only on success. Nothing is written if
+    the claim was lost meanwhile (it ran out and another worker took the row, or the row was
+    settled another way): that worker's record stands. Returns the status."""
     now = timezone.now()
-    fields: dict = {"claimed_until": None}
+    if error is not None:
+        # Whatever the other side sent back may hold NUL bytes, which PostgreSQL's text refuses.
+        error = error.replace("\x00", "\\x00")[:2000]
+    fields: dict = {"claimed_until": None, **(tried_fields or {})}
     if error is None:
         fields |= {"status": done_status, "last_error": "", "next_attempt_at": None}
         fields |= done_fields or {}
     elif give_up or row.attempts >= max_attempts:
-        fields |= {"status": FAILED, "last_error": error[:2000], "next_attempt_at": None}
+        fields |= {"status": FAILED, "last_error": error, "next_attempt_at": None}
         logger.error("Giving up on %s %s: %s", type(row).__name__, row.pk, error)
     else:
         fields |= {
-            "last_error": error[:2000],
+            "last_error": error,
             "next_attempt_at": now + backoff(row.attempts, base_seconds),
         }
     with transaction.atomic():

@@ -94,14 +94,13 @@ def request_deliver(*, request_id: int) -> str:
                 request_id=request.pk,
             )
 
-    if code is not None:
-        ProvisioningRequest.objects.filter(pk=request.pk).update(response_code=code)
     return finish(
         request,
         error=error,
         give_up=give_up,
         done_status=ProvisioningRequest.Status.SENT,
         done_fields={"delivered_at": timezone.now()},
+        tried_fields={"response_code": code},
         max_attempts=settings.SYNC_MAX_ATTEMPTS,
         base_seconds=settings.SYNC_RETRY_BASE_SECONDS,
         retry=lambda when: enqueue_in_transaction(
