@@ -7,69 +7,32 @@ fails at once. With no ``SYNC_VENDOR_URL`` the simulated provisioner takes the r
 """
 
 import datetime
-import http.client
-import json
-import urllib.error
-import urllib.request
 
 from django.conf import settings
 from django.utils import timezone
 
 from portal.core.delivery import claim, finish, redeliver
-from portal.core.signing import signed_headers
+from portal.core.posting import Undelivered, json_body, signed_post
 
 from .models import ProvisioningRequest
 from .signing import sync_secret
 from .tasks import deliver_request, enqueue_in_transaction, simulated_confirmation
 
-RETRIED_4XX = {408, 425, 429}
-
-
-class Undelivered(Exception):
-    def __init__(self, message: str, *, permanent: bool = False, code: int | None = None):
-        super().__init__(message)
-        self.permanent = permanent
-        self.code = code
-
 
 def request_body(request: ProvisioningRequest) -> bytes:
     """The exact bytes signed and sent: the same for every try of one request."""
-    return json.dumps(request.payload, sort_keys=True, separators=(",", ":")).encode()
+    return json_body(request.payload)
 
 
 def post(request: ProvisioningRequest) -> int:
     """POST the request to the vendor; the HTTP status, or ``Undelivered`` saying why not."""
-    body = request_body(request)
-    headers = {
-        "Content-Type": "application/json",
-        "Idempotency-Key": str(request.key),
-        "User-Agent": "msp-partner-portal",
-        **signed_headers(sync_secret(), body),
-    }
-    http_request = urllib.request.Request(
-        settings.SYNC_VENDOR_URL, data=body, headers=headers, method="POST"
+    return signed_post(
+        settings.SYNC_VENDOR_URL,
+        request_body(request),
+        secret=sync_secret(),
+        headers={"Idempotency-Key": str(request.key)},
+        timeout=settings.SYNC_TIMEOUT_SECONDS,
     )
-    try:
-        with urllib.request.urlopen(http_request, timeout=settings.SYNC_TIMEOUT_SECONDS) as answer:
-            code, text = answer.status, answer.read(65536)
-    except urllib.error.HTTPError as exc:
-        detail = exc.read(300).decode(errors="replace").strip()
-        raise Undelivered(
-            f"HTTP {exc.code} {exc.reason}" + (f": {detail}" if detail else ""),
-            permanent=400 <= exc.code < 500 and exc.code not in RETRIED_4XX,
-            code=exc.code,
-        ) from None
-    except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise Undelivered(f"{type(reason).__name__}: {reason}") from None
-    try:
-        answer = json.loads(text)
-    except ValueError:
-        answer = None
-    if not isinstance(answer, dict):
-        shown = text[:120].decode(errors="replace")
-        raise Undelivered(f"HTTP {code} with an unreadable answer: {shown!r}", code=code)
-    return code
 
 
 def request_deliver(*, request_id: int) -> str:
