@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "portal.core",
     "portal.accounts",
     "portal.catalog",
@@ -67,6 +70,8 @@ INSTALLED_APPS = [
     "portal.rfi",
     "portal.changes",
     "portal.sync",
+    "portal.webhooks",
+    "portal.api",
     "portal.demo",
 ]
 
@@ -167,6 +172,50 @@ STORAGES = {
 # Serve straight from the app folders too, so tests and a fresh clone need no collectstatic.
 WHITENOISE_USE_FINDERS = True
 
+# The REST API (/api/v1/): personal tokens or the session, one error shape, a rate per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portal.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.IsPartnerMember"],
+    "DEFAULT_THROTTLE_CLASSES": ["portal.api.throttling.TokenRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+API_RATE = os.environ.get("API_RATE", "600/min")  # per token; counted in the cache below
+IDEMPOTENCY_KEEP_HOURS = envint("IDEMPOTENCY_KEEP_HOURS", 24)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MSP Partner Portal API",
+    "DESCRIPTION": (
+        "Everything the portal's screens do for an MSP: prospects, contracted prices, orders, "
+        "customers and change orders, users. Authenticate with a personal API token "
+        "(`Authorization: Bearer msp_…`) made on your profile page. Every POST that creates or "
+        "submits takes an `Idempotency-Key` header."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+# The rate counts live here: per process by default; REDIS_URL with CACHE=redis shares them
+# between web processes.
+if os.environ.get("CACHE") == "redis":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        }
+    }
+
 # Background work: the database queue by default, committed with the transaction that
 # enqueues it; TASK_BACKEND=rq (with REDIS_URL) is the scale-out option.
 if os.environ.get("TASK_BACKEND") == "rq":
@@ -206,6 +255,13 @@ SYNC_RETRY_BASE_SECONDS = envint("SYNC_RETRY_BASE_SECONDS", 30)
 # A callback signed longer ago than this (or as far ahead) is refused as a replay.
 SYNC_CALLBACK_MAX_AGE_SECONDS = envint("SYNC_CALLBACK_MAX_AGE_SECONDS", 300)
 SYNC_SIMULATOR_DELAY_SECONDS = float(os.environ.get("SYNC_SIMULATOR_DELAY_SECONDS", "3"))
+
+# Webhooks to MSPs' own systems: each try's timeout, tries before a delivery is failed, and the
+# back-off (about 30 s, 2 min, 8 min, …). Only public addresses get webhooks unless allowed.
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 6)
+WEBHOOK_RETRY_BASE_SECONDS = envint("WEBHOOK_RETRY_BASE_SECONDS", 30)
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = envbool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 
 # Verify asks the system's DNS resolver unless DNS_NAMESERVERS names others.
 DNS_NAMESERVERS = envlist("DNS_NAMESERVERS", "")

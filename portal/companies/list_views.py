@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.views.generic import TemplateView
 
-from portal.core.lists import Column, ListState, filter_list, page_links, paginate
+from portal.core.lists import Column, ListState, Page, filter_list, page_links, paginate
 from portal.core.tenancy import PartnerRequiredMixin, for_partner
 
 from .models import Company
@@ -52,6 +52,35 @@ def day(value: date | None) -> str:
     return value.isoformat() if value else "—"
 
 
+def company_page(
+    *,
+    user,
+    status: str,
+    query,
+    columns: list[Column],
+    rows: QuerySet | None = None,
+    default_sort: str = NAME.key,
+    per_page: int = PER_PAGE,
+    search_cap: int = SEARCH_CAP,
+) -> tuple[ListState, Page]:
+    """One page of the user's partner's companies in ``status``, searched, narrowed by letter
+    and sorted as ``query`` (the list's query string) says: for the list pages and the API."""
+    state = ListState.from_query(query, columns, default_sort)
+    companies = for_partner(Company, user).filter(status=status)
+    queryset = filter_list(companies, state, columns)
+    # Unfiltered, the kept tally gives the total without counting 100,000 rows.
+    filtered = bool(state.q or state.letter)
+    page = paginate(
+        queryset,
+        state.page,
+        per_page,
+        rows=Company.objects.all() if rows is None else rows,
+        cap=search_cap if state.q else None,
+        count=None if filtered else company_counts(user=user)[status],
+    )
+    return state, page
+
+
 class CompanyListView(PartnerRequiredMixin, TemplateView):
     """The list of the user's partner's companies in ``status``.
 
@@ -70,9 +99,6 @@ class CompanyListView(PartnerRequiredMixin, TemplateView):
     default_sort = NAME.key
     per_page = PER_PAGE
     search_cap = SEARCH_CAP
-
-    def companies(self) -> QuerySet:
-        return for_partner(Company, self.request.user).filter(status=self.status)
 
     def page_rows(self) -> QuerySet:
         """Loads the page's rows by their ids."""
@@ -110,17 +136,15 @@ class CompanyListView(PartnerRequiredMixin, TemplateView):
         return format_html_join("\n", ROW, (cells(company) for company in companies))
 
     def get_context_data(self, **kwargs):
-        state = ListState.from_query(self.request.GET, self.columns, self.default_sort)
-        queryset = filter_list(self.companies(), state, self.columns)
-        # Unfiltered, the kept tally gives the total without counting 100,000 rows.
-        filtered = bool(state.q or state.letter)
-        page = paginate(
-            queryset,
-            state.page,
-            self.per_page,
+        state, page = company_page(
+            user=self.request.user,
+            status=self.status,
+            query=self.request.GET,
+            columns=self.columns,
             rows=self.page_rows(),
-            cap=self.search_cap if state.q else None,
-            count=None if filtered else company_counts(user=self.request.user)[self.status],
+            default_sort=self.default_sort,
+            per_page=self.per_page,
+            search_cap=self.search_cap,
         )
         return super().get_context_data(
             title=self.title,

@@ -1,0 +1,122 @@
+"""``Idempotency-Key`` on POST: a retried request gets the first answer instead of a second
+effect.
+
+The key is claimed by inserting a row (unique per user and key) in its own, committed,
+transaction before the view runs, so two concurrent requests cannot both run: the loser sees
+the row and answers 409 (still running), 422 (another body) or the stored response. A response
+of 500 or an exception releases the key, so the client may try again.
+"""
+
+import datetime
+import hashlib
+import json
+from functools import wraps
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework.response import Response
+
+from .errors import ApiError
+from .models import IdempotencyKey
+
+HEADER = "Idempotency-Key"
+REPLAYED = "Idempotent-Replayed"
+KEPT_HEADERS = ("Location",)
+
+
+def fingerprint(request) -> str:
+    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    data = request.data
+    if hasattr(data, "lists"):  # a form or multipart body: its fields, then its files
+        fields = {key: values for key, values in data.lists() if key not in request.FILES}
+        digest.update(json.dumps(fields, sort_keys=True, default=str).encode())
+        for name in sorted(request.FILES):
+            for upload in request.FILES.getlist(name):
+                digest.update(f"\n{name}={upload.name}\n".encode())
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
+    else:
+        digest.update(json.dumps(data, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def keep_for() -> datetime.timedelta:
+    return datetime.timedelta(hours=settings.IDEMPOTENCY_KEEP_HOURS)
+
+
+def purge_expired() -> int:
+    """Forget the keys older than ``IDEMPOTENCY_KEEP_HOURS``; how many."""
+    cutoff = timezone.now() - keep_for()
+    return IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()[0]
+
+
+def _claim(user, key: str, print_: str) -> IdempotencyKey:
+    """The key's row: a new one (in progress) if this request is the first with ``key``, else
+    the answered one; raises while the first still runs, or for another body."""
+    expired = timezone.now() - keep_for()
+    IdempotencyKey.objects.filter(user=user, key=key, created_at__lt=expired).delete()
+    try:
+        with transaction.atomic():
+            return IdempotencyKey.objects.create(user=user, key=key, fingerprint=print_)
+    except IntegrityError:
+        pass
+    found = IdempotencyKey.objects.filter(user=user, key=key).first()
+    if found is None:  # released by a failed first request just now: take it
+        return _claim(user, key, print_)
+    if found.fingerprint != print_:
+        raise ApiError(
+            f"This {HEADER} was used with another request; use a new key for a new request.",
+            status_code=422,
+            code="idempotency_key_reused",
+        )
+    if found.state == IdempotencyKey.State.IN_PROGRESS:
+        raise ApiError(
+            f"A request with this {HEADER} is still in progress; try again shortly.",
+            status_code=409,
+            code="idempotency_key_in_use",
+        )
+    return found
+
+
+def idempotent(method):
+    """Wraps a view's ``post``: with the header, the first answer is stored and replayed."""
+
+    @wraps(method)
+    def wrapper(view, request, *args, **kwargs):
+        key = request.headers.get(HEADER)
+        if key is None:
+            return method(view, request, *args, **kwargs)
+        key = key.strip()
+        if not 0 < len(key) <= 255:
+            raise ApiError(
+                f"{HEADER} must have 1 to 255 characters.",
+                status_code=400,
+                code="invalid",
+                fields={HEADER: ["Use 1 to 255 characters, such as a UUID."]},
+            )
+        row = _claim(request.user, key, fingerprint(request))
+        if row.state == IdempotencyKey.State.DONE:
+            headers = {**row.response_headers, REPLAYED: "true"}
+            return Response(row.response_body, status=row.response_status, headers=headers)
+        try:
+            try:
+                response = method(view, request, *args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - a refusal is an answer too: keep it
+                response = view.handle_exception(exc)
+        except BaseException:
+            row.delete()
+            raise
+        if response.status_code >= 500 or not hasattr(response, "data"):
+            row.delete()
+            return response
+        IdempotencyKey.objects.filter(pk=row.pk).update(
+            state=IdempotencyKey.State.DONE,
+            response_status=response.status_code,
+            response_body=response.data,
+            response_headers={h: response[h] for h in KEPT_HEADERS if h in response},
+        )
+        return response
+
+    return wrapper

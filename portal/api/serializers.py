@@ -1,0 +1,107 @@
+"""Shapes of the API's input and output. Input serializers check types only; the rules are the
+screens' forms' (see ``bridge``)."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from portal.companies.models import Company
+
+
+class ProductChoice(serializers.Serializer):
+    code = serializers.CharField(max_length=20)
+    seats = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Only for a product that takes its own seats."
+    )
+
+
+class ProspectInput(serializers.Serializer):
+    company_type = serializers.ChoiceField(Company.CompanyType.choices)
+    name = serializers.CharField(max_length=200, help_text="The full legal name.")
+    domain = serializers.CharField(max_length=253)
+    website = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    sector = serializers.ChoiceField(Company.Sector.choices)
+    implementation_lead = serializers.IntegerField(help_text="A user id of your MSP's leads.")
+    secondary_contact = serializers.IntegerField(required=False, allow_null=True)
+    expected_provision_date = serializers.DateField(required=False, allow_null=True)
+    permitted_users = serializers.IntegerField()
+    products = ProductChoice(many=True, required=False)
+
+
+class CompanyProductOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    seats = serializers.IntegerField(allow_null=True)
+
+
+class CompanyOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(Company.Status.choices)
+    company_type = serializers.CharField()
+    name = serializers.CharField()
+    domain = serializers.CharField()
+    website = serializers.CharField()
+    sector = serializers.CharField()
+    implementation_lead = serializers.IntegerField(source="implementation_lead_id", allow_null=True)
+    implementation_lead_name = serializers.CharField(source="lead_name")
+    secondary_contact = serializers.IntegerField(source="secondary_contact_id", allow_null=True)
+    expected_provision_date = serializers.DateField(allow_null=True)
+    permitted_users = serializers.IntegerField(allow_null=True)
+    next_billing_date = serializers.DateField(allow_null=True)
+    products = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(CompanyProductOut(many=True))
+    def get_products(self, company) -> list[dict]:
+        items = company.products.select_related("product").order_by("product__position")
+        return [
+            {"code": item.product.code, "name": item.product.name, "seats": item.seats}
+            for item in items
+        ]
+
+
+class CompanyRow(serializers.Serializer):
+    """A row of a list: what the list page shows."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    domain = serializers.CharField()
+    permitted_users = serializers.IntegerField(allow_null=True)
+    implementation_lead_name = serializers.CharField(source="lead_name")
+    expected_provision_date = serializers.DateField(allow_null=True)
+    next_billing_date = serializers.DateField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+
+
+class PageOut(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Rows matched (a search lists its first 500).")
+    page = serializers.IntegerField()
+    num_pages = serializers.IntegerField()
+    capped = serializers.BooleanField(help_text="More matched than a search lists.")
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+
+
+class CompanyPage(PageOut):
+    results = CompanyRow(many=True)
+
+
+class ProspectOut(CompanyOut):
+    warnings = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class DomainCheckInput(serializers.Serializer):
+    domain = serializers.CharField(max_length=300)
+    exclude_id = serializers.IntegerField(
+        required=False, allow_null=True, help_text="The prospect being edited, if any."
+    )
+
+
+class DomainCheckOut(serializers.Serializer):
+    domain = serializers.CharField()
+    ok = serializers.BooleanField()
+    syntax_error = serializers.CharField()
+    dns = serializers.CharField(allow_null=True)
+    dns_record = serializers.CharField()
+    own_company = serializers.CharField(allow_null=True)
+    conflict = serializers.BooleanField()

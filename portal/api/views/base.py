@@ -1,0 +1,29 @@
+"""What every API view shares: lists of companies paged like the screens."""
+
+from rest_framework.views import APIView
+
+from portal.companies.list_views import company_page
+
+
+class PortalView(APIView):
+    """An MSP endpoint (``IsPartnerMember`` by default, from the settings)."""
+
+
+def company_list_answer(request, *, status: str, columns, rows=None) -> dict:
+    """A page of companies with the list screen's q / letter / sort / page parameters."""
+    state, page = company_page(
+        user=request.user, status=status, query=request.query_params, columns=columns, rows=rows
+    )
+
+    def link(number):
+        return request.build_absolute_uri(request.path + state.url(page=number))
+
+    return {
+        "count": page.count,
+        "page": page.number,
+        "num_pages": page.num_pages,
+        "capped": page.capped,
+        "next": link(page.next_page_number) if page.has_next else None,
+        "previous": link(page.previous_page_number) if page.has_previous else None,
+        "results": page.object_list,
+    }

@@ -1,0 +1,58 @@
+"""My MSP's contracted price list: every product its agreement enables, with volume tiers."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from portal.catalog.selectors import price_table_for, products_enabled_for
+
+from .base import PortalView
+
+
+class TierOut(serializers.Serializer):
+    min_quantity = serializers.IntegerField()
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=4)
+
+
+class PricedProductOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(["primary", "addon"])
+    charge = serializers.ChoiceField(["per_seat", "flat"])
+    term = serializers.ChoiceField(["monthly", "annual", "one_time"])
+    needs_own_seats = serializers.BooleanField()
+    addable_to = serializers.ListField(child=serializers.CharField())
+    upgrades = serializers.ListField(child=serializers.CharField())
+    tiers = TierOut(many=True, help_text="All units: the whole quantity at its tier's price.")
+
+
+class PriceListOut(serializers.Serializer):
+    currency = serializers.CharField()
+    products = PricedProductOut(many=True)
+
+
+class PriceListView(PortalView):
+    @extend_schema(operation_id="price_list_read", responses=PriceListOut, summary="Price list")
+    def get(self, request):
+        partner = request.user.partner
+        table = price_table_for(partner=partner)
+        products = products_enabled_for(partner=partner).prefetch_related("addable_to", "upgrades")
+        rows = [
+            {
+                "code": product.code,
+                "name": product.name,
+                "kind": product.kind,
+                "charge": product.charge,
+                "term": product.term,
+                "needs_own_seats": product.needs_own_seats,
+                "addable_to": sorted(p.code for p in product.addable_to.all()),
+                "upgrades": sorted(p.code for p in product.upgrades.all()),
+                "tiers": [
+                    {"min_quantity": t.min_quantity, "unit_price": t.unit_price}
+                    for t in table.products[product.code].tiers
+                ],
+            }
+            for product in products
+            if product.code in table.products
+        ]
+        return Response(PriceListOut({"currency": table.currency, "products": rows}).data)
