@@ -15,6 +15,7 @@ urlpatterns = [
     path("users/", include("portal.accounts.user_urls")),
     path("rfi/", include("portal.rfi.urls")),
     path("sync/", include("portal.sync.urls")),
+    path("webhooks/", include("portal.webhooks.urls")),
     path("api/", include("portal.api.urls")),
     path("profile/", include("portal.api.profile_urls")),
     path("", include("portal.core.urls")),

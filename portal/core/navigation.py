@@ -22,6 +22,7 @@ MENU = [
         ],
     ),
     ("Users", [("Users", "users:list", True)]),
+    ("Integrations", [("Webhooks", "webhooks:list", True)]),
 ]
 
 

@@ -1,0 +1,89 @@
+"""Delivering a webhook: one signed POST of its JSON per try, to the endpoint's URL.
+
+Any 2xx answer means the MSP's system has it (its body is not read). A timeout, a connection
+failure, a 5xx, 408, 425 or 429 is retried with back-off up to ``WEBHOOK_MAX_ATTEMPTS``; any
+other 4xx, a redirect (not followed), an inactive endpoint or, unless
+``WEBHOOK_ALLOW_PRIVATE_ADDRESSES``, an address on a private or local network fails at once.
+The Admin sees each in the delivery log and can Send again.
+"""
+
+import datetime
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.utils import timezone
+
+from portal.core.delivery import claim, finish
+from portal.core.posting import Undelivered, json_body, signed_post
+
+from .models import Event, WebhookDelivery
+from .tasks import deliver_webhook, enqueue_in_transaction
+
+EVENT_HEADER = "X-Portal-Event"
+DELIVERY_HEADER = "X-Portal-Delivery"
+
+
+def check_address(url: str) -> None:
+    """Refuse a URL whose host is on a private, local or otherwise non-public network: an MSP
+    must not reach the portal's own neighbours through it. (A name that resolves differently
+    between this check and the POST could still slip through; a proxy that filters outgoing
+    traffic closes that gap.)"""
+    if settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
+        return
+    parts = urlsplit(url)
+    try:
+        found = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise Undelivered(f"Could not resolve {parts.hostname}: {exc}") from None
+    for *_, address in found:
+        ip = ipaddress.ip_address(address[0].split("%")[0])
+        if not ip.is_global:
+            raise Undelivered(
+                f"Not sent: {parts.hostname} is a private or local address ({ip}); webhooks "
+                "go to public addresses only.",
+                permanent=True,
+            )
+
+
+def post(delivery: WebhookDelivery) -> int:
+    """POST the delivery to its endpoint; the HTTP status, or ``Undelivered`` saying why not."""
+    endpoint = delivery.endpoint
+    if not endpoint.is_active and delivery.event != Event.TEST:
+        raise Undelivered("Not sent: the endpoint is not active.", permanent=True)
+    check_address(endpoint.url)
+    return signed_post(
+        endpoint.url,
+        json_body(delivery.payload),
+        secret=endpoint.secret,
+        headers={EVENT_HEADER: delivery.event, DELIVERY_HEADER: str(delivery.key)},
+        timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
+        json_answer=False,
+        follow_redirects=False,
+    )
+
+
+def webhook_deliver(*, delivery_id: int) -> str:
+    lease = datetime.timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS + 60)
+    delivery = claim(WebhookDelivery.objects.all(), delivery_id, lease=lease)
+    if delivery is None:
+        return "nothing to deliver"
+    error, give_up, code = None, False, None
+    try:
+        code = post(delivery)
+    except Undelivered as exc:
+        error, give_up, code = str(exc), exc.permanent, exc.code
+    return finish(
+        delivery,
+        error=error,
+        give_up=give_up,
+        done_status=WebhookDelivery.Status.SENT,
+        done_fields={"delivered_at": timezone.now()},
+        tried_fields={"response_code": code},
+        max_attempts=settings.WEBHOOK_MAX_ATTEMPTS,
+        base_seconds=settings.WEBHOOK_RETRY_BASE_SECONDS,
+        retry=lambda when: enqueue_in_transaction(
+            deliver_webhook, run_after=when, delivery_id=delivery.pk
+        ),
+    )

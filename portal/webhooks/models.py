@@ -1,0 +1,98 @@
+"""An MSP's webhook endpoints and every delivery made to them (an outbox, see
+``portal.core.delivery``)."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.validators import URLValidator
+from django.db import models
+from django.utils import timezone
+
+from portal.core.delivery import Deliverable
+
+HTTP_URL = "Enter a full web address starting with http:// or https://."
+
+
+class Event(models.TextChoices):
+    """What an endpoint can subscribe to; ``test`` is only sent by **Send test**."""
+
+    ORDER_SUBMITTED = "order.submitted", "Order submitted"
+    ORDER_SYNCED = "order.synced", "Order synced"
+    ORDER_REJECTED = "order.rejected", "Order rejected"
+    CHANGE_SUBMITTED = "change.submitted", "Change order submitted"
+    CHANGE_SYNCED = "change.synced", "Change order synced"
+    CHANGE_REJECTED = "change.rejected", "Change order rejected"
+    RFI_SUBMITTED = "rfi.submitted", "Request for Information submitted"
+    TEST = "test", "Test"
+
+
+SUBSCRIBABLE = [event for event in Event if event != Event.TEST]
+
+
+def new_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+class WebhookEndpoint(models.Model):
+    """A URL of the MSP's own systems that is told about the events it subscribes to, each
+    delivery signed with this endpoint's secret."""
+
+    partner = models.ForeignKey(
+        "accounts.Partner", on_delete=models.CASCADE, related_name="webhook_endpoints"
+    )
+    url = models.URLField(
+        "URL",
+        max_length=500,
+        validators=[URLValidator(schemes=["http", "https"], message=HTTP_URL)],
+    )
+    # Event names (``Event`` values), in the order of ``Event``.
+    events = models.JSONField(default=list)
+    # Kept in clear: every delivery is signed with it, and the Admin is shown it to check them.
+    secret = models.CharField(max_length=100, default=new_secret, editable=False)
+    is_active = models.BooleanField("Active", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["partner", "url", "id"]
+        verbose_name = "webhook endpoint"
+
+    def __str__(self) -> str:
+        return self.url
+
+    def event_labels(self) -> list[str]:
+        return [Event(name).label for name in self.events if name in Event.values]
+
+
+class WebhookDelivery(Deliverable):
+    """One event for one endpoint, written in the transaction of the change it reports and
+    POSTed by a task. ``key`` is the delivery id the receiver sees (header and body): a retry
+    sends the same one, so a receiver can drop what it has had already."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    key = models.UUIDField("delivery id", default=uuid.uuid4, unique=True, editable=False)
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.CharField(max_length=30, choices=Event.choices)
+    payload = models.JSONField()
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    response_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "webhook deliveries"
+        indexes = [models.Index(fields=["endpoint", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.key}"

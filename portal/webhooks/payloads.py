@@ -1,0 +1,57 @@
+"""The ``data`` of each event: ids and plain figures of one partner's own objects, never
+another partner's. Amounts are strings ("1234.50"), so no receiver rounds them as floats."""
+
+from portal.companies.agreements import agreement_totals
+from portal.companies.models import Agreement, Company
+
+
+def _moment(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _company(company: Company) -> dict:
+    return {"id": company.pk, "name": company.name}
+
+
+def agreement_data(agreement: Agreement, *, reason: str = "") -> dict:
+    """An order's or change order's agreement version: the company, the version with its
+    status and four totals, and the order or change order that made it."""
+    totals = agreement_totals(agreement)
+    data = {
+        "company": _company(agreement.company),
+        "agreement": {
+            "version": agreement.version,
+            "status": agreement.status,
+            "status_label": agreement.get_status_display(),
+            "total_users": agreement.total_users,
+            "currency": agreement.currency,
+            "totals": {
+                "monthly": str(totals.monthly.amount),
+                "annual": str(totals.annual.amount),
+                "one_time": str(totals.one_time.amount),
+                "initial": str(totals.initial.amount),
+            },
+        },
+    }
+    # The reverse one-to-one accessors raise an AttributeError when there is none.
+    if change := getattr(agreement, "change_order", None):
+        data["change_order"] = {
+            "id": change.pk,
+            "kind": change.kind,
+            "order_number": change.order_number,
+            "replaces_version": change.prior.version,
+            "effective_on": _moment(change.effective_on),
+        }
+    elif order := getattr(agreement, "order", None):
+        data["order"] = {"id": order.pk, "order_number": order.order_number}
+    if reason:
+        data["reason"] = reason
+    return data
+
+
+def rfi_data(rfi) -> dict:
+    """A Request for Information: which customer's, and when; the answers stay in the portal."""
+    return {
+        "company": _company(rfi.company),
+        "rfi": {"id": rfi.pk, "status": rfi.status, "submitted_at": _moment(rfi.submitted_at)},
+    }

@@ -1,0 +1,38 @@
+"""Reads of webhooks, always for the signed-in user's partner."""
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+
+from portal.core.tenancy import for_partner, get_for_partner_or_404
+
+from .models import WebhookDelivery, WebhookEndpoint
+
+LOG_LENGTH = 50
+
+
+def endpoints_for(*, user) -> QuerySet[WebhookEndpoint]:
+    """The webhooks page: the partner's endpoints, each with its latest delivery's status."""
+    latest = WebhookDelivery.objects.filter(endpoint=OuterRef("pk")).order_by("-created_at", "-id")
+    return (
+        for_partner(WebhookEndpoint, user)
+        .annotate(
+            last_status=Subquery(latest.values("status")[:1]),
+            last_delivery_at=Subquery(latest.values("created_at")[:1]),
+        )
+        .order_by("url", "pk")
+    )
+
+
+def endpoint_for_or_404(*, user, pk: int) -> WebhookEndpoint:
+    """One endpoint of the user's partner; another MSP's is a 404."""
+    return get_for_partner_or_404(WebhookEndpoint, user, pk=pk)
+
+
+def delivery_log(endpoint: WebhookEndpoint) -> QuerySet[WebhookDelivery]:
+    """The endpoint's latest deliveries, newest first."""
+    return endpoint.deliveries.order_by("-created_at", "-id")[:LOG_LENGTH]
+
+
+def delivery_of_or_404(*, endpoint: WebhookEndpoint, pk: int) -> WebhookDelivery:
+    """One delivery of ``endpoint`` (which the caller got through ``endpoint_for_or_404``)."""
+    return get_object_or_404(endpoint.deliveries.all(), pk=pk)
