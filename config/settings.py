@@ -205,6 +205,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "CompanyStatusEnum": "portal.companies.models.Company.Status",
+        "ImportStatusEnum": "portal.prospects.models.ProspectImport.Status",
+    },
 }
 # The rate counts live here: per process by default; REDIS_URL with CACHE=redis shares them
 # between web processes.

@@ -4,7 +4,9 @@ screens' forms' (see ``bridge``)."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portal.companies.agreements import agreement_lines
 from portal.companies.models import Company
+from portal.pricing import Totals
 
 
 class ProductChoice(serializers.Serializer):
@@ -105,3 +107,85 @@ class DomainCheckOut(serializers.Serializer):
     dns_record = serializers.CharField()
     own_company = serializers.CharField(allow_null=True)
     conflict = serializers.BooleanField()
+
+
+class LineOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    term = serializers.CharField()
+    charge = serializers.CharField()
+    quantity = serializers.IntegerField(help_text="Negative for a prior quantity on a change.")
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=4)
+    payment = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class TotalsOut(serializers.Serializer):
+    currency = serializers.CharField()
+    monthly = serializers.DecimalField(max_digits=14, decimal_places=2)
+    annual = serializers.DecimalField(max_digits=14, decimal_places=2)
+    one_time = serializers.DecimalField(max_digits=14, decimal_places=2)
+    initial = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="Total Initial Fees: the first invoice."
+    )
+
+
+def line_data(line) -> dict:
+    return {
+        "code": line.code,
+        "name": line.name,
+        "term": str(line.term),
+        "charge": str(line.charge),
+        "quantity": line.quantity,
+        "unit_price": line.unit_price.amount,
+        "payment": line.payment.amount,
+    }
+
+
+def totals_data(totals) -> dict:
+    return {
+        "currency": totals.currency,
+        "monthly": totals.monthly.amount,
+        "annual": totals.annual.amount,
+        "one_time": totals.one_time.amount,
+        "initial": totals.initial.amount,
+    }
+
+
+class QuoteOut(serializers.Serializer):
+    lines = LineOut(many=True)
+    totals = TotalsOut()
+
+
+def quote_data(quote) -> dict:
+    return {"lines": [line_data(x) for x in quote.lines], "totals": totals_data(quote.totals)}
+
+
+class AgreementOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    version = serializers.IntegerField()
+    status = serializers.CharField()
+    status_display = serializers.CharField()
+    reason = serializers.CharField()
+    total_users = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    activated_at = serializers.DateTimeField(allow_null=True)
+    submitted_by = serializers.CharField(allow_null=True)
+    lines = LineOut(many=True)
+    totals = TotalsOut()
+
+
+def agreement_data(agreement) -> dict:
+    lines = agreement_lines(agreement)
+    return {
+        "id": agreement.pk,
+        "version": agreement.version,
+        "status": agreement.status,
+        "status_display": agreement.get_status_display(),
+        "reason": agreement.reason,
+        "total_users": agreement.total_users,
+        "created_at": agreement.created_at,
+        "activated_at": agreement.activated_at,
+        "submitted_by": str(agreement.created_by) if agreement.created_by_id else None,
+        "lines": [line_data(x) for x in lines],
+        "totals": totals_data(Totals.of(lines, agreement.currency)),
+    }

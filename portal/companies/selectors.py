@@ -34,3 +34,15 @@ def company_for_page(*, user, pk: int) -> Company:
         "attachments",
     )
     return get_for_partner_or_404(queryset, user, pk=pk)
+
+
+def agreement_for(*, user, company_pk: int, pk: int) -> Agreement:
+    """An agreement version of the user's partner's company (with its change order's prior
+    version, which Cancel downsell reads)."""
+    return get_for_partner_or_404(
+        Agreement.objects.select_related("change_order__prior"),
+        user,
+        partner_path="company__partner",
+        pk=pk,
+        company_id=company_pk,
+    )

@@ -25,7 +25,7 @@ from .lifecycle import (
     later_version,
 )
 from .models import Agreement, Attachment, Company
-from .selectors import company_for_page
+from .selectors import agreement_for, company_for_page
 
 # Addenda are named "<Order|Change> addendum - <Company> - v<version>.pdf"
 # (portal.orders.addendum.addendum_file_name): the version at the end links one to its agreement.
@@ -122,13 +122,7 @@ class DownsellCancelView(PartnerRequiredMixin, View):
     """Cancel downsell: the version will not take effect and the one before stays in effect."""
 
     def post(self, request, pk: int, agreement_pk: int):
-        agreement = get_for_partner_or_404(
-            Agreement.objects.select_related("change_order__prior"),
-            request.user,
-            partner_path="company__partner",
-            pk=agreement_pk,
-            company_id=pk,
-        )
+        agreement = agreement_for(user=request.user, company_pk=pk, pk=agreement_pk)
         change = _change_of(agreement)
         try:
             downsell_cancel(agreement=agreement, actor=request.user)
@@ -161,16 +155,17 @@ class SyncWatchView(PartnerRequiredMixin, View):
 
 class AttachmentDownloadView(PartnerRequiredMixin, View):
     def get(self, request, pk: int, attachment_pk: int):
-        attachment = get_for_partner_or_404(
-            Attachment,
-            request.user,
-            partner_path="company__partner",
-            pk=attachment_pk,
-            company_id=pk,
-        )
-        return FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.name,
-            content_type=attachment.content_type,
-        )
+        return attachment_download(user=request.user, company_pk=pk, pk=attachment_pk)
+
+
+def attachment_download(*, user, company_pk: int, pk: int) -> FileResponse:
+    """An attachment of the user's partner's company, as a download (404 for anyone else's)."""
+    attachment = get_for_partner_or_404(
+        Attachment, user, partner_path="company__partner", pk=pk, company_id=company_pk
+    )
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )

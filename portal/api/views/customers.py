@@ -1,0 +1,196 @@
+"""Customers: the In Progress and Complete lists, a customer, its agreements, history and
+attachments, and Cancel downsell."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from portal.companies.lifecycle import CannotCancel, change_options_state, downsell_cancel
+from portal.companies.list_views import CompleteListView, InProgressListView
+from portal.companies.models import Agreement, Company
+from portal.companies.selectors import agreement_for
+from portal.companies.views import attachment_download
+from portal.core.history import history_for
+from portal.core.tenancy import for_partner, get_for_partner_or_404
+
+from .. import serializers as s
+from ..errors import ApiError
+from .base import PortalView, company_list_answer
+from .prospects import LIST_PARAMETERS
+
+LISTS = {
+    "in_progress": InProgressListView,
+    "complete": CompleteListView,
+}
+
+
+class ChangeOptionsOut(serializers.Serializer):
+    enabled = serializers.BooleanField()
+    reason = serializers.CharField(help_text="Why not, when not enabled.")
+    opens_again = serializers.CharField(help_text="When it opens again, where known.")
+
+
+class CustomerOut(s.CompanyOut):
+    change_options = ChangeOptionsOut()
+    agreement_in_effect = s.AgreementOut(allow_null=True)
+
+
+class HistoryOut(serializers.Serializer):
+    created_at = serializers.DateTimeField()
+    actor = serializers.CharField(allow_null=True)
+    action = serializers.CharField()
+    summary = serializers.CharField()
+    changes = serializers.DictField(child=serializers.ListField())
+
+
+class AttachmentOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    download = serializers.CharField(help_text="URL of the file.")
+
+
+def customers_of(user):
+    return for_partner(Company, user).exclude(status=Company.Status.PROSPECT)
+
+
+def customer_of(request, pk: int) -> Company:
+    return get_for_partner_or_404(
+        customers_of(request.user).select_related("partner"), request.user, pk=pk
+    )
+
+
+class CustomerListView(PortalView):
+    @extend_schema(
+        operation_id="customers_list",
+        parameters=[
+            OpenApiParameter(
+                "status",
+                str,
+                enum=list(LISTS),
+                required=True,
+                description="Customers | In Progress or Customers | Complete.",
+            ),
+            *LIST_PARAMETERS,
+        ],
+        responses=s.CompanyPage,
+        summary="Customers | In Progress, Customers | Complete",
+    )
+    def get(self, request):
+        wanted = request.query_params.get("status", "")
+        view = LISTS.get(wanted)
+        if view is None:
+            raise ApiError(
+                "Say which list: status=in_progress or status=complete.",
+                status_code=400,
+                code="invalid",
+                fields={"status": [f"Choose one of: {', '.join(LISTS)}."]},
+            )
+        answer = company_list_answer(request, status=view.status, columns=view.columns)
+        return Response(s.CompanyPage(answer).data)
+
+
+class CustomerDetailView(PortalView):
+    @extend_schema(operation_id="customers_read", responses=CustomerOut, summary="A customer")
+    def get(self, request, pk: int):
+        company = customer_of(request, pk)
+        agreements = list(company.agreements.select_related("created_by"))
+        active = next((a for a in agreements if a.status == Agreement.Status.ACTIVE), None)
+        state = change_options_state(company, agreements=agreements)
+        company.change_options = state
+        company.agreement_in_effect = s.agreement_data(active) if active else None
+        return Response(CustomerOut(company).data)
+
+
+class AgreementListView(PortalView):
+    @extend_schema(
+        operation_id="customers_agreements",
+        responses=s.AgreementOut(many=True),
+        summary="Agreements: every version, newest first",
+    )
+    def get(self, request, pk: int):
+        company = customer_of(request, pk)
+        agreements = company.agreements.select_related("created_by").prefetch_related("lines")
+        return Response([s.agreement_data(a) for a in agreements.order_by("-version")])
+
+
+class HistoryView(PortalView):
+    @extend_schema(
+        operation_id="customers_history",
+        responses=HistoryOut(many=True),
+        summary="History Log, newest first",
+    )
+    def get(self, request, pk: int):
+        company = customer_of(request, pk)
+        entries = history_for(company)[:500]
+        return Response(
+            HistoryOut(
+                [
+                    {
+                        "created_at": e.created_at,
+                        "actor": str(e.actor) if e.actor_id else None,
+                        "action": e.get_action_display(),
+                        "summary": e.summary,
+                        "changes": e.changes,
+                    }
+                    for e in entries
+                ],
+                many=True,
+            ).data
+        )
+
+
+class AttachmentListView(PortalView):
+    @extend_schema(
+        operation_id="customers_attachments",
+        responses=AttachmentOut(many=True),
+        summary="Attachments (order addenda first of all)",
+    )
+    def get(self, request, pk: int):
+        company = customer_of(request, pk)
+        rows = [
+            {
+                "id": a.pk,
+                "name": a.name,
+                "content_type": a.content_type,
+                "size": a.size,
+                "created_at": a.created_at,
+                "download": request.build_absolute_uri(f"{request.path}{a.pk}/"),
+            }
+            for a in company.attachments.order_by("-created_at")
+        ]
+        return Response(AttachmentOut(rows, many=True).data)
+
+
+class AttachmentDownloadView(PortalView):
+    @extend_schema(
+        operation_id="customers_attachment_download",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        summary="Download an attachment",
+    )
+    def get(self, request, pk: int, attachment_pk: int):
+        return attachment_download(user=request.user, company_pk=pk, pk=attachment_pk)
+
+
+class DownsellCancelView(PortalView):
+    @extend_schema(
+        operation_id="customers_cancel_downsell",
+        request=None,
+        responses=s.AgreementOut,
+        summary="Cancel downsell",
+        description="The downsell version will not take effect; the one before stays. Possible "
+        "until the deadline (the billing date less the partner's notice days).",
+    )
+    def post(self, request, pk: int, agreement_pk: int):
+        agreement = agreement_for(user=request.user, company_pk=pk, pk=agreement_pk)
+        try:
+            downsell_cancel(agreement=agreement, actor=request.user)
+        except CannotCancel as exc:
+            raise ApiError(
+                f"The downsell was not cancelled. {exc}", status_code=409, code="cannot_cancel"
+            ) from None
+        agreement.refresh_from_db()
+        return Response(s.agreement_data(agreement))
