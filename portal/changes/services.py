@@ -17,6 +17,9 @@ from portal.core.models import HistoryEntry
 from portal.pricing import ChangeQuote
 from portal.sync.models import ProvisioningRequest
 from portal.sync.requests import provisioning_queue
+from portal.webhooks.models import Event
+from portal.webhooks.payloads import agreement_data
+from portal.webhooks.services import webhook_emit
 
 from . import proposal as rules
 from .addendum import change_addendum_filename, change_addendum_pdf
@@ -267,6 +270,9 @@ def _submit(change, actor, key, ip, order_number, not_required):
         action=ProvisioningRequest.Action.CHANGE,
         submission=change,
         replaces=prior,
+    )
+    webhook_emit(
+        partner=company.partner, event=Event.CHANGE_SUBMITTED, data=agreement_data(agreement)
     )
     return change, True, False
 

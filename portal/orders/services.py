@@ -21,6 +21,9 @@ from portal.core.outbox import FileToAttach, message_queue
 from portal.rfi.services import rfi_send
 from portal.sync.models import ProvisioningRequest
 from portal.sync.requests import provisioning_queue
+from portal.webhooks.models import Event
+from portal.webhooks.payloads import agreement_data
+from portal.webhooks.services import webhook_emit
 
 from .addendum import addendum_filename, addendum_pdf
 from .models import Order
@@ -123,6 +126,9 @@ def _submit(company, actor, data, key, ip) -> tuple[Order, bool]:
     rfi_send(company=company, actor=actor)
     provisioning_queue(
         agreement=agreement, action=ProvisioningRequest.Action.ORDER, submission=order
+    )
+    webhook_emit(
+        partner=company.partner, event=Event.ORDER_SUBMITTED, data=agreement_data(agreement)
     )
     return order, True
 

@@ -22,6 +22,8 @@ from portal.companies.models import Agreement, Company
 from portal.core.history import history_record
 from portal.core.models import HistoryEntry
 from portal.core.outbox import message_queue
+from portal.webhooks.payloads import agreement_data
+from portal.webhooks.services import webhook_emit
 
 from .models import ProvisioningRequest
 
@@ -87,6 +89,9 @@ def _agreement_settled(request, outcome, reason, actor) -> str:
             "left as it is."
         )
     _notify(request, agreement, outcome, reason)
+    # order.synced, order.rejected, change.synced or change.rejected
+    event, data = f"{request.action}.{outcome}", agreement_data(agreement, reason=reason)
+    webhook_emit(partner=request.partner, event=event, data=data)
     return f"Agreement version {agreement.version} is {agreement.get_status_display()}."
 
 

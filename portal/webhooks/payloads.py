@@ -26,10 +26,10 @@ def agreement_data(agreement: Agreement, *, reason: str = "") -> dict:
             "total_users": agreement.total_users,
             "currency": agreement.currency,
             "totals": {
-                "monthly": str(totals.monthly.amount),
-                "annual": str(totals.annual.amount),
-                "one_time": str(totals.one_time.amount),
-                "initial": str(totals.initial.amount),
+                "monthly": str(totals.monthly.rounded().amount),
+                "annual": str(totals.annual.rounded().amount),
+                "one_time": str(totals.one_time.rounded().amount),
+                "initial": str(totals.initial.rounded().amount),
             },
         },
     }
