@@ -1,13 +1,72 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from .views import catalog, prospects
+from .views import catalog, changes, customers, imports, orders, prospects, users
 
 v1 = [
     path("prospects/", prospects.ProspectListView.as_view(), name="prospects"),
+    path("prospects/import/", imports.ProspectImportView.as_view(), name="prospects_import"),
+    path(
+        "prospects/imports/<int:pk>/",
+        imports.ProspectImportDetailView.as_view(),
+        name="prospect_import",
+    ),
     path("prospects/verify-domain/", prospects.VerifyDomainView.as_view(), name="verify_domain"),
     path("prospects/<int:pk>/", prospects.ProspectDetailView.as_view(), name="prospect"),
+    path("prospects/<int:pk>/order/", orders.OrderView.as_view(), name="order"),
+    path(
+        "prospects/<int:pk>/order/preview/", orders.OrderPreviewView.as_view(), name="order_preview"
+    ),
+    path("prospects/<int:pk>/order/submit/", orders.OrderSubmitView.as_view(), name="order_submit"),
     path("price-list/", catalog.PriceListView.as_view(), name="price_list"),
+    path("customers/", customers.CustomerListView.as_view(), name="customers"),
+    path("customers/<int:pk>/", customers.CustomerDetailView.as_view(), name="customer"),
+    path(
+        "customers/<int:pk>/agreements/",
+        customers.AgreementListView.as_view(),
+        name="customer_agreements",
+    ),
+    path(
+        "customers/<int:pk>/agreements/<int:agreement_pk>/cancel-downsell/",
+        customers.DownsellCancelView.as_view(),
+        name="downsell_cancel",
+    ),
+    path("customers/<int:pk>/history/", customers.HistoryView.as_view(), name="customer_history"),
+    path(
+        "customers/<int:pk>/attachments/",
+        customers.AttachmentListView.as_view(),
+        name="customer_attachments",
+    ),
+    path(
+        "customers/<int:pk>/attachments/<int:attachment_pk>/",
+        customers.AttachmentDownloadView.as_view(),
+        name="customer_attachment",
+    ),
+    path(
+        "customers/<int:pk>/change-quotes/",
+        changes.ChangeQuoteListView.as_view(),
+        name="change_quotes",
+    ),
+    path(
+        "customers/<int:pk>/change-quotes/preview/",
+        changes.ChangePreviewView.as_view(),
+        name="change_preview",
+    ),
+    path("change-quotes/<int:pk>/", changes.ChangeQuoteView.as_view(), name="change_quote"),
+    path(
+        "change-quotes/<int:pk>/submit/",
+        changes.ChangeSubmitView.as_view(),
+        name="change_submit",
+    ),
+    path("users/", users.UserListView.as_view(), name="users"),
+    path("users/<int:pk>/", users.UserDetailView.as_view(), name="user"),
+    path("users/<int:pk>/deactivate/", users.UserDeactivateView.as_view(), name="user_deactivate"),
+    path("users/<int:pk>/reactivate/", users.UserReactivateView.as_view(), name="user_reactivate"),
+    path(
+        "users/<int:pk>/invite-again/",
+        users.UserInviteAgainView.as_view(),
+        name="user_invite_again",
+    ),
 ]
 
 urlpatterns = [

@@ -1,0 +1,152 @@
+"""Idempotency-Key: the same request again replays the first answer; another body with the
+key is refused (422); while the first still runs, 409; keys are kept for 24 hours."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from portal.api.models import IdempotencyKey
+from portal.companies.models import Company
+
+URL = "/api/v1/prospects/"
+
+
+def prospect(name="Woodgrove Bank", domain="woodgrove.example", lead=None) -> dict:
+    return {
+        "company_type": "end_customer",
+        "name": name,
+        "domain": domain,
+        "sector": "finance",
+        "implementation_lead": lead,
+        "permitted_users": 50,
+    }
+
+
+def create(api, body, key):
+    return api.post(URL, body, format="json", headers={"Idempotency-Key": key})
+
+
+def test_the_same_key_and_body_replays_the_first_response_without_a_second_prospect(
+    admin_api, acme_admin
+):
+    body = prospect(lead=acme_admin.pk)
+
+    first = create(admin_api, body, "key-1")
+    second = create(admin_api, body, "key-1")
+
+    assert first.status_code == second.status_code == 201
+    assert second.json() == first.json()
+    assert second.headers["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first.headers
+    assert Company.objects.filter(name="Woodgrove Bank").count() == 1
+
+
+def test_the_same_key_with_another_body_is_refused_with_422(admin_api, acme_admin):
+    create(admin_api, prospect(lead=acme_admin.pk), "key-1")
+
+    other = create(
+        admin_api, prospect("Fourth Coffee", "fourthcoffee.example", acme_admin.pk), "key-1"
+    )
+
+    assert other.status_code == 422
+    assert other.json()["error"]["code"] == "idempotency_key_reused"
+    assert not Company.objects.filter(name="Fourth Coffee").exists()
+
+
+def test_a_refusal_is_replayed_too_and_a_new_key_tries_again(admin_api, acme_admin):
+    body = prospect(lead=None)
+    first = create(admin_api, body, "key-1")
+    again = create(admin_api, body, "key-1")
+    assert first.status_code == again.status_code == 400
+    assert again.json() == first.json()
+    assert first.json()["error"]["fields"]["implementation_lead"]
+
+    fixed = create(admin_api, prospect(lead=acme_admin.pk), "key-2")
+    assert fixed.status_code == 201
+
+
+def test_a_request_still_running_with_the_key_is_answered_409(admin_api, acme_admin):
+    body = prospect(lead=acme_admin.pk)
+    IdempotencyKey.objects.create(user=acme_admin, key="key-1", fingerprint="x")  # running
+    running = create(admin_api, body, "key-1")
+    assert running.status_code == 422  # another body: the fingerprint differs
+
+    IdempotencyKey.objects.all().delete()
+    first = create(admin_api, body, "key-1")
+    IdempotencyKey.objects.update(state=IdempotencyKey.State.IN_PROGRESS)
+    busy = create(admin_api, body, "key-1")
+    assert first.status_code == 201
+    assert busy.status_code == 409
+    assert busy.json()["error"]["code"] == "idempotency_key_in_use"
+
+
+def test_keys_belong_to_their_user(admin_api, sales_api, acme_admin):
+    body = prospect(lead=acme_admin.pk)
+    assert create(admin_api, body, "shared").status_code == 201
+    # Another user's same key is another request: it runs (and meets the name rule).
+    other = create(sales_api, body, "shared")
+    assert other.status_code == 400
+    assert "Idempotent-Replayed" not in other.headers
+
+
+def test_a_key_is_kept_24_hours_then_forgotten(admin_api, acme_admin, settings):
+    body = prospect(lead=acme_admin.pk)
+    create(admin_api, body, "key-1")
+    day_ago = timezone.now() - datetime.timedelta(hours=23, minutes=59)
+    IdempotencyKey.objects.update(created_at=day_ago)
+    assert create(admin_api, body, "key-1").headers["Idempotent-Replayed"] == "true"
+
+    IdempotencyKey.objects.update(created_at=timezone.now() - datetime.timedelta(hours=25))
+    later = create(admin_api, body, "key-1")
+    assert later.status_code == 400  # run again: the name is taken now
+    assert "Idempotent-Replayed" not in later.headers
+
+
+def test_a_key_longer_than_255_characters_is_refused(admin_api, acme_admin):
+    answer = create(admin_api, prospect(lead=acme_admin.pk), "k" * 256)
+    assert answer.status_code == 400
+    assert answer.json()["error"]["fields"] == {
+        "Idempotency-Key": ["Use 1 to 255 characters, such as a UUID."]
+    }
+
+
+def test_the_database_allows_one_row_per_user_and_key(acme_admin):
+    from django.db import IntegrityError, transaction
+
+    IdempotencyKey.objects.create(user=acme_admin, key="k", fingerprint="a")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IdempotencyKey.objects.create(user=acme_admin, key="k", fingerprint="a")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_with_one_key_make_one_prospect(acme_admin):
+    from .conftest import client_for
+
+    body = prospect(lead=acme_admin.pk)
+    clients = [client_for(acme_admin) for _ in range(6)]
+    barrier = threading.Barrier(len(clients))
+    answers = []
+
+    def send(api):
+        barrier.wait()
+        try:
+            answers.append(create(api, body, "same-key"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(api,)) for api in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    codes = sorted(a.status_code for a in answers)
+    assert len(codes) == 6
+    assert codes.count(201) >= 1 and set(codes) <= {201, 409}
+    assert Company.objects.filter(name="Woodgrove Bank").count() == 1
+    made = [a.json() for a in answers if a.status_code == 201]
+    assert all(m["id"] == made[0]["id"] for m in made)

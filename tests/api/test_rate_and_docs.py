@@ -1,0 +1,101 @@
+"""A token over its rate gets 429 with Retry-After; the schema and the docs are served from
+the portal itself."""
+
+from django.test import Client
+
+
+def test_a_token_over_its_rate_gets_429_with_retry_after(admin_api, sales_api, settings):
+    settings.API_RATE = "3/min"
+
+    codes = [admin_api.get("/api/v1/price-list/").status_code for _ in range(4)]
+
+    assert codes == [200, 200, 200, 429]
+    limited = admin_api.get("/api/v1/price-list/")
+    assert 1 <= int(limited.headers["Retry-After"]) <= 60
+    error = limited.json()["error"]
+    assert (error["status"], error["code"]) == (429, "throttled")
+    assert error["retry_after"] == int(limited.headers["Retry-After"])
+    # Another token has its own count.
+    assert sales_api.get("/api/v1/price-list/").status_code == 200
+
+
+def test_the_schema_is_openapi_3_and_documents_errors_and_the_idempotency_key(db):
+    schema = Client().get("/api/schema/?format=json").json()
+
+    assert schema["openapi"].startswith("3.")
+    submit = schema["paths"]["/api/v1/prospects/{id}/order/submit/"]["post"]
+    assert {"201", "400", "401", "404", "409", "422", "429"} <= set(submit["responses"])
+    assert "Idempotency-Key" in [p["name"] for p in submit["parameters"]]
+    assert schema["components"]["securitySchemes"]["apiToken"]["scheme"] == "bearer"
+    for path, operations in schema["paths"].items():
+        assert path.startswith("/api/v1/"), path
+        for method, operation in operations.items():
+            assert {"401", "404", "429"} <= set(operation["responses"]), (method, path)
+
+
+def test_the_docs_page_loads_its_scripts_from_the_portal(acme_admin):
+    client = Client()
+    client.force_login(acme_admin)
+
+    page = client.get("/api/docs/").content.decode()
+
+    assert "swagger-ui" in page
+    assert "cdn" not in page.lower() and "https://" not in page
+    assert (
+        client.get(
+            "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js"
+        ).status_code
+        == 200
+    )
+
+
+def test_another_msps_prospect_is_not_found(admin_api, outsider_api, prospect):
+    url = f"/api/v1/prospects/{prospect.pk}/"
+    assert admin_api.get(url).status_code == 200
+    for answer in (
+        outsider_api.get(url),
+        outsider_api.patch(url, {"permitted_users": 1}, format="json"),
+        outsider_api.delete(url),
+        outsider_api.post(f"/api/v1/prospects/{prospect.pk}/order/submit/", {}, format="json"),
+    ):
+        assert answer.status_code == 404
+        assert answer.json() == {
+            "error": {"status": 404, "code": "not_found", "message": "Not found."}
+        }
+    prospect.refresh_from_db()
+    assert prospect.permitted_users == 682
+
+
+def test_a_bad_field_is_named_with_the_screens_message(admin_api, acme_admin, prospect):
+    answer = admin_api.post(
+        "/api/v1/prospects/",
+        {
+            "company_type": "end_customer",
+            "name": prospect.name,
+            "domain": "not a domain",
+            "sector": "finance",
+            "implementation_lead": acme_admin.pk,
+            "permitted_users": 10,
+            "products": [{"code": "NOPE"}],
+        },
+        format="json",
+    )
+    assert answer.status_code == 400
+    error = answer.json()["error"]
+    assert error["fields"] == {"products": ["Not a product your MSP's agreement enables: NOPE."]}
+
+    answer = admin_api.post(
+        "/api/v1/prospects/",
+        {
+            "company_type": "end_customer",
+            "name": prospect.name,
+            "domain": "not a domain",
+            "sector": "finance",
+            "implementation_lead": acme_admin.pk,
+            "permitted_users": 10,
+        },
+        format="json",
+    )
+    fields = answer.json()["error"]["fields"]
+    assert set(fields) == {"name", "domain"}
+    assert answer.json()["error"]["message"].startswith("name: ")
