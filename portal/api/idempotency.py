@@ -55,8 +55,9 @@ def purge_expired() -> int:
 def _claim(user, key: str, print_: str) -> IdempotencyKey:
     """The key's row: a new one (in progress) if this request is the first with ``key``, else
     the answered one; raises while the first still runs, or for another body."""
+    # The user's expired keys go as they make new ones; ``idempotency_purge`` catches the rest.
     expired = timezone.now() - keep_for()
-    IdempotencyKey.objects.filter(user=user, key=key, created_at__lt=expired).delete()
+    IdempotencyKey.objects.filter(user=user, created_at__lt=expired).delete()
     try:
         with transaction.atomic():
             return IdempotencyKey.objects.create(user=user, key=key, fingerprint=print_)

@@ -150,3 +150,15 @@ def test_concurrent_requests_with_one_key_make_one_prospect(acme_admin):
     assert Company.objects.filter(name="Woodgrove Bank").count() == 1
     made = [a.json() for a in answers if a.status_code == 201]
     assert all(m["id"] == made[0]["id"] for m in made)
+
+
+def test_the_purge_forgets_only_keys_past_their_time(acme_admin, acme_sales):
+    from django.core.management import call_command
+
+    old = timezone.now() - datetime.timedelta(hours=25)
+    IdempotencyKey.objects.create(user=acme_admin, key="old", fingerprint="a", created_at=old)
+    IdempotencyKey.objects.create(user=acme_sales, key="new", fingerprint="a")
+
+    call_command("idempotency_purge", verbosity=0)
+
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
