@@ -1,13 +1,12 @@
 """The vendor console's side of sync: provisioning requests with their delivery state and
 every callback received; retry, confirm and reject (with a reason) as actions."""
 
-import json
-
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
-from django.utils.html import format_html
+
+from portal.core.outbox_admin import DeliverableAdmin, report
 
 from .callbacks import staff_settle
 from .delivery import request_retry
@@ -40,17 +39,6 @@ def ask_reason(modeladmin, request, queryset, *, action: str, title: str):
     return None, TemplateResponse(request, "admin/reject_reason.html", context)
 
 
-def report(modeladmin, request, done: list[str], skipped: list[str], verb: str) -> None:
-    if done:
-        modeladmin.message_user(
-            request, f"{len(done)} {verb}: " + ", ".join(done) + ".", messages.SUCCESS
-        )
-    if skipped:
-        modeladmin.message_user(
-            request, f"{len(skipped)} skipped: " + "; ".join(skipped) + ".", messages.WARNING
-        )
-
-
 class CallbackInline(admin.TabularInline):
     model = ProvisioningCallback
     fields = ["received_at", "source", "outcome", "reason", "http_status", "result", "actor"]
@@ -63,7 +51,7 @@ class CallbackInline(admin.TabularInline):
 
 
 @admin.register(ProvisioningRequest)
-class ProvisioningRequestAdmin(admin.ModelAdmin):
+class ProvisioningRequestAdmin(DeliverableAdmin):
     list_display = [
         "created_at",
         "company",
@@ -109,24 +97,14 @@ class ProvisioningRequestAdmin(admin.ModelAdmin):
     def version(self, obj):
         return obj.payload["agreement"]["version"]
 
-    @admin.display(description="last error")
-    def short_error(self, obj):
-        return obj.last_error[:60]
-
-    @admin.display(description="payload (as delivered)")
-    def payload_json(self, obj):
-        return format_html("<pre>{}</pre>", json.dumps(obj.payload, indent=2, sort_keys=True))
-
     @admin.action(description="Deliver the selected failed requests again")
     def retry(self, request, queryset):
-        done, skipped = [], []
-        for item in queryset.select_related("company"):
-            label = f"{item.company} ({item.get_action_display()})"
-            if request_retry(request=item):
-                done.append(label)
-            else:
-                skipped.append(f"{label}: {item.get_status_display()}, not failed")
-        report(self, request, done, skipped, "queued for delivery again")
+        self.redeliver_selected(
+            request,
+            queryset.select_related("company"),
+            retry=lambda item: request_retry(request=item),
+            label=lambda item: f"{item.company} ({item.get_action_display()})",
+        )
 
     def _settle(self, request, queryset, outcome: str, reason: str, verb: str) -> None:
         done, skipped = [], []

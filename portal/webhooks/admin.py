@@ -1,12 +1,9 @@
 """The vendor console's view of webhooks: every delivery with its state (Send again as an
 action) and the endpoints, read-only. An endpoint's secret is the MSP's and is not shown."""
 
-import json
-
 from django.contrib import admin
-from django.utils.html import format_html
 
-from portal.sync.admin import report
+from portal.core.outbox_admin import DeliverableAdmin
 
 from .models import WebhookDelivery, WebhookEndpoint
 from .services import webhook_retry
@@ -32,7 +29,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(DeliverableAdmin):
     list_display = [
         "created_at",
         "partner",
@@ -73,21 +70,11 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     def partner(self, obj):
         return obj.endpoint.partner
 
-    @admin.display(description="last error")
-    def short_error(self, obj):
-        return obj.last_error[:60]
-
-    @admin.display(description="payload (as delivered)")
-    def payload_json(self, obj):
-        return format_html("<pre>{}</pre>", json.dumps(obj.payload, indent=2, sort_keys=True))
-
     @admin.action(description="Send the selected failed deliveries again")
     def retry(self, request, queryset):
-        done, skipped = [], []
-        for item in queryset.select_related("endpoint"):
-            label = f"{item.event} to {item.endpoint.url}"
-            if webhook_retry(delivery=item):
-                done.append(label)
-            else:
-                skipped.append(f"{label}: {item.get_status_display()}, not failed")
-        report(self, request, done, skipped, "queued for delivery again")
+        self.redeliver_selected(
+            request,
+            queryset.select_related("endpoint"),
+            retry=lambda item: webhook_retry(delivery=item),
+            label=lambda item: f"{item.event} to {item.endpoint.url}",
+        )
