@@ -39,9 +39,10 @@ format: install ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-check: install ## Django system checks and missing migrations
+check: install ## Django system checks, missing migrations, the OpenAPI schema
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 test: lint check ## lint, checks and the whole test suite
 	$(BIN)/pytest
