@@ -7,7 +7,6 @@ import pytest
 from django.test import Client
 
 from portal.sync.models import ProvisioningRequest
-from tests.changes.conftest import price_list  # noqa: F401  (a fixture)
 from tests.sync.conftest import SECRET
 from tests.sync.test_callback import confirmation
 from tests.sync.test_callback import post as vendor_callback
@@ -43,7 +42,7 @@ def test_a_script_goes_from_a_new_prospect_to_a_synced_order_and_an_upsell(
     admin_api,
     acme_admin,
     catalog,
-    price_list,  # noqa: F811
+    price_list,
 ):
     screen = Client()
     screen.force_login(acme_admin)
