@@ -36,6 +36,21 @@ REQUIRED = ["name", "domain", "sector", "implementation_lead", "permitted_users"
 MAX_LISTED_ERRORS = 5_000  # listed on the page and in the download; all are counted
 
 
+UPLOAD_EXTENSIONS = (".csv", ".xlsx", ".xlsm")
+ALREADY_IMPORTED = "This file was uploaded before."
+
+
+def upload_error(files: list) -> str:
+    """Why the upload itself (before its rows are read) is refused; "" if it is not."""
+    if len(files) != 1:
+        return "Choose one file to upload." if not files else "Upload one file at a time."
+    if files[0].size > MAX_BYTES:
+        return f"The file is larger than {MAX_BYTES // 1048576} MB."
+    if not files[0].name.lower().endswith(UPLOAD_EXTENSIONS):
+        return "Upload a .csv or .xlsx file (an .xls file: save it as .xlsx first)."
+    return ""
+
+
 class FileRejected(Exception):
     """The file as a whole cannot be read: wrong type, size, encoding or columns."""
 

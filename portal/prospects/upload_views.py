@@ -9,7 +9,7 @@ from django.views import View
 from portal.core.tenancy import PartnerRequiredMixin, for_partner, get_for_partner_or_404
 
 from .import_services import INLINE_BYTES, AlreadyImported, import_run, import_start
-from .imports import MAX_BYTES, MAX_ROWS, FileRejected
+from .imports import ALREADY_IMPORTED, MAX_BYTES, MAX_ROWS, FileRejected, upload_error
 from .models import ProspectImport
 
 
@@ -35,17 +35,9 @@ class UploadView(PartnerRequiredMixin, View):
 
     def post(self, request):
         files = request.FILES.getlist("file")
-        if len(files) != 1:
-            return self.render(
-                request, "Choose one file to upload." if not files else "Upload one file at a time."
-            )
+        if error := upload_error(files):
+            return self.render(request, error)
         upload = files[0]
-        if upload.size > MAX_BYTES:
-            return self.render(request, f"The file is larger than {MAX_BYTES // 1048576} MB.")
-        if not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm")):
-            return self.render(
-                request, "Upload a .csv or .xlsx file (an .xls file: save it as .xlsx first)."
-            )
         try:
             started = import_start(
                 partner=request.user.partner,
@@ -54,7 +46,7 @@ class UploadView(PartnerRequiredMixin, View):
                 content=upload.read(),
             )
         except AlreadyImported as exc:
-            return self.render(request, "This file was uploaded before.", exc.existing)
+            return self.render(request, ALREADY_IMPORTED, exc.existing)
         except FileRejected as exc:
             return self.render(request, str(exc))
         if upload.size <= INLINE_BYTES:

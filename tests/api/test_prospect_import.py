@@ -195,7 +195,7 @@ def test_no_file_and_two_files_are_refused_with_the_screens_messages(admin_api, 
 
 
 def test_a_file_over_the_size_limit_is_refused(admin_api, catalog, monkeypatch):
-    monkeypatch.setattr("portal.api.views.imports.MAX_BYTES", 50)
+    monkeypatch.setattr("portal.prospects.imports.MAX_BYTES", 50)
 
     error = error_of(imported(admin_api, GOOD), 400)
 

@@ -126,7 +126,7 @@ def test_files_that_cannot_be_read_are_refused_with_a_clear_message(upload, name
 
 
 def test_size_and_row_limits(upload, monkeypatch):
-    monkeypatch.setattr("portal.prospects.upload_views.MAX_BYTES", 50)
+    monkeypatch.setattr("portal.prospects.imports.MAX_BYTES", 50)
     assert "larger than" in upload(csv_bytes([row()])).content.decode()
     monkeypatch.undo()
 

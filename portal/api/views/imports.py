@@ -15,21 +15,20 @@ from rest_framework.response import Response
 from portal.core.tenancy import get_for_partner_or_404
 from portal.prospects import import_services
 from portal.prospects.import_services import AlreadyImported, import_run, import_start
-from portal.prospects.imports import MAX_BYTES, MAX_LISTED_ERRORS, MAX_ROWS, FileRejected
+from portal.prospects.imports import (
+    ALREADY_IMPORTED,
+    MAX_BYTES,
+    MAX_LISTED_ERRORS,
+    MAX_ROWS,
+    FileRejected,
+    upload_error,
+)
 from portal.prospects.models import ProspectImport
 
 from ..errors import FieldErrors, error_body
 from ..idempotency import idempotent
 from ..schema import ErrorDetail
 from .base import PortalView
-
-# The Upload Prospects screen's checks of the upload itself (portal/prospects/upload_views.py).
-NO_FILE = "Choose one file to upload."
-MANY_FILES = "Upload one file at a time."
-TOO_LARGE = "The file is larger than {mb} MB."
-WRONG_TYPE = "Upload a .csv or .xlsx file (an .xls file: save it as .xlsx first)."
-EXTENSIONS = (".csv", ".xlsx", ".xlsm")
-ALREADY_IMPORTED = "This file was uploaded before."
 
 
 class ImportInput(serializers.Serializer):
@@ -97,14 +96,9 @@ def import_path(pk: int) -> str:
 def _the_upload(request):
     """The one uploaded file, or the screen's refusal of it."""
     files = request.FILES.getlist("file")
-    if len(files) != 1:
-        raise FieldErrors({"file": [MANY_FILES if files else NO_FILE]})
-    upload = files[0]
-    if upload.size > MAX_BYTES:
-        raise FieldErrors({"file": [TOO_LARGE.format(mb=MAX_BYTES // 1048576)]})
-    if not upload.name.lower().endswith(EXTENSIONS):
-        raise FieldErrors({"file": [WRONG_TYPE]})
-    return upload
+    if error := upload_error(files):
+        raise FieldErrors({"file": [error]})
+    return files[0]
 
 
 class ProspectImportView(PortalView):
