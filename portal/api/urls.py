@@ -1,7 +1,8 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .views import catalog, changes, customers, imports, orders, prospects, users
+from .views.base import NoSuchEndpointView
 
 v1 = [
     path("prospects/", prospects.ProspectListView.as_view(), name="prospects"),
@@ -73,4 +74,6 @@ urlpatterns = [
     path("v1/", include((v1, "api"))),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Anything else under /api/ is an API 404 too: the JSON error, not the HTML page.
+    re_path(r"^", NoSuchEndpointView.as_view()),
 ]

@@ -136,9 +136,6 @@ OPERATIONS = [
     Op("POST", f"{V1}/users/{{id}}/invite-again/", U, admin_only=True),
 ]
 
-# Known bugs: {(operation label, persona): reason}; each such case is a strict xfail.
-BUGS: dict[tuple[str, str], str] = {}
-
 
 def expected(op: Op, persona: str) -> str:
     if persona == ANONYMOUS:
@@ -153,10 +150,7 @@ def expected(op: Op, persona: str) -> str:
 def cases():
     for op in OPERATIONS:
         for persona in PERSONAS:
-            marks = []
-            if (op.label, persona) in BUGS:
-                marks.append(pytest.mark.xfail(strict=True, reason=BUGS[op.label, persona]))
-            yield pytest.param(op, persona, id=f"{op.label} [{persona}]", marks=marks)
+            yield pytest.param(op, persona, id=f"{op.label} [{persona}]")
 
 
 @pytest.fixture
@@ -297,11 +291,6 @@ def test_the_table_names_each_path_parameter_of_its_operation():
         assert set(re.findall(r"{(\w+)}", op.path)) == set(op.ids), op.label
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a URL under /api/ that no route matches (a negative id, which the schema's "
-    "integer `id` allows, or a mistyped path) gets Django's HTML 404 page, not the JSON error",
-)
 @pytest.mark.parametrize("url", [f"{V1}/prospects/-1/", f"{V1}/no-such-endpoint/"])
 def test_a_url_of_no_endpoint_is_answered_with_the_json_404(admin_api, url):
     response = admin_api.get(url)

@@ -1,5 +1,8 @@
 """What every API view shares: lists of companies paged like the screens."""
 
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from portal.companies.list_views import company_page
@@ -7,6 +10,23 @@ from portal.companies.list_views import company_page
 
 class PortalView(APIView):
     """An MSP endpoint (``IsPartnerMember`` by default, from the settings)."""
+
+
+@extend_schema(exclude=True)
+class NoSuchEndpointView(APIView):
+    """Any URL under /api/ that no endpoint has, whoever asks."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = []
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        raise NotFound("No such endpoint.")
+
+    def get(self, request, *args, **kwargs):
+        raise NotFound("No such endpoint.")
+
+    post = put = patch = delete = head = options = get
 
 
 def company_list_answer(request, *, status: str, columns, rows=None) -> dict:

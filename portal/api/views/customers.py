@@ -114,7 +114,8 @@ class AgreementListView(PortalView):
     def get(self, request, pk: int):
         company = customer_of(request, pk)
         agreements = company.agreements.select_related("created_by").prefetch_related("lines")
-        return Response([s.agreement_data(a) for a in agreements.order_by("-version")])
+        rows = [s.agreement_data(a) for a in agreements.order_by("-version")]
+        return Response(s.AgreementOut(rows, many=True).data)
 
 
 class HistoryView(PortalView):
@@ -168,7 +169,8 @@ class AttachmentListView(PortalView):
 class AttachmentDownloadView(PortalView):
     @extend_schema(
         operation_id="customers_attachment_download",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        # The file's own type: application/pdf for an addendum.
+        responses={(200, "*/*"): OpenApiTypes.BINARY},
         summary="Download an attachment",
     )
     def get(self, request, pk: int, attachment_pk: int):
@@ -193,4 +195,4 @@ class DownsellCancelView(PortalView):
                 f"The downsell was not cancelled. {exc}", status_code=409, code="cannot_cancel"
             ) from None
         agreement.refresh_from_db()
-        return Response(s.agreement_data(agreement))
+        return Response(s.AgreementOut(s.agreement_data(agreement)).data)
