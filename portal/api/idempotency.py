@@ -10,6 +10,7 @@ of 500 or an exception releases the key, so the client may try again.
 import datetime
 import hashlib
 import json
+import uuid
 from functools import wraps
 
 from django.conf import settings
@@ -40,6 +41,19 @@ def fingerprint(request) -> str:
     else:
         digest.update(json.dumps(data, sort_keys=True, default=str).encode())
     return digest.hexdigest()
+
+
+# An Idempotency-Key made into an order's or change order's own key (unique on the row), so
+# that a retry finds what it submitted even after the stored answer is forgotten.
+SUBMISSION_NAMESPACE = uuid.UUID("6f1d7c52-3b0e-4f5e-9a51-0c6b2f9a7d10")
+
+
+def submission_key(request) -> uuid.UUID:
+    """The key a submit stores on what it makes: from the header if given, else a new one."""
+    header = request.headers.get(HEADER)
+    if not header:
+        return uuid.uuid4()
+    return uuid.uuid5(SUBMISSION_NAMESPACE, f"{request.user.pk}:{header.strip()}")
 
 
 def keep_for() -> datetime.timedelta:

@@ -1,8 +1,6 @@
 """Change orders of a customer: Preview Change Quote, Save Quote, saved quotes (read, change,
 delete) and Submit. The screen's change form and review form decide what is allowed."""
 
-import uuid
-
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -25,10 +23,9 @@ from portal.core.tenancy import get_for_partner_or_404
 from .. import serializers as s
 from ..bridge import raise_form_errors
 from ..errors import ApiError
-from ..idempotency import HEADER, idempotent
+from ..idempotency import HEADER, idempotent, submission_key
 from .base import PortalView
 from .customers import customer_of
-from .orders import KEY_NAMESPACE
 
 Mode = ChangeOrder.Mode
 
@@ -357,8 +354,7 @@ class ChangeSubmitView(PortalView):
     @idempotent
     def post(self, request, pk: int):
         change = _quote_of(request, pk)
-        header = request.headers.get(HEADER)
-        key = uuid.uuid5(KEY_NAMESPACE, f"{request.user.pk}:{header}") if header else uuid.uuid4()
+        key = submission_key(request)
         if change.status == ChangeOrder.Status.SUBMITTED:
             if change.idempotency_key == key:
                 return Response(ChangeQuoteOut(quote_data(change)).data)

@@ -18,11 +18,8 @@ from portal.rfi.services import RfiNotSendable
 from .. import serializers as s
 from ..bridge import check_products, product_data, raise_form_errors
 from ..errors import ApiError
-from ..idempotency import HEADER, idempotent
+from ..idempotency import idempotent, submission_key
 from .base import PortalView
-
-# An Idempotency-Key made into the order's own key, so that a retry finds the order it made.
-KEY_NAMESPACE = uuid.UUID("6f1d7c52-3b0e-4f5e-9a51-0c6b2f9a7d10")
 
 
 class OrderInputSerializer(serializers.Serializer):
@@ -79,10 +76,18 @@ class SubmittedOut(serializers.Serializer):
     agreement = s.AgreementOut()
 
 
-def _prospect(request, pk: int) -> Company:
+def _company(request, pk: int) -> Company:
     return get_for_partner_or_404(
         Company.objects.select_related("partner", "implementation_lead"), request.user, pk=pk
     )
+
+
+def _prospect(request, pk: int) -> Company:
+    """The company, as long as it is still a prospect (else 409, saying who ordered it)."""
+    company = _company(request, pk)
+    if company.status != Company.Status.PROSPECT:
+        raise _not_a_prospect(company)
+    return company
 
 
 def _draft(company: Company) -> Order | None:
@@ -207,8 +212,6 @@ class OrderView(PortalView):
     )
     def get(self, request, pk: int):
         company = _prospect(request, pk)
-        if company.status != Company.Status.PROSPECT:
-            raise _not_a_prospect(company)
         draft = _draft(company)
         quote = OrderForm(company=company, order=draft).quote()
         return Response(DraftOut(_draft_data(company, draft, quote)).data)
@@ -223,8 +226,6 @@ class OrderView(PortalView):
     )
     def put(self, request, pk: int):
         company = _prospect(request, pk)
-        if company.status != Company.Status.PROSPECT:
-            raise _not_a_prospect(company)
         form = _bound_form(request, company, submitting=False)
         try:
             order_save(company=company, actor=request.user, data=_input(form))
@@ -245,8 +246,6 @@ class OrderPreviewView(PortalView):
     )
     def post(self, request, pk: int):
         company = _prospect(request, pk)
-        if company.status != Company.Status.PROSPECT:
-            raise _not_a_prospect(company)
         form = _bound_form(request, company, submitting=False)
         return Response(s.QuoteOut(s.quote_data(form.quote())).data)
 
@@ -264,9 +263,8 @@ class OrderSubmitView(PortalView):
     )
     @idempotent
     def post(self, request, pk: int):
-        company = _prospect(request, pk)
-        header = request.headers.get(HEADER)
-        key = uuid.uuid5(KEY_NAMESPACE, f"{request.user.pk}:{header}") if header else uuid.uuid4()
+        company = _company(request, pk)
+        key = submission_key(request)
         if company.status != Company.Status.PROSPECT:
             order = Order.objects.filter(company=company, idempotency_key=key).first()
             if order is None:
