@@ -22,7 +22,14 @@ MENU = [
         ],
     ),
     ("Users", [("Users", "users:list", True)]),
-    ("Integrations", [("Webhooks", "webhooks:list", True)]),
+    (
+        "Integrations",
+        [
+            ("API Tokens", "profile", False),
+            ("API Documentation", "api-docs", False),
+            ("Webhooks", "webhooks:list", True),
+        ],
+    ),
 ]
 
 

@@ -9,7 +9,7 @@ def test_a_user_makes_a_token_on_the_profile_page_and_the_api_answers_to_it(
     page, demo_data, screenshot
 ):
     log_in(page, "sales@acme-msp.example")
-    page.get_by_title("Profile and API tokens").click()
+    page.get_by_role("link", name="API Tokens").click()
     expect(page.get_by_role("heading", name="API tokens")).to_be_visible()
 
     page.get_by_label("Token name").fill("HaloPSA sync")
