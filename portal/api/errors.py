@@ -5,10 +5,15 @@
 ``message`` says in one sentence what went wrong, for a person reading a log.
 """
 
-from django.core.exceptions import PermissionDenied
+import logging
+
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
+
+logger = logging.getLogger("django.request")
 
 
 class ApiError(exceptions.APIException):
@@ -68,9 +73,21 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound("Not found.")
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, SuspiciousOperation):
+        # A body too large, too many fields, a malformed header: Django's refusals, as ours.
+        exc = exceptions.ValidationError({"non_field_errors": [str(exc) or "Bad request."]})
     response = drf_handler(exc, context)
     if response is None:
-        return None  # a real server error: Django's 500 handling and logging
+        # A fault of ours: logged like any server error, answered in the API's own shape.
+        request = context.get("request")
+        logger.error(
+            "Internal Server Error: %s",
+            getattr(request, "path", "?"),
+            exc_info=exc,
+            extra={"status_code": 500, "request": getattr(request, "_request", None)},
+        )
+        body = error_body(500, "server_error", "Something went wrong on our side; try again.")
+        return Response(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     code = getattr(exc, "default_code", "error")
     if isinstance(exc, ApiError):
         body = error_body(exc.status_code, exc.get_codes(), str(exc.detail), exc.fields)

@@ -3,8 +3,7 @@ effect.
 
 The key is claimed by inserting a row (unique per user and key) in its own, committed,
 transaction before the view runs, so two concurrent requests cannot both run: the loser sees
-the row and answers 409 (still running), 422 (another body) or the stored response. A response
-of 500 or an exception releases the key, so the client may try again.
+the row and answers 409 (still running), 422 (another body) or the stored response.
 """
 
 import datetime
@@ -66,6 +65,20 @@ def purge_expired() -> int:
     return IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()[0]
 
 
+# A request still "in progress" after this long died with its process: as it ran in one
+# transaction, it left nothing behind, and its key may run again.
+STALE = datetime.timedelta(minutes=5)
+
+
+def _take_over(found: IdempotencyKey) -> bool:
+    now = timezone.now()
+    taken = IdempotencyKey.objects.filter(
+        pk=found.pk, state=IdempotencyKey.State.IN_PROGRESS, created_at=found.created_at
+    ).update(created_at=now)
+    found.created_at = now
+    return bool(taken)
+
+
 def _claim(user, key: str, print_: str) -> IdempotencyKey:
     """The key's row: a new one (in progress) if this request is the first with ``key``, else
     the answered one; raises while the first still runs, or for another body."""
@@ -87,6 +100,8 @@ def _claim(user, key: str, print_: str) -> IdempotencyKey:
             code="idempotency_key_reused",
         )
     if found.state == IdempotencyKey.State.IN_PROGRESS:
+        if found.created_at < timezone.now() - STALE and _take_over(found):
+            return found
         raise ApiError(
             f"A request with this {HEADER} is still in progress; try again shortly.",
             status_code=409,
@@ -95,8 +110,37 @@ def _claim(user, key: str, print_: str) -> IdempotencyKey:
     return found
 
 
+class _Undo(Exception):
+    """Roll back what the view wrote, and answer ``response`` all the same."""
+
+    def __init__(self, response):
+        self.response = response
+
+
+def _answer(view, method, request, args, kwargs):
+    try:
+        return method(view, request, *args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - a refusal is an answer too: keep it
+        return view.handle_exception(exc)  # re-raises what is not an API error
+
+
+def _store(row: IdempotencyKey, response) -> None:
+    IdempotencyKey.objects.filter(pk=row.pk).update(
+        state=IdempotencyKey.State.DONE,
+        response_status=response.status_code,
+        response_body=response.data,
+        response_headers={h: response[h] for h in KEPT_HEADERS if h in response},
+    )
+
+
 def idempotent(method):
-    """Wraps a view's ``post``: with the header, the first answer is stored and replayed."""
+    """Wraps a view's ``post``: with the header, the first answer is stored and replayed.
+
+    A success is stored in the view's own transaction, so a process that dies midway leaves
+    neither the effect nor the answer, and the key is taken over once it is stale. A refusal
+    of the request itself (400, 404, 422) is stored after it; a 409 (the object's state,
+    which may change) and a server error are not: the same key may try again.
+    """
 
     @wraps(method)
     def wrapper(view, request, *args, **kwargs):
@@ -116,22 +160,22 @@ def idempotent(method):
             headers = {**row.response_headers, REPLAYED: "true"}
             return Response(row.response_body, status=row.response_status, headers=headers)
         try:
-            try:
-                response = method(view, request, *args, **kwargs)
-            except Exception as exc:  # noqa: BLE001 - a refusal is an answer too: keep it
-                response = view.handle_exception(exc)
+            with transaction.atomic():
+                response = _answer(view, method, request, args, kwargs)
+                if response.status_code >= 500 or not hasattr(response, "data"):
+                    raise _Undo(response)
+                if response.status_code < 400:
+                    _store(row, response)
+        except _Undo as undo:
+            row.delete()
+            return undo.response
         except BaseException:
             row.delete()
             raise
-        if response.status_code >= 500 or not hasattr(response, "data"):
+        if response.status_code == 409:
             row.delete()
-            return response
-        IdempotencyKey.objects.filter(pk=row.pk).update(
-            state=IdempotencyKey.State.DONE,
-            response_status=response.status_code,
-            response_body=response.data,
-            response_headers={h: response[h] for h in KEPT_HEADERS if h in response},
-        )
+        elif response.status_code >= 400:
+            _store(row, response)
         return response
 
     return wrapper

@@ -162,3 +162,54 @@ def test_the_purge_forgets_only_keys_past_their_time(acme_admin, acme_sales):
     call_command("idempotency_purge", verbosity=0)
 
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
+
+
+def test_a_request_whose_process_died_leaves_nothing_and_its_key_runs_again_later(
+    admin_api, acme_admin, monkeypatch
+):
+    from portal.api.views import prospects
+
+    body = prospect(lead=acme_admin.pk)
+    real_save = prospects._save
+
+    def save_then_die(*args, **kwargs):
+        real_save(*args, **kwargs)
+        raise KeyboardInterrupt  # the worker is killed after the prospect was written
+
+    monkeypatch.setattr(prospects, "_save", save_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        create(admin_api, body, "key-1")
+    monkeypatch.undo()
+
+    # The prospect went with the transaction, and the key was let go: it runs again.
+    assert not Company.objects.filter(name="Woodgrove Bank").exists()
+    assert not IdempotencyKey.objects.exists()
+    assert create(admin_api, body, "key-1").status_code == 201
+
+
+def test_a_key_left_in_progress_by_a_dead_process_is_taken_over_once_stale(admin_api, acme_admin):
+    body = prospect(lead=acme_admin.pk)
+    first = create(admin_api, body, "key-1")
+    Company.objects.filter(pk=first.json()["id"]).delete()  # as if it had been rolled back
+    IdempotencyKey.objects.update(state=IdempotencyKey.State.IN_PROGRESS)
+
+    assert create(admin_api, body, "key-1").status_code == 409  # may still be running
+    IdempotencyKey.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=6))
+    again = create(admin_api, body, "key-1")
+
+    assert again.status_code == 201
+    assert Company.objects.filter(name="Woodgrove Bank").count() == 1
+    assert IdempotencyKey.objects.get().state == IdempotencyKey.State.DONE
+
+
+def test_a_refusal_of_the_objects_state_is_not_kept_so_the_key_can_pass_later(admin_api, northwind):
+    from portal.companies.models import Company as Customer
+
+    url = f"/api/v1/customers/{northwind.pk}/change-quotes/"
+    Customer.objects.filter(pk=northwind.pk).update(status=Customer.Status.IN_PROGRESS)
+    closed = admin_api.post(url, {"seats": 700}, format="json", headers={"Idempotency-Key": "q"})
+    Customer.objects.filter(pk=northwind.pk).update(status=Customer.Status.COMPLETE)
+    opened = admin_api.post(url, {"seats": 700}, format="json", headers={"Idempotency-Key": "q"})
+
+    assert closed.status_code == 409
+    assert opened.status_code == 201

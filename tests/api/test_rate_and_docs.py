@@ -102,3 +102,50 @@ def test_a_bad_field_is_named_with_the_screens_message(admin_api, acme_admin, pr
     fields = answer.json()["error"]["fields"]
     assert set(fields) == {"name", "domain"}
     assert answer.json()["error"]["message"].startswith("name: ")
+
+
+def test_a_fault_of_ours_is_answered_as_json_and_logged(admin_api, monkeypatch, caplog):
+    from portal.api.views import catalog
+
+    def broken(**kwargs):
+        raise RuntimeError("the price table is broken")
+
+    monkeypatch.setattr(catalog, "price_table_for", broken)
+
+    answer = admin_api.get("/api/v1/price-list/")
+
+    assert answer.status_code == 500
+    assert answer.json() == {
+        "error": {
+            "status": 500,
+            "code": "server_error",
+            "message": "Something went wrong on our side; try again.",
+        }
+    }
+    assert "the price table is broken" in caplog.text
+
+
+def test_a_body_too_large_is_refused_as_json(admin_api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+
+    answer = admin_api.post(
+        "/api/v1/prospects/verify-domain/", {"domain": "x" * 300}, format="json"
+    )
+
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "invalid"
+
+
+def test_a_missing_trailing_slash_is_redirected_and_an_unknown_path_is_a_json_404(admin_api):
+    moved = admin_api.get("/api/v1/prospects?letter=A")
+    unknown = admin_api.get("/api/v1/nothing-here/")
+
+    assert moved.status_code == 308
+    assert moved.headers["Location"] == "/api/v1/prospects/?letter=A"
+    assert unknown.status_code == 404
+    assert unknown.json()["error"]["message"] == "No such endpoint."
+
+
+def test_errors_are_json_even_for_a_client_that_asks_for_html(admin_api):
+    answer = admin_api.get("/api/v1/prospects/999999/", HTTP_ACCEPT="text/html")
+    assert answer["Content-Type"] == "application/json"

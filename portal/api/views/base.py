@@ -1,5 +1,7 @@
 """What every API view shares: lists of companies paged like the screens."""
 
+from django.http import HttpResponsePermanentRedirect
+from django.urls import resolve
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
@@ -24,6 +26,13 @@ class NoSuchEndpointView(APIView):
         raise NotFound("No such endpoint.")
 
     def get(self, request, *args, **kwargs):
+        # Every endpoint ends with a slash; 308 keeps the method and body of a POST.
+        slashed = request.path + "/"
+        if not request.path.endswith("/") and resolve(slashed).func.view_class is not type(self):
+            query = request.META.get("QUERY_STRING")
+            return HttpResponsePermanentRedirect(
+                slashed + (f"?{query}" if query else ""), status=308
+            )
         raise NotFound("No such endpoint.")
 
     post = put = patch = delete = head = options = get
