@@ -6,8 +6,11 @@ not and whether another try could help: a timeout, a connection failure, a 5xx, 
 429 is worth retrying; any other 4xx will not get better by itself and is ``permanent``.
 """
 
+import functools
 import http.client
 import json
+import socket
+import threading
 import urllib.error
 import urllib.request
 
@@ -32,6 +35,59 @@ _FOLLOWING = urllib.request.build_opener()
 _NOT_FOLLOWING = urllib.request.build_opener(_NoRedirects)
 
 
+class _Pinned:
+    """A connection to one vetted IP address (the name is still sent as Host and as the TLS
+    server name), cut off after ``deadline`` seconds in all, however slowly the other side
+    trickles its answer: a name that resolves again differently cannot redirect it, and a
+    slow receiver cannot hold a worker."""
+
+    def __init__(self, *args, ip: str, deadline: float, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._ip, self._deadline, self._timer = ip, deadline, None
+
+    def _open_socket(self) -> socket.socket:
+        sock = socket.create_connection((self._ip, self.port), self.timeout, self.source_address)
+        self._timer = threading.Timer(self._deadline, _cut, args=(sock,))
+        self._timer.daemon = True
+        self._timer.start()
+        return sock
+
+    def close(self):
+        if self._timer is not None:
+            self._timer.cancel()
+        super().close()
+
+
+def _cut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # closed already
+
+
+class _PinnedHTTP(_Pinned, http.client.HTTPConnection):
+    def connect(self):
+        self.sock = self._open_socket()
+
+
+class _PinnedHTTPS(_Pinned, http.client.HTTPSConnection):
+    def connect(self):
+        self.sock = self._context.wrap_socket(self._open_socket(), server_hostname=self.host)
+
+
+def _pinned_opener(ip: str, deadline: float):
+    class Plain(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(functools.partial(_PinnedHTTP, ip=ip, deadline=deadline), req)
+
+    class Secure(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            connection = functools.partial(_PinnedHTTPS, ip=ip, deadline=deadline)
+            return self.do_open(connection, req, context=self._context)
+
+    return urllib.request.build_opener(_NoRedirects, Plain, Secure)
+
+
 def json_body(payload: dict) -> bytes:
     """The exact bytes signed and sent: the same for every try of one row."""
     return json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
@@ -46,11 +102,15 @@ def signed_post(
     timeout: float,
     json_answer: bool = True,
     follow_redirects: bool = True,
+    connect_to: str | None = None,
 ) -> int:
     """POST ``body`` signed with ``secret`` (see ``signing``) and ``headers`` to ``url``.
 
-    ``json_answer``: only a 2xx with a JSON object counts as received. Without
-    ``follow_redirects`` a 3xx fails at once: the address to register is the final one."""
+    ``json_answer``: only a 2xx with a JSON object counts as received (else the answer is
+    not read, and an error's text is not kept either: the other side is not ours to quote).
+    Without ``follow_redirects`` a 3xx fails at once: the address to register is the final
+    one. ``connect_to``: the vetted IP address of the URL's host; the whole try then ends
+    after ``timeout`` seconds, and redirects are not followed."""
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "msp-partner-portal",
@@ -58,12 +118,16 @@ def signed_post(
         **signed_headers(secret, body),
     }
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    opener = _FOLLOWING if follow_redirects else _NOT_FOLLOWING
+    if connect_to:
+        opener, follow_redirects = _pinned_opener(connect_to, timeout), False
+    else:
+        opener = _FOLLOWING if follow_redirects else _NOT_FOLLOWING
     try:
         with opener.open(request, timeout=timeout) as answer:
-            code, text = answer.status, answer.read(65536)
+            code, text = answer.status, answer.read(65536) if json_answer else b""
     except urllib.error.HTTPError as exc:
-        detail = exc.read(300).decode(errors="replace").strip() if exc.fp else ""
+        quoted = json_answer and exc.fp
+        detail = exc.read(300).decode(errors="replace").strip() if quoted else ""
         redirected = not follow_redirects and 300 <= exc.code < 400
         raise Undelivered(
             f"HTTP {exc.code} {exc.reason}"

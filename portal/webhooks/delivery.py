@@ -25,26 +25,28 @@ EVENT_HEADER = "X-Portal-Event"
 DELIVERY_HEADER = "X-Portal-Delivery"
 
 
-def check_address(url: str) -> None:
-    """Refuse a URL whose host is on a private, local or otherwise non-public network: an MSP
-    must not reach the portal's own neighbours through it. (A name that resolves differently
-    between this check and the POST could still slip through; a proxy that filters outgoing
-    traffic closes that gap.)"""
+def vetted_address(url: str) -> str | None:
+    """The IP address to send to: the host's, if every address it has is public (an MSP must
+    not reach the portal's own neighbours through a webhook). The POST then connects to this
+    very address, so a name that resolves differently a moment later changes nothing. None
+    with ``WEBHOOK_ALLOW_PRIVATE_ADDRESSES`` (tests, closed networks)."""
     if settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
-        return
+        return None
     parts = urlsplit(url)
     try:
         found = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise Undelivered(f"Could not resolve {parts.hostname}: {exc}") from None
-    for *_, address in found:
-        ip = ipaddress.ip_address(address[0].split("%")[0])
+    addresses = [address[0].split("%")[0] for *_, address in found]
+    for address in addresses:
+        ip = ipaddress.ip_address(address)
         if not ip.is_global:
             raise Undelivered(
                 f"Not sent: {parts.hostname} is a private or local address ({ip}); webhooks "
                 "go to public addresses only.",
                 permanent=True,
             )
+    return addresses[0]
 
 
 def post(delivery: WebhookDelivery) -> int:
@@ -52,7 +54,7 @@ def post(delivery: WebhookDelivery) -> int:
     endpoint = delivery.endpoint
     if not endpoint.is_active and delivery.event != Event.TEST:
         raise Undelivered("Not sent: the endpoint is not active.", permanent=True)
-    check_address(endpoint.url)
+    address = vetted_address(endpoint.url)
     return signed_post(
         endpoint.url,
         json_body(delivery.payload),
@@ -61,6 +63,7 @@ def post(delivery: WebhookDelivery) -> int:
         timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
         json_answer=False,
         follow_redirects=False,
+        connect_to=address,
     )
 
 

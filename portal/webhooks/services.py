@@ -27,10 +27,21 @@ def webhook_emit(*, partner, event: str, data: dict) -> list[WebhookDelivery]:
     return [_queue(endpoint, event, data) for endpoint in endpoints if event in endpoint.events]
 
 
+class TestPending(ValidationError):
+    """A test of this endpoint is still on its way: one at a time, so that Send test cannot
+    be used to flood a receiver (or the workers that all MSPs share)."""
+
+
 @transaction.atomic
 def webhook_send_test(*, endpoint: WebhookEndpoint, actor) -> WebhookDelivery:
     """Send test: a ``test`` event through the same outbox, whatever the endpoint subscribes
     to and even while it is inactive (to check it before switching it on)."""
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    waiting = endpoint.deliveries.filter(event=Event.TEST, status=WebhookDelivery.Status.QUEUED)
+    if waiting.exists():
+        raise TestPending(
+            "A test is still on its way to this endpoint: see the delivery log, then try again."
+        )
     return _queue(endpoint, Event.TEST, {"endpoint_id": endpoint.pk, "message": TEST_MESSAGE})
 
 

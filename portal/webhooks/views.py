@@ -14,6 +14,7 @@ from portal.core.tenancy import PartnerRequiredMixin
 from .forms import EndpointForm
 from .selectors import delivery_log, delivery_of_or_404, endpoint_for_or_404, endpoints_for
 from .services import (
+    TestPending,
     endpoint_create,
     endpoint_delete,
     endpoint_regenerate_secret,
@@ -103,12 +104,16 @@ class SendTestView(AdminOnlyMixin, View):
 
     def post(self, request, pk):
         endpoint = self.get_endpoint()
-        webhook_send_test(endpoint=endpoint, actor=request.user)
-        messages.success(
-            request,
-            "A test event is queued for delivery; its result shows in the delivery log below "
-            "within a few seconds (reload the page).",
-        )
+        try:
+            webhook_send_test(endpoint=endpoint, actor=request.user)
+        except TestPending as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                "A test event is queued for delivery; its result shows in the delivery log "
+                "below within a few seconds (reload the page).",
+            )
         return redirect("webhooks:detail", pk=endpoint.pk)
 
 

@@ -48,3 +48,19 @@ def test_a_stranded_delivery_is_handed_to_a_new_task(endpoint, receiver, acme_ad
     assert len(receiver.received) == 2  # at least once: the receiver drops the repeated id
     assert {json.loads(r["body"])["id"] for r in receiver.received} == {str(delivery.key)}
     assert WebhookDelivery.objects.get(pk=delivery.pk).status == "sent"
+
+
+def test_a_second_send_test_waits_for_the_first_to_be_delivered(
+    client, acme_admin, endpoint, receiver, run_worker
+):
+    client.force_login(acme_admin)
+    url = reverse("webhooks:send_test", args=[endpoint.pk])
+
+    client.post(url)
+    refused = client.post(url, follow=True).content.decode()
+    assert "A test is still on its way to this endpoint" in refused
+    assert WebhookDelivery.objects.filter(endpoint=endpoint).count() == 1
+
+    run_worker()
+    client.post(url)
+    assert WebhookDelivery.objects.filter(endpoint=endpoint).count() == 2
