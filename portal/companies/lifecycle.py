@@ -23,6 +23,9 @@ from portal.core.models import HistoryEntry
 from portal.orders.models import Order
 from portal.sync.models import ProvisioningRequest
 from portal.sync.requests import provisioning_queue
+from portal.webhooks.models import Event
+from portal.webhooks.payloads import agreement_data
+from portal.webhooks.services import webhook_emit
 
 from .billing import first_of_next_month
 from .models import Agreement, AgreementLine, Company
@@ -230,6 +233,9 @@ def downsell_cancel(
         action=ProvisioningRequest.Action.CANCEL,
         submission=change,
         replaces=prior,
+    )
+    webhook_emit(
+        partner=company.partner, event=Event.CHANGE_CANCELLED, data=agreement_data(agreement)
     )
     return agreement
 

@@ -23,6 +23,7 @@ class Event(models.TextChoices):
     CHANGE_SUBMITTED = "change.submitted", "Change order submitted"
     CHANGE_SYNCED = "change.synced", "Change order synced"
     CHANGE_REJECTED = "change.rejected", "Change order rejected"
+    CHANGE_CANCELLED = "change.cancelled", "Downsell cancelled"
     RFI_SUBMITTED = "rfi.submitted", "Request for Information submitted"
     TEST = "test", "Test"
 

@@ -116,3 +116,17 @@ def test_a_partner_without_endpoints_gets_no_deliveries(order_request):
     settle(request=order_request, outcome="synced")
 
     assert deliveries() == []
+
+
+def test_a_cancelled_downsell_is_told_to_its_subscribers(
+    subscribers, submit_change, fabrikam, acme_admin
+):
+    from portal.companies.lifecycle import downsell_cancel
+
+    request = submit_change(fabrikam, "200")
+    downsell_cancel(agreement=request.agreement, actor=acme_admin)
+
+    data = only_for(subscribers, "change.cancelled").payload["data"]
+    assert data["company"]["id"] == fabrikam.pk
+    assert (data["agreement"]["version"], data["agreement"]["status"]) == (2, "cancelled")
+    assert data["change_order"]["kind"] == "downsell"

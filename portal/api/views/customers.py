@@ -16,6 +16,7 @@ from portal.core.tenancy import for_partner, get_for_partner_or_404
 
 from .. import serializers as s
 from ..errors import ApiError
+from ..idempotency import idempotent
 from .base import PortalView, company_list_answer
 from .prospects import LIST_PARAMETERS
 
@@ -186,6 +187,7 @@ class DownsellCancelView(PortalView):
         description="The downsell version will not take effect; the one before stays. Possible "
         "until the deadline (the billing date less the partner's notice days).",
     )
+    @idempotent
     def post(self, request, pk: int, agreement_pk: int):
         agreement = agreement_for(user=request.user, company_pk=pk, pk=agreement_pk)
         try:
