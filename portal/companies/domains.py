@@ -78,11 +78,13 @@ def dns_lookup(domain: str) -> tuple[DnsResult, str]:
     return DnsResult.NOT_FOUND, ""
 
 
-def holders(domain: str, *, exclude_pk: int | None = None):
-    """Companies of any MSP holding ``domain``."""
+def holders(domain: str, *, partner_id: int, exclude_pk: int | None = None):
+    """Companies of any MSP holding ``domain``, less ``exclude_pk`` (the one being edited) if
+    it is the partner's own: another MSP's company id must change nothing, or trying ids
+    would tell which one holds a domain."""
     queryset = Company.objects.filter(domain=domain)
     if exclude_pk:
-        queryset = queryset.exclude(pk=exclude_pk)
+        queryset = queryset.exclude(pk=exclude_pk, partner_id=partner_id)
     return queryset
 
 
@@ -90,7 +92,8 @@ def conflict_check(domain: str, *, partner_id: int, exclude_pk: int | None = Non
     """(own company holding it, whether another MSP holds it) — the other MSP is never named."""
     own = None
     other = False
-    for company in holders(domain, exclude_pk=exclude_pk).only("id", "name", "partner_id")[:5]:
+    found = holders(domain, partner_id=partner_id, exclude_pk=exclude_pk)
+    for company in found.only("id", "name", "partner_id")[:5]:
         if company.partner_id == partner_id:
             own = own or company
         else:

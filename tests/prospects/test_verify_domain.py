@@ -60,6 +60,14 @@ def test_own_company_holding_the_domain_is_named(verify, dns_server, acme):
     assert "Northwind Traders" in verify("mail.example")
 
 
+def test_another_msps_company_id_cannot_be_excluded_to_find_who_holds_a_domain(
+    verify, dns_server, globex
+):
+    hooli = make_company(globex, "Hooli Analytics", domain="mail.example")
+
+    assert "Channel conflict" in verify("mail.example", company=str(hooli.pk))
+
+
 def test_the_prospect_being_edited_does_not_conflict_with_itself(verify, dns_server, acme):
     company = make_company(acme, "Northwind Traders", domain="mail.example")
 
