@@ -10,6 +10,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -210,11 +211,15 @@ def user_deactivate(*, user: User, actor) -> User:
         raise SelfDeactivationError(SELF_DEACTIVATION, code="self")
     user.is_active = False
     user.save(update_fields=["is_active"])
+    # Their API tokens end for good: a reactivated user makes new ones, and a token that
+    # leaked while they were away does not come back to life.
+    revoked = user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
     history_record(
         actor=actor,
         obj=user,
         action=HistoryEntry.Action.STATUS,
-        summary=f"User {user} deactivated",
+        summary=f"User {user} deactivated"
+        + (f"; {revoked} API token{'s' if revoked != 1 else ''} revoked" if revoked else ""),
         changes={"Status": ["Active", "Deactivated"]},
     )
     return user

@@ -7,4 +7,9 @@ class ApiConfig(AppConfig):
     verbose_name = "REST API"
 
     def ready(self) -> None:
+        from portal.core.delivery import HOUSEKEEPING
+
         from . import schema  # noqa: F401  (registers the token scheme with drf-spectacular)
+        from .idempotency import purge_expired
+
+        HOUSEKEEPING["idempotency keys"] = purge_expired

@@ -3,7 +3,9 @@
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.cache import never_cache
 
 from portal.core.tenancy import PartnerRequiredMixin
 
@@ -36,6 +38,7 @@ class TokenForm(forms.Form):
         return name
 
 
+@method_decorator(never_cache, name="dispatch")  # a new token is on the page: keep no copy
 class ProfileView(PartnerRequiredMixin, View):
     template_name = "api/profile.html"
 

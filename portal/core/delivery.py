@@ -155,3 +155,12 @@ def recover_all(*, after: datetime.timedelta) -> dict[str, int]:
         )
         for model, enqueue in RECOVERABLE.items()
     }
+
+
+# Other periodic clean-ups (forgetting old idempotency keys …), run by ``outbox_recover`` on
+# each round; each returns how many rows it removed. Filled by the apps' ready().
+HOUSEKEEPING: dict[str, Callable[[], int]] = {}
+
+
+def housekeeping_all() -> dict[str, int]:
+    return {name: run() for name, run in HOUSEKEEPING.items()}

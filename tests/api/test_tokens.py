@@ -95,3 +95,20 @@ def test_vendor_staff_have_no_profile_page_and_no_api(staff):
     _, raw = token_create(user=staff, name="staff")
     answer = Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/v1/prospects/")
     assert answer.status_code == 404
+
+
+def test_deactivating_a_user_revokes_their_tokens_for_good(acme_admin, acme_sales):
+    from portal.accounts.services import user_deactivate, user_reactivate
+
+    api = client_for(acme_sales)
+    user_deactivate(user=acme_sales, actor=acme_admin)
+    user_reactivate(user=acme_sales, actor=acme_admin)
+
+    assert api.get("/api/v1/prospects/").status_code == 401
+    assert not ApiToken.objects.filter(user=acme_sales, revoked_at__isnull=True).exists()
+    assert any("1 API token revoked" in e.summary for e in history_for(acme_sales))
+
+
+def test_the_page_showing_a_new_token_is_not_cached(acme_admin):
+    page = profile_client(acme_admin).post("/profile/", {"name": "PSA"})
+    assert "no-store" in page["Cache-Control"]

@@ -4,13 +4,14 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from portal.core.delivery import recover_all
+from portal.core.delivery import housekeeping_all, recover_all
 
 
 class Command(BaseCommand):
     help = (
         "Hand outbox rows (e-mail, provisioning requests) whose worker died mid-delivery, or "
-        "whose task was lost, to a new task. Once, or every --every seconds."
+        "whose task was lost, to a new task, and run the periodic clean-ups (old idempotency "
+        "keys). Once, or every --every seconds."
     )
 
     def add_arguments(self, parser):
@@ -23,6 +24,10 @@ class Command(BaseCommand):
             if verbosity and any(counts.values()):
                 done = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
                 self.stdout.write(f"Handed to a new task: {done}")
+            cleaned = housekeeping_all()
+            if verbosity and any(cleaned.values()):
+                done = ", ".join(f"{n} {name}" for name, n in cleaned.items() if n)
+                self.stdout.write(f"Forgot: {done}")
             if not every:
                 return
             time.sleep(every)
