@@ -187,6 +187,7 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 API_RATE = os.environ.get("API_RATE", "600/min")  # per token; counted in the cache below
+API_WRONG_TOKENS_PER_MINUTE = envint("API_WRONG_TOKENS_PER_MINUTE", 20)  # per client address
 IDEMPOTENCY_KEEP_HOURS = envint("IDEMPOTENCY_KEEP_HOURS", 24)
 SPECTACULAR_SETTINGS = {
     "TITLE": "MSP Partner Portal API",

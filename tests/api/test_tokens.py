@@ -112,3 +112,13 @@ def test_deactivating_a_user_revokes_their_tokens_for_good(acme_admin, acme_sale
 def test_the_page_showing_a_new_token_is_not_cached(acme_admin):
     page = profile_client(acme_admin).post("/profile/", {"name": "PSA"})
     assert "no-store" in page["Cache-Control"]
+
+
+def test_guessing_tokens_from_one_address_is_slowed_down(db, settings):
+    settings.API_WRONG_TOKENS_PER_MINUTE = 3
+    guesser = Client(headers={"Authorization": "Bearer msp_guess"})
+
+    codes = [guesser.get("/api/v1/prospects/").status_code for _ in range(5)]
+
+    assert codes == [401, 401, 401, 429, 429]
+    assert int(guesser.get("/api/v1/prospects/").headers["Retry-After"]) == 60
