@@ -1,10 +1,12 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from .views import catalog, changes, customers, imports, orders, prospects, users
+from .views import catalog, changes, customers, imports, me, orders, prospects, users
 from .views.base import NoSuchEndpointView
 
 v1 = [
+    path("me/", me.MeView.as_view(), name="me"),
+    path("implementation-leads/", me.LeadListView.as_view(), name="implementation_leads"),
     path("prospects/", prospects.ProspectListView.as_view(), name="prospects"),
     path("prospects/import/", imports.ProspectImportView.as_view(), name="prospects_import"),
     path(

@@ -77,6 +77,8 @@ U = {"id": "user"}
 V1 = "/api/v1"
 
 OPERATIONS = [
+    Op("GET", f"{V1}/me/"),
+    Op("GET", f"{V1}/implementation-leads/"),
     Op("GET", f"{V1}/prospects/"),
     Op("POST", f"{V1}/prospects/", body=prospect_body),
     Op("GET", f"{V1}/prospects/{{id}}/", P),

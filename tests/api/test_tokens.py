@@ -122,3 +122,15 @@ def test_guessing_tokens_from_one_address_is_slowed_down(db, settings):
 
     assert codes == [401, 401, 401, 429, 429]
     assert int(guesser.get("/api/v1/prospects/").headers["Retry-After"]) == 60
+
+
+def test_a_token_tells_whose_it_is_and_which_leads_it_can_name(admin_api, acme_admin, outsider):
+    me = admin_api.get("/api/v1/me/").json()
+    leads = admin_api.get("/api/v1/implementation-leads/").json()
+
+    assert (me["id"], me["partner_name"], me["role"]) == (
+        acme_admin.pk,
+        "Acme IT Services",
+        "admin",
+    )
+    assert [lead["id"] for lead in leads] == [acme_admin.pk]  # not Globex's lead
