@@ -5,6 +5,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from portal.api.tokens import token_create
+from tests.browser.conftest import demo_data  # noqa: F401  (fixtures)
 from tests.changes.conftest import fabrikam, northwind, price_list  # noqa: F401  (fixtures)
 from tests.orders.conftest import catalog, prospect  # noqa: F401  (fixtures)
 

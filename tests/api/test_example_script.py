@@ -8,7 +8,6 @@ from django.core.management import call_command
 
 from portal.accounts.models import User
 from portal.api.tokens import token_create
-from tests.browser.conftest import demo_data  # noqa: F401  (a fixture)
 
 SCRIPT = settings.BASE_DIR / "examples" / "api_order_and_upsell.py"
 
@@ -23,7 +22,7 @@ def load_script():
 def test_the_example_script_orders_and_upsells_with_the_seed_figures(
     live_server,
     demo_data,
-    settings,  # noqa: F811
+    settings,
 ):
     settings.SYNC_SIMULATOR_DELAY_SECONDS = 0
     _, token = token_create(user=User.objects.get(email="admin@acme-msp.example"), name="PSA")
