@@ -82,3 +82,21 @@ def log_in(page, email: str, password: str = "demo") -> None:
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+
+
+def run_worker_while_page_waits(page) -> None:
+    """Run the task worker (in this thread) while the open page keeps polling for the sync.
+
+    On SQLite the live server and this thread share one in-memory connection: the page's polls
+    are held back while the worker runs, so the two never use it at once, and let through
+    after, when the next poll finds the answer and the page reloads itself.
+    """
+    from django.core.management import call_command
+
+    held = "**/agreements/*/sync/"
+    page.route(held, lambda route: route.abort())
+    page.wait_for_timeout(500)  # a poll already on its way comes back meanwhile
+    try:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+    finally:
+        page.unroute(held)

@@ -1,12 +1,11 @@
 """The seeds' change orders in Chromium: Northwind's upsell 682 → 700 and Fabrikam's downsell
 350 → 200, from Change Options to the Agreements of the customer page."""
 
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from portal.companies.models import Agreement, Company
 
-from .conftest import log_in
+from .conftest import log_in, run_worker_while_page_waits
 
 
 def open_customer(page, name: str) -> None:
@@ -58,7 +57,7 @@ def test_northwind_upsell_from_682_to_700(page, demo_data, screenshot, settings)
     assert northwind.agreements.get(version=2).status == Agreement.Status.UPSELL_PENDING
 
     # Synced by the simulated provisioner: version 2 in effect, Change Options open again.
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+    run_worker_while_page_waits(page)
     expect(agreements.locator("#agreement-2")).to_contain_text("Active")
     expect(agreements.locator("#agreement-1")).to_contain_text("Superseded")
     expect(page.get_by_role("link", name="Change Options")).to_be_visible()

@@ -2,13 +2,12 @@
 Progress; the totals update as seats change; once the simulated provisioner has confirmed the
 order, the customer is under Customers | Complete."""
 
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from portal.companies.models import Company
 from portal.core.models import OutgoingMessage
 
-from .conftest import log_in
+from .conftest import log_in, run_worker_while_page_waits
 
 
 def test_order_a_new_prospect_and_find_the_customer_in_progress(
@@ -81,7 +80,7 @@ def test_order_a_new_prospect_and_find_the_customer_in_progress(
     # page, left open, updates itself.
     page.get_by_role("link", name="Tailspin Toys Incorporated").click()
     expect(page.get_by_text("is waiting for the vendor to confirm it")).to_be_visible()
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+    run_worker_while_page_waits(page)
     expect(page.locator(".page-head .badge")).to_have_text("Customer (Complete)")
     page.get_by_role("link", name="In Progress").click()
     expect(page.get_by_role("link", name="Tailspin Toys Incorporated")).to_be_hidden()
