@@ -186,7 +186,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-API_RATE = os.environ.get("API_RATE", "600/min")  # per token; counted in the cache below
+API_RATE = os.environ.get("API_RATE", "600/min")  # per token; counted in the database
 API_WRONG_TOKENS_PER_MINUTE = envint("API_WRONG_TOKENS_PER_MINUTE", 20)  # per client address
 IDEMPOTENCY_KEEP_HOURS = envint("IDEMPOTENCY_KEEP_HOURS", 24)
 SPECTACULAR_SETTINGS = {
@@ -209,16 +209,6 @@ SPECTACULAR_SETTINGS = {
         "ImportStatusEnum": "portal.prospects.models.ProspectImport.Status",
     },
 }
-# The rate counts live here: per process by default; REDIS_URL with CACHE=redis shares them
-# between web processes.
-if os.environ.get("CACHE") == "redis":
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-        }
-    }
-
 # Background work: the database queue by default, committed with the transaction that
 # enqueues it; TASK_BACKEND=rq (with REDIS_URL) is the scale-out option.
 if os.environ.get("TASK_BACKEND") == "rq":

@@ -11,5 +11,7 @@ class ApiConfig(AppConfig):
 
         from . import schema  # noqa: F401  (registers the token scheme with drf-spectacular)
         from .idempotency import purge_expired
+        from .throttling import forget_old_counts
 
         HOUSEKEEPING["idempotency keys"] = purge_expired
+        HOUSEKEEPING["rate counts"] = forget_old_counts

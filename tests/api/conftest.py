@@ -41,10 +41,3 @@ def anonymous_api(db):
 @pytest.fixture(autouse=True)
 def _generous_rate(settings):
     settings.API_RATE = "10000/min"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_counts():
-    from django.core.cache import cache
-
-    cache.clear()

@@ -149,3 +149,30 @@ def test_a_missing_trailing_slash_is_redirected_and_an_unknown_path_is_a_json_40
 def test_errors_are_json_even_for_a_client_that_asks_for_html(admin_api):
     answer = admin_api.get("/api/v1/prospects/999999/", HTTP_ACCEPT="text/html")
     assert answer["Content-Type"] == "application/json"
+
+
+def test_the_rate_is_counted_in_the_database_for_every_process(admin_api, acme_admin, settings):
+    from portal.api.models import ApiToken, RateCount
+
+    settings.API_RATE = "2/hour"
+    token = ApiToken.objects.get(user=acme_admin)
+    # Another web process took one already this hour: the count is in the table they share.
+    assert admin_api.get("/api/v1/me/").status_code == 200
+    RateCount.objects.filter(who=f"token:{token.pk}").update(count=2)
+
+    assert admin_api.get("/api/v1/me/").status_code == 429
+
+
+def test_old_rate_windows_are_forgotten_by_outbox_recover(db):
+    import time
+
+    from django.core.management import call_command
+
+    from portal.api.models import RateCount
+
+    RateCount.objects.create(who="token:1", window_start=int(time.time()) - 3 * 86400, count=5)
+    RateCount.objects.create(who="token:1", window_start=int(time.time()) // 60 * 60, count=5)
+
+    call_command("outbox_recover", verbosity=0)
+
+    assert RateCount.objects.count() == 1

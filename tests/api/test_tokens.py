@@ -121,7 +121,7 @@ def test_guessing_tokens_from_one_address_is_slowed_down(db, settings):
     codes = [guesser.get("/api/v1/prospects/").status_code for _ in range(5)]
 
     assert codes == [401, 401, 401, 429, 429]
-    assert int(guesser.get("/api/v1/prospects/").headers["Retry-After"]) == 60
+    assert 1 <= int(guesser.get("/api/v1/prospects/").headers["Retry-After"]) <= 60
 
 
 def test_a_token_tells_whose_it_is_and_which_leads_it_can_name(admin_api, acme_admin, outsider):
