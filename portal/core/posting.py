@@ -36,18 +36,30 @@ _NOT_FOLLOWING = urllib.request.build_opener(_NoRedirects)
 
 
 class _Pinned:
-    """A connection to one vetted IP address (the name is still sent as Host and as the TLS
-    server name), cut off after ``deadline`` seconds in all, however slowly the other side
-    trickles its answer: a name that resolves again differently cannot redirect it, and a
-    slow receiver cannot hold a worker."""
+    """A connection to vetted IP addresses only (tried in turn; the name is still sent as Host
+    and as the TLS server name), cut off after ``deadline`` seconds in all, however slowly the
+    other side trickles its answer: a name that resolves again differently cannot redirect
+    it, and a slow receiver cannot hold a worker."""
 
-    def __init__(self, *args, ip: str, deadline: float, **kwargs):
+    def __init__(self, *args, ips: list[str], deadline: float, **kwargs):
         super().__init__(*args, **kwargs)
-        self._ip, self._deadline, self._timer = ip, deadline, None
+        self._ips, self._deadline = ips, deadline
+        self._timer = self._watched = None
 
     def _open_socket(self) -> socket.socket:
-        sock = socket.create_connection((self._ip, self.port), self.timeout, self.source_address)
-        self._timer = threading.Timer(self._deadline, _cut, args=(sock,))
+        error: OSError = OSError("no address to connect to")
+        for ip in self._ips:
+            try:
+                sock = socket.create_connection((ip, self.port), self.timeout, self.source_address)
+                break
+            except OSError as exc:
+                error = exc
+        else:
+            raise error
+        # A duplicate of the socket for the timer: TLS takes the original over (its own
+        # descriptor is then gone), while a shutdown through the duplicate still ends it.
+        self._watched = sock.dup()
+        self._timer = threading.Timer(self._deadline, _cut, args=(self._watched,))
         self._timer.daemon = True
         self._timer.start()
         return sock
@@ -55,6 +67,8 @@ class _Pinned:
     def close(self):
         if self._timer is not None:
             self._timer.cancel()
+            self._watched.close()
+            self._timer = self._watched = None
         super().close()
 
 
@@ -75,17 +89,19 @@ class _PinnedHTTPS(_Pinned, http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(self._open_socket(), server_hostname=self.host)
 
 
-def _pinned_opener(ip: str, deadline: float):
+def _pinned_opener(ips: list[str], deadline: float):
     class Plain(urllib.request.HTTPHandler):
         def http_open(self, req):
-            return self.do_open(functools.partial(_PinnedHTTP, ip=ip, deadline=deadline), req)
+            return self.do_open(functools.partial(_PinnedHTTP, ips=ips, deadline=deadline), req)
 
     class Secure(urllib.request.HTTPSHandler):
         def https_open(self, req):
-            connection = functools.partial(_PinnedHTTPS, ip=ip, deadline=deadline)
+            connection = functools.partial(_PinnedHTTPS, ips=ips, deadline=deadline)
             return self.do_open(connection, req, context=self._context)
 
-    return urllib.request.build_opener(_NoRedirects, Plain, Secure)
+    # Straight to the vetted addresses: an HTTP(S)_PROXY from the environment would be asked
+    # to connect somewhere else.
+    return urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects, Plain, Secure)
 
 
 def json_body(payload: dict) -> bytes:
@@ -102,15 +118,16 @@ def signed_post(
     timeout: float,
     json_answer: bool = True,
     follow_redirects: bool = True,
-    connect_to: str | None = None,
+    connect_to: list[str] | None = None,
 ) -> int:
     """POST ``body`` signed with ``secret`` (see ``signing``) and ``headers`` to ``url``.
 
     ``json_answer``: only a 2xx with a JSON object counts as received (else the answer is
     not read, and an error's text is not kept either: the other side is not ours to quote).
     Without ``follow_redirects`` a 3xx fails at once: the address to register is the final
-    one. ``connect_to``: the vetted IP address of the URL's host; the whole try then ends
-    after ``timeout`` seconds, and redirects are not followed."""
+    one. ``connect_to``: the vetted IP addresses of the URL's host, the only ones connected to
+    (no proxy); the whole try then ends after ``timeout`` seconds, and redirects are not
+    followed."""
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "msp-partner-portal",

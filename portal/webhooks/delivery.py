@@ -25,11 +25,11 @@ EVENT_HEADER = "X-Portal-Event"
 DELIVERY_HEADER = "X-Portal-Delivery"
 
 
-def vetted_address(url: str) -> str | None:
-    """The IP address to send to: the host's, if every address it has is public (an MSP must
-    not reach the portal's own neighbours through a webhook). The POST then connects to this
-    very address, so a name that resolves differently a moment later changes nothing. None
-    with ``WEBHOOK_ALLOW_PRIVATE_ADDRESSES`` (tests, closed networks)."""
+def vetted_addresses(url: str) -> list[str] | None:
+    """The IP addresses to send to: the host's, if every address it has is public (an MSP
+    must not reach the portal's own neighbours through a webhook). The POST then connects to
+    these very addresses, so a name that resolves differently a moment later changes nothing.
+    None with ``WEBHOOK_ALLOW_PRIVATE_ADDRESSES`` (tests, closed networks)."""
     if settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
         return None
     parts = urlsplit(url)
@@ -46,7 +46,7 @@ def vetted_address(url: str) -> str | None:
                 "go to public addresses only.",
                 permanent=True,
             )
-    return addresses[0]
+    return list(dict.fromkeys(addresses))
 
 
 def post(delivery: WebhookDelivery) -> int:
@@ -54,7 +54,7 @@ def post(delivery: WebhookDelivery) -> int:
     endpoint = delivery.endpoint
     if not endpoint.is_active and delivery.event != Event.TEST:
         raise Undelivered("Not sent: the endpoint is not active.", permanent=True)
-    address = vetted_address(endpoint.url)
+    addresses = vetted_addresses(endpoint.url)
     return signed_post(
         endpoint.url,
         json_body(delivery.payload),
@@ -63,7 +63,7 @@ def post(delivery: WebhookDelivery) -> int:
         timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
         json_answer=False,
         follow_redirects=False,
-        connect_to=address,
+        connect_to=addresses,
     )
 
 
