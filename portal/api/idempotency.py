@@ -124,8 +124,13 @@ def _answer(view, method, request, args, kwargs):
         return view.handle_exception(exc)  # re-raises what is not an API error
 
 
+def _mine(row: IdempotencyKey):
+    """The key's row as long as this request still holds it (not taken over meanwhile)."""
+    return IdempotencyKey.objects.filter(pk=row.pk, created_at=row.created_at)
+
+
 def _store(row: IdempotencyKey, response) -> None:
-    IdempotencyKey.objects.filter(pk=row.pk).update(
+    _mine(row).update(
         state=IdempotencyKey.State.DONE,
         response_status=response.status_code,
         response_body=response.data,
@@ -161,19 +166,22 @@ def idempotent(method):
             return Response(row.response_body, status=row.response_status, headers=headers)
         try:
             with transaction.atomic():
+                # Held until this request's transaction ends: a retry that finds the key
+                # stale waits here for it rather than running the view a second time.
+                _mine(row).select_for_update().first()
                 response = _answer(view, method, request, args, kwargs)
                 if response.status_code >= 500 or not hasattr(response, "data"):
                     raise _Undo(response)
                 if response.status_code < 400:
                     _store(row, response)
         except _Undo as undo:
-            row.delete()
+            _mine(row).delete()
             return undo.response
         except BaseException:
-            row.delete()
+            _mine(row).delete()
             raise
         if response.status_code == 409:
-            row.delete()
+            _mine(row).delete()
         elif response.status_code >= 400:
             _store(row, response)
         return response

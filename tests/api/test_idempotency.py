@@ -3,6 +3,7 @@ key is refused (422); while the first still runs, 409; keys are kept for 24 hour
 
 import datetime
 import threading
+import time
 
 import pytest
 from django.db import connection
@@ -224,3 +225,41 @@ def test_outbox_recover_forgets_old_keys_on_its_rounds(acme_admin):
     call_command("outbox_recover", verbosity=0)
 
     assert not IdempotencyKey.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_request_is_not_taken_over_while_it_still_runs(acme_admin, monkeypatch):
+    from portal.api import idempotency
+    from portal.api.views import prospects
+
+    from .conftest import client_for
+
+    monkeypatch.setattr(idempotency, "STALE", datetime.timedelta(0))  # stale at once
+    real_save = prospects._save
+
+    def slow_save(*args, **kwargs):
+        saved = real_save(*args, **kwargs)
+        time.sleep(1)  # still in its transaction, holding the key
+        return saved
+
+    monkeypatch.setattr(prospects, "_save", slow_save)
+    body = prospect(lead=acme_admin.pk)
+    first_api, retry_api = client_for(acme_admin), client_for(acme_admin)
+    answers = {}
+
+    def first():
+        try:
+            answers["first"] = create(first_api, body, "slow")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    time.sleep(0.4)
+    answers["retry"] = create(retry_api, body, "slow")
+    thread.join(10)
+
+    assert answers["first"].status_code == 201
+    assert answers["retry"].status_code in (201, 409)
+    assert Company.objects.filter(name="Woodgrove Bank").count() == 1
