@@ -7,6 +7,14 @@ from portal.accounts.models import User
 from portal.core.testing import make_partner, make_user
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate counts (on SQLite) and the like live in the cache: none left from another test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def acme(db):
     return make_partner("Acme IT Services")

@@ -1,15 +1,17 @@
-"""Rates, counted in the database so that every web process sees the same count: each token
-(or signed-in session) has ``API_RATE`` requests a period, and each client address
-``API_WRONG_TOKENS_PER_MINUTE`` wrong tokens a minute.
+"""Rates: each token (or signed-in session) has ``API_RATE`` requests a period, and each
+client address ``API_WRONG_TOKENS_PER_MINUTE`` wrong tokens a minute.
 
-A count is one row per (who, window); one upsert adds a request and a read in the same
-transaction gives the total, so two processes cannot both take the last one.
+On PostgreSQL they are counted in the database, so every web process on every machine sees
+the same count: one row per (who, window); one upsert adds a request and a read in the same
+transaction gives the total, so two processes cannot both take the last one. On SQLite (one
+machine) they are counted in the cache.
 """
 
 import math
 import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from rest_framework import exceptions
 from rest_framework.throttling import BaseThrottle
@@ -30,6 +32,17 @@ def count_one(who: str, period: int) -> tuple[int, int]:
     window's count so far, and the seconds until the next window starts."""
     now = time.time()
     start = int(now // period * period)
+    who = who[:100]
+    if connection.vendor == "sqlite":
+        # SQLite writes one at a time: a count per request would make every API read wait
+        # behind any long write (an import). One machine, so the cache counts, per process.
+        key = f"api-rate:{who}:{start}"
+        cache.add(key, 0, period)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            count = 1
+        return count, max(1, math.ceil(start + period - now))
     table = connection.ops.quote_name(RateCount._meta.db_table)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
