@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from portal.catalog.admin import ContractedPriceInline
 
 from .models import Partner, User
+from .services import revoke_tokens
 
 
 @admin.register(Partner)
@@ -38,6 +39,13 @@ class UserAdmin(BaseUserAdmin):
         ),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data:
+            # Switched off or on here rather than on the Users page: the same end for tokens.
+            revoke_tokens(obj)
+
     add_fieldsets = [
         (
             None,

@@ -197,6 +197,12 @@ def user_update(
     return user
 
 
+def revoke_tokens(user: User) -> int:
+    """A user's API tokens end with their deactivation for good: a reactivated user makes
+    new ones, and a token that leaked while they were away does not come back to life."""
+    return user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
 @transaction.atomic
 def user_deactivate(*, user: User, actor) -> User:
     """The user can no longer log in or be picked as lead; their history stays.
@@ -211,9 +217,7 @@ def user_deactivate(*, user: User, actor) -> User:
         raise SelfDeactivationError(SELF_DEACTIVATION, code="self")
     user.is_active = False
     user.save(update_fields=["is_active"])
-    # Their API tokens end for good: a reactivated user makes new ones, and a token that
-    # leaked while they were away does not come back to life.
-    revoked = user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    revoked = revoke_tokens(user)
     history_record(
         actor=actor,
         obj=user,
@@ -232,11 +236,13 @@ def user_reactivate(*, user: User, actor) -> User:
         return user
     user.is_active = True
     user.save(update_fields=["is_active"])
+    revoked = revoke_tokens(user)  # any a deactivation made another way left behind
     history_record(
         actor=actor,
         obj=user,
         action=HistoryEntry.Action.STATUS,
-        summary=f"User {user} reactivated",
+        summary=f"User {user} reactivated"
+        + (f"; {revoked} old API token{'s' if revoked != 1 else ''} revoked" if revoked else ""),
         changes={"Status": ["Deactivated", "Active"]},
     )
     return user

@@ -87,7 +87,9 @@ def exception_handler(exc, context):
             extra={"status_code": 500, "request": getattr(request, "_request", None)},
         )
         body = error_body(500, "server_error", "Something went wrong on our side; try again.")
-        return Response(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+        response = Response(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+        response._has_been_logged = True  # logged above, with the traceback: not twice
+        return response
     code = getattr(exc, "default_code", "error")
     if isinstance(exc, ApiError):
         body = error_body(exc.status_code, exc.get_codes(), str(exc.detail), exc.fields)

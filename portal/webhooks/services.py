@@ -37,7 +37,11 @@ def webhook_send_test(*, endpoint: WebhookEndpoint, actor) -> WebhookDelivery:
     """Send test: a ``test`` event through the same outbox, whatever the endpoint subscribes
     to and even while it is inactive (to check it before switching it on)."""
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
-    waiting = endpoint.deliveries.filter(event=Event.TEST, status=WebhookDelivery.Status.QUEUED)
+    # Only a test not tried yet counts: one that failed and waits for its retry must not keep
+    # the Admin from testing the receiver they have just fixed.
+    waiting = endpoint.deliveries.filter(
+        event=Event.TEST, status=WebhookDelivery.Status.QUEUED, attempts=0
+    )
     if waiting.exists():
         raise TestPending(
             "A test is still on its way to this endpoint: see the delivery log, then try again."

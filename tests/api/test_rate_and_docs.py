@@ -179,3 +179,22 @@ def test_old_rate_windows_are_forgotten_by_outbox_recover(db):
     call_command("outbox_recover", verbosity=0)
 
     assert RateCount.objects.count() == 1
+
+
+def test_under_a_url_prefix_the_missing_slash_is_redirected_within_it(admin_api):
+    moved = admin_api.get("/api/v1/me", SCRIPT_NAME="/portal")
+
+    assert moved.status_code == 308
+    assert moved.headers["Location"] == "/portal/api/v1/me/"
+
+
+def test_a_fault_is_logged_once(admin_api, monkeypatch, caplog):
+    from portal.api.views import catalog
+
+    monkeypatch.setattr(catalog, "price_table_for", lambda **kwargs: 1 / 0)
+
+    admin_api.get("/api/v1/price-list/")
+
+    faults = [r for r in caplog.records if r.getMessage().startswith("Internal Server Error")]
+    assert len(faults) == 1
+    assert faults[0].exc_info is not None

@@ -134,3 +134,32 @@ def test_a_token_tells_whose_it_is_and_which_leads_it_can_name(admin_api, acme_a
         "admin",
     )
     assert [lead["id"] for lead in leads] == [acme_admin.pk]  # not Globex's lead
+
+
+def test_switching_a_user_off_in_the_vendor_console_revokes_their_tokens(staff, acme_sales):
+    api = client_for(acme_sales)
+    console = Client()
+    console.force_login(staff)
+    page = console.get(f"/admin/accounts/user/{acme_sales.pk}/change/")
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        {
+            "partner": acme_sales.partner_id,
+            "date_joined_0": acme_sales.date_joined.strftime("%Y-%m-%d"),
+            "date_joined_1": acme_sales.date_joined.strftime("%H:%M:%S"),
+            "groups": [],
+            "user_permissions": [],
+        }
+    )
+    data.pop("is_active")  # unticked
+    data.pop("last_login", None)
+    data.pop("date_joined", None)
+
+    saved = console.post(f"/admin/accounts/user/{acme_sales.pk}/change/", data)
+
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+    acme_sales.refresh_from_db()
+    assert not acme_sales.is_active
+    assert not ApiToken.objects.filter(user=acme_sales, revoked_at__isnull=True).exists()
+    assert api.get("/api/v1/me/").status_code == 401

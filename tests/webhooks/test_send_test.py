@@ -64,3 +64,15 @@ def test_a_second_send_test_waits_for_the_first_to_be_delivered(
     run_worker()
     client.post(url)
     assert WebhookDelivery.objects.filter(endpoint=endpoint).count() == 2
+
+
+def test_a_test_that_failed_its_first_try_does_not_block_a_new_one(client, acme_admin, endpoint):
+    client.force_login(acme_admin)
+    url = reverse("webhooks:send_test", args=[endpoint.pk])
+    client.post(url)
+    # Its first try failed; it waits for its retry, queued.
+    WebhookDelivery.objects.filter(endpoint=endpoint).update(attempts=1)
+
+    client.post(url)
+
+    assert WebhookDelivery.objects.filter(endpoint=endpoint).count() == 2

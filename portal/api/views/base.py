@@ -27,12 +27,13 @@ class NoSuchEndpointView(APIView):
 
     def get(self, request, *args, **kwargs):
         # Every endpoint ends with a slash; 308 keeps the method and body of a POST.
-        slashed = request.path + "/"
-        if not request.path.endswith("/") and resolve(slashed).func.view_class is not type(self):
-            query = request.META.get("QUERY_STRING")
-            return HttpResponsePermanentRedirect(
-                slashed + (f"?{query}" if query else ""), status=308
-            )
+        # Resolved without, and redirected with, the prefix the portal may be served under.
+        if not request.path_info.endswith("/"):
+            found = resolve(request.path_info + "/").func
+            if getattr(found, "view_class", None) is not type(self):
+                query = request.META.get("QUERY_STRING")
+                target = request.path + "/" + (f"?{query}" if query else "")
+                return HttpResponsePermanentRedirect(target, status=308)
         raise NotFound("No such endpoint.")
 
     post = put = patch = delete = head = options = get
