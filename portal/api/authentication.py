@@ -26,7 +26,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if not raw:
             raise exceptions.AuthenticationFailed("The Authorization header has no token.")
         token = (
-            ApiToken.objects.select_related("user")
+            ApiToken.objects.select_related("user__partner")
             .filter(digest=token_digest(raw), revoked_at__isnull=True)
             .first()
         )

@@ -55,11 +55,13 @@ class CompanyOut(serializers.Serializer):
 
     @extend_schema_field(CompanyProductOut(many=True))
     def get_products(self, company) -> list[dict]:
-        items = company.products.select_related("product").order_by("product__position")
-        return [
-            {"code": item.product.code, "name": item.product.name, "seats": item.seats}
-            for item in items
-        ]
+        return company_products(company)
+
+
+def company_products(company) -> list[dict]:
+    """The company's products, as the API shows them and takes them back."""
+    items = company.products.select_related("product").order_by("product__position")
+    return [{"code": i.product.code, "name": i.product.name, "seats": i.seats} for i in items]
 
 
 class CompanyRow(serializers.Serializer):

@@ -83,6 +83,16 @@ class ChangeForm(forms.Form):
             initial[f"addon_seats_{code}"] = seats
         return initial
 
+    def initial_data(self) -> dict:
+        """The form's initial values (today's, or the saved quote's) as posted data, to
+        validate and price them again."""
+        data = {}
+        for name, field in self.fields.items():
+            value = self.get_initial_for_field(field, name)
+            if value not in (None, "", False):
+                data[name] = "on" if value is True else str(getattr(value, "pk", value))
+        return data
+
     def addon_rows(self):
         return [
             (

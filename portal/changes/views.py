@@ -66,7 +66,7 @@ class ChangeFormView(ChangeMixin, View):
         notice = ""
         if self.change:
             # A saved quote is shown at today's prices; say so when they differ.
-            repriced = self.form(_as_data(form))
+            repriced = self.form(form.initial_data())
             if repriced.is_valid() and prices_changed(self.change, repriced.quote):
                 notice = (
                     "Prices have changed since this quote was saved on "
@@ -207,17 +207,6 @@ class ReviewView(ChangeMixin, View):
         else:
             messages.info(request, "This change order had already been submitted.")
         return redirect(reverse("companies:detail", args=[self.company.pk]) + "#agreements")
-
-
-def _as_data(form: ChangeForm) -> dict:
-    """The form's initial values as posted data, to validate and price a saved quote again."""
-    data = {}
-    for name, field in form.fields.items():
-        value = form.get_initial_for_field(field, name)
-        if value in (None, "", False):
-            continue
-        data[name] = "on" if value is True else str(getattr(value, "pk", value))
-    return data
 
 
 def _downsell_preview(change: ChangeOrder, company: Company):

@@ -133,17 +133,6 @@ def preview_data(form: ChangeForm) -> dict:
 
 def quote_data(change: ChangeOrder) -> dict:
     totals = change_totals(change)
-    fields = [
-        "code",
-        "name",
-        "term",
-        "prior_quantity",
-        "quantity",
-        "prior_unit_price",
-        "unit_price",
-        "prior_payment",
-        "payment",
-    ]
     return {
         "id": change.pk,
         "customer": change.company_id,
@@ -156,7 +145,7 @@ def quote_data(change: ChangeOrder) -> dict:
         "implementation_lead": change.implementation_lead_id,
         "valid_until": change.valid_until,
         "expired": bool(change.valid_until and change.valid_until < timezone.localdate()),
-        "summary": [{f: getattr(row, f) for f in fields} for row in change.lines.all()],
+        "summary": change.lines.all(),  # the stored rows: SummaryRow reads their fields
         "prior_totals": s.totals_data(totals["prior"]),
         "new_totals": s.totals_data(totals["new"]),
         "created_at": change.created_at,
@@ -178,11 +167,7 @@ def _open(company):
 def _form_data(form: ChangeForm, payload: dict) -> dict:
     """The change form as posted: its initial values (today's, or the saved quote's), with
     the request's on top."""
-    data = {}
-    for name, field in form.fields.items():
-        value = form.get_initial_for_field(field, name)
-        if value not in (None, "", False):
-            data[name] = "on" if value is True else str(getattr(value, "pk", value))
+    data = form.initial_data()
     for name in ("seats", "implementation_lead", "mode"):
         if name in payload:
             data[name] = str(payload[name])

@@ -99,10 +99,7 @@ def _form_data(company: Company, draft: Order | None, payload: dict) -> dict:
     request's on top."""
     products = payload.get("products")
     if products is None:
-        products = [
-            {"code": item.product.code, "seats": item.seats}
-            for item in company.products.select_related("product")
-        ]
+        products = s.company_products(company)
     data = {
         "implementation_lead": payload.get("implementation_lead", company.implementation_lead_id)
         or "",
@@ -174,14 +171,11 @@ def _not_a_prospect(company: Company) -> ApiError:
 
 
 def _draft_data(company: Company, draft: Order | None, quote) -> dict:
-    items = company.products.select_related("product").order_by("product__position")
     return {
         "status": draft.status if draft else "none",
         "implementation_lead": company.implementation_lead_id,
         "permitted_users": company.permitted_users,
-        "products": [
-            {"code": i.product.code, "name": i.product.name, "seats": i.seats} for i in items
-        ],
+        "products": s.company_products(company),
         "infrastructure": draft.infrastructure if draft else {},
         "order_number": draft.order_number if draft else "",
         "order_number_not_required": draft.order_number_not_required if draft else False,

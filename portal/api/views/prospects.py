@@ -47,10 +47,7 @@ def _form_data(company: Company | None, payload: dict) -> dict:
         for name in EDITABLE:
             value = getattr(company, f"{name}_id" if name in _FOREIGN else name)
             data[name] = "" if value is None else value
-        products = [
-            {"code": item.product.code, "seats": item.seats}
-            for item in company.products.select_related("product")
-        ]
+        products = s.company_products(company)
     else:
         products = []
     for name, value in payload.items():
