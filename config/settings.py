@@ -1,5 +1,6 @@
 """One settings module; every deployment knob is an environment variable with a safe default."""
 
+import datetime
 import os
 import secrets
 import sys
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "portal.core",
     "portal.accounts",
     "portal.catalog",
@@ -84,7 +86,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.accounts.sessions.SessionLimitsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "portal.accounts.sign_in_throttle.KnownDeviceMiddleware",
+    # Last, so it sees a lock-out flagged by the sign-in below it and answers for it.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -135,7 +141,11 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["portal.accounts.backends.PartnerUserBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in while its account or address is locked out.
+    "portal.accounts.backends.SignInThrottleBackend",
+    "portal.accounts.backends.PartnerUserBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -145,10 +155,34 @@ RFI_LINK_MAX_AGE_DAYS = envint("RFI_LINK_MAX_AGE_DAYS", 30)
 QUOTE_VALID_DAYS = envint("QUOTE_VALID_DAYS", 30)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": envint("PASSWORD_MIN_LENGTH", 12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in throttling (django-axes): after SIGN_IN_FAILURE_LIMIT failures for one account or
+# from one address, sign-in waits SIGN_IN_LOCKOUT_MINUTES (portal/accounts/sign_in_throttle.py).
+SIGN_IN_FAILURE_LIMIT = envint("SIGN_IN_FAILURE_LIMIT", 10)
+SIGN_IN_LOCKOUT_MINUTES = envint("SIGN_IN_LOCKOUT_MINUTES", 15)
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = "portal.accounts.sign_in_throttle.lockout_parameters"
+AXES_LOCKOUT_CALLABLE = "portal.accounts.sign_in_throttle.lockout_response"
+AXES_USERNAME_CALLABLE = "portal.accounts.sign_in_throttle.username"
+AXES_CLIENT_IP_CALLABLE = "portal.accounts.sign_in_throttle.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Set-password e-mails (reset links, invitations) per hour.
+PASSWORD_RESETS_PER_HOUR_PER_EMAIL = envint("PASSWORD_RESETS_PER_HOUR_PER_EMAIL", 3)
+PASSWORD_RESETS_PER_HOUR_PER_CLIENT = envint("PASSWORD_RESETS_PER_HOUR_PER_CLIENT", 20)
+INVITATIONS_PER_HOUR_PER_EMAIL = envint("INVITATIONS_PER_HOUR_PER_EMAIL", 3)
+INVITATIONS_PER_HOUR_PER_PARTNER = envint("INVITATIONS_PER_HOUR_PER_PARTNER", 50)
+# A session ends after this long without a request, and this long after signing in at most.
+SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", 60)
+SESSION_MAX_HOURS = envint("SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from portal.catalog.admin import ContractedPriceInline
 
-from .models import Partner, User
+from .models import Partner, SecurityEvent, User
 from .services import revoke_tokens
 
 
@@ -62,3 +62,23 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     ]
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """Every MSP's security log, for vendor staff: read only."""
+
+    list_display = ["created_at", "kind", "partner", "user", "email", "actor", "ip", "detail"]
+    list_filter = ["kind", "partner"]
+    search_fields = ["email", "ip", "user__email"]
+    date_hierarchy = "created_at"
+    list_select_related = ["partner", "user", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -2,8 +2,12 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from portal.core.outbox import message_queue
 
+from .links import set_password_path
+
 
 class LoginForm(AuthenticationForm):
+    """E-mail and password. Throttled by django-axes (``sign_in_throttle``)."""
+
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": "That e-mail address and password do not match an active account.",
@@ -26,9 +30,6 @@ class OutboxPasswordResetForm(PasswordResetForm):
         message_queue(
             template="password_reset",
             to=[to_email],
-            context={
-                "user": user,
-                "reset_path": f"/accounts/reset/{context['uid']}/{context['token']}/",
-            },
+            context={"user": user, "reset_path": set_password_path(user)},
             partner=user.partner,
         )

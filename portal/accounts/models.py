@@ -71,6 +71,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField("vendor staff", default=False)
+    # Bumped each time a set-password link (invitation or reset) is sent: it is part of the
+    # link's token, so only the newest link works.
+    link_generation = models.PositiveIntegerField(default=0, editable=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
@@ -103,3 +106,77 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_msp_admin(self) -> bool:
         return self.partner_id is not None and self.role == self.Role.ADMIN
+
+
+class SecurityEvent(models.Model):
+    """One line of an MSP's security log: who signed in, failed, was locked out, changed their
+    two-step verification, made or revoked a token, or had their role or status changed.
+
+    Written by ``portal.accounts.security.record``. An event about an address that matches no
+    user (a failed sign-in with an unknown e-mail) has no partner: only vendor staff see it.
+    """
+
+    class Kind(models.TextChoices):
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        LOCKED_OUT = "locked_out", "Locked out"
+        SIGN_OUT = "sign_out", "Signed out"
+        SESSION_ENDED = "session_ended", "Session ended"
+        SESSION_EXPIRED = "session_expired", "Session expired"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
+        PASSWORD_RESET = "password_reset", "Password set by e-mailed link"
+        TWO_STEP_ENABLED = "two_step_enabled", "Two-step verification turned on"
+        TWO_STEP_DISABLED = "two_step_disabled", "Two-step verification turned off"
+        TWO_STEP_FAILED = "two_step_failed", "Two-step verification failed"
+        RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated", "Recovery codes renewed"
+        PASSKEY_ADDED = "passkey_added", "Passkey added"
+        PASSKEY_REMOVED = "passkey_removed", "Passkey removed"
+        TWO_STEP_REQUIRED_CHANGED = "two_step_required_changed", "Two-step requirement changed"
+        TOKEN_CREATED = "token_created", "API token created"
+        TOKEN_REVOKED = "token_revoked", "API token revoked"
+        ROLE_CHANGED = "role_changed", "Role changed"
+        USER_INVITED = "user_invited", "User invited"
+        USER_DEACTIVATED = "user_deactivated", "User deactivated"
+        USER_REACTIVATED = "user_reactivated", "User reactivated"
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    partner = models.ForeignKey(
+        Partner, null=True, blank=True, on_delete=models.CASCADE, related_name="security_events"
+    )
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="security_events"
+    )
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    email = models.CharField("e-mail given", max_length=254, blank=True)
+    ip = models.GenericIPAddressField("address", null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["partner", "-created_at"], name="security_partner_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.email or self.user_id}"
+
+
+class UserSession(models.Model):
+    """A signed-in browser of a user, so that they can see where they are signed in and end
+    a session. The session itself lives in Django's session store under ``session_key``."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} since {self.created_at:%Y-%m-%d %H:%M}"

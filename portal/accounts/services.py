@@ -6,20 +6,19 @@ keeps doing so. Deactivation is therefore the "delete" of the users page.
 """
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from portal.companies.services import companies_rename_lead
 from portal.core.history import changed_fields, history_record
 from portal.core.models import HistoryEntry
 from portal.core.outbox import message_queue
 
+from .email_limits import TooManyEmails, invitation_take
+from .links import set_password_path
 from .models import Partner, User
+from .security import Kind, record
 
 EMAIL_TAKEN = "A user with this e-mail address already exists. Each person needs their own."
 LAST_ADMIN = (
@@ -86,18 +85,19 @@ def _changed_summary(changes: dict) -> str:
 
 
 def _queue_invitation(*, user: User, actor) -> None:
-    """The invitation: a link to Django's set-password page, valid for PASSWORD_RESET_TIMEOUT.
+    """The invitation: a link to the set-password page, valid for PASSWORD_RESET_TIMEOUT.
 
-    The token is bound to the password hash and last login, so it stops working once the user
-    has chosen a password (or after the timeout, whichever comes first).
+    The link stops working once the user has chosen a password, after the timeout, when a newer
+    link is sent, or when the user is deactivated (``links``). Raises ``TooManyEmails`` past
+    the hourly limits.
     """
-    path = reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
+    try:
+        invitation_take(partner_id=user.partner_id, email=user.email)
+    except TooManyEmails as exc:
+        raise ValidationError(
+            f"Too many invitations were sent in the last hour. {exc}", code="throttled"
+        ) from exc
+    path = set_password_path(user)
     message_queue(
         template="user_invitation",
         to=[user.email],
@@ -148,6 +148,7 @@ def user_invite(
         changes=changed_fields({}, _history_values(user)),
     )
     _queue_invitation(user=user, actor=actor)
+    record(Kind.USER_INVITED, user=user, actor=actor, detail=user.get_role_display())
     return user
 
 
@@ -165,6 +166,7 @@ def user_invite_again(*, user: User, actor) -> None:
         summary=f"Invitation sent again to {user.email}",
     )
     _queue_invitation(user=user, actor=actor)
+    record(Kind.USER_INVITED, user=user, actor=actor, detail="invitation sent again")
 
 
 @transaction.atomic
@@ -186,6 +188,9 @@ def user_update(
     changes = changed_fields(before, _history_values(user))
     if "Full name" in changes:
         companies_rename_lead(user=user)
+    if "Role" in changes:
+        before_role, after_role = changes["Role"]
+        record(Kind.ROLE_CHANGED, user=user, actor=actor, detail=f"{before_role} → {after_role}")
     if changes:
         history_record(
             actor=actor,
@@ -226,6 +231,7 @@ def user_deactivate(*, user: User, actor) -> User:
         + (f"; {revoked} API token{'s' if revoked != 1 else ''} revoked" if revoked else ""),
         changes={"Status": ["Active", "Deactivated"]},
     )
+    record(Kind.USER_DEACTIVATED, user=user, actor=actor)
     return user
 
 
@@ -245,4 +251,5 @@ def user_reactivate(*, user: User, actor) -> User:
         + (f"; {revoked} old API token{'s' if revoked != 1 else ''} revoked" if revoked else ""),
         changes={"Status": ["Deactivated", "Active"]},
     )
+    record(Kind.USER_REACTIVATED, user=user, actor=actor)
     return user

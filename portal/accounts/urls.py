@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .forms import LoginForm, OutboxPasswordResetForm
+from . import views
+from .forms import LoginForm
 
 urlpatterns = [
     path(
@@ -12,11 +13,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "password-reset/",
-        auth_views.PasswordResetView.as_view(form_class=OutboxPasswordResetForm),
-        name="password_reset",
-    ),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -24,7 +21,7 @@ urlpatterns = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -32,4 +29,8 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("sessions/", views.SessionsView.as_view(), name="sessions"),
+    path("sessions/<int:pk>/end/", views.SessionEndView.as_view(), name="session_end"),
+    path("sessions/end-others/", views.SessionsEndOthersView.as_view(), name="sessions_end_others"),
 ]

@@ -1,10 +1,12 @@
 from django.urls import path
 
 from . import user_views as views
+from .views import SecurityLogView
 
 app_name = "users"
 urlpatterns = [
     path("", views.UserListView.as_view(), name="list"),
+    path("security-log/", SecurityLogView.as_view(), name="security_log"),
     path("new/", views.UserCreateView.as_view(), name="create"),
     path("<int:pk>/edit/", views.UserEditView.as_view(), name="edit"),
     path("<int:pk>/deactivate/", views.UserDeactivateView.as_view(), name="deactivate"),

@@ -5,6 +5,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
+from portal.accounts.security import Kind, record
 from portal.core.history import history_record
 from portal.core.models import HistoryEntry
 
@@ -26,6 +27,7 @@ def token_create(*, user, name: str) -> tuple[ApiToken, str]:
         action=HistoryEntry.Action.UPDATE,
         summary=f"API token “{token.name}” ({token.prefix}…) created",
     )
+    record(Kind.TOKEN_CREATED, user=user, actor=user, detail=f"{token.name} ({token.prefix}…)")
     return token, raw
 
 
@@ -41,5 +43,11 @@ def token_revoke(*, token: ApiToken, actor) -> bool:
             obj=token.user,
             action=HistoryEntry.Action.UPDATE,
             summary=f"API token “{token.name}” ({token.prefix}…) revoked",
+        )
+        record(
+            Kind.TOKEN_REVOKED,
+            user=token.user,
+            actor=actor,
+            detail=f"{token.name} ({token.prefix}…)",
         )
     return bool(revoked)

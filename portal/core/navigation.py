@@ -21,7 +21,10 @@ MENU = [
             ("Complete", "customers:complete", False),
         ],
     ),
-    ("Users", [("Users", "users:list", True)]),
+    (
+        "Users",
+        [("Users", "users:list", True), ("Security Log", "users:security_log", True)],
+    ),
     (
         "Integrations",
         [

@@ -70,5 +70,9 @@ def test_outsider_cannot_change_deactivate_or_reactivate_an_acme_user(client, ou
 
 
 def test_users_menu_item_shows_for_admin_only(acme_admin, acme_sales):
-    assert ("Users", [("Users", reverse("users:list"))]) in menu_for(acme_admin)
+    users = [
+        ("Users", reverse("users:list")),
+        ("Security Log", reverse("users:security_log")),
+    ]
+    assert ("Users", users) in menu_for(acme_admin)
     assert all(section != "Users" for section, _ in menu_for(acme_sales))
