@@ -307,5 +307,7 @@ LOGGING = {
         # PDF rendering logs every layout step and font subset at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes logs every sign-in at INFO; the security log keeps what matters.
+        "axes": {"level": "WARNING"},
     },
 }
