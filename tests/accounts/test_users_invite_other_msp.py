@@ -72,6 +72,7 @@ def test_the_api_answers_as_for_a_new_address_and_creates_nothing(acme_admin, ow
     answer = taken.json()
     assert (answer["email"], answer["display_name"]) == (owner.email, "Nina New")
     assert (answer["role"], answer["invitation_pending"]) == ("sales", True)
+    assert answer["id"] is None  # nothing was created (the Users list will not show them)
     assert "already" not in taken.content.decode()
     assert User.objects.filter(email__iexact=owner.email).get() == owner
     assert not OutgoingMessage.objects.filter(template="user_invitation", to=[owner.email])
