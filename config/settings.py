@@ -206,7 +206,8 @@ STORAGES = {
 # Serve straight from the app folders too, so tests and a fresh clone need no collectstatic.
 WHITENOISE_USE_FINDERS = True
 
-# The REST API (/api/v1/): personal tokens or the session, one error shape, a rate per token.
+# The REST API (/api/v1/): personal tokens or the session, one error shape, rates per token,
+# user and MSP.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "portal.api.authentication.TokenAuthentication",
@@ -221,6 +222,10 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 API_RATE = os.environ.get("API_RATE", "600/min")  # per token; counted in the database
+# All of a user's tokens and their session together; empty: the same as API_RATE.
+API_RATE_PER_USER = os.environ.get("API_RATE_PER_USER", "")
+# All of an MSP's users together; empty: four times API_RATE.
+API_RATE_PER_PARTNER = os.environ.get("API_RATE_PER_PARTNER", "")
 API_WRONG_TOKENS_PER_MINUTE = envint("API_WRONG_TOKENS_PER_MINUTE", 20)  # per client address
 IDEMPOTENCY_KEEP_HOURS = envint("IDEMPOTENCY_KEEP_HOURS", 24)
 SPECTACULAR_SETTINGS = {
