@@ -15,7 +15,7 @@ import socket
 import threading
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import close_old_connections, connections, transaction
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
@@ -121,6 +121,8 @@ class Heartbeat:
     def _run(self) -> None:
         try:
             while not self.stopping.wait(self.every):
+                # Lets the health check replace a connection the server dropped meanwhile.
+                close_old_connections()
                 self._try(self.beat)
         finally:
             connections.close_all()  # this thread's own
