@@ -13,6 +13,7 @@ import logging
 import os
 import socket
 import threading
+import time
 
 from django.conf import settings
 from django.db import close_old_connections, connections, transaction
@@ -150,7 +151,7 @@ class PortalWorker(Worker):
             heart.stop()
 
     def _run_until_done(self) -> None:
-        reconnected = False
+        reconnected, failures, since = False, 0, time.monotonic()
         while True:
             try:
                 if reconnected:
@@ -166,8 +167,12 @@ class PortalWorker(Worker):
                     type(exc).__name__,
                     exc,
                 )
-                wait_for_database()
-                reconnected = True
+                # Failing again soon after reconnecting, the database answers but cannot
+                # serve us (a missing table …): wait longer each time, up to the cap.
+                quick = time.monotonic() - since < settings.DB_RECONNECT_MAX_SECONDS
+                failures = failures + 1 if quick else 1
+                wait_for_database(first=2 ** (failures - 1))
+                reconnected, since = True, time.monotonic()
                 self.startup_delay = False
 
     def release_own(self) -> int:

@@ -145,6 +145,26 @@ def test_the_worker_waits_for_a_lost_database_instead_of_stopping(transactional_
     assert not WorkerBeat.objects.exists()  # stopped cleanly: no sign of life left behind
 
 
+def test_the_worker_waits_longer_each_time_the_database_fails_again_at_once(transactional_db):
+    queue_reset_mail()
+    real_get_locked = DBTaskResultQuerySet.get_locked
+    missing = iter([OperationalError("no such table: django_tasks_database_dbtaskresult")] * 3)
+
+    def get_locked(queryset):
+        for exc in missing:
+            raise exc
+        return real_get_locked(queryset)
+
+    with (
+        mock.patch.object(DBTaskResultQuerySet, "get_locked", get_locked),
+        mock.patch.object(reconnect, "sleep") as sleep,
+    ):
+        portal_worker().run()
+
+    assert [c.args[0] for c in sleep.call_args_list] == [1, 2, 4]
+    assert len(mail.outbox) == 1
+
+
 def test_a_task_whose_outcome_was_lost_with_the_database_runs_again_and_sends_once(
     transactional_db,
 ):

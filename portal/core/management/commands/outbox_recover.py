@@ -37,7 +37,6 @@ class Command(BaseCommand):
                     exc,
                 )
                 wait_for_database()
-                continue
             except Exception:
                 # One faulty clean-up must not stop the rescue of e-mail; the next round tries
                 # again.
