@@ -14,7 +14,7 @@ import time
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from portal.core.models import OutgoingMessage, WorkerBeat
@@ -153,3 +153,22 @@ def test_recovery_and_worker_outlive_terminated_connections_and_deliver_once(tmp
     # Both stopped cleanly on SIGTERM.
     assert worker.returncode == 0 and recover.returncode in (0, -15)
     assert not WorkerBeat.objects.exists()
+
+
+def test_a_web_request_on_a_connection_the_server_dropped_gets_a_new_one(client, acme_admin):
+    """Each request starts with ``close_old_connections``; with ``CONN_HEALTH_CHECKS`` the
+    first query then finds a kept connection dead and opens another instead of failing."""
+    assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True
+    client.force_login(acme_admin)
+    connection.ensure_connection()
+    dropped = connection.connection.info.backend_pid
+    other = connection.copy()
+    try:
+        with other.cursor() as cursor:  # as a restart or fail-over would
+            cursor.execute("SELECT pg_terminate_backend(%s)", [dropped])
+    finally:
+        other.close()
+
+    close_old_connections()  # what request_started does (the test client leaves it out)
+    assert client.get("/").status_code in (200, 302)
+    assert connection.connection.info.backend_pid != dropped
