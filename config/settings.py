@@ -119,6 +119,8 @@ if os.environ.get("DATABASE_URL"):
             os.environ["DATABASE_URL"], conn_max_age=envint("DB_CONN_MAX_AGE", 60)
         )
     }
+    # A kept connection the server dropped (restart, fail-over) is noticed and replaced.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES = {
         "default": {
@@ -276,6 +278,15 @@ OUTBOX_RETRY_BASE_SECONDS = envint("OUTBOX_RETRY_BASE_SECONDS", 30)
 # A row whose worker died mid-delivery (or whose task was lost) is handed to a new task by
 # `manage.py outbox_recover` once it has been waiting this long.
 OUTBOX_RECOVER_AFTER_SECONDS = envint("OUTBOX_RECOVER_AFTER_SECONDS", 120)
+# A task left running by a worker that stopped giving signs of life for this long (or, under
+# a worker that gives none, started this long ago) is handed back to the queue by
+# `outbox_recover`, or failed once it has been tried TASK_MAX_RUNS times.
+WORKER_LOST_AFTER_SECONDS = envint("WORKER_LOST_AFTER_SECONDS", 60)
+TASK_RUNNING_LIMIT_SECONDS = envint("TASK_RUNNING_LIMIT_SECONDS", 3600)
+TASK_MAX_RUNS = envint("TASK_MAX_RUNS", 3)
+# Workers and `outbox_recover` that lose the database wait 1, 2, 4 … up to this many seconds
+# between tries to reconnect.
+DB_RECONNECT_MAX_SECONDS = envint("DB_RECONNECT_MAX_SECONDS", 30)
 
 # Vendor sync. With no SYNC_VENDOR_URL the built-in simulated provisioner confirms each
 # provisioning request after SYNC_SIMULATOR_DELAY_SECONDS, through the callback's code path.
