@@ -4,9 +4,9 @@ each client address has ``API_WRONG_TOKENS_PER_MINUTE`` wrong tokens a minute. W
 per-user and per-MSP counts, a user could multiply their rate by making more tokens.
 
 On PostgreSQL they are counted in the database, so every web process on every machine sees
-the same count: one row per (who, window); one upsert adds a request and a read in the same
-transaction gives the total, so two processes cannot both take the last one. On SQLite (one
-machine) they are counted in the cache.
+the same count: one row per (who, window); one upsert adds a request and returns the total,
+so two processes cannot both take the last one. On SQLite (one machine) they are counted in
+the cache.
 """
 
 import math
