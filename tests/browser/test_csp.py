@@ -152,6 +152,9 @@ def test_the_vendor_console_runs_under_the_strict_policy_without_a_violation(
     staff = User.objects.get(email="staff@vendor.example")
     admin = User.objects.get(email="admin@acme-msp.example")
 
+    page.goto("/admin/login/")
+    expect(page.get_by_role("button", name="Log in")).to_be_visible()
+    settle(page)
     log_in(page, staff.email)
     page.goto("/admin/")
     expect(page.locator("#sync-summary")).to_be_visible()
