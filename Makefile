@@ -39,8 +39,11 @@ format: install ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-check: install ## Django system checks, missing migrations, the OpenAPI schema
+check: install ## Django system checks (also --deploy as in production), missing migrations, the OpenAPI schema
 	$(PY) manage.py check --fail-level WARNING
+	env BEHIND_TLS_PROXY=1 DEBUG=0 ALLOWED_HOSTS=portal.example.com \
+		SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		$(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
