@@ -118,6 +118,18 @@ def test_the_main_pages_run_under_the_strict_policy_without_a_violation(
     page.get_by_role("link", name="Sam Sales").first.click()
     settle(page)
 
+    page.get_by_role("link", name="Security Log").click()
+    page.get_by_label("Event").select_option(label="Signed in")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("cell", name="Signed in").first).to_be_visible()
+    settle(page)
+    screenshot("csp-security-log")
+    page.get_by_role("link", name="Sign-in and security").click()
+    expect(page.get_by_text("This browser")).to_be_visible()
+    page.get_by_role("link", name="Change password").click()
+    expect(page.get_by_label("Old password")).to_be_visible()
+    settle(page)
+
     # The new token is selected with one click (a handler in portal.js, not inline).
     page.get_by_role("link", name="API Tokens").click()
     page.get_by_label("Token name").fill("CSP check")
