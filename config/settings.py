@@ -167,6 +167,8 @@ TWO_STEP_FRESH_MINUTES = envint("TWO_STEP_FRESH_MINUTES", 5)
 OTP_TOTP_ISSUER = os.environ.get("TWO_STEP_ISSUER", "MSP Partner Portal")
 OTP_TOTP_THROTTLE_FACTOR = 1  # after n wrong codes in a row, wait 2^(n-1) s before the next try
 OTP_STATIC_THROTTLE_FACTOR = 1
+# The console lists and deletes users' devices (a lost phone) but never shows their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Passkeys belong to one web origin: PASSKEY_ORIGIN (default: SITE_URL's). Browsers allow them
 # on https:// addresses and on http://localhost only; elsewhere the portal offers no passkeys.
 PASSKEY_ORIGIN = os.environ.get("PASSKEY_ORIGIN", SITE_URL).rstrip("/")
