@@ -18,6 +18,6 @@ def test_the_console_shows_a_users_device_without_its_secret(client, staff, acme
     assert acme_sales.email in html or str(acme_sales.pk) in html
     assert device.key not in html
     assert b32encode(device.bin_key).decode().rstrip("=") not in html
-    assert client.get(
-        reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
-    ).status_code == 200
+    assert (
+        client.get(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])).status_code == 200
+    )
