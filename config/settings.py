@@ -126,6 +126,8 @@ if os.environ.get("DATABASE_URL"):
             os.environ["DATABASE_URL"], conn_max_age=envint("DB_CONN_MAX_AGE", 60)
         )
     }
+    # A kept connection the server dropped (restart, fail-over) is noticed and replaced.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES = {
         "default": {
@@ -233,7 +235,8 @@ STORAGES = {
 # Serve straight from the app folders too, so tests and a fresh clone need no collectstatic.
 WHITENOISE_USE_FINDERS = True
 
-# The REST API (/api/v1/): personal tokens or the session, one error shape, a rate per token.
+# The REST API (/api/v1/): personal tokens or the session, one error shape, rates per token,
+# user and MSP.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "portal.api.authentication.TokenAuthentication",
@@ -248,6 +251,10 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 API_RATE = os.environ.get("API_RATE", "600/min")  # per token; counted in the database
+# All of a user's tokens and their session together; empty: the same as API_RATE.
+API_RATE_PER_USER = os.environ.get("API_RATE_PER_USER", "")
+# All of an MSP's users together; empty: four times API_RATE.
+API_RATE_PER_PARTNER = os.environ.get("API_RATE_PER_PARTNER", "")
 API_WRONG_TOKENS_PER_MINUTE = envint("API_WRONG_TOKENS_PER_MINUTE", 20)  # per client address
 IDEMPOTENCY_KEEP_HOURS = envint("IDEMPOTENCY_KEEP_HOURS", 24)
 SPECTACULAR_SETTINGS = {
@@ -298,6 +305,15 @@ OUTBOX_RETRY_BASE_SECONDS = envint("OUTBOX_RETRY_BASE_SECONDS", 30)
 # A row whose worker died mid-delivery (or whose task was lost) is handed to a new task by
 # `manage.py outbox_recover` once it has been waiting this long.
 OUTBOX_RECOVER_AFTER_SECONDS = envint("OUTBOX_RECOVER_AFTER_SECONDS", 120)
+# A task left running by a worker that stopped giving signs of life for this long (or, under
+# a worker that gives none, started this long ago) is handed back to the queue by
+# `outbox_recover`, or failed once it has been tried TASK_MAX_RUNS times.
+WORKER_LOST_AFTER_SECONDS = envint("WORKER_LOST_AFTER_SECONDS", 60)
+TASK_RUNNING_LIMIT_SECONDS = envint("TASK_RUNNING_LIMIT_SECONDS", 3600)
+TASK_MAX_RUNS = envint("TASK_MAX_RUNS", 3)
+# Workers and `outbox_recover` that lose the database wait 1, 2, 4 … up to this many seconds
+# between tries to reconnect.
+DB_RECONNECT_MAX_SECONDS = envint("DB_RECONNECT_MAX_SECONDS", 30)
 
 # Vendor sync. With no SYNC_VENDOR_URL the built-in simulated provisioner confirms each
 # provisioning request after SYNC_SIMULATOR_DELAY_SECONDS, through the callback's code path.
@@ -334,5 +350,7 @@ LOGGING = {
         # PDF rendering logs every layout step and font subset at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes logs every sign-in at INFO; the security log keeps what matters.
+        "axes": {"level": "WARNING"},
     },
 }

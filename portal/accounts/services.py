@@ -5,6 +5,9 @@ picked as implementation lead, and every history entry, prospect and order that 
 keeps doing so. Deactivation is therefore the "delete" of the users page.
 """
 
+import datetime
+import logging
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -12,7 +15,7 @@ from django.utils import timezone
 
 from portal.companies.services import companies_rename_lead
 from portal.core.history import changed_fields, history_record
-from portal.core.models import HistoryEntry
+from portal.core.models import HistoryEntry, OutgoingMessage
 from portal.core.outbox import message_queue
 
 from .email_limits import TooManyEmails, invitation_take
@@ -20,7 +23,11 @@ from .links import set_password_path
 from .models import Partner, User
 from .security import Kind, record
 
-EMAIL_TAKEN = "A user with this e-mail address already exists. Each person needs their own."
+logger = logging.getLogger(__name__)
+
+ADDRESS_TAKEN_TEMPLATE = "user_invitation_address_taken"
+
+EMAIL_TAKEN = "This address is already one of your MSP's users. Each person needs their own."
 LAST_ADMIN = (
     "{name} is the last active Admin of {partner}. Make another user an Admin first, "
     "so that someone can still manage the users."
@@ -113,6 +120,29 @@ def _queue_invitation(*, user: User, actor) -> None:
     )
 
 
+def _notify_address_owner(*, owner: User, partner: Partner, actor) -> None:
+    """Another MSP's user was invited: they are told (neutrally, at most once a day, so an MSP
+    cannot flood them through the form) why the invitation they may expect never comes."""
+    logger.info(
+        "User %s of another MSP invited by partner %s: nothing created", owner.pk, partner.pk
+    )
+    recently = timezone.now() - datetime.timedelta(days=1)
+    if (
+        OutgoingMessage.objects.filter(
+            template=ADDRESS_TAKEN_TEMPLATE, partner=owner.partner, created_at__gte=recently
+        )
+        .filter(to=[owner.email])
+        .exists()
+    ):
+        return
+    message_queue(
+        template=ADDRESS_TAKEN_TEMPLATE,
+        to=[owner.email],
+        context={"owner": owner, "inviter": actor, "partner": partner},
+        partner=owner.partner,  # the recipient's: never listed as the inviting MSP's mail
+    )
+
+
 @transaction.atomic
 def user_invite(
     *,
@@ -123,10 +153,14 @@ def user_invite(
     role: str,
     is_implementation_lead: bool,
 ) -> User:
-    """A new user of ``partner`` with no password yet, and the e-mail that lets them choose one."""
+    """A new user of ``partner`` with no password yet, and the e-mail that lets them choose one.
+
+    An address is one login. If one of ``partner``'s own users has it, that is said next to the
+    field. If another MSP's user has it, nothing is created and the inviter gets the answer a
+    new address gets (the user is returned unsaved): telling them would let any MSP find out
+    who works with another. The address's owner gets a neutral notice instead.
+    """
     email = User.objects.normalize_email(email.strip()).lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise EmailTakenError({"email": EMAIL_TAKEN})
     user = User(
         email=email,
         full_name=full_name.strip(),
@@ -135,11 +169,20 @@ def user_invite(
         is_implementation_lead=is_implementation_lead,
     )
     user.set_unusable_password()
-    try:
-        with transaction.atomic():  # a savepoint: the same address added at the same moment
-            user.save()
-    except IntegrityError as exc:
-        raise EmailTakenError({"email": EMAIL_TAKEN}) from exc
+    owner = User.objects.filter(email__iexact=email).first()
+    if owner is None:
+        try:
+            with transaction.atomic():  # a savepoint: the same address added at the same moment
+                user.save()
+        except IntegrityError as exc:
+            owner = User.objects.filter(email__iexact=email).first()
+            if owner is None:
+                raise EmailTakenError({"email": EMAIL_TAKEN}) from exc
+    if owner is not None:
+        if owner.partner_id == partner.pk:
+            raise EmailTakenError({"email": EMAIL_TAKEN})
+        _notify_address_owner(owner=owner, partner=partner, actor=actor)
+        return user
     history_record(
         actor=actor,
         obj=user,

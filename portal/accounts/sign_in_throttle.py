@@ -66,7 +66,7 @@ def lockout_response(request, original_response=None, credentials=None):
     """The login page again, saying when to try again (HTTP 429)."""
     form = LoginForm(request, data=request.POST)
     form.is_bound = True
-    form._errors = {}
+    form._errors, form.cleaned_data = {}, {}  # no second authenticate(): it counts a failure
     form.add_error(
         None,
         f"Too many failed sign-ins. Try again in {wait_words()}, "

@@ -3,7 +3,6 @@
 from django import forms
 
 from .models import User
-from .services import EMAIL_TAKEN
 
 ROLE_HELP = (
     "Sales: prospects, orders and customers. Admin: all of that, plus managing your MSP's users."
@@ -59,9 +58,6 @@ class UserInviteForm(UserEditForm):
         self.fields["email"].widget.attrs["autocomplete"] = "off"
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        # Checked across all MSPs: an address is one login. The service checks again, under
-        # the unique constraint, for two people adding the same address at once.
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(EMAIL_TAKEN, code="taken")
-        return email
+        # Whether the address is taken is the service's to say: only one of this MSP's own
+        # users may be told (see ``user_invite``).
+        return self.cleaned_data["email"].strip().lower()

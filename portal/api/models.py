@@ -69,7 +69,8 @@ class IdempotencyKey(models.Model):
 
 
 class RateCount(models.Model):
-    """Requests of one token (or wrong tokens from one address) in one window of time."""
+    """Requests of one token, user or MSP (or wrong tokens from one address) in one window of
+    time."""
 
     who = models.CharField(max_length=100)
     window_start = models.BigIntegerField()  # Unix seconds

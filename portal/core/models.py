@@ -81,3 +81,18 @@ class OutgoingAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class WorkerBeat(models.Model):
+    """A task worker's sign of life, renewed every few seconds while it runs (a thread of its
+    own, so a long task does not hold it up) and removed when it stops cleanly. A task left
+    running under a worker whose beat is old was stranded by that worker's death."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    beat_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} on {self.host} ({self.pid})"

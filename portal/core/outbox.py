@@ -8,6 +8,7 @@ retry later, or failed for good after ``OUTBOX_MAX_ATTEMPTS``.
 
 import datetime
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -93,13 +94,24 @@ def message_retry(*, message: OutgoingMessage) -> bool:
     )
 
 
+def message_id(message: OutgoingMessage) -> str:
+    """The e-mail's ``Message-ID``, the same on every delivery of one row (a worker that died
+    after the mail server took the message sends it again), so mail clients drop the copy.
+    The row's creation time keeps ids apart across databases that reuse primary keys."""
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    created = message.created_at.astimezone(datetime.UTC)
+    return f"<outbox.{message.pk}.{created:%Y%m%d%H%M%S%f}@{host}>"
+
+
 def _send(message: OutgoingMessage) -> None:
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.text_body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=message.to,
-        headers={"X-Portal-Message-Id": str(message.pk)},
+        headers={"Message-ID": message_id(message), "X-Portal-Message-Id": str(message.pk)},
     )
     if message.html_body:
         email.attach_alternative(message.html_body, "text/html")

@@ -14,7 +14,12 @@ SIGNATURE_HEADER = "X-Portal-Signature"
 
 
 class BadSignature(Exception):
-    """Refused: the message says why, for the sender's log (never the secret)."""
+    """Refused: the message says why, for the sender's log (never the secret); ``code`` is one
+    of ``unsigned``, ``malformed``, ``mismatch`` or ``expired``."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.code = code
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -32,16 +37,19 @@ def verify(secret: str, headers, body: bytes, *, max_age: int, now: float | None
     timestamp = headers.get(TIMESTAMP_HEADER, "")
     given = headers.get(SIGNATURE_HEADER, "")
     if not timestamp or not given:
-        raise BadSignature(f"{TIMESTAMP_HEADER} and {SIGNATURE_HEADER} headers are required.")
+        raise BadSignature(
+            f"{TIMESTAMP_HEADER} and {SIGNATURE_HEADER} headers are required.", code="unsigned"
+        )
     if not timestamp.isdigit():
-        raise BadSignature(f"{TIMESTAMP_HEADER} must be a Unix time in seconds.")
+        raise BadSignature(f"{TIMESTAMP_HEADER} must be a Unix time in seconds.", code="malformed")
     if not hmac.compare_digest(signature(secret, timestamp, body), given):
-        raise BadSignature("The signature does not match the body.")
+        raise BadSignature("The signature does not match the body.", code="mismatch")
     # Checked after the signature, so an attacker learns nothing from the timing of either.
     age = (time.time() if now is None else now) - int(timestamp)
     if abs(age) > max_age:
         raise BadSignature(
             f"The timestamp is {int(abs(age))} s {'old' if age > 0 else 'ahead'}; at most "
-            f"{max_age} s is accepted (a replay is refused)."
+            f"{max_age} s is accepted (a replay is refused).",
+            code="expired",
         )
     return given

@@ -10,7 +10,7 @@ from portal.core.outbox_admin import DeliverableAdmin, report
 
 from .callbacks import staff_settle
 from .delivery import request_retry
-from .models import ProvisioningCallback, ProvisioningRequest
+from .models import ProvisioningCallback, ProvisioningRequest, RefusedCallbacks
 
 
 class ReasonForm(forms.Form):
@@ -143,6 +143,20 @@ class ProvisioningCallbackAdmin(admin.ModelAdmin):
     list_filter = ["source", "http_status", "outcome"]
     list_select_related = ["request"]
     readonly_fields = [f.name for f in ProvisioningCallback._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RefusedCallbacks)
+class RefusedCallbacksAdmin(admin.ModelAdmin):
+    """Counts only; delete a row to start its count again (after fixing the secret, say)."""
+
+    list_display = ["reason", "count", "first_at", "last_at", "last_remote_addr", "last_error"]
+    readonly_fields = list_display
 
     def has_add_permission(self, request):
         return False

@@ -3,23 +3,30 @@
 Body: ``{"request_id": "<key>", "partner_id": <id>, "status": "synced" | "rejected",
 "reason": "…"}``, signed like the requests (``portal.core.signing``). ``receive`` is the one
 path for the callback view and the simulated provisioner: check the signature and its age,
-read the body, find the request of that partner, and ``settle`` it. Every call is logged as a
-``ProvisioningCallback``, refused ones included, so vendor staff can see what arrived.
+read the body, find the request of that partner, and ``settle`` it. Every signed call is
+logged as a ``ProvisioningCallback``, refused ones included, so vendor staff can see what
+arrived. One without a valid signature is only counted by reason (``RefusedCallbacks``) and
+logged as a warning: anyone can post junk, and a row each would let them fill the table.
 """
 
 import json
+import logging
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 
 from portal.core.signing import BadSignature, verify
 
 from .confirm import Conflict, settle
-from .models import ProvisioningCallback, ProvisioningRequest
+from .models import ProvisioningCallback, ProvisioningRequest, RefusedCallbacks
 from .signing import sync_secret
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -59,17 +66,16 @@ def _read(body: bytes) -> tuple[dict | None, Answer | None]:
 
 
 def receive(*, body: bytes, headers, source: str, remote_addr: str | None = None) -> Answer:
-    data: dict = {}
-    request = None
     try:
         signature = verify(
             sync_secret(), headers, body, max_age=settings.SYNC_CALLBACK_MAX_AGE_SECONDS
         )
     except BadSignature as exc:
-        answer = _refuse(401, str(exc))
-    else:
-        data, answer = _read(body)
-        data = data or {}
+        _count_refusal(exc, remote_addr)
+        return _refuse(401, str(exc))
+    data, answer = _read(body)
+    data = data or {}
+    request = None
     if answer is None:
         # The partner must match too: the key of another partner's request is unknown here.
         request = ProvisioningRequest.objects.filter(
@@ -81,6 +87,19 @@ def receive(*, body: bytes, headers, source: str, remote_addr: str | None = None
             return _settle(request, data, signature, source, remote_addr) or REPEATED
     _log(request=request, source=source, data=data, answer=answer, remote_addr=remote_addr)
     return answer
+
+
+def _count_refusal(exc: BadSignature, remote_addr: str | None) -> None:
+    logger.warning("Sync callback from %s refused: %s", remote_addr or "an unknown address", exc)
+    latest = {"last_at": timezone.now(), "last_remote_addr": remote_addr, "last_error": str(exc)}
+    rows = RefusedCallbacks.objects.filter(reason=exc.code)
+    if rows.update(count=F("count") + 1, **latest):
+        return
+    try:
+        with transaction.atomic():  # a savepoint: the first of its reason, maybe twice at once
+            RefusedCallbacks.objects.create(reason=exc.code, count=1, **latest)
+    except IntegrityError:
+        rows.update(count=F("count") + 1, **latest)
 
 
 REPEATED = Answer(200, {"result": "repeated", "detail": "This callback was received already."})

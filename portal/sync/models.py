@@ -64,7 +64,8 @@ class ProvisioningRequest(Deliverable):
 
 
 class ProvisioningCallback(models.Model):
-    """Every confirmation received, refused ones too: what the vendor said and what came of it."""
+    """Every signed confirmation received, refused ones too: what the vendor said and what came
+    of it. Callbacks without a valid signature are only counted (``RefusedCallbacks``)."""
 
     class Source(models.TextChoices):
         VENDOR = "vendor", "Vendor callback"
@@ -96,3 +97,31 @@ class ProvisioningCallback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.received_at:%Y-%m-%d %H:%M:%S} {self.get_source_display()}: {self.result}"
+
+
+class RefusedCallbacks(models.Model):
+    """Callbacks refused before their body was read: no signature, a wrong one, or a timestamp
+    out of range. Anyone can post those, so they are counted, one row per reason, never stored
+    one by one. What vendor staff need to find a wrong secret or a wrong clock: how many, since
+    when, and the latest one's time, address and error."""
+
+    class Reason(models.TextChoices):
+        UNSIGNED = "unsigned", "No signature headers"
+        MALFORMED = "malformed", "Timestamp is not a Unix time"
+        MISMATCH = "mismatch", "Signature does not match (a wrong secret?)"
+        EXPIRED = "expired", "Timestamp too old or ahead (a replay, or a wrong clock?)"
+
+    reason = models.CharField(max_length=10, choices=Reason.choices, unique=True)
+    count = models.PositiveBigIntegerField(default=0)
+    first_at = models.DateTimeField("first", default=timezone.now)
+    last_at = models.DateTimeField("latest", default=timezone.now)
+    last_remote_addr = models.GenericIPAddressField("latest from", null=True, blank=True)
+    last_error = models.CharField("latest error", max_length=300)
+
+    class Meta:
+        ordering = ["-last_at"]
+        verbose_name = "refused callbacks (unsigned or stale)"
+        verbose_name_plural = "refused callbacks (unsigned or stale)"
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.count}"

@@ -18,6 +18,7 @@ from django.utils import timezone
 from portal.core.delivery import claim, finish
 from portal.core.posting import Undelivered, json_body, signed_post
 
+from .addresses import is_public
 from .models import Event, WebhookDelivery
 from .tasks import deliver_webhook, enqueue_in_transaction
 
@@ -38,15 +39,24 @@ def vetted_addresses(url: str) -> list[str] | None:
     except (socket.gaierror, UnicodeError) as exc:
         raise Undelivered(f"Could not resolve {parts.hostname}: {exc}") from None
     addresses = [address[0].split("%")[0] for *_, address in found]
-    for address in addresses:
-        ip = ipaddress.ip_address(address)
-        if not ip.is_global:
-            raise Undelivered(
-                f"Not sent: {parts.hostname} is a private or local address ({ip}); webhooks "
-                "go to public addresses only.",
-                permanent=True,
-            )
+    if not all(is_public(address) for address in addresses):
+        # The address itself is not told for a name: the message is shown to the MSP, and
+        # what the portal's own network looks like is none of their business.
+        literal = _is_ip(parts.hostname)
+        raise Undelivered(
+            f"Not sent: {parts.hostname} {'is' if literal else 'resolves to'} a private or "
+            "local address; webhooks go to public addresses only.",
+            permanent=True,
+        )
     return list(dict.fromkeys(addresses))
+
+
+def _is_ip(host: str | None) -> bool:
+    try:
+        ipaddress.ip_address(host or "")
+    except ValueError:
+        return False
+    return True
 
 
 def post(delivery: WebhookDelivery) -> int:

@@ -133,13 +133,13 @@ def test_creating_a_user_invites_them_by_an_e_mail_in_the_outbox(admin_api, acme
     assert (entry.action, entry.actor) == (HistoryEntry.Action.CREATE, acme_admin)
 
 
-def test_an_address_taken_by_any_msp_is_refused_next_to_the_email_field(admin_api, outsider):
-    response = call(admin_api, "post", "users/", {**INVITE, "email": "ADMIN@globex.TEST"})
+def test_an_address_of_ones_own_msp_is_refused_next_to_the_email_field(admin_api, acme_sales):
+    response = call(admin_api, "post", "users/", {**INVITE, "email": "SALES@acme.TEST"})
 
     error = error_of(response, 400)
     assert error["fields"] == {"email": [EMAIL_TAKEN]}
     assert error["message"] == f"email: {EMAIL_TAKEN}"
-    assert User.objects.filter(email__iexact="admin@globex.test").count() == 1
+    assert User.objects.filter(email__iexact="sales@acme.test").count() == 1
     assert not OutgoingMessage.objects.exists()
 
 

@@ -30,7 +30,9 @@ RENAMED_CODES = {"self": "self_deactivation"}
 
 
 class UserOut(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(
+        allow_null=True, help_text="Null only in the answer to an invitation that created no user."
+    )
     email = serializers.EmailField()
     full_name = serializers.CharField()
     display_name = serializers.CharField(
@@ -108,7 +110,9 @@ class UserListView(UserAdminView):
         responses={201: UserOut},
         summary="Create User: invite someone (Admins)",
         description="The new user has no password: an e-mail with a link to choose one is "
-        "sent to `email`. An address is one login across all MSPs.",
+        "sent to `email`. An address is one login across all MSPs: one of your own users' "
+        "is refused; any other one in use is answered alike but creates no user, and its "
+        "owner is told (your MSP is not told whom the address belongs to).",
     )
     @idempotent
     def post(self, request):
