@@ -5,6 +5,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -90,6 +91,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "portal.core",
     "portal.accounts",
     "portal.catalog",
@@ -113,6 +118,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.accounts.two_step_middleware.TwoStepMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.accounts.sessions.SessionLimitsMiddleware",
@@ -184,6 +191,26 @@ PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24)
 # How long the e-mailed link to a Request for Information form works.
 RFI_LINK_MAX_AGE_DAYS = envint("RFI_LINK_MAX_AGE_DAYS", 30)
 QUOTE_VALID_DAYS = envint("QUOTE_VALID_DAYS", 30)
+# Two-step verification (authenticator app, recovery codes, passkeys). Vendor staff always need
+# it; an MSP's Admin can require it for the MSP's users (Users page). Making an API token asks
+# for a code again unless the user verified within TWO_STEP_FRESH_MINUTES.
+TWO_STEP_FRESH_MINUTES = envint("TWO_STEP_FRESH_MINUTES", 5)
+OTP_TOTP_ISSUER = os.environ.get("TWO_STEP_ISSUER", "MSP Partner Portal")
+OTP_TOTP_THROTTLE_FACTOR = 1  # after n wrong codes in a row, wait 2^(n-1) s before the next try
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The console lists and deletes users' devices (a lost phone) but never shows their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Passkeys belong to one web origin: PASSKEY_ORIGIN (default: SITE_URL's). Browsers allow them
+# on https:// addresses and on http://localhost only; elsewhere the portal offers no passkeys.
+PASSKEY_ORIGIN = os.environ.get("PASSKEY_ORIGIN", SITE_URL).rstrip("/")
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_RP_ID = urlsplit(PASSKEY_ORIGIN).hostname or "localhost"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = (
+    [PASSKEY_ORIGIN] if PASSKEY_ORIGIN.startswith(("https://", "http://localhost")) else []
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a passkey is the second step, never the only one
+if not OTP_WEBAUTHN_ALLOWED_ORIGINS:
+    SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]  # no passkeys at a plain-http address
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -1,11 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from portal.accounts import two_step_urls
+from portal.accounts.two_step_views import admin_login
+
 admin.site.site_header = "MSP Partner Portal — vendor console"
 admin.site.site_title = "Vendor console"
 
 urlpatterns = [
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
+    path("accounts/two-step/", include(two_step_urls.sign_in)),
     path("accounts/", include("portal.accounts.urls")),
     path("companies/", include("portal.companies.urls")),
     path("customers/", include("portal.companies.customer_urls")),
@@ -17,6 +22,7 @@ urlpatterns = [
     path("sync/", include("portal.sync.urls")),
     path("webhooks/", include("portal.webhooks.urls")),
     path("api/", include("portal.api.urls")),
+    path("profile/two-step/", include(two_step_urls.manage)),
     path("profile/", include("portal.api.profile_urls")),
     path("", include("portal.core.urls")),
 ]

@@ -4,7 +4,12 @@ import pytest
 from django.core.management import call_command
 
 from portal.accounts.models import User
-from portal.core.testing import make_partner, make_user
+from portal.core.testing import (
+    force_login_with_two_step,
+    give_authenticator,
+    make_partner,
+    make_user,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -13,6 +18,21 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_step(monkeypatch):
+    """``force_login`` stands for a whole sign-in: a user with two-step verification on (all
+    vendor staff) is verified too. Tests of the second step sign in with the password."""
+    from functools import partialmethod
+
+    from django.test import Client
+
+    monkeypatch.setattr(
+        Client,
+        "force_login",
+        partialmethod(force_login_with_two_step, _plain=Client.force_login),
+    )
 
 
 @pytest.fixture
@@ -43,7 +63,10 @@ def outsider(globex):
 
 @pytest.fixture
 def staff(db):
-    return make_user(None, email="staff@vendor.test", is_superuser=True)
+    """Vendor staff always have two-step verification: this one has an authenticator app."""
+    user = make_user(None, email="staff@vendor.test", is_superuser=True)
+    give_authenticator(user)
+    return user
 
 
 @pytest.fixture

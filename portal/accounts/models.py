@@ -19,6 +19,11 @@ class Partner(models.Model):
         related_name="partners",
         help_text="Products and add-ons enabled by the partner's agreement with the vendor.",
     )
+    require_two_step = models.BooleanField(
+        "Require two-step verification",
+        default=False,
+        help_text="Every user of this MSP must use an authenticator app or a passkey to sign in.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 from portal.core.history import history_for
 from portal.core.tenancy import PartnerRequiredMixin
 
+from . import two_step
 from .selectors import is_only_active_admin, user_for_or_404, users_for
 from .services import (
     LAST_ADMIN,
@@ -23,6 +24,7 @@ from .services import (
     user_reactivate,
     user_update,
 )
+from .two_step_views import TwoStepRequirementForm
 from .user_forms import UserEditForm, UserInviteForm
 
 
@@ -37,7 +39,13 @@ class UserListView(AdminOnlyMixin, TemplateView):
     template_name = "accounts/user_list.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(members=users_for(user=self.request.user), **kwargs)
+        members = users_for(user=self.request.user)
+        return super().get_context_data(
+            members=members,
+            two_step_on=two_step.enabled_user_ids(members),
+            requirement_form=TwoStepRequirementForm.for_partner(self.request.user.partner),
+            **kwargs,
+        )
 
 
 class UserCreateView(AdminOnlyMixin, View):

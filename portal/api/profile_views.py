@@ -7,6 +7,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from portal.accounts import two_step
 from portal.core.tenancy import PartnerRequiredMixin
 
 from .models import ApiToken
@@ -22,9 +23,35 @@ class TokenForm(forms.Form):
         help_text="What uses it, such as “ConnectWise sync”.",
     )
 
-    def __init__(self, *args, user, **kwargs):
+    code = forms.CharField(
+        label="Authenticator code or recovery code",
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+        help_text="A token works without your second step, so making one asks for it again.",
+    )
+
+    def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.request = request
+        self.user = request.user
+        # With two-step verification on, a token needs the second step within the last few
+        # minutes: the code here, or a fresh pass on the verify page (for a passkey).
+        self.needs_code = two_step.is_enabled(self.user) and not two_step.verified_recently(request)
+        if not self.needs_code:
+            del self.fields["code"]
+
+    def clean_code(self):
+        try:
+            device = two_step.code_check(
+                user=self.user,
+                code=self.cleaned_data["code"],
+                request=self.request,
+                purpose="creating an API token",
+            )
+        except two_step.TwoStepError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        two_step.session_verify(self.request, device)
+        return ""
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -47,20 +74,25 @@ class ProfileView(PartnerRequiredMixin, View):
         return render(
             request,
             self.template_name,
-            {"form": form, "tokens": tokens, "new_token": new_token},
+            {
+                "form": form,
+                "tokens": tokens,
+                "new_token": new_token,
+                "two_step_on": two_step.is_enabled(request.user),
+            },
             status=status,
         )
 
     def get(self, request):
-        return self.render(request, TokenForm(user=request.user))
+        return self.render(request, TokenForm(request=request))
 
     def post(self, request):
-        form = TokenForm(request.POST, user=request.user)
+        form = TokenForm(request.POST, request=request)
         if not form.is_valid():
             return self.render(request, form, status=400)
         token, raw = token_create(user=request.user, name=form.cleaned_data["name"])
         # Shown in this response only: it is stored hashed and can't be shown again.
-        return self.render(request, TokenForm(user=request.user), new_token=raw)
+        return self.render(request, TokenForm(request=request), new_token=raw)
 
 
 class TokenRevokeView(PartnerRequiredMixin, View):

@@ -78,10 +78,56 @@ def demo_data(transactional_db, infrastructure_choices):
 
 
 def log_in(page, email: str, password: str = "demo") -> None:
+    """Sign in as a person would: the password, then the second step where there is one (a
+    code from the user's authenticator app), or setting an app up where it is required first
+    (vendor staff)."""
+    from urllib.parse import urlsplit
+
     page.goto("/accounts/login/")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    path = urlsplit(page.url).path
+    if path == "/accounts/two-step/":
+        pass_second_step(page, email)
+    elif path == "/profile/two-step/":
+        set_up_authenticator(page)
+
+
+def app_code(key: bytes, last_t: int = -1) -> str:
+    """The code the app shows now, or the next one if the current one was used already."""
+    from django_otp.oath import TOTP
+
+    from portal.core.testing import totp_code
+
+    return totp_code(key, steps_ahead=max(0, last_t + 1 - TOTP(key).t()))
+
+
+def pass_second_step(page, email: str) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user__email=email, confirmed=True)
+    page.get_by_label("Authenticator code or recovery code").fill(
+        app_code(device.bin_key, device.last_t)
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Verify").click()
+
+
+def set_up_authenticator(page) -> tuple[bytes, list[str]]:
+    """From the two-step settings page: the app's secret (as an app would read it from the QR
+    code or the typed key) and the recovery codes shown."""
+    from base64 import b32decode
+
+    page.get_by_role("button", name="Set Up Authenticator App").click()
+    key = b32decode(page.get_by_label("Secret key").input_value().replace(" ", ""))
+    page.get_by_label("Code from the app").fill(app_code(key))
+    page.get_by_role("button", name="Turn On").click()
+    codes = page.get_by_role("list", name="Recovery codes").locator("code").all_inner_texts()
+    with page.expect_navigation():
+        page.get_by_role("link", name="I Saved Them, Continue").click()
+    return key, codes
 
 
 def run_worker_while_page_waits(page) -> None:
