@@ -53,10 +53,11 @@ SECURE_SSL_REDIRECT = BEHIND_TLS_PROXY
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 3600) if BEHIND_TLS_PROXY else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS: list[str] = []
 if not SECURE_HSTS_PRELOAD:
     # Asking browsers to preload HSTS binds the whole domain for months: the domain owner's
     # call, not a default, so check --deploy is not to warn about it (security.W021).
-    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    SILENCED_SYSTEM_CHECKS += ["security.W021"]
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -210,7 +211,7 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = (
 )
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a passkey is the second step, never the only one
 if not OTP_WEBAUTHN_ALLOWED_ORIGINS:
-    SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]  # no passkeys at a plain-http address
+    SILENCED_SYSTEM_CHECKS += ["otp_webauthn.E030"]  # no passkeys at a plain-http address
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
