@@ -13,8 +13,13 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from portal.core.tenancy import get_for_partner_or_404
-from portal.prospects import import_services
-from portal.prospects.import_services import AlreadyImported, import_run, import_start
+from portal.prospects.import_services import (
+    AlreadyImported,
+    import_current,
+    import_run,
+    import_start,
+    runs_inline,
+)
 from portal.prospects.imports import (
     ALREADY_IMPORTED,
     MAX_BYTES,
@@ -132,12 +137,13 @@ class ProspectImportView(PortalView):
     @idempotent
     def post(self, request):
         upload = _the_upload(request)
+        content = upload.read()
         try:
             started = import_start(
                 partner=request.user.partner,
                 actor=request.user,
                 filename=upload.name,
-                content=upload.read(),
+                content=content,
             )
         except AlreadyImported as exc:
             existing = exc.existing.pk
@@ -150,7 +156,7 @@ class ProspectImportView(PortalView):
         except FileRejected as exc:
             raise FieldErrors({"file": [str(exc)]}) from exc
         answer = status.HTTP_202_ACCEPTED
-        if upload.size <= import_services.INLINE_BYTES:
+        if runs_inline(upload.name, content):
             import_run(import_id=started.pk)  # small: done before the answer, as on the screen
             answer = status.HTTP_201_CREATED
         started = ProspectImport.objects.defer("content").get(pk=started.pk)
@@ -168,7 +174,7 @@ class ProspectImportDetailView(PortalView):
         summary="An upload of prospects: its progress and result",
     )
     def get(self, request, pk: int):
-        upload = get_for_partner_or_404(
-            ProspectImport.objects.defer("content"), request.user, pk=pk
+        upload = import_current(
+            get_for_partner_or_404(ProspectImport.objects.defer("content"), request.user, pk=pk)
         )
         return Response(ImportOut(upload, context={"request": request}).data)
