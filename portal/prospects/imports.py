@@ -30,7 +30,7 @@ from .rules import (
     contacts_error,
     seats_error,
 )
-from .xlsx_check import UNREADABLE, ArchiveRefused, unpacked_size
+from .xlsx_check import UNREADABLE, ArchiveRefused, check_elements, unpacked_size
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -173,6 +173,7 @@ def _xlsx_rows(content: bytes) -> Iterator[list]:
 
     try:
         unpacked_size(content)  # the zip directory first: nothing is unpacked before it passes
+        check_elements(content)
     except ArchiveRefused as exc:
         raise FileRejected(str(exc)) from None
     try:

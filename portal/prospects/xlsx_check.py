@@ -14,11 +14,16 @@ The limits, and why:
   strings);
 - no part over ``RATIO_FROM_BYTES`` packed tighter than ``MAX_RATIO``:1; sheets from Excel,
   LibreOffice and the export pack 5–20:1, only a file made to blow up packs tighter.
+
+Before the rows are read (by the worker, or in the web request for a file under the inline
+limit), ``check_elements`` counts the XML elements of each part as a stream: the reader keeps
+every element of a part read whole, and of a sheet everything between two rows, in memory.
 """
 
 import io
 import re
 import zipfile
+import zlib
 
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
@@ -31,6 +36,10 @@ MAX_RATIO = 100
 RATIO_FROM_BYTES = 1 * MB
 MAX_NAME_LENGTH = 255
 MAX_NAME_DEPTH = 8
+MAX_ELEMENTS_PER_ROW = 100_000  # a row of all 16,384 columns holds about 50,000
+MAX_ELEMENTS_PER_PART = 2_000_000  # the shared strings of 200,000 rows hold about 1.2 million
+SCAN_CHUNK = 1024 * 1024
+ROW_START = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?row[\s/>]")
 
 CONTENT_TYPES = "[Content_Types].xml"
 WORKBOOK = "xl/workbook.xml"
@@ -135,3 +144,53 @@ def _worksheets(archive: zipfile.ZipFile, content_types: zipfile.ZipInfo) -> set
         name = (override.get("PartName") or "").lstrip("/")
         types.setdefault(name, set()).add(override.get("ContentType") or "")
     return {name for name, declared in types.items() if declared == {WORKSHEET_TYPE}}
+
+
+def check_elements(content: bytes) -> None:
+    """Refuses a file whose XML would pile up in memory while it is read; call it after
+    ``unpacked_size``. Costs one unpacking of the file, in chunks of a megabyte."""
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    worksheets = _worksheets(archive, archive.getinfo(CONTENT_TYPES))
+    for part in archive.infolist():
+        if not part.filename.endswith((".xml", ".rels")):
+            continue  # pictures and the like are not read as XML
+        try:
+            if part.filename in worksheets:
+                most = _most_elements(archive, part, between=ROW_START)
+                if most > MAX_ELEMENTS_PER_ROW:
+                    raise ArchiveRefused(
+                        f"A row of the sheet “{part.filename}” in this XLSX file holds more than "
+                        f"{MAX_ELEMENTS_PER_ROW:,} XML elements (a row of prospects holds a few "
+                        f"dozen). {RESAVE}"
+                    )
+            elif _most_elements(archive, part) > MAX_ELEMENTS_PER_PART:
+                raise ArchiveRefused(
+                    f"The part “{part.filename}” of this XLSX file holds more than "
+                    f"{MAX_ELEMENTS_PER_PART:,} XML elements. {RESAVE}"
+                )
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            raise ArchiveRefused(UNREADABLE) from exc
+
+
+def _starts(xml: bytes) -> int:
+    """Element start tags in a piece of XML (comments and the like counted too: never fewer)."""
+    return xml.count(b"<") - xml.count(b"</") - xml.count(b"<?") - xml.count(b"<!")
+
+
+def _most_elements(archive: zipfile.ZipFile, part: zipfile.ZipInfo, between=None) -> int:
+    """The most elements in the part, or between two starts of ``between`` (a sheet's rows)."""
+    run = most = 0
+    carry = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(SCAN_CHUNK):
+            data = carry + chunk
+            # A tag cut by the chunk's end is counted with the next chunk.
+            cut = data.rfind(b"<", max(0, len(data) - 256))
+            body, carry = (data, b"") if cut == -1 else (data[:cut], data[cut:])
+            pieces = between.split(body) if between else [body]
+            run += _starts(pieces[0])
+            most = max(most, run)
+            for piece in pieces[1:]:
+                run = 1 + _starts(piece)
+                most = max(most, run)
+    return max(most, run + _starts(carry))

@@ -174,6 +174,41 @@ def test_a_workbook_with_xml_entities_is_refused_not_expanded(upload):
     assert not Company.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "junk",
+    [
+        b'<row r="3">' + b"<c/>" * 200_000 + b"</row>",
+        b"<x/>" * 200_000,
+    ],
+    ids=["one-row-of-200000-cells", "200000-elements-between-rows"],
+)
+def test_a_sheet_whose_xml_would_pile_up_in_memory_is_refused(upload, junk):
+    parts = workbook_parts()
+    parts[SHEET] = parts[SHEET].replace(b"</sheetData>", junk + b"</sheetData>")
+    content = zip_of(parts)
+    assert len(content) < 20_000
+
+    tracemalloc.start()
+    html = upload(content, name="p.xlsx").content.decode()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    assert "A row of the sheet “xl/worksheets/sheet1.xml” in this XLSX file holds more" in html
+    assert "than 100,000 XML elements" in html
+    assert ProspectImport.objects.get().status == ProspectImport.Status.INVALID
+    assert peak < 20 * 1024 * 1024, f"peak {peak / 1048576:.0f} MB"
+
+
+def test_a_part_read_whole_with_too_many_elements_is_refused(upload, monkeypatch):
+    monkeypatch.setattr(xlsx_check, "MAX_ELEMENTS_PER_PART", 1_000)
+    parts = with_shared_strings(workbook_parts())
+    parts[STRINGS] = (SST + "<si><t>x</t></si>" * 600 + "</sst>").encode()
+
+    html = upload(zip_of(parts), name="p.xlsx").content.decode()
+
+    assert "The part “xl/sharedStrings.xml” of this XLSX file holds more than 1,000" in html
+
+
 def test_a_damaged_sheet_is_not_imported_and_says_so(upload):
     parts = workbook_parts()
     # A shared string that does not exist: the reader fails in the middle of the rows.
