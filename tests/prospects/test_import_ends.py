@@ -2,11 +2,12 @@
 task fails, when its worker dies; and the worker goes on delivering e-mail after a hostile file."""
 
 import datetime
+import threading
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -200,3 +201,46 @@ def test_the_worker_goes_on_delivering_email_after_a_hostile_import(
     assert (upload.status, upload.finished) == (outcome, True)
     [sent] = mail.outbox
     assert sent.to == ["someone@example.com"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs a server database: two real connections"
+)
+@pytest.mark.django_db(transaction=True)
+def test_an_import_ended_by_outbox_recover_while_saving_keeps_nothing(
+    acme, acme_admin, catalog, monkeypatch
+):
+    rows_written, ended = threading.Event(), threading.Event()
+
+    def save_and_wait(upload, plan, deadline):
+        saved = real_save(upload, plan, deadline)
+        rows_written.set()
+        ended.wait(timeout=30)
+        return saved
+
+    real_save = import_services._save
+    monkeypatch.setattr(import_services, "_save", save_and_wait)
+    upload = started(acme, acme_admin, content=csv_bytes([row()]))
+    outcome = []
+
+    def worker():
+        try:
+            outcome.append(import_run(import_id=upload.pk))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    assert rows_written.wait(timeout=30)
+    # Its worker seen as dead: the deadline long past, outbox_recover ends the import.
+    ProspectImport.objects.filter(pk=upload.pk).update(
+        deadline=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    assert imports_expire() == 1
+    ended.set()
+    thread.join(timeout=30)
+
+    upload.refresh_from_db()
+    assert upload.status == ProspectImport.Status.FAILED
+    assert upload.message.startswith("Stopped without finishing")
+    assert not Company.objects.exists()  # the rows it had written are rolled back
