@@ -16,7 +16,14 @@ from .import_services import (
     imports_expire,
     runs_inline,
 )
-from .imports import ALREADY_IMPORTED, MAX_BYTES, MAX_ROWS, FileRejected, upload_error
+from .imports import (
+    ALREADY_IMPORTED,
+    MAX_BYTES,
+    MAX_CELL_CHARS,
+    MAX_ROWS,
+    FileRejected,
+    upload_error,
+)
 from .models import ProspectImport
 from .spreadsheets import neutralise
 
@@ -38,6 +45,7 @@ class UploadView(PartnerRequiredMixin, View):
                 "recent": recent,
                 "max_mb": MAX_BYTES // (1024 * 1024),
                 "max_rows": MAX_ROWS,
+                "max_cell": MAX_CELL_CHARS,
             },
         )
 

@@ -13,6 +13,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from portal.core.tenancy import get_for_partner_or_404
+from portal.prospects import xlsx_check
 from portal.prospects.import_services import (
     AlreadyImported,
     import_current,
@@ -23,6 +24,7 @@ from portal.prospects.import_services import (
 from portal.prospects.imports import (
     ALREADY_IMPORTED,
     MAX_BYTES,
+    MAX_CELL_CHARS,
     MAX_LISTED_ERRORS,
     MAX_ROWS,
     FileRejected,
@@ -39,7 +41,9 @@ from .base import PortalView
 class ImportInput(serializers.Serializer):
     file = serializers.FileField(
         help_text=f"One .csv or .xlsx file (first sheet) of at most {MAX_BYTES // 1048576} MB "
-        f"and {MAX_ROWS:,} rows, with the columns of the Upload Prospects template."
+        f"and {MAX_ROWS:,} rows, with the columns of the Upload Prospects template; a cell holds "
+        f"at most {MAX_CELL_CHARS:,} characters, and an .xlsx file unpacks to at most "
+        f"{xlsx_check.MAX_UNPACKED_BYTES // 1048576} MB."
     )
 
 
