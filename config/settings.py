@@ -316,6 +316,12 @@ if os.environ.get("TASK_BACKEND") == "rq":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Prospect imports: checking and saving one file stops itself after this long (and an import
+# whose worker died is ended as failed a minute later); one that no worker takes up within the
+# wait limit is ended as failed too. The file limits are in portal/prospects/xlsx_check.py.
+PROSPECT_IMPORT_TIME_LIMIT_SECONDS = envint("PROSPECT_IMPORT_TIME_LIMIT_SECONDS", 600)
+PROSPECT_IMPORT_WAIT_LIMIT_SECONDS = envint("PROSPECT_IMPORT_WAIT_LIMIT_SECONDS", 6 * 60 * 60)
+
 # E-mail: .eml files under var/mail/ unless SMTP is configured.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "MSP Partner Portal <portal@localhost>")
 if os.environ.get("EMAIL_HOST"):

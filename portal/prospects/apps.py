@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class ProspectsConfig(AppConfig):
     name = "portal.prospects"
     label = "prospects"
+
+    def ready(self) -> None:
+        from portal.core.delivery import HOUSEKEEPING
+
+        from .import_services import imports_expire
+
+        # An import whose worker died is ended as failed, with why, on outbox_recover's rounds.
+        HOUSEKEEPING["stopped prospect imports, ended as failed"] = imports_expire

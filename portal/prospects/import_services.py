@@ -1,11 +1,20 @@
-"""Uploading prospects: start an import (once per file), check it, save it in one transaction."""
+"""Uploading prospects: start an import (once per file), check it, save it in one transaction.
+
+Every import ends: imported, or not imported with the reason. Its task has a time budget
+(``PROSPECT_IMPORT_TIME_LIMIT_SECONDS``, looked at every 1,000 rows and between saved batches)
+and a bounded memory (the file limits of ``imports`` and ``xlsx_check``: nothing is read whole
+that could grow beyond them). An import whose worker died is ended by ``imports_expire``, which
+``outbox_recover`` runs on each round and which a look at the import's progress runs too.
+"""
 
 import datetime
 import hashlib
 import logging
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.companies.models import Company, CompanyProduct
@@ -15,13 +24,24 @@ from portal.core.history import changed_fields, snapshot
 from portal.core.models import HistoryEntry
 from portal.core.tasks import enqueue_in_transaction
 
-from .imports import MAX_BYTES, FileRejected, Plan, PlannedRow, check_file
+from .imports import (
+    CONTROL,
+    MAX_BYTES,
+    FileRejected,
+    Plan,
+    PlannedRow,
+    TimeLimitReached,
+    check_file,
+)
 from .models import ProspectImport
+from .xlsx_check import ArchiveRefused, unpacked_size
 
 logger = logging.getLogger(__name__)
-INLINE_BYTES = 100_000  # about 1,000 rows: larger files are imported by a task
-STALE_AFTER = datetime.timedelta(minutes=15)  # no sign of life from an import for this long
+INLINE_BYTES = 100_000  # about 1,000 rows of CSV: larger files are imported by a task
+INLINE_UNPACKED_BYTES = 1_000_000  # an XLSX file unpacked: about 1,000 rows
+EXPIRE_GRACE = datetime.timedelta(seconds=60)  # a live task stops itself at its deadline
 BATCH = 10_000
+RUNNING = [ProspectImport.Status.CHECKING, ProspectImport.Status.SAVING]
 
 
 class AlreadyImported(Exception):
@@ -30,26 +50,55 @@ class AlreadyImported(Exception):
         super().__init__(str(existing))
 
 
+class Abandoned(Exception):
+    """The import was ended as failed by ``imports_expire`` while it was still saving."""
+
+
+def _is_xlsx(filename: str) -> bool:
+    return filename.lower().endswith((".xlsx", ".xlsm"))
+
+
+def runs_inline(filename: str, content: bytes) -> bool:
+    """Small enough to import while the web request waits; the rest is the worker's.
+
+    An XLSX file is measured unpacked: 100 KB of it can hold 10 MB of rows.
+    """
+    if len(content) > INLINE_BYTES:
+        return False
+    if not _is_xlsx(filename):
+        return True
+    try:
+        return unpacked_size(content) <= INLINE_UNPACKED_BYTES
+    except ArchiveRefused:
+        return True  # refused at once when read: nothing to parse
+
+
 def import_start(*, partner, actor, filename: str, content: bytes) -> ProspectImport:
     """Record the upload; the same file twice (two clicks, two tabs) raises AlreadyImported.
 
     The guard is the database's: a unique constraint on (partner, file hash) while an import of
-    that file is waiting, running or done.
+    that file is waiting, running or done. An XLSX file that is not safe to open is refused
+    here, before it is stored (FileRejected).
     """
     if len(content) > MAX_BYTES:
         raise FileRejected(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+    if _is_xlsx(filename):
+        try:
+            unpacked_size(content)
+        except ArchiveRefused as exc:
+            raise FileRejected(str(exc)) from None
     digest = hashlib.sha256(content).hexdigest()
-    _release_stale(partner=partner, digest=digest)
+    imports_expire(ProspectImport.objects.filter(partner=partner, sha256=digest))
     try:
         with transaction.atomic():
             upload = ProspectImport.objects.create(
                 partner=partner,
                 uploaded_by=actor,
-                filename=filename[:255],
+                filename=CONTROL.sub("", filename)[:255],
                 sha256=digest,
                 content=content,
             )
-            if len(content) > INLINE_BYTES:
+            if not runs_inline(filename, content):
                 from .tasks import run_prospect_import
 
                 enqueue_in_transaction(run_prospect_import, import_id=upload.pk)
@@ -63,22 +112,50 @@ def import_start(*, partner, actor, filename: str, content: bytes) -> ProspectIm
     return upload
 
 
-def _release_stale(*, partner, digest: str) -> None:
-    """An import whose worker died holds its file: after a while, let it go."""
-    ProspectImport.objects.filter(
-        partner=partner,
-        sha256=digest,
-        status__in=[
-            ProspectImport.Status.PENDING,
-            ProspectImport.Status.CHECKING,
-            ProspectImport.Status.SAVING,
-        ],
-        updated_at__lt=timezone.now() - STALE_AFTER,
+def _limit_text(seconds: int) -> str:
+    if seconds >= 7200 and not seconds % 3600:
+        return f"{seconds // 3600} hours"
+    return f"{seconds // 60} minutes" if seconds >= 120 else f"{seconds} seconds"
+
+
+def imports_expire(imports=None) -> int:
+    """End as failed, with the reason, each import that can no longer finish; how many.
+
+    One left "Checking rows" or "Saving" by a worker that died or was stopped, once its deadline
+    has passed by a minute; one that no worker took up within the wait limit.
+    """
+    imports = ProspectImport.objects.all() if imports is None else imports
+    now = timezone.now()
+    ended = {"status": ProspectImport.Status.FAILED, "finished_at": now, "updated_at": now}
+    limit = _limit_text(settings.PROSPECT_IMPORT_TIME_LIMIT_SECONDS)
+    wait = datetime.timedelta(seconds=settings.PROSPECT_IMPORT_WAIT_LIMIT_SECONDS)
+    stopped = imports.filter(
+        Q(deadline__lt=now - EXPIRE_GRACE)
+        | Q(deadline__isnull=True, updated_at__lt=now - wait),  # began before deadlines were
+        status__in=RUNNING,
     ).update(
-        status=ProspectImport.Status.FAILED,
-        message="Stopped without finishing.",
-        finished_at=timezone.now(),
+        content=b"",
+        message="Stopped without finishing: its worker stopped, or it ran past its time limit "
+        f"of {limit}. Nothing was imported; upload the file again, or split it.",
+        **ended,
     )
+    never_started = imports.filter(
+        status=ProspectImport.Status.PENDING, created_at__lt=now - wait
+    ).update(
+        content=b"",
+        message=f"No worker started this import within {_limit_text(int(wait.total_seconds()))}"
+        ". Nothing was imported; upload the file again.",
+        **ended,
+    )
+    return stopped + never_started
+
+
+def import_current(upload: ProspectImport) -> ProspectImport:
+    """The import as it stands, ended first if it can no longer finish: a page or client that
+    follows its progress never waits forever, even with no ``outbox_recover`` running."""
+    if not upload.finished and imports_expire(ProspectImport.objects.filter(pk=upload.pk)):
+        upload.refresh_from_db()
+    return upload
 
 
 def import_run(*, import_id: int) -> str:
@@ -88,20 +165,50 @@ def import_run(*, import_id: int) -> str:
         .defer("content")
         .get(pk=import_id)
     )
-    if upload.status != ProspectImport.Status.PENDING:
-        return upload.status
-    _set(upload, status=ProspectImport.Status.CHECKING)
+    now = timezone.now()
+    limit = settings.PROSPECT_IMPORT_TIME_LIMIT_SECONDS
+    deadline = now + datetime.timedelta(seconds=limit)
+    # Taken up once: a second task for the same import (a retry) finds it no longer waiting.
+    taken = ProspectImport.objects.filter(
+        pk=upload.pk, status=ProspectImport.Status.PENDING
+    ).update(status=ProspectImport.Status.CHECKING, deadline=deadline, updated_at=now)
+    if not taken:
+        return ProspectImport.objects.values_list("status", flat=True).get(pk=upload.pk)
+    upload.status, upload.deadline = ProspectImport.Status.CHECKING, deadline
+    try:
+        _check_and_save(upload, deadline)
+    except TimeLimitReached:
+        _finish(
+            upload,
+            status=ProspectImport.Status.FAILED,
+            message=f"Stopped: the import ran past its time limit of {_limit_text(limit)}. "
+            "Nothing was imported; split the file into smaller ones and upload each.",
+        )
+    except Abandoned:
+        upload.refresh_from_db(fields=["status"])
+    except Exception:
+        # A fault of ours or of the file's reader: told, and the import still ends.
+        logger.exception("Import %s stopped on an error", upload.pk)
+        _finish(
+            upload,
+            status=ProspectImport.Status.FAILED,
+            message="Stopped on an unexpected error. Nothing was imported; upload the file "
+            "again, or save it as CSV.",
+        )
+    return upload.status
 
+
+def _check_and_save(upload: ProspectImport, deadline: datetime.datetime) -> None:
     def progress(checked: int) -> None:
         _set(upload, checked_rows=checked)
 
     try:
         content = ProspectImport.objects.values_list("content", flat=True).get(pk=upload.pk)
-        plan = check_file(upload.partner, upload.filename, bytes(content), progress)
+        plan = check_file(upload.partner, upload.filename, bytes(content), progress, deadline)
         del content
     except FileRejected as exc:
         _finish(upload, status=ProspectImport.Status.INVALID, message=str(exc))
-        return upload.status
+        return
     upload.total_rows = plan.total
     if plan.error_count:
         _finish(
@@ -113,20 +220,30 @@ def import_run(*, import_id: int) -> str:
             checked_rows=plan.total,
             message=f"{plan.error_count} problem(s) found; nothing was imported.",
         )
-        return upload.status
-    _set(
-        upload, status=ProspectImport.Status.SAVING, total_rows=plan.total, checked_rows=plan.total
+        return
+    saving = ProspectImport.objects.filter(
+        pk=upload.pk, status=ProspectImport.Status.CHECKING
+    ).update(
+        status=ProspectImport.Status.SAVING,
+        total_rows=plan.total,
+        checked_rows=plan.total,
+        updated_at=timezone.now(),
     )
+    if not saving:
+        raise Abandoned
+    upload.status = ProspectImport.Status.SAVING
     try:
         with transaction.atomic():
-            created, updated = _save(upload, plan)
-            _finish(
+            created, updated = _save(upload, plan, deadline)
+            # Only while still "Saving": once ended as failed, the saved rows are rolled back.
+            if not _finish(
                 upload,
                 status=ProspectImport.Status.DONE,
                 created_count=created,
                 updated_count=updated,
                 message=f"{created} prospect(s) created, {updated} updated.",
-            )
+            ):
+                raise Abandoned
     except IntegrityError:
         # Someone saved a prospect with one of these names or domains while we were checking.
         logger.info("Import %s collided with a concurrent change", upload.pk)
@@ -136,7 +253,6 @@ def import_run(*, import_id: int) -> str:
             message="A prospect with one of these names or domains was saved meanwhile. "
             "Nothing was imported; upload the file again to see which.",
         )
-    return upload.status
 
 
 def _set(upload: ProspectImport, **fields) -> None:
@@ -146,20 +262,35 @@ def _set(upload: ProspectImport, **fields) -> None:
     ProspectImport.objects.filter(pk=upload.pk).update(**fields)
 
 
-def _finish(upload: ProspectImport, **fields) -> None:
+def _finish(upload: ProspectImport, **fields) -> bool:
+    """Ends a running import; False if it had been ended already (by ``imports_expire``)."""
+    now = timezone.now()
     # The file is not needed any more; its hash still guards against importing it twice.
-    _set(upload, finished_at=timezone.now(), content=b"", **fields)
+    fields.update(finished_at=now, updated_at=now, content=b"")
+    fields["message"] = fields.get("message", "")[:500]
+    ended = ProspectImport.objects.filter(pk=upload.pk, status__in=RUNNING).update(**fields)
+    if ended:
+        for name, value in fields.items():
+            setattr(upload, name, value)
+    return bool(ended)
 
 
-def _save(upload: ProspectImport, plan: Plan) -> tuple[int, int]:
+def _save(upload: ProspectImport, plan: Plan, deadline: datetime.datetime) -> tuple[int, int]:
     new = [row for row in plan.rows if not row.pk]
     changed = [row for row in plan.rows if row.pk]
     for start in range(0, len(new), BATCH):
+        _on_time(deadline)
         _create(upload, new[start : start + BATCH])
     updated = 0
     for start in range(0, len(changed), BATCH):
+        _on_time(deadline)
         updated += _update(upload, changed[start : start + BATCH])
     return len(new), updated
+
+
+def _on_time(deadline: datetime.datetime) -> None:
+    if timezone.now() >= deadline:
+        raise TimeLimitReached
 
 
 COMPANY_COLUMNS = [

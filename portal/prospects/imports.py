@@ -7,12 +7,13 @@ compare against is loaded up front, so there is no query per row.
 import csv
 import datetime
 import io
-import zipfile
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from portal.accounts.selectors import implementation_leads_for
 from portal.catalog.selectors import products_enabled_for
@@ -29,15 +30,32 @@ from .rules import (
     contacts_error,
     seats_error,
 )
+from .xlsx_check import UNREADABLE, ArchiveRefused, check_elements, unpacked_size
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
+MAX_CELL_CHARS = 1_000  # the longest field, a domain, holds 253
+LAST_SHEET_ROW = 1_048_576  # Excel's last row: a row numbered beyond it is not read
+MAX_SHEET_COLUMNS = 500  # of the header row; rows are then read only as wide as the header
+CHECK_TIME_EVERY = 1_000  # rows, blank or not, between looks at the clock
 REQUIRED = ["name", "domain", "sector", "implementation_lead", "permitted_users"]
 MAX_LISTED_ERRORS = 5_000  # listed on the page and in the download; all are counted
 
 
 UPLOAD_EXTENSIONS = (".csv", ".xlsx", ".xlsm")
 ALREADY_IMPORTED = "This file was uploaded before."
+# Tab, line feed and carriage return may stand in a cell (a cell of several lines); no other
+# control character, and no byte the file's encoding cannot decode (read as a lone surrogate).
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\udc80-\udcff]")
+# Two or more bytes that UTF-8 reads as one character: Windows-1252 text hardly ever has them.
+UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+# A file is at most MAX_BYTES, so no field can be longer: csv's own limit would stop the whole
+# file without saying where; each cell is measured against MAX_CELL_CHARS instead, with its row
+# and column. (The limit is the csv module's, for the process: only raised, never lowered.)
+if csv.field_size_limit() < MAX_BYTES:
+    csv.field_size_limit(MAX_BYTES)
 
 
 def upload_error(files: list) -> str:
@@ -53,6 +71,36 @@ def upload_error(files: list) -> str:
 
 class FileRejected(Exception):
     """The file as a whole cannot be read: wrong type, size, encoding or columns."""
+
+
+class TimeLimitReached(Exception):
+    """Checking the file took longer than the import's time budget."""
+
+
+def plain(text: str, length: int = 80) -> str:
+    """Text from a file, safe to quote in a message: shortened, control characters shown as ?."""
+    text = CONTROL.sub("?", text)
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def cell_problem(value) -> str:
+    """Why a cell's text cannot be taken whatever its column; "" if it can."""
+    if not isinstance(value, str):
+        return ""
+    if len(value) > MAX_CELL_CHARS:
+        return f"This cell holds {len(value):,} characters; at most {MAX_CELL_CHARS:,} are read."
+    found = CONTROL.search(value)
+    if not found:
+        return ""
+    char = found.group()
+    if char == "\x00":
+        return "This cell holds a NUL character (a zero byte): remove it."
+    if char >= "\udc80":
+        return (
+            f"This cell holds a byte that is not text (0x{ord(char) - 0xDC00:02X}): save the "
+            "file as “CSV UTF-8” and upload it again."
+        )
+    return f"This cell holds a control character (U+{ord(char):04X}): remove it."
 
 
 @dataclass(slots=True)
@@ -94,28 +142,70 @@ def read_table(filename: str, content: bytes) -> tuple[list, Iterator[list]]:
 
 
 def _csv_rows(content: bytes) -> Iterator[list]:
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileRejected("This file is UTF-16 text: save it as “CSV UTF-8” or as .xlsx.")
+    encoding = "utf-8-sig"
     try:
         content.decode("utf-8")
-        encoding = "utf-8-sig"
     except UnicodeDecodeError:
-        encoding = "cp1252"  # Excel on Windows saves "CSV" in Windows-1252
+        # Excel on Windows saves "CSV" in Windows-1252; a UTF-8 file with a bad byte stays
+        # UTF-8, so that the bad byte is told rather than every accent turned into two letters.
+        if not UTF8_SEQUENCE.search(content):
+            encoding = "cp1252"
     first_line = content[:4096].split(b"\n", 1)[0]
     delimiter = ";" if first_line.count(b";") > first_line.count(b",") else ","
-    # Decoded as it is read: a whole decoded copy of a 20 MB file would take 80 MB.
-    text = io.TextIOWrapper(io.BytesIO(content), encoding=encoding, errors="replace", newline="")
-    return iter(csv.reader(text, delimiter=delimiter))
+    # Decoded as it is read: a whole decoded copy of a 20 MB file would take 80 MB. A byte the
+    # encoding cannot decode becomes a lone surrogate, told as a row error by cell_problem.
+    text = io.TextIOWrapper(
+        io.BytesIO(content), encoding=encoding, errors="surrogateescape", newline=""
+    )
+    reader = csv.reader(text, delimiter=delimiter)
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise FileRejected(
+            f"Line {reader.line_num} cannot be read as CSV ({exc}); nothing after it was checked."
+        ) from exc
 
 
 def _xlsx_rows(content: bytes) -> Iterator[list]:
     from openpyxl import load_workbook
 
     try:
+        unpacked_size(content)  # the zip directory first: nothing is unpacked before it passes
+        check_elements(content)
+    except ArchiveRefused as exc:
+        raise FileRejected(str(exc)) from None
+    try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise FileRejected("This is not an XLSX file that can be read.") from exc
+    except Exception as exc:  # a damaged or hostile file can make the reader raise anything
+        raise FileRejected(UNREADABLE) from exc
     if not workbook.worksheets:
         raise FileRejected("The workbook has no sheet.")
-    return (list(row) for row in workbook.worksheets[0].iter_rows(values_only=True))
+    return _sheet_rows(workbook.worksheets[0])
+
+
+def _sheet_rows(sheet) -> Iterator:
+    """The header, then the rows only as wide as the header, up to Excel's last row.
+
+    The declared ``<dimension>`` is only the file's claim: a 5 KB file may claim 16,384 columns
+    by a million rows. The rows are read as they come; a run of missing rows comes back as one
+    shared empty tuple, which the caller skips at little cost.
+    """
+    sheet.reset_dimensions()
+    try:
+        header = list(
+            next(sheet.iter_rows(max_row=1, max_col=MAX_SHEET_COLUMNS, values_only=True), ())
+        )
+        while header and not _text(header[-1]):
+            header.pop()
+        yield header
+        if header:
+            yield from sheet.iter_rows(
+                min_row=2, max_row=LAST_SHEET_ROW, max_col=len(header), values_only=True
+            )
+    except Exception as exc:  # a damaged or hostile sheet can make the reader raise anything
+        raise FileRejected(f"{UNREADABLE} Its first sheet is damaged.") from exc
 
 
 def match_columns(header: list, columns: list[SheetColumn]) -> list[SheetColumn | None]:
@@ -128,7 +218,7 @@ def match_columns(header: list, columns: list[SheetColumn]) -> list[SheetColumn 
             continue
         column = by_key.get(key)
         if column is None:
-            unknown.append(str(cell).strip())
+            unknown.append(plain(str(cell).strip(), 40))
         elif column.header in seen:
             raise FileRejected(f"The column “{column.header}” appears twice.")
         else:
@@ -137,7 +227,8 @@ def match_columns(header: list, columns: list[SheetColumn]) -> list[SheetColumn 
     if unknown:
         raise FileRejected(
             "Unknown columns: "
-            + ", ".join(f"“{name}”" for name in unknown)
+            + ", ".join(f"“{name}”" for name in unknown[:10])
+            + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else "")
             + ". Use the template's column names (download it above)."
         )
     missing = [c.header for c in columns if c.key in REQUIRED and c.header not in seen]
@@ -211,12 +302,16 @@ class Checker:
         self.leads = {user.email.lower(): user for user in implementation_leads_for(partner)}
         self.company_type = _choice(Company.CompanyType.choices)
         self.sector = _choice(Company.Sector.choices)
-        self.website = forms.URLField(required=False, assume_scheme="https")
+        self.website = forms.URLField(required=False, assume_scheme="https", max_length=200)
 
     def parse(self, number: int, cells: list, columns: list, plan: Plan) -> PlannedRow | None:
         """Typed values of one row; its errors go to ``plan``."""
         values, products, ok = {}, {}, True
         for column, value in zip(columns, cells, strict=False):
+            if problem := cell_problem(value):
+                plan.error(number, column.header if column else "(no column name)", problem)
+                ok = False
+                continue
             if column is None:
                 if _text(value):
                     plan.error(
@@ -286,15 +381,24 @@ class Checker:
 
 
 def check_file(
-    partner, filename: str, content: bytes, progress: Callable[[int], None] = lambda checked: None
+    partner,
+    filename: str,
+    content: bytes,
+    progress: Callable[[int], None] = lambda checked: None,
+    deadline: datetime.datetime | None = None,
 ) -> Plan:
-    """Every row read and checked; ``plan.errors`` empty means the file can be imported."""
+    """Every row read and checked; ``plan.errors`` empty means the file can be imported.
+
+    Raises TimeLimitReached once the clock passes ``deadline``.
+    """
     checker = Checker(partner)
     header, rows = read_table(filename, content)
     columns = match_columns(header, checker.columns)
     plan = Plan()
     for number, cells in enumerate(rows, start=2):
-        if not any(_text(cell) for cell in cells):
+        if number % CHECK_TIME_EVERY == 0 and deadline and timezone.now() >= deadline:
+            raise TimeLimitReached(number)
+        if _blank(cells):
             continue  # blank lines, as spreadsheets leave them
         plan.total += 1
         if plan.total > MAX_ROWS:
@@ -309,6 +413,12 @@ def check_file(
     _check_against_each_other_and_saved(partner, plan)
     progress(plan.total)
     return plan
+
+
+def _blank(cells) -> bool:
+    if cells.count(None) == len(cells):  # fast, for the runs of missing rows in a sheet
+        return True
+    return not any(_text(cell) for cell in cells)
 
 
 def _check_against_each_other_and_saved(partner, plan: Plan) -> None:

@@ -8,16 +8,34 @@ from django.views import View
 
 from portal.core.tenancy import PartnerRequiredMixin, for_partner, get_for_partner_or_404
 
-from .import_services import INLINE_BYTES, AlreadyImported, import_run, import_start
-from .imports import ALREADY_IMPORTED, MAX_BYTES, MAX_ROWS, FileRejected, upload_error
+from .import_services import (
+    AlreadyImported,
+    import_current,
+    import_run,
+    import_start,
+    imports_expire,
+    runs_inline,
+)
+from .imports import (
+    ALREADY_IMPORTED,
+    MAX_BYTES,
+    MAX_CELL_CHARS,
+    MAX_ROWS,
+    FileRejected,
+    upload_error,
+)
 from .models import ProspectImport
+from .spreadsheets import neutralise
 
 
 class UploadView(PartnerRequiredMixin, View):
     template_name = "prospects/upload.html"
 
     def render(self, request, error: str = "", existing: ProspectImport | None = None):
-        recent = for_partner(ProspectImport, request.user).defer("content", "errors")[:10]
+        imports = for_partner(ProspectImport, request.user).defer("content", "errors")
+        recent = list(imports[:10])
+        if any(not upload.finished for upload in recent) and imports_expire(imports):
+            recent = list(imports[:10])
         return render(
             request,
             self.template_name,
@@ -27,6 +45,7 @@ class UploadView(PartnerRequiredMixin, View):
                 "recent": recent,
                 "max_mb": MAX_BYTES // (1024 * 1024),
                 "max_rows": MAX_ROWS,
+                "max_cell": MAX_CELL_CHARS,
             },
         )
 
@@ -38,26 +57,27 @@ class UploadView(PartnerRequiredMixin, View):
         if error := upload_error(files):
             return self.render(request, error)
         upload = files[0]
+        content = upload.read()
         try:
             started = import_start(
                 partner=request.user.partner,
                 actor=request.user,
                 filename=upload.name,
-                content=upload.read(),
+                content=content,
             )
         except AlreadyImported as exc:
             return self.render(request, ALREADY_IMPORTED, exc.existing)
         except FileRejected as exc:
             return self.render(request, str(exc))
-        if upload.size <= INLINE_BYTES:
+        if runs_inline(upload.name, content):
             import_run(import_id=started.pk)  # small: done before the page comes back
         return redirect("prospects:upload_result", pk=started.pk)
 
 
 class UploadResultView(PartnerRequiredMixin, View):
     def get(self, request, pk: int):
-        upload = get_for_partner_or_404(
-            ProspectImport.objects.defer("content"), request.user, pk=pk
+        upload = import_current(
+            get_for_partner_or_404(ProspectImport.objects.defer("content"), request.user, pk=pk)
         )
         template = (
             "prospects/_upload_progress.html" if request.htmx else "prospects/upload_result.html"
@@ -66,7 +86,8 @@ class UploadResultView(PartnerRequiredMixin, View):
 
 
 class UploadErrorsView(PartnerRequiredMixin, View):
-    """The error list as CSV: row, column, problem."""
+    """The error list as CSV: row, column, problem; text that a spreadsheet would run as a
+    formula (a problem may quote a cell) gets a leading ', as in the export."""
 
     def get(self, request, pk: int):
         upload = get_for_partner_or_404(
@@ -77,5 +98,5 @@ class UploadErrorsView(PartnerRequiredMixin, View):
         response.write("\ufeff")
         writer = csv.writer(response)
         writer.writerow(["Row", "Column", "Problem"])
-        writer.writerows(upload.errors)
+        writer.writerows([neutralise(value) for value in error] for error in upload.errors)
         return response

@@ -1,10 +1,18 @@
 """Upload Prospects over the API: the screen's checks, its import service and its row errors."""
 
+import datetime
+import time
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 
 from portal.companies.models import Company
+from portal.prospects.import_services import import_run
 from portal.prospects.models import ProspectImport
+from tests.prospects.hostile_files import dimension_bomb, shared_strings_bomb, zip_of
 from tests.prospects.upload_helpers import HEADER, csv_bytes, row
 
 IMPORT = "/api/v1/prospects/import/"
@@ -253,3 +261,74 @@ def test_a_large_file_is_accepted_and_imported_by_the_worker(
     done = admin_api.get(import_url(answer["id"])).json()
     assert (done["status"], done["created_count"], done["percent"]) == ("done", 30, 100)
     assert Company.objects.filter(partner=acme).count() == 30
+
+
+# --- hostile files: the screen's answers, as quickly --------------------------------------------
+
+
+def test_a_shared_strings_bomb_is_refused_with_the_screens_message(
+    admin_api, client, acme_admin, catalog
+):
+    content = shared_strings_bomb(unpacked_mb=100)
+
+    error = error_of(imported(admin_api, content, name="bomb.xlsx"), 400)
+
+    [message] = error["fields"]["file"]
+    assert message.startswith("This XLSX file is packed unusually tightly")
+    client.force_login(acme_admin)
+    screen = client.post(
+        reverse("prospects:upload"), {"file": SimpleUploadedFile("bomb.xlsx", content)}
+    )
+    assert escape(message) in screen.content.decode()
+    assert not ProspectImport.objects.exists()
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused_next_to_the_file_field(admin_api, catalog):
+    content = zip_of({"notes.txt": "hello"})
+
+    error = error_of(imported(admin_api, content, name="notes.xlsx"), 400)
+
+    assert error["fields"]["file"][0].startswith(
+        "This file is a zip archive but not an XLSX workbook"
+    )
+
+
+def test_a_dimension_bomb_is_imported_within_seconds(admin_api, acme, catalog):
+    started = time.monotonic()
+
+    response = imported(admin_api, dimension_bomb(), name="bomb.xlsx")
+
+    assert time.monotonic() - started < 10
+    assert response.status_code == 201
+    assert (response.json()["status"], response.json()["created_count"]) == ("done", 1)
+
+
+def test_a_nul_byte_and_a_huge_cell_are_row_errors_with_row_and_column(admin_api, catalog):
+    content = csv_bytes([row(**{"Company Name": "North\x00wind", "Website": "x" * 200_000})])
+    assert len(content) > 100_000  # to the worker, as any file over the inline limit
+
+    response = imported(admin_api, content)
+    assert response.status_code == 202
+    import_run(import_id=response.json()["id"])  # what the worker does
+    answer = admin_api.get(import_url(response.json()["id"])).json()
+
+    assert answer["status"] == "invalid"
+    assert [(e["row"], e["column"]) for e in answer["errors"]] == [
+        (2, "Company Name"),
+        (2, "Website"),
+    ]
+    assert "NUL character" in answer["errors"][0]["problem"]
+    assert "200,000 characters" in answer["errors"][1]["problem"]
+
+
+def test_reading_an_import_whose_worker_died_tells_it_failed(admin_api, catalog):
+    content = csv_bytes([row(f"Company {i:04}", f"c{i}.example") for i in range(1200)])
+    pk = imported(admin_api, content).json()["id"]
+    ProspectImport.objects.filter(pk=pk).update(
+        status="checking", deadline=timezone.now() - datetime.timedelta(minutes=2)
+    )
+
+    answer = admin_api.get(import_url(pk)).json()
+
+    assert (answer["status"], answer["finished"]) == ("failed", True)
+    assert answer["message"].startswith("Stopped without finishing")

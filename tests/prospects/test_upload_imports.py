@@ -123,7 +123,6 @@ def test_large_file_is_imported_by_the_worker_with_progress(
     client, upload, acme, run_worker, monkeypatch
 ):
     monkeypatch.setattr("portal.prospects.import_services.INLINE_BYTES", 100)
-    monkeypatch.setattr("portal.prospects.upload_views.INLINE_BYTES", 100)
     content = csv_bytes([row(f"Company {i:04}", f"c{i}.example") for i in range(1200)])
 
     response = upload(content)

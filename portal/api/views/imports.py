@@ -13,11 +13,18 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from portal.core.tenancy import get_for_partner_or_404
-from portal.prospects import import_services
-from portal.prospects.import_services import AlreadyImported, import_run, import_start
+from portal.prospects import xlsx_check
+from portal.prospects.import_services import (
+    AlreadyImported,
+    import_current,
+    import_run,
+    import_start,
+    runs_inline,
+)
 from portal.prospects.imports import (
     ALREADY_IMPORTED,
     MAX_BYTES,
+    MAX_CELL_CHARS,
     MAX_LISTED_ERRORS,
     MAX_ROWS,
     FileRejected,
@@ -34,7 +41,9 @@ from .base import PortalView
 class ImportInput(serializers.Serializer):
     file = serializers.FileField(
         help_text=f"One .csv or .xlsx file (first sheet) of at most {MAX_BYTES // 1048576} MB "
-        f"and {MAX_ROWS:,} rows, with the columns of the Upload Prospects template."
+        f"and {MAX_ROWS:,} rows, with the columns of the Upload Prospects template; a cell holds "
+        f"at most {MAX_CELL_CHARS:,} characters, and an .xlsx file unpacks to at most "
+        f"{xlsx_check.MAX_UNPACKED_BYTES // 1048576} MB."
     )
 
 
@@ -132,12 +141,13 @@ class ProspectImportView(PortalView):
     @idempotent
     def post(self, request):
         upload = _the_upload(request)
+        content = upload.read()
         try:
             started = import_start(
                 partner=request.user.partner,
                 actor=request.user,
                 filename=upload.name,
-                content=upload.read(),
+                content=content,
             )
         except AlreadyImported as exc:
             existing = exc.existing.pk
@@ -150,7 +160,7 @@ class ProspectImportView(PortalView):
         except FileRejected as exc:
             raise FieldErrors({"file": [str(exc)]}) from exc
         answer = status.HTTP_202_ACCEPTED
-        if upload.size <= import_services.INLINE_BYTES:
+        if runs_inline(upload.name, content):
             import_run(import_id=started.pk)  # small: done before the answer, as on the screen
             answer = status.HTTP_201_CREATED
         started = ProspectImport.objects.defer("content").get(pk=started.pk)
@@ -168,7 +178,7 @@ class ProspectImportDetailView(PortalView):
         summary="An upload of prospects: its progress and result",
     )
     def get(self, request, pk: int):
-        upload = get_for_partner_or_404(
-            ProspectImport.objects.defer("content"), request.user, pk=pk
+        upload = import_current(
+            get_for_partner_or_404(ProspectImport.objects.defer("content"), request.user, pk=pk)
         )
         return Response(ImportOut(upload, context={"request": request}).data)
