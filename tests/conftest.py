@@ -1,3 +1,4 @@
+import signal
 from importlib import import_module
 
 import pytest
@@ -88,7 +89,17 @@ def run_worker(transactional_db):
     """
 
     def run() -> None:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+        # The worker installs its own signal handlers to stop gracefully; put pytest's back, so
+        # that a signal later in the run does not end another test with SystemExit.
+        signals = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
+        saved = {sig: signal.getsignal(sig) for sig in signals}
+        try:
+            call_command(
+                "db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0
+            )
+        finally:
+            for sig, handler in saved.items():
+                signal.signal(sig, handler)
 
     return run
 
