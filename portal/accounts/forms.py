@@ -1,16 +1,18 @@
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from portal.core.outbox import message_queue
+from portal.core.text import SafeTextMixin
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(SafeTextMixin, AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": "That e-mail address and password do not match an active account.",
     }
 
 
-class OutboxPasswordResetForm(PasswordResetForm):
+class OutboxPasswordResetForm(SafeTextMixin, PasswordResetForm):
     """Password-reset mail goes through the outbox like every other message, with retries."""
 
     def send_mail(
@@ -32,3 +34,7 @@ class OutboxPasswordResetForm(PasswordResetForm):
             },
             partner=user.partner,
         )
+
+
+class SetPasswordForm(SafeTextMixin, auth_forms.SetPasswordForm):
+    """The new password of a reset link."""

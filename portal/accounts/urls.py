@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .forms import LoginForm, OutboxPasswordResetForm
+from .forms import LoginForm, OutboxPasswordResetForm, SetPasswordForm
 
 urlpatterns = [
     path(
@@ -24,7 +24,7 @@ urlpatterns = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(form_class=SetPasswordForm),
         name="password_reset_confirm",
     ),
     path(

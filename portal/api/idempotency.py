@@ -17,6 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.response import Response
 
+from portal.core.text import message, problem
+
 from .errors import ApiError
 from .models import IdempotencyKey
 
@@ -159,6 +161,13 @@ def idempotent(method):
                 status_code=400,
                 code="invalid",
                 fields={HEADER: ["Use 1 to 255 characters, such as a UUID."]},
+            )
+        if what := problem(key):  # stored with the answer: PostgreSQL takes no NUL
+            raise ApiError(
+                message(what, HEADER),
+                status_code=400,
+                code="invalid",
+                fields={HEADER: [message(what, "This header")]},
             )
         row = _claim(request.user, key, fingerprint(request))
         if row.state == IdempotencyKey.State.DONE:

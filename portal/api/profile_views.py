@@ -8,6 +8,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from portal.core.tenancy import PartnerRequiredMixin
+from portal.core.text import Form
 
 from .models import ApiToken
 from .tokens import token_create, token_revoke
@@ -15,7 +16,7 @@ from .tokens import token_create, token_revoke
 MAX_TOKENS = 20
 
 
-class TokenForm(forms.Form):
+class TokenForm(Form):
     name = forms.CharField(
         label="Token name",
         max_length=100,

@@ -8,10 +8,20 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from portal.companies.list_views import company_page
+from portal.core.text import query_refusals
+
+from ..errors import FieldErrors
 
 
 class PortalView(APIView):
     """An MSP endpoint (``IsPartnerMember`` by default, from the settings)."""
+
+    reports_query_text = True  # after authentication, below: not the middleware's 400
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if refused := query_refusals(request.query_params):
+            raise FieldErrors({name: [text] for name, text in refused.items()})
 
 
 @extend_schema(exclude=True)
