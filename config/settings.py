@@ -184,12 +184,6 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
     # JSON only, errors too: the browsable docs are /api/docs/.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    # DRF's three, refusing control characters in any field (portal.core.text).
-    "DEFAULT_PARSER_CLASSES": [
-        "portal.api.parsers.JSONParser",
-        "portal.api.parsers.FormParser",
-        "portal.api.parsers.MultiPartParser",
-    ],
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

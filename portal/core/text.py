@@ -19,6 +19,7 @@ import re
 
 from django import forms
 from django.core.exceptions import SuspiciousOperation
+from django.forms import widgets
 from django.http import JsonResponse
 from django.shortcuts import render
 
@@ -119,9 +120,9 @@ class TextRefused(SuspiciousOperation):
 
 def _typed(widget) -> bool:
     """A box a person types into, where a message next to it helps them."""
-    if isinstance(widget, forms.HiddenInput | forms.CheckboxInput | forms.FileInput):
+    if isinstance(widget, widgets.HiddenInput | widgets.CheckboxInput | widgets.FileInput):
         return False
-    return isinstance(widget, forms.Input | forms.Textarea)
+    return isinstance(widget, widgets.Input | widgets.Textarea)
 
 
 class SafeTextMixin:
