@@ -19,7 +19,7 @@ class CheckedRequest(Request):
         data = self.raw_data
         view = self.parser_context.get("view")
         multiline = frozenset(getattr(view, "multiline_fields", ()))
-        if refused := data_refusals(getattr(data, "data", data), multiline):
+        if refused := data_refusals(data, multiline):
             raise FieldErrors(refused)
         return data
 
