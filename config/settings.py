@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "portal.accounts.two_step_middleware.TwoStepMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.core.text.ControlCharacterMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.accounts.sessions.SessionLimitsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

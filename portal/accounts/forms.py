@@ -1,11 +1,13 @@
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from portal.core.outbox import message_queue
+from portal.core.text import SafeTextMixin
 
 from .links import set_password_path
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(SafeTextMixin, AuthenticationForm):
     """E-mail and password. Throttled by django-axes (``sign_in_throttle``)."""
 
     error_messages = {
@@ -14,7 +16,7 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class OutboxPasswordResetForm(PasswordResetForm):
+class OutboxPasswordResetForm(SafeTextMixin, PasswordResetForm):
     """Password-reset mail goes through the outbox like every other message, with retries."""
 
     def send_mail(
@@ -33,3 +35,11 @@ class OutboxPasswordResetForm(PasswordResetForm):
             context={"user": user, "reset_path": set_password_path(user)},
             partner=user.partner,
         )
+
+
+class SetPasswordForm(SafeTextMixin, auth_forms.SetPasswordForm):
+    """The new password of a reset link."""
+
+
+class PasswordChangeForm(SafeTextMixin, auth_forms.PasswordChangeForm):
+    """The old password and the new one, on Change password."""

@@ -18,12 +18,13 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from portal.core.tenancy import PartnerRequiredMixin
+from portal.core.text import Form
 
 from . import two_step
 from .two_step import TwoStepError
 
 
-class CodeForm(forms.Form):
+class CodeForm(Form):
     code = forms.CharField(
         label="Authenticator code or recovery code",
         max_length=32,
@@ -31,7 +32,7 @@ class CodeForm(forms.Form):
     )
 
 
-class NewAuthenticatorForm(forms.Form):
+class NewAuthenticatorForm(Form):
     code = forms.CharField(
         label="Code from the app",
         max_length=12,
@@ -148,6 +149,7 @@ class AuthenticatorStartView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request):
+        Form(request.POST).is_valid()  # a control character in ``next`` is refused (400)
         try:
             two_step.authenticator_start(user=request.user)
         except TwoStepError as exc:
@@ -284,7 +286,7 @@ def admin_login(request):
     return admin.site.login(request)  # tells a signed-in MSP user the console is not theirs
 
 
-class TwoStepRequirementForm(forms.Form):
+class TwoStepRequirementForm(Form):
     require_two_step = forms.BooleanField(
         label="Require two-step verification for all users",
         required=False,

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from portal.core.text import Form
+
 from .models import User
 
 ROLE_HELP = (
@@ -13,7 +15,7 @@ LEAD_HELP = (
 )
 
 
-class UserEditForm(forms.Form):
+class UserEditForm(Form):
     full_name = forms.CharField(
         label="Full name",
         max_length=150,

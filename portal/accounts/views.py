@@ -15,7 +15,7 @@ from portal.core.http import client_ip
 from portal.core.tenancy import PartnerRequiredMixin, for_partner
 
 from .email_limits import TooManyEmails, password_reset_take
-from .forms import OutboxPasswordResetForm
+from .forms import OutboxPasswordResetForm, PasswordChangeForm, SetPasswordForm
 from .links import set_password_tokens
 from .models import SecurityEvent, UserSession
 from .security import Kind, record, user_for_email
@@ -39,6 +39,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
     token_generator = set_password_tokens
 
     def form_valid(self, form):
@@ -51,6 +52,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
     template_name = "registration/password_change_form.html"
     success_url = reverse_lazy("sessions")
 

@@ -17,6 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.response import Response
 
+from portal.core.text import message, problem
+
 from .errors import ApiError
 from .models import IdempotencyKey
 
@@ -27,7 +29,8 @@ KEPT_HEADERS = ("Location",)
 
 def fingerprint(request) -> str:
     digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
-    data = request.data
+    # Unchecked: the view finds its object (a 404) before it refuses the body's text (a 400).
+    data = request.raw_data if hasattr(request, "raw_data") else request.data
     if hasattr(data, "lists"):  # a form or multipart body: its fields, then its files
         fields = {key: values for key, values in data.lists() if key not in request.FILES}
         digest.update(json.dumps(fields, sort_keys=True, default=str).encode())
@@ -159,6 +162,13 @@ def idempotent(method):
                 status_code=400,
                 code="invalid",
                 fields={HEADER: ["Use 1 to 255 characters, such as a UUID."]},
+            )
+        if what := problem(key):  # stored with the answer: PostgreSQL takes no NUL
+            raise ApiError(
+                message(what, HEADER),
+                status_code=400,
+                code="invalid",
+                fields={HEADER: [message(what, "This header")]},
             )
         row = _claim(request.user, key, fingerprint(request))
         if row.state == IdempotencyKey.State.DONE:

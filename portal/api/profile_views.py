@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 
 from portal.accounts import two_step
 from portal.core.tenancy import PartnerRequiredMixin
+from portal.core.text import Form
 
 from .models import ApiToken
 from .tokens import token_create, token_revoke
@@ -16,7 +17,7 @@ from .tokens import token_create, token_revoke
 MAX_TOKENS = 20
 
 
-class TokenForm(forms.Form):
+class TokenForm(Form):
     name = forms.CharField(
         label="Token name",
         max_length=100,

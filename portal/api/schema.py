@@ -36,7 +36,8 @@ class Error(serializers.Serializer):
 
 
 ERRORS = {
-    "400": "The input is invalid: `fields` says where.",
+    "400": "The input is invalid, or a query parameter holds a control character: `fields` "
+    "says where.",
     "401": "No API token, or one that is unknown or revoked.",
     "403": "Signed in with a session without its CSRF token.",
     "404": "No such object for your MSP (another MSP's objects are not found either), or an "
@@ -46,7 +47,7 @@ ERRORS = {
     "422": "This Idempotency-Key was used with another request body.",
     "429": "Too many requests for this token: wait `Retry-After` seconds.",
 }
-WRITE_ONLY_ERRORS = {"400", "409", "422"}
+WRITE_ONLY_ERRORS = {"409", "422"}  # a 400 also answers a query parameter of any read
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",

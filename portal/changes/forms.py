@@ -6,6 +6,7 @@ from django import forms
 from portal.accounts.selectors import implementation_leads_for
 from portal.catalog.models import Product
 from portal.catalog.selectors import price_table_for
+from portal.core.text import Form
 from portal.orders.forms import OrderDetails
 from portal.orders.quote import no_price_message
 from portal.pricing import NoPrice
@@ -19,7 +20,7 @@ Mode = ChangeOrder.Mode
 NO_CHANGE = "No change to quote: change the Total Number of Seats or the products."
 
 
-class ChangeForm(forms.Form):
+class ChangeForm(Form):
     seats = forms.IntegerField(
         label="Total Number of Seats",
         min_value=1,

@@ -97,6 +97,7 @@ class CompanyListView(PartnerRequiredMixin, TemplateView):
     noun: str  # one row, in lower case, for "1–50 of 80 prospects"
     search_label: str
     default_sort = NAME.key
+    reports_query_text = True  # a control character in the search: said under the search box
     per_page = PER_PAGE
     search_cap = SEARCH_CAP
 
@@ -134,6 +135,10 @@ class CompanyListView(PartnerRequiredMixin, TemplateView):
             )
 
         return format_html_join("\n", ROW, (cells(company) for company in companies))
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        return self.render_to_response(context, status=400 if context["state"].error else 200)
 
     def get_context_data(self, **kwargs):
         state, page = company_page(

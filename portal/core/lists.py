@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 
+from .text import first_problem, message, query_refusals
+
 LETTERS = [*string.ascii_uppercase, "#"]
 DIGITS = list("0123456789")
 
@@ -31,9 +33,17 @@ class ListState:
     sort: str = ""
     descending: bool = False
     page: int = 1
+    error: str = ""  # shown under the search box: a parameter held a control character
 
     @classmethod
     def from_query(cls, query, columns: list[Column], default_sort: str) -> "ListState":
+        error = ""
+        if refused := query_refusals(query):
+            # Listed as if the refused parameters were not given; the search box says why.
+            if "q" in refused:
+                error = message(first_problem(query.getlist("q")), "The search")
+            error = error or next(iter(refused.values()))
+            query = {name: value for name, value in query.items() if name not in refused}
         keys = {column.key for column in columns}
         sort = query.get("sort", "")
         descending = sort.startswith("-")
@@ -51,6 +61,7 @@ class ListState:
             sort=sort,
             descending=descending,
             page=page,
+            error=error,
         )
 
     def sort_param(self, key: str) -> str:

@@ -7,6 +7,7 @@ from django import forms
 from django.urls import reverse
 
 from portal.accounts.selectors import implementation_leads_for
+from portal.core.text import Form
 from portal.pricing import NoPrice, OrderQuote
 from portal.prospects.forms import ProductFields
 from portal.prospects.rules import MAX_USERS
@@ -22,7 +23,7 @@ MSA_STATEMENT = (
 AUTHORITY_STATEMENT = "I confirm that I am authorised to place this order on behalf of {msp}."
 
 
-class OrderDetails(forms.Form):
+class OrderDetails(Form):
     """Order Details and the two statements: the same on an order and on a change order."""
 
     order_number = forms.CharField(label="Order Number", max_length=60, required=False)

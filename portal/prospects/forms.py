@@ -9,6 +9,7 @@ from portal.catalog.selectors import products_enabled_for
 from portal.companies.domains import normalize_domain
 from portal.companies.models import Company
 from portal.companies.services import EDITABLE
+from portal.core.text import ModelForm
 
 from .rules import (
     MAX_USERS,
@@ -77,7 +78,7 @@ class ProductFields:
         }
 
 
-class ProspectForm(ProductFields, forms.ModelForm):
+class ProspectForm(ProductFields, ModelForm):
     domain = forms.CharField(
         label="Domain", max_length=253, help_text="The prospect's e-mail domain, like example.com."
     )

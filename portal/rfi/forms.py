@@ -4,13 +4,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from portal.core.text import ModelForm
+
 from .models import ANSWER_FIELDS, MAX_MAILBOXES, InformationRequest
 from .rules import domains_clean, hosts_clean, phone_clean, smarthost_clean
 
 REQUIRED = {"contact_name", "contact_email", "mailbox_count", "go_live_date"}
 
 
-class InformationRequestForm(forms.ModelForm):
+class InformationRequestForm(ModelForm):
     mailbox_count = forms.IntegerField(
         min_value=1,
         max_value=MAX_MAILBOXES,

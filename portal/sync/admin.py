@@ -7,13 +7,14 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 
 from portal.core.outbox_admin import DeliverableAdmin, report
+from portal.core.text import Form
 
 from .callbacks import staff_settle
 from .delivery import request_retry
 from .models import ProvisioningCallback, ProvisioningRequest, RefusedCallbacks
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),

@@ -5,12 +5,14 @@ from urllib.parse import urlsplit
 from django import forms
 from django.core.validators import URLValidator
 
+from portal.core.text import Form
+
 from .models import HTTP_URL, SUBSCRIBABLE, WebhookEndpoint
 
 NO_EVENTS = "Tick at least one event: an endpoint with none would never be sent anything."
 
 
-class EndpointForm(forms.Form):
+class EndpointForm(Form):
     url = forms.CharField(
         label="URL",
         max_length=500,

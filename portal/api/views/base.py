@@ -5,13 +5,39 @@ from django.urls import resolve
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from portal.companies.list_views import company_page
+from portal.core.text import query_refusals
+
+from ..errors import FieldErrors
+from ..parsers import CheckedRequest
 
 
 class PortalView(APIView):
     """An MSP endpoint (``IsPartnerMember`` by default, from the settings)."""
+
+    reports_query_text = True  # after authentication, below: not the middleware's 400
+
+    def initialize_request(self, request, *args, **kwargs):
+        return CheckedRequest(
+            request,
+            parsers=self.get_parsers(),
+            authenticators=self.get_authenticators(),
+            negotiator=self.get_content_negotiator(),
+            parser_context=self.get_parser_context(request),
+        )
+
+    def perform_content_negotiation(self, request, force=False):
+        # A ?format= with a control character is answered in JSON (400 below), not a 404.
+        force = force or api_settings.URL_FORMAT_OVERRIDE in query_refusals(request.query_params)
+        return super().perform_content_negotiation(request, force=force)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if refused := query_refusals(request.query_params):
+            raise FieldErrors({name: [text] for name, text in refused.items()})
 
 
 @extend_schema(exclude=True)
