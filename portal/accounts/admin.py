@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from portal.catalog.admin import ContractedPriceInline
+from portal.core.admin import ReadOnlyAdmin
 
 from .models import Partner, SecurityEvent, User
 from .services import revoke_tokens
@@ -65,7 +66,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(ReadOnlyAdmin):
     """Every MSP's security log, for vendor staff: read only."""
 
     list_display = ["created_at", "kind", "partner", "user", "email", "actor", "ip", "detail"]
@@ -73,12 +74,3 @@ class SecurityEventAdmin(admin.ModelAdmin):
     search_fields = ["email", "ip", "user__email"]
     date_hierarchy = "created_at"
     list_select_related = ["partner", "user", "actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

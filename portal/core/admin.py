@@ -4,6 +4,19 @@ from .models import HistoryEntry, OutgoingAttachment, OutgoingMessage
 from .outbox import message_retry
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record the console shows and never lets anyone add, change or delete."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(HistoryEntry)
 class HistoryEntryAdmin(admin.ModelAdmin):
     list_display = ["created_at", "partner", "actor", "object_repr", "action", "summary"]

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from portal.core.admin import ReadOnlyAdmin
+
 from .models import ANSWER_FIELDS, InformationRequest
 
 
 @admin.register(InformationRequest)
-class InformationRequestAdmin(admin.ModelAdmin):
+class InformationRequestAdmin(ReadOnlyAdmin):
     """View only: answers change through the form alone, which writes the history log."""
 
     list_display = ["company", "status", "sent_to", "sent_at", "times_sent", "submitted_at"]
@@ -22,12 +24,3 @@ class InformationRequestAdmin(admin.ModelAdmin):
         "changed_at",
         *ANSWER_FIELDS,
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

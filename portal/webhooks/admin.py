@@ -3,6 +3,7 @@ action) and the endpoints, read-only. An endpoint's secret is the MSP's and is n
 
 from django.contrib import admin
 
+from portal.core.admin import ReadOnlyAdmin
 from portal.core.outbox_admin import DeliverableAdmin
 
 from .models import WebhookDelivery, WebhookEndpoint
@@ -10,22 +11,13 @@ from .services import webhook_retry
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(ReadOnlyAdmin):
     list_display = ["url", "partner", "is_active", "created_at"]
     list_filter = ["is_active", "partner"]
     search_fields = ["url"]
     list_select_related = ["partner"]
     fields = ["partner", "url", "events", "is_active", "created_by", "created_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(WebhookDelivery)
