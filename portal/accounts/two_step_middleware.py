@@ -8,8 +8,11 @@ token is a factor of its own, checked by the API.
 
 from urllib.parse import urlencode
 
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+
+from portal.api.errors import error_body
 
 from . import two_step
 
@@ -30,6 +33,12 @@ ENROL = SIGN_OUT | {
     "otp_webauthn:credential-registration-complete",
     "otp_webauthn:js-i18n-catalog",
 }
+
+
+TWO_STEP_FIRST = (
+    "Finish signing in with your second step first, or call the API with a token "
+    "(Authorization: Bearer msp_…)."
+)
 
 
 def _with_next(url_name: str, request) -> str:
@@ -62,6 +71,11 @@ class TwoStepMiddleware:
         else:
             return None
         if name not in allowed:
+            if request.path_info.startswith("/api/v1/"):
+                # A program gets the API's JSON error, not a page it cannot follow.
+                return JsonResponse(
+                    error_body(403, "two_step_required", TWO_STEP_FIRST), status=403
+                )
             return redirect(_with_next(to, request))
         request.two_step_pending = True  # the page shows no menu of pages still closed
         return None

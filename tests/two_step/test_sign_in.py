@@ -14,10 +14,13 @@ def test_after_the_password_every_page_waits_for_the_code(client, acme_sales, cl
     response = sign_in_with_password(client, acme_sales, next_url="/prospects/")
     assert response.status_code == 302
 
-    for url in ["/", "/prospects/", "/profile/", "/profile/two-step/", "/api/v1/prospects/"]:
+    for url in ["/", "/prospects/", "/profile/", "/profile/two-step/", "/api/docs/"]:
         page = client.get(url)
         assert page.status_code == 302, url
         assert page["Location"].startswith(reverse("two_step_verify")), url
+    api = client.get("/api/v1/prospects/")
+    assert api.status_code == 403
+    assert api.json()["error"]["code"] == "two_step_required"
     assert client.get(reverse("two_step_verify")).status_code == 200
 
 
@@ -116,4 +119,5 @@ def test_an_api_token_is_a_factor_of_its_own(client, acme_sales, clock):
     session_only = client.get("/api/v1/prospects/")
 
     assert with_token.status_code == 200
-    assert session_only.status_code == 302
+    assert session_only.status_code == 403
+    assert "second step" in session_only.json()["error"]["message"]
