@@ -23,6 +23,11 @@ def _printable(text: str, limit: int) -> str:
     return "".join(ch if ch.isprintable() else "\ufffd" for ch in str(text)[:limit])
 
 
+def user_agent(request) -> str:
+    """The browser as it names itself, fit to store and show."""
+    return _printable(request.META.get("HTTP_USER_AGENT", ""), 200) if request else ""
+
+
 def record(
     kind: str,
     *,
@@ -45,7 +50,7 @@ def record(
         actor=actor,
         email=_printable(email or (user.email if user else ""), 254),
         ip=client_ip(request) if request is not None else None,
-        user_agent=_printable(request.META.get("HTTP_USER_AGENT", ""), 200) if request else "",
+        user_agent=user_agent(request),
         detail=_printable(detail, 300),
     )
     logger.info(

@@ -20,7 +20,7 @@ from django.utils import timezone
 from portal.core.http import client_ip
 
 from .models import UserSession
-from .security import Kind, _printable, record
+from .security import Kind, record, user_agent
 
 SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN_AT = "last_seen_at"
@@ -47,7 +47,7 @@ def _session_started(sender, request, user, **kwargs):
             "created_at": now,
             "last_seen_at": now,
             "ip": client_ip(request),
-            "user_agent": _printable(request.META.get("HTTP_USER_AGENT", ""), 200),
+            "user_agent": user_agent(request),
         },
     )
 
@@ -60,10 +60,14 @@ def _session_ended(sender, request, user, **kwargs):
             UserSession.objects.filter(session_key=key).delete()
 
 
-def session_end(*, session: UserSession, request=None) -> None:
-    """Sign that browser out: its next request finds no session."""
+def _sign_out(session: UserSession) -> None:
     _store()(session_key=session.session_key).delete()
     session.delete()
+
+
+def session_end(*, session: UserSession, request=None) -> None:
+    """Sign that browser out: its next request finds no session."""
+    _sign_out(session)
     record(Kind.SESSION_ENDED, user=session.user, request=request, detail=session.user_agent)
 
 
@@ -71,8 +75,7 @@ def sessions_end_others(*, user, keep_key: str | None, request=None) -> int:
     """End every session of ``user`` but ``keep_key`` (after a password change or reset)."""
     others = list(UserSession.objects.filter(user=user).exclude(session_key=keep_key or ""))
     for session in others:
-        _store()(session_key=session.session_key).delete()
-        session.delete()
+        _sign_out(session)
     if others:
         record(
             Kind.SESSION_ENDED,
