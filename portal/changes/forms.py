@@ -6,18 +6,15 @@ from django import forms
 from portal.accounts.selectors import implementation_leads_for
 from portal.catalog.models import Product
 from portal.catalog.selectors import price_table_for
+from portal.companies.seats import MAX_USERS
 from portal.core.text import Form
 from portal.orders.forms import OrderDetails
-from portal.orders.quote import no_price_message
-from portal.pricing import NoPrice
-from portal.prospects.rules import MAX_USERS
 
 from . import proposal as rules
 from .models import ChangeOrder
 from .proposal import Current, Proposal
 
 Mode = ChangeOrder.Mode
-NO_CHANGE = "No change to quote: change the Total Number of Seats or the products."
 
 
 class ChangeForm(Form):
@@ -120,22 +117,17 @@ class ChangeForm(Form):
             if cleaned.get(f"addon_{addon.code}"):
                 addons[addon] = cleaned.get(f"addon_seats_{addon.code}")
         proposal = Proposal(seats=cleaned["seats"], mode=mode, primary=primary, addons=addons)
-        problems = rules.errors(self.current, proposal, self.products | self.current.products)
-        for message in problems:
+        checked = rules.check(
+            price_table_for(partner=self.company.partner),
+            self.current,
+            proposal,
+            self.products | self.current.products,
+            priceable=not self.errors,
+        )
+        for message in checked.problems:
             self.add_error(None, message)
-        kind = rules.kind(self.current, proposal)
-        if not problems and kind is None:
-            self.add_error(None, NO_CHANGE)
-        if self.errors:
-            return cleaned
-        try:
-            self.quote = rules.quote(
-                price_table_for(partner=self.company.partner), self.current, proposal
-            )
-        except NoPrice as exc:
-            self.add_error(None, no_price_message(exc))
-            return cleaned
-        self.proposal, self.kind = proposal, kind
+        if checked.quote:
+            self.proposal, self.kind, self.quote = proposal, checked.kind, checked.quote
         return cleaned
 
 

@@ -7,12 +7,14 @@ Quote and Submit all check a change through here.
 from dataclasses import dataclass, field
 
 from portal.catalog.models import Product
-from portal.pricing import ChangeQuote, Charge, Line, PriceTable, price_change
-from portal.prospects.rules import seats_error
+from portal.companies.seats import seats_error
+from portal.orders.rules import go_together, missing_host, no_price_message
+from portal.pricing import ChangeQuote, Charge, Line, NoPrice, PriceTable, price_change
 
 from .models import ChangeOrder
 
 Mode = ChangeOrder.Mode
+NO_CHANGE = "No change to quote: change the Total Number of Seats or the products."
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ def can_add(current: Current, enabled: list[Product]) -> list[Product]:
         if p.kind == Product.Kind.PRIMARY
         and p not in have
         and not have & set(p.upgrades.all())
-        and any(p in c.addable_to.all() or c in p.addable_to.all() for c in have)
+        and any(go_together(p, c) for c in have)
     ]
 
 
@@ -115,9 +117,7 @@ def errors(current: Current, proposal: Proposal, products: dict[str, Product]) -
     for addon, own in proposal.addons.items():
         if addon.needs_own_seats and (message := seats_error(addon.name, own, proposal.seats)):
             problems.append(message)
-        hosts = set(addon.addable_to.all())
-        if hosts and not hosts & chosen:
-            names = " or ".join(sorted(host.code for host in hosts))
+        if names := missing_host(addon, chosen):
             problems.append(f"{addon.code} can only be added to {names}.")
     return problems
 
@@ -125,3 +125,34 @@ def errors(current: Current, proposal: Proposal, products: dict[str, Product]) -
 def quote(table: PriceTable, current: Current, proposal: Proposal) -> ChangeQuote:
     """The change quote; raises NoPrice for a product without a contracted price."""
     return price_change(table, current.lines, quantities(current, proposal))
+
+
+@dataclass
+class Checked:
+    """A proposal through every rule: its kind and quote, or why it cannot be quoted."""
+
+    problems: list[str]
+    kind: str | None = None
+    quote: ChangeQuote | None = None
+
+
+def check(
+    table: PriceTable,
+    current: Current,
+    proposal: Proposal,
+    products: dict[str, Product],
+    *,
+    priceable: bool = True,
+) -> Checked:
+    """The rules, then the prices (unless ``priceable`` is False: another input is not valid):
+    what the form, the API and Submit all ask."""
+    problems = errors(current, proposal, products)
+    change_kind = kind(current, proposal)
+    if not problems and change_kind is None:
+        problems = [NO_CHANGE]
+    if problems or not priceable:
+        return Checked(problems)
+    try:
+        return Checked([], change_kind, quote(table, current, proposal))
+    except NoPrice as exc:
+        return Checked([no_price_message(exc)])

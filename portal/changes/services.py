@@ -23,7 +23,6 @@ from portal.webhooks.services import webhook_emit
 
 from . import proposal as rules
 from .addendum import change_addendum_filename, change_addendum_pdf
-from .forms import NO_CHANGE
 from .models import ChangeLine, ChangeOrder
 from .notify import change_notify
 from .proposal import Proposal
@@ -215,12 +214,10 @@ def _submit(change, actor, key, ip, order_number, not_required):
     products = current.products | {p.code: p for p in proposal.addons}
     if proposal.primary:
         products[proposal.primary.code] = proposal.primary
-    if problems := rules.errors(current, proposal, products):
-        raise ChangeRefused(" ".join(problems))
-    kind = rules.kind(current, proposal)
-    if kind is None:
-        raise ChangeRefused(NO_CHANGE)
-    quote = rules.quote(price_table_for(partner=company.partner), current, proposal)
+    checked = rules.check(price_table_for(partner=company.partner), current, proposal, products)
+    if checked.problems:
+        raise ChangeRefused(" ".join(checked.problems))
+    kind, quote = checked.kind, checked.quote
     if prices_changed(change, quote):
         store_lines(change, quote)
         change.valid_until = quote_validity()

@@ -7,14 +7,15 @@ from django import forms
 from django.urls import reverse
 
 from portal.accounts.selectors import implementation_leads_for
+from portal.companies.seats import MAX_USERS
 from portal.core.text import Form
-from portal.pricing import NoPrice, OrderQuote
-from portal.prospects.forms import ProductFields
-from portal.prospects.rules import MAX_USERS
+from portal.pricing import OrderQuote
 
 from .infrastructure import Options
 from .models import Order, Question
-from .quote import no_price_message, order_quote, product_errors
+from .product_fields import ProductFields
+from .quote import order_quote
+from .rules import order_check, order_number_error
 
 MSA_STATEMENT = (
     "I confirm that this order is governed by the Managed Service Providers Agreement already "
@@ -50,16 +51,9 @@ class OrderDetails(Form):
     def clean_order_details(self, cleaned: dict, *, submitting: bool) -> None:
         number = (cleaned.get("order_number") or "").strip()
         cleaned["order_number"] = number
-        not_required = cleaned.get("order_number_not_required")
-        if number and not_required:
-            self.add_error(
-                "order_number",
-                "Enter an order number or tick Order Number Not Required, not both.",
-            )
-        elif submitting and not number and not not_required:
-            self.add_error(
-                "order_number", "Enter the order number, or tick Order Number Not Required."
-            )
+        not_required = bool(cleaned.get("order_number_not_required"))
+        if error := order_number_error(number, not_required, submitting=submitting):
+            self.add_error("order_number", error)
 
 
 class OrderForm(ProductFields, OrderDetails):
@@ -70,7 +64,7 @@ class OrderForm(ProductFields, OrderDetails):
         label="Implementation Lead", queryset=None, empty_label="Choose…"
     )
     permitted_users = forms.IntegerField(label="Permitted Users", min_value=1, max_value=MAX_USERS)
-    # The Total Initial Fees the user was shown: submitting at other prices is refused.
+    # The Total Initial Fees the user was shown: the submit refuses other prices (PricesMoved).
     quoted_initial = forms.DecimalField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, data=None, *, company, order: Order | None, submitting=False):
@@ -130,31 +124,19 @@ class OrderForm(ProductFields, OrderDetails):
 
     def clean(self):
         cleaned = super().clean()
-        self.clean_seats(cleaned)
-        self._quote = None
-        if not self._product_fields_invalid():
-            self._price(cleaned)
+        check = order_check(
+            self.partner,
+            products=self.chosen_products(),
+            users=cleaned.get("permitted_users"),
+            priceable=not self._product_fields_invalid(),
+        )
+        for code, message in check.seats.items():
+            self.add_error(f"seats_{code}", message)
+        for message in check.general:
+            self.add_error(None, message)
+        self._quote = check.quote
         self.clean_order_details(cleaned, submitting=self.submitting)
         return cleaned
-
-    def _price(self, cleaned: dict) -> None:
-        products = self.chosen_products()
-        if errors := product_errors(products):
-            for message in errors:
-                self.add_error(None, message)
-            return
-        try:
-            self._quote = order_quote(self.partner, products, cleaned["permitted_users"])
-        except NoPrice as exc:
-            self.add_error(None, no_price_message(exc))
-            return
-        shown = cleaned.get("quoted_initial")
-        if self.submitting and shown is not None and shown != self._quote.totals.initial.amount:
-            self.add_error(
-                None,
-                "The totals have changed since they were shown (new prices, or a change still "
-                "being priced): check them and submit again.",
-            )
 
     def _product_fields_invalid(self) -> bool:
         names = {"permitted_users", *(f"product_{p.code}" for p in self.products)}

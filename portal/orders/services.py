@@ -2,6 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -28,6 +29,7 @@ from portal.webhooks.services import webhook_emit
 from .addendum import addendum_filename, addendum_pdf
 from .models import Order
 from .quote import order_quote
+from .rules import check_shown_total
 
 
 class AlreadySubmitted(Exception):
@@ -49,6 +51,7 @@ class OrderInput:
     infrastructure: dict[str, str]
     order_number: str
     order_number_not_required: bool
+    shown_initial: Decimal | None = None  # the Total Initial Fees the user saw, to submit at
 
 
 @transaction.atomic
@@ -95,6 +98,7 @@ def _submit(company, actor, data, key, ip) -> tuple[Order, bool]:
         raise AlreadySubmitted(company)
     _update_prospect(company, actor, data)
     quote = order_quote(company.partner, data.products, data.permitted_users)
+    check_shown_total(quote, data.shown_initial)  # under the lock: raises PricesMoved
     agreement = agreement_create(
         company=company,
         lines=list(quote.lines),

@@ -11,6 +11,7 @@ from portal.rfi.services import RfiNotSendable
 from .forms import OrderForm
 from .infrastructure import Options
 from .models import Order, Question
+from .rules import PricesMoved
 from .services import AlreadySubmitted, OrderInput, order_save, order_submit
 
 
@@ -99,6 +100,7 @@ class OrderView(OrderMixin, View):
             infrastructure=form.infrastructure(),
             order_number=form.cleaned_data["order_number"],
             order_number_not_required=form.cleaned_data["order_number_not_required"],
+            shown_initial=form.cleaned_data["quoted_initial"],
         )
         try:
             if not submitting:
@@ -118,6 +120,9 @@ class OrderView(OrderMixin, View):
             )
         except AlreadySubmitted as exc:
             return _already_ordered(request, exc.company)
+        except PricesMoved as exc:
+            form.add_error(None, exc.message)
+            return self.render(form, company, order, status=400)
         except RfiNotSendable as exc:
             # The lead lost the lead role or left between the form and the submit.
             form.add_error("implementation_lead", exc.message)

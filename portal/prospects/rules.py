@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from portal.companies.domains import domain_syntax_error, normalize_domain
 from portal.companies.models import Company
+from portal.companies.seats import MAX_USERS, seats_error  # noqa: F401  (the upload's too)
 from portal.core.bulk import in_list
 
-MAX_USERS = 1_000_000
 TABLE = Company._meta.db_table
 
 
@@ -95,12 +95,4 @@ def check_provision_date(date: datetime.date | None, *, creating: bool) -> None:
 def contacts_error(lead, secondary) -> str:
     if lead and secondary and lead == secondary:
         return "Choose someone other than the Implementation Lead, or nobody."
-    return ""
-
-
-def seats_error(product_name: str, seats: int | None, users: int | None) -> str:
-    if not seats:
-        return f"Enter the seats for {product_name}."
-    if users and seats > users:
-        return f"At most the {users} permitted users."
     return ""

@@ -1,0 +1,111 @@
+"""The rules of an order that the screen's form and the API share: which products go together,
+the seats, the order number, and the totals the user was shown. Plain values in, messages out;
+no forms."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from portal.catalog.models import Product
+from portal.companies.seats import own_seats_errors
+from portal.pricing import NoPrice, OrderQuote
+
+from .quote import order_quote
+
+TOTALS_MOVED = (
+    "The totals have changed since they were shown (new prices, or a change still being "
+    "priced): check them and submit again."
+)
+
+
+class PricesMoved(Exception):
+    """The totals priced under the submit's lock are not the ones the user was shown."""
+
+    def __init__(self, message: str = TOTALS_MOVED):
+        super().__init__(message)
+        self.message = message
+
+
+def check_shown_total(quote: OrderQuote, shown: Decimal | None) -> None:
+    """Refuse a submit at other Total Initial Fees than the user saw (None: none was shown)."""
+    if shown is not None and shown != quote.totals.initial.amount:
+        raise PricesMoved
+
+
+def go_together(first: Product, second: Product) -> bool:
+    """One may be added to the other."""
+    return first in second.addable_to.all() or second in first.addable_to.all()
+
+
+def replaces(first: Product, second: Product) -> bool:
+    """One is an upgrade of the other."""
+    return first in second.upgrades.all() or second in first.upgrades.all()
+
+
+def missing_host(product: Product, chosen: set[Product]) -> str:
+    """The products this one can only be added to ("S1 or S2"), when none of them is chosen."""
+    hosts = set(product.addable_to.all())
+    if hosts and not hosts & chosen:
+        return " or ".join(sorted(host.code for host in hosts))
+    return ""
+
+
+def product_errors(products: dict[Product, int | None]) -> list[str]:
+    """What makes a set of products impossible to order together, in the user's words."""
+    errors = []
+    primaries = [p for p in products if p.kind == Product.Kind.PRIMARY]
+    if not primaries:
+        return ["Choose at least one primary product."]
+    chosen = set(products)
+    for product in products:
+        replaced = chosen & set(product.upgrades.all())
+        for old in replaced:
+            errors.append(f"{product.code} replaces {old.code}: choose one of them.")
+        if names := missing_host(product, chosen):
+            errors.append(f"{product.code} can only be added to {names}: choose one of them too.")
+    for i, first in enumerate(primaries):
+        for second in primaries[i + 1 :]:
+            if not go_together(first, second) and not replaces(first, second):
+                errors.append(f"{first.code} and {second.code} cannot be ordered together.")
+    return errors
+
+
+def no_price_message(exc: NoPrice) -> str:
+    return f"{exc.code} has no contracted price for {exc.quantity:,}: ask the vendor."
+
+
+def order_number_error(number: str, not_required: bool, *, submitting: bool) -> str:
+    if number and not_required:
+        return "Enter an order number or tick Order Number Not Required, not both."
+    if submitting and not number and not not_required:
+        return "Enter the order number, or tick Order Number Not Required."
+    return ""
+
+
+@dataclass
+class OrderCheck:
+    """What the rules say of an order's products and seats, and its quote if they pass."""
+
+    quote: OrderQuote | None = None
+    seats: dict[str, str] = field(default_factory=dict)  # product code → message
+    general: list[str] = field(default_factory=list)  # of the order as a whole
+
+
+def order_check(
+    partner,
+    *,
+    products: dict[Product, int | None],
+    users: int | None,
+    priceable: bool = True,
+) -> OrderCheck:
+    """The seats, then the product combination and its prices. ``priceable`` False: a product
+    or the user count is not valid, so the order is not priced."""
+    check = OrderCheck(seats=own_seats_errors(products, users))
+    if priceable and not check.seats:
+        if errors := product_errors(products):
+            check.general = errors
+        else:
+            try:
+                check.quote = order_quote(partner, products, users)
+            except NoPrice as exc:
+                check.general = [no_price_message(exc)]
+    return check
