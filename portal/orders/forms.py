@@ -14,8 +14,8 @@ from portal.pricing import OrderQuote
 from .infrastructure import Options
 from .models import Order, Question
 from .product_fields import ProductFields
-from .quote import order_quote
-from .rules import order_check, order_number_error
+from .quote import prospect_quote
+from .rules import UNTICKED, key_error, order_check, order_number_error
 
 MSA_STATEMENT = (
     "I confirm that this order is governed by the Managed Service Providers Agreement already "
@@ -87,16 +87,13 @@ class OrderForm(ProductFields, OrderDetails):
         self.set_statements(
             self.partner.name,
             required=submitting,
-            unticked="Tick this box to confirm, or Save Prospect and Exit.",
+            unticked=UNTICKED,
         )
         self.add_product_fields(self.partner, company)
         self.options = Options()
         server_os = self.data.get(Question.SERVER_OS) if data else initial.get(Question.SERVER_OS)
         for value, label in Question.choices:
-            labels = self.options.labels(value, server_os or "")
-            saved = initial.get(value)
-            if saved and saved not in labels:
-                labels.append(saved)  # no longer offered, but kept until the user changes it
+            labels = self.options.offered(value, server_os or "", initial.get(value) or "")
             self.fields[value] = forms.ChoiceField(
                 label=label,
                 required=submitting,
@@ -118,8 +115,8 @@ class OrderForm(ProductFields, OrderDetails):
 
     def clean_idempotency_key(self):
         key = self.cleaned_data["idempotency_key"]
-        if Order.objects.filter(idempotency_key=key).exclude(company=self.company).exists():
-            raise forms.ValidationError("This form was used for another order: open it again.")
+        if error := key_error(key, self.company):
+            raise forms.ValidationError(error)
         return key
 
     def clean(self):
@@ -129,6 +126,7 @@ class OrderForm(ProductFields, OrderDetails):
             products=self.chosen_products(),
             users=cleaned.get("permitted_users"),
             priceable=not self._product_fields_invalid(),
+            shown=cleaned.get("quoted_initial") if self.submitting else None,
         )
         for code, message in check.seats.items():
             self.add_error(f"seats_{code}", message)
@@ -146,18 +144,8 @@ class OrderForm(ProductFields, OrderDetails):
     def quote(self) -> OrderQuote | None:
         """The priced order of what the form holds; None while its products are not valid."""
         if not self.is_bound:
-            return self._initial_quote()
+            return prospect_quote(self.company, self.products)
         return self._quote
-
-    def _initial_quote(self) -> OrderQuote | None:
-        seats = {item.product_id: item.seats for item in self.company.products.all()}
-        products = {p: seats[p.pk] for p in self.products if p.pk in seats}
-        if not products or not self.company.permitted_users:
-            return None
-        try:
-            return order_quote(self.partner, products, self.company.permitted_users)
-        except (ValueError, TypeError):  # no price, or a seat count not given yet
-            return None
 
     def infrastructure(self) -> dict[str, str]:
         return {q: self.cleaned_data[q] for q in Question.values if self.cleaned_data.get(q)}

@@ -28,3 +28,11 @@ class Options:
         else:
             offered = self.by_question.get(question, [])
         return [label for label in offered if label not in ALWAYS] + ALWAYS
+
+    def offered(self, question: str, server_os: str = "", saved: str = "") -> list[str]:
+        """The answers to choose from; a saved answer no longer offered is kept until the user
+        changes it."""
+        labels = self.labels(question, server_os)
+        if saved and saved not in labels:
+            labels.append(saved)
+        return labels

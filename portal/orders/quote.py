@@ -17,3 +17,16 @@ def order_quantities(products: dict[Product, int | None], users: int) -> dict[st
 def order_quote(partner, products: dict[Product, int | None], users: int) -> OrderQuote:
     """Priced lines and the four totals; raises NoPrice for a product without a price."""
     return price_order(price_table_for(partner=partner), order_quantities(products, users))
+
+
+def prospect_quote(company, enabled: list[Product]) -> OrderQuote | None:
+    """The prospect's products as saved, priced; None while they cannot be (no price, or a
+    seat count or the user count not given yet)."""
+    seats = {item.product_id: item.seats for item in company.products.all()}
+    products = {p: seats[p.pk] for p in enabled if p.pk in seats}
+    if not products or not company.permitted_users:
+        return None
+    try:
+        return order_quote(company.partner, products, company.permitted_users)
+    except (ValueError, TypeError):  # no price, or a seat count not given yet
+        return None

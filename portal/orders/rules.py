@@ -9,7 +9,10 @@ from portal.catalog.models import Product
 from portal.companies.seats import own_seats_errors
 from portal.pricing import NoPrice, OrderQuote
 
+from .models import Order
 from .quote import order_quote
+
+UNTICKED = "Tick this box to confirm, or Save Prospect and Exit."  # a statement, to submit
 
 TOTALS_MOVED = (
     "The totals have changed since they were shown (new prices, or a change still being "
@@ -81,6 +84,13 @@ def order_number_error(number: str, not_required: bool, *, submitting: bool) -> 
     return ""
 
 
+def key_error(key, company) -> str:
+    """A submission key already used by another company's order."""
+    if Order.objects.filter(idempotency_key=key).exclude(company=company).exists():
+        return "This form was used for another order: open it again."
+    return ""
+
+
 @dataclass
 class OrderCheck:
     """What the rules say of an order's products and seats, and its quote if they pass."""
@@ -96,9 +106,12 @@ def order_check(
     products: dict[Product, int | None],
     users: int | None,
     priceable: bool = True,
+    shown: Decimal | None = None,
 ) -> OrderCheck:
     """The seats, then the product combination and its prices. ``priceable`` False: a product
-    or the user count is not valid, so the order is not priced."""
+    or the user count is not valid, so the order is not priced. ``shown``: the Total Initial
+    Fees the user saw, when submitting; the submit checks them again under its lock, and
+    here they are listed with the order's other problems."""
     check = OrderCheck(seats=own_seats_errors(products, users))
     if priceable and not check.seats:
         if errors := product_errors(products):
@@ -106,6 +119,9 @@ def order_check(
         else:
             try:
                 check.quote = order_quote(partner, products, users)
+                check_shown_total(check.quote, shown)
             except NoPrice as exc:
                 check.general = [no_price_message(exc)]
+            except PricesMoved as exc:
+                check.general = [exc.message]
     return check

@@ -1,5 +1,6 @@
 """A prospect's order: price preview, the saved draft (Save Prospect and Exit) and Submit
-Order. Each runs the order form of the screen, so the rules and messages are the same."""
+Order. The input is checked by the order's rules (``orders.rules``), as on the screen, so the
+messages are the same."""
 
 import uuid
 
@@ -7,17 +8,30 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from portal.accounts.selectors import implementation_leads_for
+from portal.catalog.models import Product
+from portal.catalog.selectors import products_enabled_for
 from portal.companies.models import Company
+from portal.companies.seats import MAX_USERS
 from portal.core.http import client_ip
 from portal.core.tenancy import get_for_partner_or_404
-from portal.orders.forms import OrderForm
+from portal.orders.infrastructure import Options
 from portal.orders.models import Order, Question
+from portal.orders.quote import prospect_quote
+from portal.orders.rules import (
+    UNTICKED,
+    PricesMoved,
+    key_error,
+    order_check,
+    order_number_error,
+)
 from portal.orders.services import AlreadySubmitted, OrderInput, order_save, order_submit
+from portal.pricing import OrderQuote
 from portal.rfi.services import RfiNotSendable
 
 from .. import serializers as s
-from ..bridge import check_products, product_data, raise_form_errors
-from ..errors import ApiError
+from ..bridge import NOT_A_CHOICE, NOT_ONE_OF_THEM, REQUIRED, Problems, refuse_unknown
+from ..errors import ApiError, FieldErrors
 from ..idempotency import idempotent, submission_key
 from .base import PortalView
 
@@ -94,38 +108,17 @@ def _draft(company: Company) -> Order | None:
     return Order.objects.filter(company=company).first()
 
 
-def _form_data(company: Company, draft: Order | None, payload: dict) -> dict:
-    """The form as the screen would post it: the prospect's and the draft's values, with the
-    request's on top."""
-    products = payload.get("products")
-    if products is None:
-        products = s.company_products(company)
-    data = {
-        "implementation_lead": payload.get("implementation_lead", company.implementation_lead_id)
-        or "",
-        "permitted_users": payload.get("permitted_users", company.permitted_users) or "",
-        "order_number": payload.get("order_number", draft.order_number if draft else ""),
-        "idempotency_key": str(uuid.uuid4()),
-        **product_data(products),
-    }
-    not_required = payload.get(
-        "order_number_not_required", draft.order_number_not_required if draft else False
+def _enabled(company: Company) -> list[Product]:
+    return list(
+        products_enabled_for(partner=company.partner).prefetch_related("addable_to", "upgrades")
     )
-    for name, ticked in (
-        ("order_number_not_required", not_required),
-        ("accept_msa", payload.get("accept_msa")),
-        ("accept_authority", payload.get("accept_authority")),
-    ):
-        if ticked:
-            data[name] = "on"
-    answers = {**(draft.infrastructure if draft else {}), **payload.get("infrastructure", {})}
-    data.update({question: answers.get(question, "") for question in Question.values})
-    if payload.get("quoted_initial") is not None:
-        data["quoted_initial"] = str(payload["quoted_initial"])
-    return data
 
 
-def _bound_form(request, company, *, submitting: bool, key: uuid.UUID | None = None):
+def _order_input(
+    request, company: Company, *, submitting: bool, key: uuid.UUID | None = None
+) -> tuple[OrderInput, OrderQuote | None]:
+    """The request over the prospect's and the draft's values, through the order's rules: what
+    the order form checks, in its words and order, under the API's field names."""
     payload = OrderInputSerializer(data=request.data)
     payload.is_valid(raise_exception=True)
     values = payload.validated_data
@@ -138,25 +131,102 @@ def _bound_form(request, company, *, submitting: bool, key: uuid.UUID | None = N
             fields={f"infrastructure.{q}": ["Not a question of the order form."] for q in unknown},
         )
     draft = _draft(company)
-    data = _form_data(company, draft, values)
-    if key is not None:
-        data["idempotency_key"] = str(key)
-    form = OrderForm(data, company=company, order=draft, submitting=submitting)
-    check_products(form, values.get("products"))
-    if not form.is_valid():
-        raise_form_errors(form, renames=dict.fromkeys(Question.values, "infrastructure"))
-    return form
-
-
-def _input(form) -> OrderInput:
-    return OrderInput(
-        implementation_lead=form.cleaned_data["implementation_lead"],
-        permitted_users=form.cleaned_data["permitted_users"],
-        products=form.chosen_products(),
-        infrastructure=form.infrastructure(),
-        order_number=form.cleaned_data["order_number"],
-        order_number_not_required=form.cleaned_data["order_number_not_required"],
+    enabled = _enabled(company)
+    refuse_unknown(enabled, values.get("products"))
+    problems = Problems()
+    if submitting:
+        for name in ("accept_msa", "accept_authority"):
+            if not values.get(name):
+                problems.add(name, UNTICKED)
+    if key is not None and (error := key_error(key, company)):
+        problems.add("idempotency_key", error)
+    lead = _lead(
+        company, values.get("implementation_lead", company.implementation_lead_id), problems
     )
+    users = values.get("permitted_users", company.permitted_users)
+    if users:
+        users = problems.count("permitted_users", users, high=MAX_USERS)
+    else:
+        problems.add("permitted_users", REQUIRED)
+    products, priceable = _products(enabled, values.get("products"), company, problems)
+    infrastructure = _answers(draft, values.get("infrastructure", {}), problems, submitting)
+    shown = values.get("quoted_initial")
+    check = order_check(
+        company.partner,
+        products=products,
+        users=users,
+        priceable=priceable and bool(users),
+        shown=shown if submitting else None,
+    )
+    for code, message in check.seats.items():
+        problems.add(f"products.{code}", message)
+    for message in check.general:
+        problems.add(None, message)
+    number = values.get("order_number", draft.order_number if draft else "")
+    not_required = values.get(
+        "order_number_not_required", draft.order_number_not_required if draft else False
+    )
+    if error := order_number_error(number, not_required, submitting=submitting):
+        problems.add("order_number", error)
+    problems.raise_any()
+    data = OrderInput(
+        implementation_lead=lead,
+        permitted_users=users,
+        products=products,
+        infrastructure=infrastructure,
+        order_number=number,
+        order_number_not_required=not_required,
+        shown_initial=shown,
+    )
+    return data, check.quote
+
+
+def _lead(company: Company, pk: int | None, problems: Problems):
+    if not pk:
+        problems.add("implementation_lead", REQUIRED)
+        return None
+    lead = implementation_leads_for(company.partner).filter(pk=pk).first()
+    if lead is None:
+        problems.add("implementation_lead", NOT_ONE_OF_THEM)
+    return lead
+
+
+def _products(enabled, wanted: list[dict] | None, company: Company, problems: Problems):
+    """The products chosen (the prospect's when none are given) → their own seats; and whether
+    their seat counts are valid, so that the order can be priced."""
+    if wanted is None:
+        wanted = s.company_products(company)
+    codes = {item["code"] for item in wanted}
+    seats = {item["code"]: item["seats"] for item in wanted if item.get("seats") is not None}
+    products, priceable = {}, True
+    for product in enabled:
+        if product.code not in codes:
+            continue
+        own = None
+        if product.needs_own_seats and product.code in seats:
+            own = problems.count(f"products.{product.code}", seats[product.code], high=MAX_USERS)
+            priceable = priceable and own is not None
+        products[product] = own
+    return products, priceable
+
+
+def _answers(draft: Order | None, given: dict, problems: Problems, submitting: bool) -> dict:
+    """Infrastructure Information: the draft's answers with the request's on top, each one
+    that is given among the answers offered; all of them to submit."""
+    saved = draft.infrastructure if draft else {}
+    answers = {**saved, **given}
+    options, server_os = Options(), answers.get(Question.SERVER_OS, "")
+    infrastructure = {}
+    for question in Question.values:
+        answer = answers.get(question, "")
+        if not answer:
+            if submitting:
+                problems.add("infrastructure", REQUIRED)
+        elif answer in options.offered(question, server_os, saved.get(question, "")):
+            infrastructure[question] = answer
+        else:
+            problems.add("infrastructure", NOT_A_CHOICE % {"value": answer})
+    return infrastructure
 
 
 def _not_a_prospect(company: Company) -> ApiError:
@@ -207,7 +277,7 @@ class OrderView(PortalView):
     def get(self, request, pk: int):
         company = _prospect(request, pk)
         draft = _draft(company)
-        quote = OrderForm(company=company, order=draft).quote()
+        quote = prospect_quote(company, _enabled(company))
         return Response(DraftOut(_draft_data(company, draft, quote)).data)
 
     @extend_schema(
@@ -220,13 +290,13 @@ class OrderView(PortalView):
     )
     def put(self, request, pk: int):
         company = _prospect(request, pk)
-        form = _bound_form(request, company, submitting=False)
+        data, quote = _order_input(request, company, submitting=False)
         try:
-            order_save(company=company, actor=request.user, data=_input(form))
+            order_save(company=company, actor=request.user, data=data)
         except AlreadySubmitted as exc:
             raise _not_a_prospect(exc.company) from None
         company.refresh_from_db()
-        return Response(DraftOut(_draft_data(company, _draft(company), form.quote())).data)
+        return Response(DraftOut(_draft_data(company, _draft(company), quote)).data)
 
 
 class OrderPreviewView(PortalView):
@@ -240,8 +310,8 @@ class OrderPreviewView(PortalView):
     )
     def post(self, request, pk: int):
         company = _prospect(request, pk)
-        form = _bound_form(request, company, submitting=False)
-        return Response(s.QuoteOut(s.quote_data(form.quote())).data)
+        _, quote = _order_input(request, company, submitting=False)
+        return Response(s.QuoteOut(s.quote_data(quote)).data)
 
 
 class OrderSubmitView(PortalView):
@@ -264,17 +334,15 @@ class OrderSubmitView(PortalView):
             if order is None:
                 raise _not_a_prospect(company)
             return Response(SubmittedOut(submitted_data(order)).data)
-        form = _bound_form(request, company, submitting=True, key=key)
+        data, _ = _order_input(request, company, submitting=True, key=key)
         try:
             order, made = order_submit(
-                company=company,
-                actor=request.user,
-                data=_input(form),
-                key=key,
-                ip=client_ip(request),
+                company=company, actor=request.user, data=data, key=key, ip=client_ip(request)
             )
         except AlreadySubmitted as exc:
             raise _not_a_prospect(exc.company) from None
+        except PricesMoved as exc:
+            raise FieldErrors({"__all__": [exc.message]}) from None
         except RfiNotSendable as exc:
             raise ApiError(
                 exc.message,
