@@ -10,6 +10,8 @@ whole as ``non_field_errors``. Prospects and users still run their screens' form
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms import ChoiceField, Field, ModelChoiceField
 
+from portal.accounts.selectors import implementation_leads_for
+
 from .errors import FieldErrors
 
 # The screens' parsing messages (Django's), so a JSON input is refused in the same words.
@@ -27,13 +29,30 @@ class Problems:
     def add(self, name: str | None, message: str) -> None:
         self.fields.setdefault(name or "__all__", []).append(str(message))
 
-    def count(self, name: str, value: int | None, *, high: int) -> int | None:
+    def add_all(self, messages: dict[str, str]) -> None:
+        for name, message in messages.items():
+            self.add(name, message)
+
+    def count(self, name: str, value: int, *, high: int, too_low: str = "") -> int | None:
         """A count of 1 to ``high``, as the screens' number fields take it; None if refused."""
         for validator in (MinValueValidator(1), MaxValueValidator(high)):
             if validator.compare(value, validator.limit_value):
-                self.add(name, validator.message % {"limit_value": validator.limit_value})
+                message = validator.message % {"limit_value": validator.limit_value}
+                if too_low and validator.limit_value == 1:
+                    message = too_low
+                self.add(name, message)
                 return None
         return value
+
+    def lead(self, partner, pk: int | None, name: str = "implementation_lead"):
+        """One of the MSP's implementation leads, by id, as the screens' lead menu takes it."""
+        if pk is None:
+            self.add(name, REQUIRED)
+            return None
+        lead = implementation_leads_for(partner).filter(pk=pk).first()
+        if lead is None:
+            self.add(name, NOT_ONE_OF_THEM)
+        return lead
 
     def raise_any(self) -> None:
         if self.fields:

@@ -9,6 +9,7 @@ from portal.catalog.selectors import price_table_for
 from portal.companies.seats import MAX_USERS
 from portal.core.text import Form
 from portal.orders.forms import OrderDetails
+from portal.orders.rules import UNTICKED_REVIEW
 
 from . import proposal as rules
 from .models import ChangeOrder
@@ -23,7 +24,7 @@ class ChangeForm(Form):
         min_value=1,
         max_value=MAX_USERS,
         help_text="The new total for the customer, not the difference.",
-        error_messages={"min_value": "Enter at least 1 seat."},
+        error_messages={"min_value": rules.SEATS_TOO_LOW},
     )
     implementation_lead = forms.ModelChoiceField(
         label="Primary Implementation Lead", queryset=None, empty_label="Choose…"
@@ -60,23 +61,15 @@ class ChangeForm(Form):
         self.proposal = self.quote = self.kind = None
 
     def _initial(self, change: ChangeOrder | None) -> dict:
-        if change:
-            initial = {
-                "seats": change.seats,
-                "implementation_lead": change.implementation_lead_id,
-                "mode": change.mode,
-                "add_primary": change.primary.code if change.mode == Mode.ADD else "",
-                "new_primary": change.primary.code if change.mode == Mode.NEW else "",
-            }
-            addons = change.addons
-        else:
-            initial = {
-                "seats": self.current.seats,
-                "implementation_lead": self.company.implementation_lead_id,
-                "mode": Mode.KEEP,
-            }
-            addons = self.current.addons
-        for code, seats in addons.items():
+        start = rules.start_of(self.current, self.company, change)
+        initial = {
+            "seats": start.seats,
+            "implementation_lead": start.lead_id,
+            "mode": start.mode,
+            "add_primary": start.primary if start.mode == Mode.ADD else "",
+            "new_primary": start.primary if start.mode == Mode.NEW else "",
+        }
+        for code, seats in start.addons.items():
             initial[f"addon_{code}"] = True
             initial[f"addon_seats_{code}"] = seats
         return initial
@@ -140,7 +133,7 @@ class ReviewForm(OrderDetails):
 
     def __init__(self, data=None, *, msp: str):
         super().__init__(data)
-        self.set_statements(msp, required=True, unticked="Tick this box to confirm.")
+        self.set_statements(msp, required=True, unticked=UNTICKED_REVIEW)
 
     def clean(self):
         cleaned = super().clean()

@@ -15,6 +15,7 @@ from .models import ChangeOrder
 
 Mode = ChangeOrder.Mode
 NO_CHANGE = "No change to quote: change the Total Number of Seats or the products."
+SEATS_TOO_LOW = "Enter at least 1 seat."
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,26 @@ class Current:
 
     def _primary(self, code: str) -> bool:
         return self.products[code].kind == Product.Kind.PRIMARY
+
+
+@dataclass(frozen=True)
+class Start:
+    """What the change form opens with: today's agreement, or the saved quote."""
+
+    seats: int
+    lead_id: int | None
+    mode: str
+    primary: str  # the product code added or selected, "" when kept
+    addons: dict[str, int | None]  # code → seats
+
+
+def start_of(current: Current, company, change: ChangeOrder | None) -> Start:
+    if change:
+        primary = change.primary.code if change.mode in (Mode.ADD, Mode.NEW) else ""
+        return Start(
+            change.seats, change.implementation_lead_id, change.mode, primary, change.addons
+        )
+    return Start(current.seats, company.implementation_lead_id, Mode.KEEP, "", current.addons)
 
 
 def can_add(current: Current, enabled: list[Product]) -> list[Product]:

@@ -12,7 +12,9 @@ from portal.pricing import NoPrice, OrderQuote
 from .models import Order
 from .quote import order_quote
 
-UNTICKED = "Tick this box to confirm, or Save Prospect and Exit."  # a statement, to submit
+# A statement not ticked, on submitting an order and a change order.
+UNTICKED = "Tick this box to confirm, or Save Prospect and Exit."
+UNTICKED_REVIEW = "Tick this box to confirm."
 
 TOTALS_MOVED = (
     "The totals have changed since they were shown (new prices, or a change still being "
@@ -82,6 +84,12 @@ def order_number_error(number: str, not_required: bool, *, submitting: bool) -> 
     if submitting and not number and not not_required:
         return "Enter the order number, or tick Order Number Not Required."
     return ""
+
+
+def statement_errors(accept_msa: bool, accept_authority: bool, *, unticked: str) -> dict:
+    """Both statements must be ticked to submit: field → message for each that is not."""
+    ticked = {"accept_msa": accept_msa, "accept_authority": accept_authority}
+    return {name: unticked for name, yes in ticked.items() if not yes}
 
 
 def key_error(key, company) -> str:

@@ -1,13 +1,19 @@
 """Change orders of a customer: Preview Change Quote, Save Quote, saved quotes (read, change,
-delete) and Submit. The screen's change form and review form decide what is allowed."""
+delete) and Submit. The change's rules (``changes.proposal``) decide what is allowed, as on the
+screen, in the same words."""
+
+from dataclasses import dataclass
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from portal.changes.forms import ChangeForm, ReviewForm
+from portal.catalog.models import Product
+from portal.catalog.selectors import price_table_for
+from portal.changes import proposal as rules
 from portal.changes.models import ChangeOrder
+from portal.changes.proposal import SEATS_TOO_LOW, Proposal
 from portal.changes.selectors import (
     active_agreement,
     change_totals,
@@ -17,11 +23,15 @@ from portal.changes.selectors import (
 )
 from portal.changes.services import ChangeRefused, change_submit, quote_delete, quote_save
 from portal.companies.lifecycle import change_options_state
+from portal.companies.models import Agreement
+from portal.companies.seats import MAX_USERS
 from portal.core.http import client_ip
 from portal.core.tenancy import get_for_partner_or_404
+from portal.orders.rules import UNTICKED_REVIEW, order_number_error, statement_errors
+from portal.pricing import ChangeQuote
 
 from .. import serializers as s
-from ..bridge import raise_form_errors
+from ..bridge import NOT_A_CHOICE, REQUIRED, Problems, unknown_codes
 from ..errors import ApiError
 from ..idempotency import HEADER, idempotent, submission_key
 from .base import PortalView
@@ -118,10 +128,21 @@ def _row(row) -> dict:
     }
 
 
-def preview_data(form: ChangeForm) -> dict:
-    quote = form.quote
+@dataclass(frozen=True)
+class Proposed:
+    """A change the rules accept, priced: what Preview and Save Quote answer with."""
+
+    prior: Agreement
+    proposal: Proposal
+    kind: str
+    quote: ChangeQuote
+    lead: object
+
+
+def preview_data(proposed: Proposed) -> dict:
+    quote = proposed.quote
     return {
-        "kind": form.kind,
+        "kind": proposed.kind,
         "added": [s.line_data(x) for x in quote.added],
         "kept": [s.line_data(x) for x in quote.kept],
         "changes": [s.line_data(x) for x in quote.changes],
@@ -164,65 +185,88 @@ def _open(company):
         )
 
 
-def _form_data(form: ChangeForm, payload: dict) -> dict:
-    """The change form as posted: its initial values (today's, or the saved quote's), with
-    the request's on top."""
-    data = form.initial_data()
-    for name in ("seats", "implementation_lead", "mode"):
-        if name in payload:
-            data[name] = str(payload[name])
-    if "primary" in payload:
-        data.pop("add_primary", None)
-        data.pop("new_primary", None)
-        mode = data.get("mode")
-        if mode in (Mode.ADD, Mode.NEW):
-            data["add_primary" if mode == Mode.ADD else "new_primary"] = payload["primary"]
-    if "addons" in payload:
-        data = {k: v for k, v in data.items() if not k.startswith("addon_")}
-        offered = {p.code for p in form.addon_products}
-        unknown = sorted({a["code"] for a in payload["addons"]} - offered)
-        if unknown:
-            raise ApiError(
-                f"Not an add-on your MSP's agreement enables: {', '.join(unknown)}.",
-                status_code=400,
-                code="invalid",
-                fields={"addons": [f"Not an add-on you can choose: {', '.join(unknown)}."]},
-            )
-        for addon in payload["addons"]:
-            data[f"addon_{addon['code']}"] = "on"
-            if addon.get("seats") is not None:
-                data[f"addon_seats_{addon['code']}"] = str(addon["seats"])
-    return data
-
-
-RENAMES = {"add_primary": "primary", "new_primary": "primary"}
-
-
-def _renamed(name: str) -> str:
-    if name.startswith("addon_seats_") or name.startswith("addon_"):
-        return "addons." + name.removeprefix("addon_seats_").removeprefix("addon_")
-    return RENAMES.get(name, name)
-
-
-def _change_form(request, company, change: ChangeOrder | None = None) -> ChangeForm:
+def _proposed(request, company, change: ChangeOrder | None = None) -> Proposed:
+    """The request over today's agreement (or the saved quote), through the change's rules:
+    what the change form checks, in its words and order, under the API's field names."""
     payload = ChangeInput(data=request.data)
     payload.is_valid(raise_exception=True)
+    values = payload.validated_data
     prior = active_agreement(company)
+    current = current_of(prior)
+    enabled = products_for_change(company.partner)
+    start = rules.start_of(current, company, change)
+    addon_products = [p for p in enabled if p.kind == Product.Kind.ADDON]
+    wanted = _addons(start, values, addon_products)
+    problems = Problems()
+    seats = values["seats"] if "seats" in values else start.seats or None
+    if seats is None:
+        problems.add("seats", REQUIRED)
+    else:
+        seats = problems.count("seats", seats, high=MAX_USERS, too_low=SEATS_TOO_LOW)
+    lead = problems.lead(company.partner, values.get("implementation_lead", start.lead_id))
+    asked = mode = values.get("mode", start.mode)
+    offered = {
+        Mode.ADD: rules.can_add(current, enabled),
+        Mode.NEW: rules.can_select(current, enabled),
+    }
+    if mode != Mode.KEEP and not offered[mode]:
+        problems.add("mode", NOT_A_CHOICE % {"value": mode})
+        mode = None
+    primaries = {m: start.primary if start.mode == m else "" for m in offered}
+    if "primary" in values:
+        primaries = {m: values["primary"] if asked == m else "" for m in offered}
+    for m, code in primaries.items():  # Add to, then Select New: the form's order
+        if code and code not in {p.code for p in offered[m]}:
+            problems.add("primary", NOT_A_CHOICE % {"value": code})
+            primaries[m] = ""
+    addons = {}
+    for addon in addon_products:
+        if addon.code not in wanted:
+            continue
+        own = wanted[addon.code] if addon.needs_own_seats else None
+        if own is not None:
+            own = problems.count(f"addons.{addon.code}", own, high=MAX_USERS)
+        addons[addon] = own
+    if seats is not None and mode is not None:
+        primary = None
+        if mode != Mode.KEEP:
+            primary = next((p for p in offered[mode] if p.code == primaries[mode]), None)
+            if primary is None:
+                problems.add("primary", "Choose the product.")
+        if mode == Mode.KEEP or primary:
+            proposal = Proposal(seats=seats, mode=mode, primary=primary, addons=addons)
+            products = {p.code: p for p in enabled} | current.products
+            checked = rules.check(
+                price_table_for(partner=company.partner),
+                current,
+                proposal,
+                products,
+                priceable=not problems.fields,
+            )
+            for message in checked.problems:
+                problems.add(None, message)
+    problems.raise_any()
+    return Proposed(prior, proposal, checked.kind, checked.quote, lead)
 
-    def build(data=None):
-        return ChangeForm(
-            data,
-            company=company,
-            current=current_of(prior),
-            enabled=products_for_change(company.partner),
-            change=change,
+
+def _addons(start, values: dict, addon_products) -> dict[str, int | None]:
+    """The add-ons wanted (code → own seats): the request's when it names them, else the
+    start's that are still offered."""
+    if "addons" not in values:
+        offered = {p.code for p in addon_products}
+        return {code: seats for code, seats in start.addons.items() if code in offered}
+    if unknown := unknown_codes(addon_products, values["addons"]):
+        raise ApiError(
+            f"Not an add-on your MSP's agreement enables: {unknown}.",
+            status_code=400,
+            code="invalid",
+            fields={"addons": [f"Not an add-on you can choose: {unknown}."]},
         )
-
-    form = build(_form_data(build(), payload.validated_data))
-    if not form.is_valid():
-        raise_form_errors(form, renames={name: _renamed(name) for name in form.errors})
-    form.prior = prior
-    return form
+    wanted: dict[str, int | None] = {}
+    for item in values["addons"]:
+        if item.get("seats") is not None or item["code"] not in wanted:
+            wanted[item["code"]] = item.get("seats")
+    return wanted
 
 
 def _quote_of(request, pk: int) -> ChangeOrder:
@@ -234,15 +278,15 @@ def _quote_of(request, pk: int) -> ChangeOrder:
     )
 
 
-def _save(request, company, form, change=None) -> ChangeOrder:
+def _save(request, company, proposed: Proposed, change=None) -> ChangeOrder:
     return quote_save(
         company=company,
         actor=request.user,
-        prior=form.prior,
-        proposal=form.proposal,
-        kind=form.kind,
-        lead=form.cleaned_data["implementation_lead"],
-        quote=form.quote,
+        prior=proposed.prior,
+        proposal=proposed.proposal,
+        kind=proposed.kind,
+        lead=proposed.lead,
+        quote=proposed.quote,
         change=change,
     )
 
@@ -258,7 +302,7 @@ class ChangePreviewView(PortalView):
     def post(self, request, pk: int):
         company = customer_of(request, pk)
         _open(company)
-        return Response(PreviewOut(preview_data(_change_form(request, company))).data)
+        return Response(PreviewOut(preview_data(_proposed(request, company))).data)
 
 
 class ChangeQuoteListView(PortalView):
@@ -284,7 +328,7 @@ class ChangeQuoteListView(PortalView):
     def post(self, request, pk: int):
         company = customer_of(request, pk)
         _open(company)
-        change = _save(request, company, _change_form(request, company))
+        change = _save(request, company, _proposed(request, company))
         return Response(ChangeQuoteOut(quote_data(change)).data, status=status.HTTP_201_CREATED)
 
 
@@ -308,9 +352,7 @@ class ChangeQuoteView(PortalView):
                 code="submitted",
             )
         _open(change.company)
-        change = _save(
-            request, change.company, _change_form(request, change.company, change), change
-        )
+        change = _save(request, change.company, _proposed(request, change.company, change), change)
         return Response(ChangeQuoteOut(quote_data(change)).data)
 
     @extend_schema(
@@ -348,24 +390,23 @@ class ChangeSubmitView(PortalView):
             )
         payload = SubmitInput(data=request.data)
         payload.is_valid(raise_exception=True)
-        data = {
-            "idempotency_key": str(key),
-            "order_number": payload.validated_data.get("order_number", ""),
-        }
-        for name in ("order_number_not_required", "accept_msa", "accept_authority"):
-            if payload.validated_data.get(name):
-                data[name] = "on"
-        form = ReviewForm(data, msp=change.company.partner.name)
-        if not form.is_valid():
-            raise_form_errors(form)
+        values = payload.validated_data
+        number = values.get("order_number", "")
+        not_required = values.get("order_number_not_required", False)
+        problems = Problems()
+        ticks = values.get("accept_msa"), values.get("accept_authority")
+        problems.add_all(statement_errors(*ticks, unticked=UNTICKED_REVIEW))
+        if error := order_number_error(number, not_required, submitting=True):
+            problems.add("order_number", error)
+        problems.raise_any()
         try:
             change, made = change_submit(
                 change=change,
                 actor=request.user,
                 key=key,
                 ip=client_ip(request),
-                order_number=form.cleaned_data["order_number"],
-                order_number_not_required=form.cleaned_data["order_number_not_required"],
+                order_number=number,
+                order_number_not_required=not_required,
             )
         except ChangeRefused as exc:
             raise ApiError(str(exc), status_code=409, code="refused") from None

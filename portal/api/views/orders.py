@@ -8,7 +8,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from portal.accounts.selectors import implementation_leads_for
 from portal.catalog.models import Product
 from portal.catalog.selectors import products_enabled_for
 from portal.companies.models import Company
@@ -24,13 +23,14 @@ from portal.orders.rules import (
     key_error,
     order_check,
     order_number_error,
+    statement_errors,
 )
 from portal.orders.services import AlreadySubmitted, OrderInput, order_save, order_submit
 from portal.pricing import OrderQuote
 from portal.rfi.services import RfiNotSendable
 
 from .. import serializers as s
-from ..bridge import NOT_A_CHOICE, NOT_ONE_OF_THEM, REQUIRED, Problems, refuse_unknown
+from ..bridge import NOT_A_CHOICE, REQUIRED, Problems, refuse_unknown
 from ..errors import ApiError, FieldErrors
 from ..idempotency import idempotent, submission_key
 from .base import PortalView
@@ -135,13 +135,13 @@ def _order_input(
     refuse_unknown(enabled, values.get("products"))
     problems = Problems()
     if submitting:
-        for name in ("accept_msa", "accept_authority"):
-            if not values.get(name):
-                problems.add(name, UNTICKED)
+        ticks = values.get("accept_msa"), values.get("accept_authority")
+        problems.add_all(statement_errors(*ticks, unticked=UNTICKED))
     if key is not None and (error := key_error(key, company)):
         problems.add("idempotency_key", error)
-    lead = _lead(
-        company, values.get("implementation_lead", company.implementation_lead_id), problems
+    # As the form took it: no lead or 0 is none.
+    lead = problems.lead(
+        company.partner, values.get("implementation_lead", company.implementation_lead_id) or None
     )
     users = values.get("permitted_users", company.permitted_users)
     if users:
@@ -179,16 +179,6 @@ def _order_input(
         shown_initial=shown,
     )
     return data, check.quote
-
-
-def _lead(company: Company, pk: int | None, problems: Problems):
-    if not pk:
-        problems.add("implementation_lead", REQUIRED)
-        return None
-    lead = implementation_leads_for(company.partner).filter(pk=pk).first()
-    if lead is None:
-        problems.add("implementation_lead", NOT_ONE_OF_THEM)
-    return lead
 
 
 def _products(enabled, wanted: list[dict] | None, company: Company, problems: Problems):
