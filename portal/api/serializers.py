@@ -1,5 +1,6 @@
 """Shapes of the API's input and output. Input serializers check types only; the rules are the
-screens' forms' (see ``bridge``)."""
+screens' own plain modules (``orders.rules``, ``changes.proposal``, ``companies.seats``), their
+messages put under the API's field names by ``bridge``."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
