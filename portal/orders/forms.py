@@ -16,6 +16,7 @@ from .models import Order, Question
 from .product_fields import ProductFields
 from .quote import prospect_quote
 from .rules import UNTICKED, key_error, order_check, order_number_error
+from .services import OrderInput
 
 MSA_STATEMENT = (
     "I confirm that this order is governed by the Managed Service Providers Agreement already "
@@ -149,3 +150,15 @@ class OrderForm(ProductFields, OrderDetails):
 
     def infrastructure(self) -> dict[str, str]:
         return {q: self.cleaned_data[q] for q in Question.values if self.cleaned_data.get(q)}
+
+    def order_input(self) -> OrderInput:
+        """What the form holds, as the services take it."""
+        return OrderInput(
+            implementation_lead=self.cleaned_data["implementation_lead"],
+            permitted_users=self.cleaned_data["permitted_users"],
+            products=self.chosen_products(),
+            infrastructure=self.infrastructure(),
+            order_number=self.cleaned_data["order_number"],
+            order_number_not_required=self.cleaned_data["order_number_not_required"],
+            shown_initial=self.cleaned_data["quoted_initial"],
+        )

@@ -12,7 +12,7 @@ from .forms import OrderForm
 from .infrastructure import Options
 from .models import Order, Question
 from .rules import PricesMoved
-from .services import AlreadySubmitted, OrderInput, order_save, order_submit
+from .services import AlreadySubmitted, order_save, order_submit
 
 
 def _already_ordered(request, company: Company):
@@ -93,15 +93,7 @@ class OrderView(OrderMixin, View):
         form = OrderForm(request.POST, company=company, order=order, submitting=submitting)
         if not form.is_valid():
             return self.render(form, company, order, status=400)
-        data = OrderInput(
-            implementation_lead=form.cleaned_data["implementation_lead"],
-            permitted_users=form.cleaned_data["permitted_users"],
-            products=form.chosen_products(),
-            infrastructure=form.infrastructure(),
-            order_number=form.cleaned_data["order_number"],
-            order_number_not_required=form.cleaned_data["order_number_not_required"],
-            shown_initial=form.cleaned_data["quoted_initial"],
-        )
+        data = form.order_input()
         try:
             if not submitting:
                 order_save(company=company, actor=request.user, data=data)
