@@ -102,7 +102,7 @@ class ChangeForm(Form):
         if mode in (Mode.ADD, Mode.NEW):
             name = "add_primary" if mode == Mode.ADD else "new_primary"
             if not cleaned.get(name):
-                self.add_error(name, "Choose the product.")
+                self.add_error(name, rules.CHOOSE_PRODUCT)
                 return cleaned
             primary = self.products[cleaned[name]]
         addons = {}

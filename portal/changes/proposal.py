@@ -16,6 +16,7 @@ from .models import ChangeOrder
 Mode = ChangeOrder.Mode
 NO_CHANGE = "No change to quote: change the Total Number of Seats or the products."
 SEATS_TOO_LOW = "Enter at least 1 seat."
+CHOOSE_PRODUCT = "Choose the product."  # Add to or Select New, without the product
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from portal.catalog.models import Product
 from portal.catalog.selectors import price_table_for
 from portal.changes import proposal as rules
 from portal.changes.models import ChangeOrder
-from portal.changes.proposal import SEATS_TOO_LOW, Proposal
+from portal.changes.proposal import CHOOSE_PRODUCT, SEATS_TOO_LOW, Proposal
 from portal.changes.selectors import (
     active_agreement,
     change_totals,
@@ -204,49 +204,55 @@ def _proposed(request, company, change: ChangeOrder | None = None) -> Proposed:
     else:
         seats = problems.count("seats", seats, high=MAX_USERS, too_low=SEATS_TOO_LOW)
     lead = problems.lead(company.partner, values.get("implementation_lead", start.lead_id))
-    asked = mode = values.get("mode", start.mode)
     offered = {
         Mode.ADD: rules.can_add(current, enabled),
         Mode.NEW: rules.can_select(current, enabled),
     }
+    mode, code = _mode(values, start, offered, problems)
+    addons = {}
+    for addon in addon_products:
+        if addon.code in wanted:
+            own = wanted[addon.code] if addon.needs_own_seats else None
+            if own is not None:
+                own = problems.count(f"addons.{addon.code}", own, high=MAX_USERS)
+            addons[addon] = own
+    if seats is None or mode is None:
+        problems.raise_any()  # as the form: no rule is asked while these are not valid
+    primary = None
+    if mode != Mode.KEEP:
+        primary = next((p for p in offered[mode] if p.code == code), None)
+        if primary is None:
+            problems.add("primary", CHOOSE_PRODUCT)
+            problems.raise_any()
+    proposal = Proposal(seats=seats, mode=mode, primary=primary, addons=addons)
+    checked = rules.check(
+        price_table_for(partner=company.partner),
+        current,
+        proposal,
+        {p.code: p for p in enabled} | current.products,
+        priceable=not problems.fields,
+    )
+    for message in checked.problems:
+        problems.add(None, message)
+    problems.raise_any()
+    return Proposed(prior, proposal, checked.kind, checked.quote, lead)
+
+
+def _mode(values: dict, start, offered: dict, problems: Problems) -> tuple[str | None, str]:
+    """Keep Existing, Add to or Select New (None if not offered), and the product code chosen
+    for it; each refused in the form's words and order."""
+    asked = mode = values.get("mode", start.mode)
     if mode != Mode.KEEP and not offered[mode]:
         problems.add("mode", NOT_A_CHOICE % {"value": mode})
         mode = None
-    primaries = {m: start.primary if start.mode == m else "" for m in offered}
+    codes = {m: start.primary if start.mode == m else "" for m in offered}
     if "primary" in values:
-        primaries = {m: values["primary"] if asked == m else "" for m in offered}
-    for m, code in primaries.items():  # Add to, then Select New: the form's order
+        codes = {m: values["primary"] if asked == m else "" for m in offered}
+    for m, code in codes.items():  # Add to, then Select New, as the form's fields
         if code and code not in {p.code for p in offered[m]}:
             problems.add("primary", NOT_A_CHOICE % {"value": code})
-            primaries[m] = ""
-    addons = {}
-    for addon in addon_products:
-        if addon.code not in wanted:
-            continue
-        own = wanted[addon.code] if addon.needs_own_seats else None
-        if own is not None:
-            own = problems.count(f"addons.{addon.code}", own, high=MAX_USERS)
-        addons[addon] = own
-    if seats is not None and mode is not None:
-        primary = None
-        if mode != Mode.KEEP:
-            primary = next((p for p in offered[mode] if p.code == primaries[mode]), None)
-            if primary is None:
-                problems.add("primary", "Choose the product.")
-        if mode == Mode.KEEP or primary:
-            proposal = Proposal(seats=seats, mode=mode, primary=primary, addons=addons)
-            products = {p.code: p for p in enabled} | current.products
-            checked = rules.check(
-                price_table_for(partner=company.partner),
-                current,
-                proposal,
-                products,
-                priceable=not problems.fields,
-            )
-            for message in checked.problems:
-                problems.add(None, message)
-    problems.raise_any()
-    return Proposed(prior, proposal, checked.kind, checked.quote, lead)
+            codes[m] = ""
+    return mode, codes.get(mode, "")
 
 
 def _addons(start, values: dict, addon_products) -> dict[str, int | None]:
