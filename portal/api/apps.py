@@ -7,7 +7,7 @@ class ApiConfig(AppConfig):
     verbose_name = "REST API"
 
     def ready(self) -> None:
-        from portal.core.delivery import HOUSEKEEPING
+        from portal.core.outbox import HOUSEKEEPING
 
         from . import schema  # noqa: F401  (registers the token scheme with drf-spectacular)
         from .idempotency import purge_expired

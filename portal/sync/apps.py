@@ -7,12 +7,7 @@ class SyncConfig(AppConfig):
     verbose_name = "Vendor sync"
 
     def ready(self) -> None:
-        from portal.core.delivery import RECOVERABLE
-
-        from . import checks  # noqa: F401  (registers the system check)
-        from .models import ProvisioningRequest
-        from .tasks import deliver_request, enqueue_in_transaction
-
-        RECOVERABLE[ProvisioningRequest] = lambda pk: enqueue_in_transaction(
-            deliver_request, request_id=pk
+        from . import (
+            checks,  # noqa: F401  (registers the system check)
+            tasks,  # noqa: F401  (registers the outbox of provisioning requests)
         )

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from portal.core.delivery import housekeeping_all, recover_all
+from portal.core.outbox import housekeeping_all, recover_all
 from portal.core.reconnect import DB_LOST, wait_for_database
 from portal.core.workers import take_over_abandoned
 
