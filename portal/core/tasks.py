@@ -17,14 +17,13 @@ def deliver_message(message_id: int) -> str:
 
 EMAIL = register(
     Kind(
-        model=OutgoingMessage,
-        task=deliver_message,
-        pk_name="message_id",
-        send=message_send,
-        settings_prefix="OUTBOX",
+        OutgoingMessage,
+        deliver_message,
+        message_send,
+        "OUTBOX",
         timeout_setting="EMAIL_TIMEOUT",
         done_at="sent_at",
-        code_field=None,
+        code_field=None,  # a mail server's answer is not kept
         related=("files",),
         nothing="nothing to send",
     )

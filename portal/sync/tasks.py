@@ -43,15 +43,7 @@ def _simulate(request: ProvisioningRequest) -> None:
 
 
 REQUESTS = register(
-    Kind(
-        model=ProvisioningRequest,
-        task=deliver_request,
-        pk_name="request_id",
-        send=request_send,
-        settings_prefix="SYNC",
-        timeout_setting="SYNC_TIMEOUT_SECONDS",
-        on_done=_simulate,
-    )
+    Kind(ProvisioningRequest, deliver_request, request_send, "SYNC", on_done=_simulate)
 )
 
 

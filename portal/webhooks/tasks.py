@@ -16,16 +16,7 @@ def deliver_webhook(delivery_id: int) -> str:
     return DELIVERIES.deliver(delivery_id)
 
 
-DELIVERIES = register(
-    Kind(
-        model=WebhookDelivery,
-        task=deliver_webhook,
-        pk_name="delivery_id",
-        send=post,
-        settings_prefix="WEBHOOK",
-        timeout_setting="WEBHOOK_TIMEOUT_SECONDS",
-    )
-)
+DELIVERIES = register(Kind(WebhookDelivery, deliver_webhook, post, "WEBHOOK"))
 
 
 def webhook_deliver(*, delivery_id: int) -> str:

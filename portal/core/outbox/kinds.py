@@ -13,6 +13,7 @@ twice, which is why every delivery carries the row's own key.
 """
 
 import datetime
+import inspect
 import logging
 import random
 from collections.abc import Callable
@@ -57,17 +58,17 @@ def enqueue_in_transaction(task_: Task, *, run_after: datetime.datetime | None =
 
 @dataclass(frozen=True)
 class Kind:
-    """One outbox: ``model``'s rows, each delivered by ``task`` (called with the row's pk as
-    ``pk_name``), one try at a time by ``send`` (which returns the receiver's HTTP status, if
-    any, or raises ``Undelivered``)."""
+    """One outbox: ``model``'s rows, each delivered by ``task`` (which takes the row's pk as
+    its one argument), one try at a time by ``send`` (which returns the receiver's HTTP
+    status, if any, or raises ``Undelivered``), under the settings ``<settings_prefix>_…``."""
 
     model: type[Deliverable]
     task: Task
-    pk_name: str
     send: Callable[[Deliverable], int | None]
     settings_prefix: str
-    # The setting that bounds one try, in seconds: the claim lasts a minute longer.
-    timeout_setting: str
+    # What bounds one try, in seconds (the claim lasts a minute longer), if not the kind's
+    # ``<settings_prefix>_TIMEOUT_SECONDS``.
+    timeout_setting: str | None = None
     done_at: str = "delivered_at"  # the field stamped when the row is delivered
     code_field: str | None = "response_code"  # where the receiver's HTTP status is kept
     related: tuple[str, ...] = ()  # prefetched with the row for ``send``
@@ -77,13 +78,21 @@ class Kind:
     def setting(self, name: str):
         return getattr(settings, f"{self.settings_prefix}_{name}")
 
+    @property
+    def pk_name(self) -> str:
+        [name] = inspect.signature(self.task.func).parameters
+        return name
+
     def enqueue(self, pk: int, *, run_after: datetime.datetime | None = None) -> None:
         """Hand the row to a new task, in the caller's transaction."""
         enqueue_in_transaction(self.task, run_after=run_after, **{self.pk_name: pk})
 
     def deliver(self, pk: int) -> str:
         """One try of the row (what its task runs); the row's status after it."""
-        lease = datetime.timedelta(seconds=getattr(settings, self.timeout_setting) + 60)
+        timeout = getattr(
+            settings, self.timeout_setting or f"{self.settings_prefix}_TIMEOUT_SECONDS"
+        )
+        lease = datetime.timedelta(seconds=timeout + 60)
         row = claim(self.model.objects.prefetch_related(*self.related), pk, lease=lease)
         if row is None:
             return self.nothing
