@@ -13,7 +13,7 @@ webhook deliveries in ``portal.webhooks``):
 """
 
 from .kinds import KINDS, Kind, Undelivered, enqueue_in_transaction, redeliver, register
-from .mail import FileToAttach, message_id, message_queue, message_send
+from .mail import FileToAttach, message_id, message_queue
 from .models import Deliverable
 from .recovery import HOUSEKEEPING, housekeeping_all, recover_all
 
@@ -28,7 +28,6 @@ __all__ = [
     "housekeeping_all",
     "message_id",
     "message_queue",
-    "message_send",
     "recover_all",
     "redeliver",
     "register",

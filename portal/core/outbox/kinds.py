@@ -66,8 +66,7 @@ class Kind:
     task: Task
     send: Callable[[Deliverable], int | None]
     settings_prefix: str
-    # What bounds one try, in seconds (the claim lasts a minute longer), if not the kind's
-    # ``<settings_prefix>_TIMEOUT_SECONDS``.
+    # The setting that bounds one try, in seconds, if not ``<settings_prefix>_TIMEOUT_SECONDS``.
     timeout_setting: str | None = None
     done_at: str = "delivered_at"  # the field stamped when the row is delivered
     code_field: str | None = "response_code"  # where the receiver's HTTP status is kept
@@ -80,8 +79,14 @@ class Kind:
 
     @property
     def pk_name(self) -> str:
+        """What the task calls the row's pk (``message_id`` …): tasks queued before keep it."""
         [name] = inspect.signature(self.task.func).parameters
         return name
+
+    def lease(self) -> datetime.timedelta:
+        """How long one try holds its row: the time one try may take, and a minute."""
+        timeout = self.timeout_setting or f"{self.settings_prefix}_TIMEOUT_SECONDS"
+        return datetime.timedelta(seconds=getattr(settings, timeout) + 60)
 
     def enqueue(self, pk: int, *, run_after: datetime.datetime | None = None) -> None:
         """Hand the row to a new task, in the caller's transaction."""
@@ -89,11 +94,7 @@ class Kind:
 
     def deliver(self, pk: int) -> str:
         """One try of the row (what its task runs); the row's status after it."""
-        timeout = getattr(
-            settings, self.timeout_setting or f"{self.settings_prefix}_TIMEOUT_SECONDS"
-        )
-        lease = datetime.timedelta(seconds=timeout + 60)
-        row = claim(self.model.objects.prefetch_related(*self.related), pk, lease=lease)
+        row = claim(self.model.objects.prefetch_related(*self.related), pk, lease=self.lease())
         if row is None:
             return self.nothing
         # The other system is called outside any transaction: on SQLite a write transaction

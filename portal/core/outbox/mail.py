@@ -67,6 +67,7 @@ def message_queue(
             )
             for f in attachments
         )
+        # The kind is declared by ``portal.core.tasks``, where its task keeps its name.
         KINDS[OutgoingMessage].enqueue(message.pk)
     return message
 
