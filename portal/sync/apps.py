@@ -9,5 +9,6 @@ class SyncConfig(AppConfig):
     def ready(self) -> None:
         from . import (
             checks,  # noqa: F401  (registers the system check)
+            subscribers,  # noqa: F401  (registers them)
             tasks,  # noqa: F401  (registers the outbox of provisioning requests)
         )

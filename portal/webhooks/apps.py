@@ -7,4 +7,7 @@ class WebhooksConfig(AppConfig):
     verbose_name = "Webhooks"
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401  (registers the outbox of deliveries)
+        from . import (
+            subscribers,  # noqa: F401  (registers them)
+            tasks,  # noqa: F401  (registers the outbox of deliveries)
+        )
