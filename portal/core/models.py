@@ -1,5 +1,5 @@
-"""Shared records: the history log, task workers' signs of life, and (from ``outbox``) the
-outbox of e-mail."""
+"""Shared records: the history log and task workers' signs of life. The outbox of e-mail is
+``outbox.models``'s, imported here so that it loads with the app's models."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType

@@ -15,10 +15,10 @@ logger = logging.getLogger(__name__)
 
 class Command(BaseCommand):
     help = (
-        "Hand outbox rows (e-mail, provisioning requests) whose worker died mid-delivery, or "
-        "whose task was lost, to a new task; hand tasks a dead worker left running back to the "
-        "queue; and run the periodic clean-ups (old idempotency keys). Once, or every --every "
-        "seconds, waiting for the database whenever it is away."
+        "Hand outbox rows (e-mail, provisioning requests, webhook deliveries) whose worker died "
+        "mid-delivery, or whose task was lost, to a new task; hand tasks a dead worker left "
+        "running back to the queue; and run the periodic clean-ups (old idempotency keys). "
+        "Once, or every --every seconds, waiting for the database whenever it is away."
     )
 
     def add_arguments(self, parser):
