@@ -5,12 +5,22 @@ import pytest
 from django.core.management import call_command
 
 from portal.accounts.models import User
-from portal.core.testing import (
+from tests.fixtures.factories import (
     force_login_with_two_step,
     give_authenticator,
     make_partner,
     make_user,
 )
+
+# The fixtures the test packages share: a test names them, nothing imports them.
+pytest_plugins = [
+    "tests.fixtures.api",
+    "tests.fixtures.catalog",
+    "tests.fixtures.customers",
+    "tests.fixtures.demo",
+    "tests.fixtures.sync",
+    "tests.fixtures.web",
+]
 
 
 @pytest.fixture(autouse=True)

@@ -32,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
 from config.wsgi import application
 from portal.api.tokens import token_create
 from portal.companies.services import attachment_add
-from tests.changes.conftest import make_customer, northwind, price_list  # noqa: F401
+from tests.fixtures.customers import make_customer
 from tests.prospects.upload_helpers import csv_bytes, row
 
 CHECKS = [
@@ -85,7 +85,7 @@ def world(
     acme_sales,
     outsider,
     prospect,
-    price_list,  # noqa: F811
+    price_list,
 ):
     """Acme's objects, committed: a prospect, a customer with its agreement and an attachment,
     a saved change quote, an upload of prospects; and both Admins' tokens."""
@@ -193,7 +193,7 @@ def test_the_fuzzed_schema_is_the_one_served(client):
 
 def test_the_agreements_list_gives_amounts_as_the_customer_page_does(
     admin_api,
-    northwind,  # noqa: F811
+    northwind,
 ):
     in_effect = admin_api.get(f"/api/v1/customers/{northwind.pk}/").json()["agreement_in_effect"]
 

@@ -22,8 +22,8 @@ from portal.sync import delivery
 from portal.sync.callbacks import receive
 from portal.sync.delivery import Undelivered, request_body, request_deliver, request_retry
 from portal.sync.models import ProvisioningCallback, ProvisioningRequest
+from tests.fixtures.sync import SECRET
 
-from .conftest import SECRET
 from .vendor_server import VendorServer
 
 DELIVER_TASK = "portal.sync.tasks.deliver_request"
