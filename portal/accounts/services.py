@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from portal.companies.services import companies_rename_lead
+from portal.core import events
 from portal.core.history import changed_fields, history_record
 from portal.core.models import HistoryEntry, OutgoingMessage
 from portal.core.outbox import message_queue
@@ -230,7 +230,7 @@ def user_update(
     user.save(update_fields=["full_name", "role", "is_implementation_lead"])
     changes = changed_fields(before, _history_values(user))
     if "Full name" in changes:
-        companies_rename_lead(user=user)
+        events.publish(events.Happened(events.USER_RENAMED, partner=user.partner, user=user))
     if "Role" in changes:
         before_role, after_role = changes["Role"]
         record(Kind.ROLE_CHANGED, user=user, actor=actor, detail=f"{before_role} → {after_role}")
@@ -263,19 +263,27 @@ def user_deactivate(*, user: User, actor) -> User:
     _ensure_admin_remains(user=user)
     if getattr(actor, "pk", None) == user.pk:
         raise SelfDeactivationError(SELF_DEACTIVATION, code="self")
-    user.is_active = False
+    _switch(user, actor, active=False)
+    return user
+
+
+def _switch(user: User, actor, *, active: bool) -> None:
+    """Deactivate or reactivate, with the history entry and the security log. Tokens are
+    revoked both ways: on reactivation, any a deactivation made another way left behind."""
+    user.is_active = active
     user.save(update_fields=["is_active"])
     revoked = revoke_tokens(user)
+    verb, old = ("reactivated", "old ") if active else ("deactivated", "")
+    tokens = f"; {revoked} {old}API token{'s' if revoked != 1 else ''} revoked" if revoked else ""
+    states = ["Deactivated", "Active"] if active else ["Active", "Deactivated"]
     history_record(
         actor=actor,
         obj=user,
         action=HistoryEntry.Action.STATUS,
-        summary=f"User {user} deactivated"
-        + (f"; {revoked} API token{'s' if revoked != 1 else ''} revoked" if revoked else ""),
-        changes={"Status": ["Active", "Deactivated"]},
+        summary=f"User {user} {verb}{tokens}",
+        changes={"Status": states},
     )
-    record(Kind.USER_DEACTIVATED, user=user, actor=actor)
-    return user
+    record(Kind.USER_REACTIVATED if active else Kind.USER_DEACTIVATED, user=user, actor=actor)
 
 
 @transaction.atomic
@@ -283,16 +291,5 @@ def user_reactivate(*, user: User, actor) -> User:
     """A deactivated user may log in (and be picked as lead) again."""
     if user.is_active:
         return user
-    user.is_active = True
-    user.save(update_fields=["is_active"])
-    revoked = revoke_tokens(user)  # any a deactivation made another way left behind
-    history_record(
-        actor=actor,
-        obj=user,
-        action=HistoryEntry.Action.STATUS,
-        summary=f"User {user} reactivated"
-        + (f"; {revoked} old API token{'s' if revoked != 1 else ''} revoked" if revoked else ""),
-        changes={"Status": ["Deactivated", "Active"]},
-    )
-    record(Kind.USER_REACTIVATED, user=user, actor=actor)
+    _switch(user, actor, active=True)
     return user

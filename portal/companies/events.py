@@ -1,0 +1,23 @@
+"""The business events of an agreement version settled by the vendor (see portal.core.events)."""
+
+from portal.core import events
+
+from .models import Agreement
+from .versions import change_of
+
+
+def _publish(name: str, agreement: Agreement, actor, reason: str = "") -> None:
+    submission = change_of(agreement) or getattr(agreement, "order", None)
+    events.publish_about(name, agreement, actor=actor, submission=submission, reason=reason)
+
+
+def agreement_synced(*, agreement: Agreement, actor) -> None:
+    """The vendor provisioned a version: order.synced, or change.synced for a change order."""
+    name = events.CHANGE_SYNCED if change_of(agreement) else events.ORDER_SYNCED
+    _publish(name, agreement, actor)
+
+
+def agreement_rejected(*, agreement: Agreement, actor, reason: str) -> None:
+    """The vendor refused a version: order.rejected, or change.rejected for a change order."""
+    name = events.CHANGE_REJECTED if change_of(agreement) else events.ORDER_REJECTED
+    _publish(name, agreement, actor, reason)
