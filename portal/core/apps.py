@@ -6,6 +6,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from . import navigation  # noqa: F401  (registers the menu's system check)
         from .delivery import RECOVERABLE
         from .models import OutgoingMessage
         from .tasks import deliver_message, enqueue_in_transaction
