@@ -259,8 +259,9 @@ def run_one(args: argparse.Namespace) -> None:
 
 def measure_list(args, client, url: str, deep_page: int, admin) -> dict:
     """Every variant of one list (the screen's or the API's), its table and its verdicts."""
+    from portal.companies.columns import PROSPECT_LIST as COLUMNS
     from portal.core.lists import ListState, filter_list
-    from portal.prospects.views import COLUMNS, prospects_of
+    from portal.prospects.views import prospects_of
 
     results = {}
     print(

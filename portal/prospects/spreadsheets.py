@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from portal.catalog.models import Product
+from portal.companies.columns import SHEET
 from portal.companies.models import Company, CompanyProduct
 
 from .columns import FORMULA_STARTS, SheetColumn
@@ -34,18 +35,8 @@ YES = "Yes"
 LAST_ROW = 1_048_576  # the last row of a sheet: validations cover every row below the header
 EXAMPLE_SEATS = 25
 NUMBER_KEYS = {"id", "permitted_users"}
-EXPORT_FIELDS = [
-    "id",
-    "company_type",
-    "name",
-    "domain",
-    "website",
-    "sector",
-    "implementation_lead__email",
-    "secondary_contact__email",
-    "expected_provision_date",
-    "permitted_users",
-]
+# What the export reads, and under which Company field its column finds it.
+EXPORT_FIELDS = {column.export: column.field for column in SHEET}
 Cell = str | int | datetime.date | None
 
 
@@ -88,14 +79,13 @@ def export_rows(companies: QuerySet[Company], columns: list[SheetColumn]) -> Ite
     type_labels = dict(Company.CompanyType.choices)
     sector_labels = dict(Company.Sector.choices)
     products = [column.product for column in columns if column.key == "product"]
-    rows = companies.values(*EXPORT_FIELDS).iterator(chunk_size=CHUNK)
+    rows = companies.values_list(*EXPORT_FIELDS).iterator(chunk_size=CHUNK)
     while chunk := list(itertools.islice(rows, CHUNK)):
+        chunk = [dict(zip(EXPORT_FIELDS.values(), values, strict=True)) for values in chunk]
         chosen = _products_of([row["id"] for row in chunk], products)
         for row in chunk:
             row["company_type"] = type_labels.get(row["company_type"], row["company_type"])
             row["sector"] = sector_labels.get(row["sector"], row["sector"])
-            row["implementation_lead"] = row.pop("implementation_lead__email")
-            row["secondary_contact"] = row.pop("secondary_contact__email")
             has = chosen.get(row["id"], {})
             yield [_cell(column, row, has) for column in columns]
 

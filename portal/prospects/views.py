@@ -7,15 +7,10 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views import View
 
+from portal.companies.columns import PROSPECT_LIST
 from portal.companies.domains import domain_verify
 from portal.companies.list_views import (
-    CHANGED,
-    DOMAIN,
-    LEAD,
-    NAME,
     PER_PAGE,  # noqa: F401 -- bench/prospect_list.py pages by it
-    PROVISION,
-    USERS,
     CompanyListView,
     pk_url,
 )
@@ -26,8 +21,6 @@ from portal.orders.models import Order
 
 from .forms import ProspectForm
 
-COLUMNS = [NAME, DOMAIN, USERS, LEAD, PROVISION, CHANGED]
-
 SAVED_ORDER = mark_safe(' <span class="badge badge-saved">Saved order</span>')
 PROVISION_CELL = '<td><a class="button" href="{}">Provision</a></td>'
 
@@ -36,20 +29,23 @@ def prospects_of(user):
     return for_partner(Company, user).filter(status=Company.Status.PROSPECT)
 
 
+def prospect_rows():
+    """Loads a page's prospects by their ids, each marked if it has a saved order."""
+    # Read with the page's rows, in the query that loads them: never for the whole list.
+    draft = Order.objects.filter(company=OuterRef("pk"), status=Order.Status.DRAFT)
+    return Company.objects.annotate(has_saved_order=Exists(draft))
+
+
 class ProspectListView(CompanyListView):
     template_name = "prospects/prospect_list.html"
     status = Company.Status.PROSPECT
     title = "Prospect List"
     noun = "prospect"
     search_label = "Search Prospects"
-    columns = COLUMNS
-
-    date_column = PROVISION
+    columns = PROSPECT_LIST
 
     def page_rows(self):
-        # Read with the page's rows, in the query that loads them: never for the whole list.
-        draft = Order.objects.filter(company=OuterRef("pk"), status=Order.Status.DRAFT)
-        return Company.objects.annotate(has_saved_order=Exists(draft))
+        return prospect_rows()
 
     @cached_property
     def provision_url(self):
