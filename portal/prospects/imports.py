@@ -19,7 +19,7 @@ from portal.accounts.selectors import implementation_leads_for
 from portal.catalog.selectors import products_enabled_for
 from portal.companies.columns import SHEET
 from portal.companies.domains import normalize_domain
-from portal.companies.models import Company
+from portal.companies.models import Company, Prospect
 
 from .columns import FORMULA_STARTS, NO, YES, SheetColumn, header_key, sheet_columns
 from .rules import (
@@ -428,11 +428,7 @@ def _check_against_each_other_and_saved(partner, plan: Plan) -> None:
     existing = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        existing.update(
-            Company.objects.filter(
-                partner=partner, status=Company.Status.PROSPECT, pk__in=chunk
-            ).in_bulk()
-        )
+        existing.update(Prospect.objects.filter(partner=partner, pk__in=chunk).in_bulk())
     known = Known.load(
         partner.pk,
         names=[row.fields["name"] for row in plan.rows],

@@ -14,7 +14,7 @@ from portal.companies.list_views import (
     CompanyListView,
     pk_url,
 )
-from portal.companies.models import Company
+from portal.companies.models import Company, Prospect
 from portal.companies.services import company_create, company_delete, company_update
 from portal.core.tenancy import PartnerRequiredMixin, for_partner, get_for_partner_or_404
 from portal.orders.models import Order
@@ -26,14 +26,14 @@ PROVISION_CELL = '<td><a class="button" href="{}">Provision</a></td>'
 
 
 def prospects_of(user):
-    return for_partner(Company, user).filter(status=Company.Status.PROSPECT)
+    return for_partner(Prospect, user)
 
 
 def prospect_rows():
     """Loads a page's prospects by their ids, each marked if it has a saved order."""
     # Read with the page's rows, in the query that loads them: never for the whole list.
     draft = Order.objects.filter(company=OuterRef("pk"), status=Order.Status.DRAFT)
-    return Company.objects.annotate(has_saved_order=Exists(draft))
+    return Prospect.objects.annotate(has_saved_order=Exists(draft))
 
 
 class ProspectListView(CompanyListView):
@@ -63,7 +63,7 @@ class ProspectFormView(PartnerRequiredMixin, View):
 
     template_name = "prospects/prospect_form.html"
 
-    def get_company(self) -> Company | None:
+    def get_company(self) -> Prospect | None:
         if "pk" not in self.kwargs:
             return None
         return get_for_partner_or_404(

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from portal.companies.lifecycle import CannotCancel, change_options_state, downsell_cancel
 from portal.companies.list_views import CompleteListView, InProgressListView
-from portal.companies.models import Agreement, Company
+from portal.companies.models import Agreement, Customer
 from portal.companies.selectors import agreement_for
 from portal.companies.views import attachment_download
 from portal.core.history import history_for
@@ -55,10 +55,10 @@ class AttachmentOut(serializers.Serializer):
 
 
 def customers_of(user):
-    return for_partner(Company, user).exclude(status=Company.Status.PROSPECT)
+    return for_partner(Customer, user)
 
 
-def customer_of(request, pk: int) -> Company:
+def customer_of(request, pk: int) -> Customer:
     return get_for_partner_or_404(
         customers_of(request.user).select_related("partner"), request.user, pk=pk
     )
