@@ -9,7 +9,19 @@ import re
 from dataclasses import dataclass
 
 from portal.catalog.models import Product
-from portal.companies.columns import SHEET
+from portal.companies.columns import (
+    COMPANY_TYPE,
+    DOMAIN,
+    ID,
+    LEAD,
+    NAME,
+    PROVISION,
+    SECONDARY_CONTACT,
+    SECTOR,
+    USERS,
+    WEBSITE,
+    CompanyColumn,
+)
 
 
 @dataclass(frozen=True)
@@ -19,11 +31,39 @@ class SheetColumn:
     help: str
     product: Product | None = None
     example: str = ""
+    company: CompanyColumn | None = None  # a fixed column's declaration
 
 
-# The fixed columns, as ``companies.columns`` declares them; ``key`` is the Company field.
+def fixed(column: CompanyColumn, help: str, example: str = "") -> SheetColumn:
+    """A fixed column of the sheet, as ``companies.columns`` declares it."""
+    return SheetColumn(column.sheet_label, column.field, help, example=example, company=column)
+
+
+# In the sheet's order, with what "How to fill in" says of each and the template's example row.
 FIXED = [
-    SheetColumn(column.sheet, column.field, column.help, example=column.example) for column in SHEET
+    fixed(
+        ID,
+        "Leave empty for a new prospect. Filled in by Export: the row then updates that prospect.",
+    ),
+    fixed(COMPANY_TYPE, "One of the list.", "End customer"),
+    fixed(
+        NAME,
+        "Required. The full legal name, no abbreviations; unique among your companies.",
+        "Northwind Traders Limited",
+    ),
+    fixed(
+        DOMAIN,
+        "Required. The e-mail domain, like example.com; no other prospect or customer may hold it.",
+        "northwind-traders.example",
+    ),
+    fixed(WEBSITE, "Optional. A web address.", "https://northwind-traders.example"),
+    fixed(SECTOR, "Required. One of the list.", "Retail"),
+    fixed(
+        LEAD, "Required. The e-mail of a user of your MSP with the MSP Implementation Lead option."
+    ),
+    fixed(SECONDARY_CONTACT, "Optional. As above; not the same person as the lead."),
+    fixed(PROVISION, "Optional. YYYY-MM-DD; not in the past for a new prospect.", "2027-03-01"),
+    fixed(USERS, "Required. A whole number from 1 to 1,000,000.", "250"),
 ]
 YES = {"yes", "y", "true", "1", "x"}
 # Text a spreadsheet would run as a formula: exported with a quote before it, which the

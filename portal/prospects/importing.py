@@ -56,10 +56,9 @@ def import_run(*, import_id: int) -> str:
     try:
         _check_and_save(upload, deadline)
     except TimeLimitReached:
-        _finish(
+        _fail(
             upload,
-            status=ProspectImport.Status.FAILED,
-            message=f"Stopped: the import ran past its time limit of {limit_text(limit)}. "
+            f"Stopped: the import ran past its time limit of {limit_text(limit)}. "
             "Nothing was imported; split the file into smaller ones and upload each.",
         )
     except Abandoned:
@@ -67,10 +66,9 @@ def import_run(*, import_id: int) -> str:
     except Exception:
         # A fault of ours or of the file's reader: told, and the import still ends.
         logger.exception("Import %s stopped on an error", upload.pk)
-        _finish(
+        _fail(
             upload,
-            status=ProspectImport.Status.FAILED,
-            message="Stopped on an unexpected error. Nothing was imported; upload the file "
+            "Stopped on an unexpected error. Nothing was imported; upload the file "
             "again, or save it as CSV.",
         )
     return upload.status
@@ -125,10 +123,9 @@ def _check_and_save(upload: ProspectImport, deadline: datetime.datetime) -> None
     except IntegrityError:
         # Someone saved a prospect with one of these names or domains while we were checking.
         logger.info("Import %s collided with a concurrent change", upload.pk)
-        _finish(
+        _fail(
             upload,
-            status=ProspectImport.Status.FAILED,
-            message="A prospect with one of these names or domains was saved meanwhile. "
+            "A prospect with one of these names or domains was saved meanwhile. "
             "Nothing was imported; upload the file again to see which.",
         )
 
@@ -138,6 +135,11 @@ def _set(upload: ProspectImport, **fields) -> None:
     for name, value in fields.items():
         setattr(upload, name, value)
     ProspectImport.objects.filter(pk=upload.pk).update(**fields)
+
+
+def _fail(upload: ProspectImport, message: str) -> None:
+    """Ends a running import as failed, saying why; nothing of it is saved."""
+    _finish(upload, status=ProspectImport.Status.FAILED, message=message)
 
 
 def _finish(upload: ProspectImport, **fields) -> bool:

@@ -17,11 +17,10 @@ from django.utils import timezone
 
 from portal.accounts.selectors import implementation_leads_for
 from portal.catalog.selectors import products_enabled_for
-from portal.companies.columns import SHEET
 from portal.companies.domains import normalize_domain
 from portal.companies.models import Company, Prospect
 
-from .columns import FORMULA_STARTS, NO, YES, SheetColumn, header_key, sheet_columns
+from .columns import FIXED, FORMULA_STARTS, NO, YES, SheetColumn, header_key, sheet_columns
 from .rules import (
     MAX_USERS,
     Known,
@@ -39,8 +38,8 @@ MAX_CELL_CHARS = 1_000  # the longest field, a domain, holds 253
 LAST_SHEET_ROW = 1_048_576  # Excel's last row: a row numbered beyond it is not read
 MAX_SHEET_COLUMNS = 500  # of the header row; rows are then read only as wide as the header
 CHECK_TIME_EVERY = 1_000  # rows, blank or not, between looks at the clock
-REQUIRED = [column.field for column in SHEET if column.required]
-HEADER = {column.field: column.sheet for column in SHEET}  # a row's error names its column
+REQUIRED = [column.key for column in FIXED if column.company.required]
+HEADER = {column.key: column.header for column in FIXED}  # a row's error names its column
 MAX_LISTED_ERRORS = 5_000  # listed on the page and in the download; all are counted
 
 

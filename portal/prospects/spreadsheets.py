@@ -23,10 +23,9 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from portal.catalog.models import Product
-from portal.companies.columns import SHEET
 from portal.companies.models import Company, CompanyProduct
 
-from .columns import FORMULA_STARTS, SheetColumn
+from .columns import FIXED, FORMULA_STARTS, SheetColumn
 from .rules import MAX_USERS
 
 CHUNK = 2000
@@ -36,7 +35,7 @@ LAST_ROW = 1_048_576  # the last row of a sheet: validations cover every row bel
 EXAMPLE_SEATS = 25
 NUMBER_KEYS = {"id", "permitted_users"}
 # What the export reads, and under which Company field its column finds it.
-EXPORT_FIELDS = {column.export: column.field for column in SHEET}
+EXPORT_FIELDS = {column.company.export: column.key for column in FIXED}
 Cell = str | int | datetime.date | None
 
 

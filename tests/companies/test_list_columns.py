@@ -14,5 +14,6 @@ def test_the_api_row_has_the_declared_columns_in_their_order():
     assert list(CompanyRow().fields) == [column.api for column in columns.API_ROW]
 
 
-def test_the_spreadsheet_has_the_declared_columns_in_their_order():
-    assert [column.header for column in FIXED] == [column.sheet for column in columns.SHEET]
+def test_the_spreadsheet_reads_its_columns_from_the_declaration():
+    assert [column.header for column in FIXED] == [column.company.sheet_label for column in FIXED]
+    assert [column.key for column in FIXED] == [column.company.field for column in FIXED]
