@@ -6,13 +6,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from portal.companies.lifecycle import CannotCancel, change_options_state, downsell_cancel
+from portal.changes.downsell import CannotCancel, downsell_cancel
+from portal.companies.lifecycle import change_options_state
 from portal.companies.list_views import CompleteListView, InProgressListView
 from portal.companies.models import Agreement, Customer
 from portal.companies.selectors import agreement_for
-from portal.companies.views import attachment_download
 from portal.core.history import history_for
 from portal.core.tenancy import for_partner, get_for_partner_or_404
+from portal.customers.views import attachment_download
 
 from .. import serializers as s
 from ..errors import ApiError
