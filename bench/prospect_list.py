@@ -217,7 +217,7 @@ def run_one(args: argparse.Namespace) -> None:
     from portal.accounts.models import User
     from portal.api.models import ApiToken
     from portal.api.tokens import token_create
-    from portal.prospects.views import PER_PAGE
+    from portal.companies.list_views import PER_PAGE
 
     if args.db == "postgres":
         size = Size(100, 1_000_000, 100_000)

@@ -9,11 +9,7 @@ from django.views import View
 
 from portal.companies.columns import PROSPECT_LIST
 from portal.companies.domains import domain_verify
-from portal.companies.list_views import (
-    PER_PAGE,  # noqa: F401 -- bench/prospect_list.py pages by it
-    CompanyListView,
-    pk_url,
-)
+from portal.companies.list_views import CompanyListView, pk_url
 from portal.companies.models import Company, Prospect
 from portal.companies.services import company_create, company_delete, company_update
 from portal.core.tenancy import PartnerRequiredMixin, for_partner, get_for_partner_or_404
