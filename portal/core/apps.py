@@ -6,11 +6,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from . import navigation  # noqa: F401  (registers the menu's system check)
-        from .delivery import RECOVERABLE
-        from .models import OutgoingMessage
-        from .tasks import deliver_message, enqueue_in_transaction
-
-        RECOVERABLE[OutgoingMessage] = lambda pk: enqueue_in_transaction(
-            deliver_message, message_id=pk
+        from . import (
+            navigation,  # noqa: F401  (registers the menu's system check)
+            tasks,  # noqa: F401  (registers the outbox of e-mail)
         )
