@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from portal.changes.downsell import CannotCancel, downsell_cancel
 from portal.companies.lifecycle import change_options_state
 from portal.companies.list_views import CompleteListView, InProgressListView
-from portal.companies.models import Agreement, Company
+from portal.companies.models import Agreement, Customer
 from portal.companies.selectors import agreement_for
 from portal.core.history import history_for
 from portal.core.tenancy import for_partner, get_for_partner_or_404
@@ -56,10 +56,10 @@ class AttachmentOut(serializers.Serializer):
 
 
 def customers_of(user):
-    return for_partner(Company, user).exclude(status=Company.Status.PROSPECT)
+    return for_partner(Customer, user)
 
 
-def customer_of(request, pk: int) -> Company:
+def customer_of(request, pk: int) -> Customer:
     return get_for_partner_or_404(
         customers_of(request.user).select_related("partner"), request.user, pk=pk
     )
