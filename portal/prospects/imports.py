@@ -19,16 +19,15 @@ from portal.accounts.selectors import implementation_leads_for
 from portal.catalog.selectors import products_enabled_for
 from portal.companies.domains import normalize_domain
 from portal.companies.models import Company, Prospect
+from portal.companies.seats import MAX_USERS, seats_error
 
 from .columns import FIXED, FORMULA_STARTS, NO, YES, SheetColumn, header_key, sheet_columns
 from .rules import (
-    MAX_USERS,
     Known,
     check_domain,
     check_name,
     check_provision_date,
     contacts_error,
-    seats_error,
 )
 from .xlsx_check import UNREADABLE, ArchiveRefused, check_elements, unpacked_size
 

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from portal.companies.domains import domain_syntax_error, normalize_domain
 from portal.companies.models import Company
-from portal.companies.seats import MAX_USERS, seats_error  # noqa: F401  (the upload's too)
 from portal.core.bulk import in_list
 
 TABLE = Company._meta.db_table

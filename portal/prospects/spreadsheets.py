@@ -24,9 +24,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from portal.catalog.models import Product
 from portal.companies.models import Company, CompanyProduct
+from portal.companies.seats import MAX_USERS
 
 from .columns import FIXED, FORMULA_STARTS, SheetColumn
-from .rules import MAX_USERS
 
 CHUNK = 2000
 YES = "Yes"
