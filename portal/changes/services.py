@@ -14,6 +14,7 @@ from portal.companies.models import Agreement, Company
 from portal.companies.services import agreement_create, company_update
 from portal.core.history import history_record
 from portal.core.models import HistoryEntry
+from portal.orders.rules import PricesMoved
 from portal.pricing import ChangeQuote
 
 from . import proposal as rules
@@ -33,7 +34,7 @@ class ChangeRefused(Exception):
     """The change cannot be submitted; the message says why, in the user's words."""
 
 
-class PricesChanged(ChangeRefused):
+class PricesChanged(ChangeRefused, PricesMoved):
     """The quote was priced again and its figures changed: the user must look again."""
 
 
