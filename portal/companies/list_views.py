@@ -16,10 +16,10 @@ from django.utils.html import format_html_join
 from django.views.generic import TemplateView
 
 from portal.core.lists import Column, ListState, Page, filter_list, page_links, paginate
-from portal.core.tenancy import PartnerRequiredMixin, for_partner
+from portal.core.tenancy import PartnerRequiredMixin
 
 from .models import Company
-from .selectors import company_counts
+from .selectors import companies_for, company_counts_for
 
 ROW = (
     '<tr><td><a href="{}">{}</a>{}</td><td>{}</td><td class="num">{}</td><td>{}</td><td>{}</td>'
@@ -66,7 +66,7 @@ def company_page(
     """One page of the user's partner's companies in ``status``, searched, narrowed by letter
     and sorted as ``query`` (the list's query string) says: for the list pages and the API."""
     state = ListState.from_query(query, columns, default_sort)
-    companies = for_partner(Company, user).filter(status=status)
+    companies = companies_for(user).filter(status=status)
     queryset = filter_list(companies, state, columns)
     # Unfiltered, the kept tally gives the total without counting 100,000 rows.
     filtered = bool(state.q or state.letter)
@@ -76,7 +76,7 @@ def company_page(
         per_page,
         rows=Company.objects.all() if rows is None else rows,
         cap=search_cap if state.q else None,
-        count=None if filtered else company_counts(user=user)[status],
+        count=None if filtered else company_counts_for(user)[status],
     )
     return state, page
 

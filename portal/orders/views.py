@@ -4,13 +4,15 @@ from django.utils import timezone
 from django.views import View
 
 from portal.companies.models import Agreement, Company
+from portal.companies.selectors import company_for
 from portal.core.http import client_ip
-from portal.core.tenancy import PartnerRequiredMixin, get_for_partner_or_404
+from portal.core.tenancy import PartnerRequiredMixin
 from portal.rfi.services import RfiNotSendable
 
 from .forms import OrderForm
 from .infrastructure import Options
 from .models import Order, Question
+from .selectors import order_of
 from .services import AlreadySubmitted, OrderInput, order_save, order_submit
 
 
@@ -38,14 +40,10 @@ def _submitted_before(request, company: Company):
 
 class OrderMixin(PartnerRequiredMixin):
     def get_company(self) -> Company:
-        return get_for_partner_or_404(
-            Company.objects.select_related("partner", "implementation_lead"),
-            self.request.user,
-            pk=self.kwargs["pk"],
-        )
+        return company_for(self.request.user, self.kwargs["pk"])
 
     def draft_of(self, company) -> Order | None:
-        return Order.objects.filter(company=company).first()
+        return order_of(company)
 
 
 def _rejected(order: Order | None):

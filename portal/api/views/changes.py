@@ -9,23 +9,22 @@ from rest_framework.response import Response
 from portal.changes.forms import ChangeForm, ReviewForm
 from portal.changes.models import ChangeOrder
 from portal.changes.selectors import (
-    active_agreement,
-    change_totals,
+    change_order_for,
+    change_products_for,
+    change_totals_of,
     current_of,
-    products_for_change,
-    saved_quotes,
+    saved_quotes_of,
 )
 from portal.changes.services import ChangeRefused, change_submit, quote_delete, quote_save
 from portal.companies.lifecycle import change_options_state
+from portal.companies.selectors import active_agreement_of, customer_for
 from portal.core.http import client_ip
-from portal.core.tenancy import get_for_partner_or_404
 
 from .. import serializers as s
 from ..bridge import raise_form_errors
 from ..errors import ApiError
 from ..idempotency import HEADER, idempotent, submission_key
 from .base import PortalView
-from .customers import customer_of
 
 Mode = ChangeOrder.Mode
 
@@ -132,7 +131,7 @@ def preview_data(form: ChangeForm) -> dict:
 
 
 def quote_data(change: ChangeOrder) -> dict:
-    totals = change_totals(change)
+    totals = change_totals_of(change)
     return {
         "id": change.pk,
         "customer": change.company_id,
@@ -207,14 +206,14 @@ def _renamed(name: str) -> str:
 def _change_form(request, company, change: ChangeOrder | None = None) -> ChangeForm:
     payload = ChangeInput(data=request.data)
     payload.is_valid(raise_exception=True)
-    prior = active_agreement(company)
+    prior = active_agreement_of(company)
 
     def build(data=None):
         return ChangeForm(
             data,
             company=company,
             current=current_of(prior),
-            enabled=products_for_change(company.partner),
+            enabled=change_products_for(company.partner),
             change=change,
         )
 
@@ -223,15 +222,6 @@ def _change_form(request, company, change: ChangeOrder | None = None) -> ChangeF
         raise_form_errors(form, renames={name: _renamed(name) for name in form.errors})
     form.prior = prior
     return form
-
-
-def _quote_of(request, pk: int) -> ChangeOrder:
-    return get_for_partner_or_404(
-        ChangeOrder.objects.select_related("company__partner", "primary", "agreement"),
-        request.user,
-        partner_path="company__partner",
-        pk=pk,
-    )
 
 
 def _save(request, company, form, change=None) -> ChangeOrder:
@@ -256,7 +246,7 @@ class ChangePreviewView(PortalView):
         description="Nothing is saved. Leave out what stays as it is.",
     )
     def post(self, request, pk: int):
-        company = customer_of(request, pk)
+        company = customer_for(request.user, pk)
         _open(company)
         return Response(PreviewOut(preview_data(_change_form(request, company))).data)
 
@@ -268,8 +258,8 @@ class ChangeQuoteListView(PortalView):
         summary="Saved quotes of a customer",
     )
     def get(self, request, pk: int):
-        company = customer_of(request, pk)
-        quotes = saved_quotes(company).prefetch_related("lines")
+        company = customer_for(request.user, pk)
+        quotes = saved_quotes_of(company).prefetch_related("lines")
         return Response(ChangeQuoteOut([quote_data(q) for q in quotes], many=True).data)
 
     @extend_schema(
@@ -282,7 +272,7 @@ class ChangeQuoteListView(PortalView):
     )
     @idempotent
     def post(self, request, pk: int):
-        company = customer_of(request, pk)
+        company = customer_for(request.user, pk)
         _open(company)
         change = _save(request, company, _change_form(request, company))
         return Response(ChangeQuoteOut(quote_data(change)).data, status=status.HTTP_201_CREATED)
@@ -291,7 +281,7 @@ class ChangeQuoteListView(PortalView):
 class ChangeQuoteView(PortalView):
     @extend_schema(operation_id="changes_quotes_read", responses=ChangeQuoteOut, summary="A quote")
     def get(self, request, pk: int):
-        return Response(ChangeQuoteOut(quote_data(_quote_of(request, pk))).data)
+        return Response(ChangeQuoteOut(quote_data(change_order_for(request.user, pk))).data)
 
     @extend_schema(
         operation_id="changes_quotes_update",
@@ -300,7 +290,7 @@ class ChangeQuoteView(PortalView):
         summary="Change a saved quote (priced again at today's prices)",
     )
     def put(self, request, pk: int):
-        change = _quote_of(request, pk)
+        change = change_order_for(request.user, pk)
         if change.status != ChangeOrder.Status.QUOTE:
             raise ApiError(
                 "This change order was submitted: it cannot be changed.",
@@ -318,7 +308,7 @@ class ChangeQuoteView(PortalView):
     )
     def delete(self, request, pk: int):
         try:
-            quote_delete(change=_quote_of(request, pk), actor=request.user)
+            quote_delete(change=change_order_for(request.user, pk), actor=request.user)
         except ChangeRefused as exc:
             raise ApiError(str(exc), status_code=409, code="refused") from None
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -338,7 +328,7 @@ class ChangeSubmitView(PortalView):
     )
     @idempotent
     def post(self, request, pk: int):
-        change = _quote_of(request, pk)
+        change = change_order_for(request.user, pk)
         key = submission_key(request)
         if change.status == ChangeOrder.Status.SUBMITTED:
             if change.idempotency_key == key:
@@ -369,7 +359,7 @@ class ChangeSubmitView(PortalView):
             )
         except ChangeRefused as exc:
             raise ApiError(str(exc), status_code=409, code="refused") from None
-        change = _quote_of(request, change.pk)
+        change = change_order_for(request.user, change.pk)
         return Response(
             ChangeQuoteOut(quote_data(change)).data,
             status=status.HTTP_201_CREATED if made else status.HTTP_200_OK,

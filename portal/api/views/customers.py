@@ -8,11 +8,10 @@ from rest_framework.response import Response
 
 from portal.companies.lifecycle import CannotCancel, change_options_state, downsell_cancel
 from portal.companies.list_views import CompleteListView, InProgressListView
-from portal.companies.models import Agreement, Company
-from portal.companies.selectors import agreement_for
+from portal.companies.models import Agreement
+from portal.companies.selectors import agreement_for, customer_for
 from portal.companies.views import attachment_download
 from portal.core.history import history_for
-from portal.core.tenancy import for_partner, get_for_partner_or_404
 
 from .. import serializers as s
 from ..errors import ApiError
@@ -54,16 +53,6 @@ class AttachmentOut(serializers.Serializer):
     download = serializers.CharField(help_text="URL of the file.")
 
 
-def customers_of(user):
-    return for_partner(Company, user).exclude(status=Company.Status.PROSPECT)
-
-
-def customer_of(request, pk: int) -> Company:
-    return get_for_partner_or_404(
-        customers_of(request.user).select_related("partner"), request.user, pk=pk
-    )
-
-
 class CustomerListView(PortalView):
     @extend_schema(
         operation_id="customers_list",
@@ -97,7 +86,7 @@ class CustomerListView(PortalView):
 class CustomerDetailView(PortalView):
     @extend_schema(operation_id="customers_read", responses=CustomerOut, summary="A customer")
     def get(self, request, pk: int):
-        company = customer_of(request, pk)
+        company = customer_for(request.user, pk)
         agreements = list(company.agreements.select_related("created_by"))
         active = next((a for a in agreements if a.status == Agreement.Status.ACTIVE), None)
         state = change_options_state(company, agreements=agreements)
@@ -113,7 +102,7 @@ class AgreementListView(PortalView):
         summary="Agreements: every version, newest first",
     )
     def get(self, request, pk: int):
-        company = customer_of(request, pk)
+        company = customer_for(request.user, pk)
         agreements = company.agreements.select_related("created_by").prefetch_related("lines")
         rows = [s.agreement_data(a) for a in agreements.order_by("-version")]
         return Response(s.AgreementOut(rows, many=True).data)
@@ -126,7 +115,7 @@ class HistoryView(PortalView):
         summary="History Log, newest first",
     )
     def get(self, request, pk: int):
-        company = customer_of(request, pk)
+        company = customer_for(request.user, pk)
         entries = history_for(company)[:500]
         return Response(
             HistoryOut(
@@ -152,7 +141,7 @@ class AttachmentListView(PortalView):
         summary="Attachments (order addenda first of all)",
     )
     def get(self, request, pk: int):
-        company = customer_of(request, pk)
+        company = customer_for(request.user, pk)
         rows = [
             {
                 "id": a.pk,
@@ -189,7 +178,7 @@ class DownsellCancelView(PortalView):
     )
     @idempotent
     def post(self, request, pk: int, agreement_pk: int):
-        agreement = agreement_for(user=request.user, company_pk=pk, pk=agreement_pk)
+        agreement = agreement_for(request.user, agreement_pk, company_pk=pk)
         try:
             downsell_cancel(agreement=agreement, actor=request.user)
         except CannotCancel as exc:

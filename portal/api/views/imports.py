@@ -12,7 +12,6 @@ from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from portal.core.tenancy import get_for_partner_or_404
 from portal.prospects import xlsx_check
 from portal.prospects.import_services import (
     AlreadyImported,
@@ -31,6 +30,7 @@ from portal.prospects.imports import (
     upload_error,
 )
 from portal.prospects.models import ProspectImport
+from portal.prospects.selectors import prospect_import_for
 
 from ..errors import FieldErrors, error_body
 from ..idempotency import idempotent
@@ -178,7 +178,5 @@ class ProspectImportDetailView(PortalView):
         summary="An upload of prospects: its progress and result",
     )
     def get(self, request, pk: int):
-        upload = import_current(
-            get_for_partner_or_404(ProspectImport.objects.defer("content"), request.user, pk=pk)
-        )
+        upload = import_current(prospect_import_for(request.user, pk))
         return Response(ImportOut(upload, context={"request": request}).data)

@@ -8,10 +8,11 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from portal.companies.models import Company
+from portal.companies.selectors import company_for
 from portal.core.http import client_ip
-from portal.core.tenancy import get_for_partner_or_404
 from portal.orders.forms import OrderForm
 from portal.orders.models import Order, Question
+from portal.orders.selectors import order_of
 from portal.orders.services import AlreadySubmitted, OrderInput, order_save, order_submit
 from portal.rfi.services import RfiNotSendable
 
@@ -76,22 +77,16 @@ class SubmittedOut(serializers.Serializer):
     agreement = s.AgreementOut()
 
 
-def _company(request, pk: int) -> Company:
-    return get_for_partner_or_404(
-        Company.objects.select_related("partner", "implementation_lead"), request.user, pk=pk
-    )
-
-
 def _prospect(request, pk: int) -> Company:
     """The company, as long as it is still a prospect (else 409, saying who ordered it)."""
-    company = _company(request, pk)
+    company = company_for(request.user, pk)
     if company.status != Company.Status.PROSPECT:
         raise _not_a_prospect(company)
     return company
 
 
 def _draft(company: Company) -> Order | None:
-    return Order.objects.filter(company=company).first()
+    return order_of(company)
 
 
 def _form_data(company: Company, draft: Order | None, payload: dict) -> dict:
@@ -257,7 +252,7 @@ class OrderSubmitView(PortalView):
     )
     @idempotent
     def post(self, request, pk: int):
-        company = _company(request, pk)
+        company = company_for(request.user, pk)
         key = submission_key(request)
         if company.status != Company.Status.PROSPECT:
             order = Order.objects.filter(company=company, idempotency_key=key).first()
