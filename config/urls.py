@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from portal.accounts import two_step_urls
 from portal.accounts.two_step_views import admin_login
+from portal.customers.views import HomeView
 
 admin.site.site_header = "MSP Partner Portal — vendor console"
 admin.site.site_title = "Vendor console"
@@ -12,7 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/two-step/", include(two_step_urls.sign_in)),
     path("accounts/", include("portal.accounts.urls")),
-    path("companies/", include("portal.companies.urls")),
+    path("companies/", include("portal.customers.urls")),
     path("customers/", include("portal.companies.customer_urls")),
     path("prospects/", include("portal.prospects.urls")),
     path("orders/", include("portal.orders.urls")),
@@ -24,5 +25,5 @@ urlpatterns = [
     path("api/", include("portal.api.urls")),
     path("profile/two-step/", include(two_step_urls.manage)),
     path("profile/", include("portal.api.profile_urls")),
-    path("", include("portal.core.urls")),
+    path("", HomeView.as_view(), name="home"),
 ]

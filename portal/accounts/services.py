@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from portal.companies.services import companies_rename_lead
+from portal.core import events
 from portal.core.history import changed_fields, history_record
 from portal.core.models import HistoryEntry, OutgoingMessage
 from portal.core.outbox import message_queue
@@ -230,7 +230,7 @@ def user_update(
     user.save(update_fields=["full_name", "role", "is_implementation_lead"])
     changes = changed_fields(before, _history_values(user))
     if "Full name" in changes:
-        companies_rename_lead(user=user)
+        events.publish(events.Happened(events.USER_RENAMED, partner=user.partner, user=user))
     if "Role" in changes:
         before_role, after_role = changes["Role"]
         record(Kind.ROLE_CHANGED, user=user, actor=actor, detail=f"{before_role} → {after_role}")

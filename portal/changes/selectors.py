@@ -64,7 +64,3 @@ def change_totals_of(change: ChangeOrder) -> dict[str, Totals]:
                     )
                 )
     return {side: Totals.of(lines, currency) for side, lines in sides.items()}
-
-
-# TEMPORARY, until the coordinator's move of portal/companies/views.py is merged.
-saved_quotes = saved_quotes_of

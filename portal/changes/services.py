@@ -12,21 +12,15 @@ from portal.catalog.selectors import price_table_for
 from portal.companies.billing import downsell_dates
 from portal.companies.models import Agreement, Company
 from portal.companies.selectors import active_agreement_of
-from portal.companies.services import agreement_create, attachment_add, company_update
+from portal.companies.services import agreement_create, company_update
 from portal.core.history import history_record
 from portal.core.models import HistoryEntry
 from portal.pricing import ChangeQuote
-from portal.sync.models import ProvisioningRequest
-from portal.sync.requests import provisioning_queue
-from portal.webhooks.models import Event
-from portal.webhooks.payloads import agreement_data
-from portal.webhooks.services import webhook_emit
 
 from . import proposal as rules
-from .addendum import change_addendum_filename, change_addendum_pdf
+from .events import change_submitted
 from .forms import NO_CHANGE
 from .models import ChangeLine, ChangeOrder
-from .notify import change_notify
 from .proposal import Proposal
 from .selectors import current_of
 
@@ -253,28 +247,7 @@ def _submit(change, actor, key, ip, order_number, not_required):
     change.updated_at = now
     change.save()
     _apply_to_company(company, change, actor)
-    history_record(
-        actor=actor,
-        obj=company,
-        action=HistoryEntry.Action.ORDER,
-        summary=f"{agreement.get_status_display()} submitted: {prior.total_users:,} → "
-        f"{proposal.seats:,} seats (agreement version {agreement.version})"
-        + (f", takes effect {change.effective_on}" if change.effective_on else ""),
-    )
-    pdf, filename = change_addendum_pdf(change), change_addendum_filename(change)
-    attachment_add(
-        company=company, name=filename, content=pdf, content_type="application/pdf", actor=actor
-    )
-    change_notify(change=change, actor=actor, pdf=pdf, filename=filename)
-    provisioning_queue(
-        agreement=agreement,
-        action=ProvisioningRequest.Action.CHANGE,
-        submission=change,
-        replaces=prior,
-    )
-    webhook_emit(
-        partner=company.partner, event=Event.CHANGE_SUBMITTED, data=agreement_data(agreement)
-    )
+    change_submitted(change=change, actor=actor)
     return change, True, False
 
 

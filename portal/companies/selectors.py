@@ -93,13 +93,3 @@ def attachment_for(user, pk: int, *, company_pk: int) -> Attachment:
     return get_for_partner_or_404(
         Attachment, user, partner_path="company__partner", pk=pk, company_id=company_pk
     )
-
-
-# TEMPORARY, until the coordinator's move of the pages (portal/core/views.py,
-# portal/companies/views.py) is merged and they call the names above.
-company_counts = company_counts_for
-recent_customers = recent_customers_for
-
-
-def company_for_page(*, user, pk: int) -> Company:
-    return company_for(user, pk, page=True)

@@ -205,8 +205,3 @@ def company_delete(*, company: Company, actor) -> None:
         changes=snapshot(company, EDITABLE),
     )
     company.delete()
-
-
-def companies_rename_lead(*, user) -> int:
-    """Keep the lead's name on companies in step after the user's name changes."""
-    return Company.objects.filter(implementation_lead=user).update(lead_name=str(user))

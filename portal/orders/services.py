@@ -4,28 +4,19 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from portal.catalog.models import Product
 from portal.companies.models import Agreement, Company
 from portal.companies.services import (
     agreement_create,
-    attachment_add,
     company_set_status,
     company_update,
 )
 from portal.core.history import history_record
 from portal.core.models import HistoryEntry
-from portal.core.outbox import FileToAttach, message_queue
-from portal.rfi.services import rfi_send
-from portal.sync.models import ProvisioningRequest
-from portal.sync.requests import provisioning_queue
-from portal.webhooks.models import Event
-from portal.webhooks.payloads import agreement_data
-from portal.webhooks.services import webhook_emit
 
-from .addendum import addendum_filename, addendum_pdf
+from .events import order_submitted
 from .models import Order
 from .quote import order_quote
 
@@ -114,22 +105,7 @@ def _submit(company, actor, data, key, ip) -> tuple[Order, bool]:
     order.msa_version = company.partner.msa_version
     order.save()
     company_set_status(company=company, status=Company.Status.IN_PROGRESS, actor=actor)
-    number = order.order_number or "not required"
-    history_record(
-        actor=actor,
-        obj=company,
-        action=HistoryEntry.Action.ORDER,
-        summary=f"Order submitted (order number {number}); the two statements accepted",
-        changes={"order": ["", str(order.submitted_at)]},
-    )
-    _send_addendum(order, actor)
-    rfi_send(company=company, actor=actor)
-    provisioning_queue(
-        agreement=agreement, action=ProvisioningRequest.Action.ORDER, submission=order
-    )
-    webhook_emit(
-        partner=company.partner, event=Event.ORDER_SUBMITTED, data=agreement_data(agreement)
-    )
+    order_submitted(order=order, actor=actor)
     return order, True
 
 
@@ -153,29 +129,4 @@ def _update_prospect(company: Company, actor, data: OrderInput) -> None:
         if company.secondary_contact_id == getattr(lead, "pk", None)
         else company.secondary_contact,
         permitted_users=data.permitted_users,
-    )
-
-
-def _send_addendum(order: Order, actor) -> None:
-    """The addendum PDF, kept on the customer and e-mailed to the user who submitted."""
-    content = addendum_pdf(order)
-    name = addendum_filename(order)
-    attachment_add(
-        company=order.company,
-        name=name,
-        content=content,
-        content_type="application/pdf",
-        actor=actor,
-    )
-    message_queue(
-        template="order_submitted",
-        to=[actor.email],
-        context={
-            "order": order,
-            "company": order.company,
-            "user": actor,
-            "customer_path": reverse("companies:detail", args=[order.company_id]),
-        },
-        attachments=[FileToAttach(name, content)],
-        partner=order.company.partner,
     )

@@ -13,10 +13,8 @@ from portal.companies.models import Company
 from portal.core.history import changed_fields, history_record, snapshot
 from portal.core.models import HistoryEntry
 from portal.core.outbox import message_queue
-from portal.webhooks.models import Event
-from portal.webhooks.payloads import rfi_data
-from portal.webhooks.services import webhook_emit
 
+from .events import rfi_submitted
 from .links import link_max_age, rfi_url
 from .models import ANSWER_FIELDS, InformationRequest
 
@@ -151,7 +149,7 @@ def rfi_save(
     if first:
         summary = f"{TITLE} form submitted through its link{source}"
         changes = {TITLE: ["Sent", "Submitted"], **changes}
-        webhook_emit(partner=rfi.company.partner, event=Event.RFI_SUBMITTED, data=rfi_data(rfi))
+        rfi_submitted(rfi=rfi)
     else:
         names = ", ".join(name.lower() for name in changes)
         summary = f"{TITLE} answers changed through its link{source}: {names}"

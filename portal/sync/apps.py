@@ -9,7 +9,10 @@ class SyncConfig(AppConfig):
     def ready(self) -> None:
         from portal.core.delivery import RECOVERABLE
 
-        from . import checks  # noqa: F401  (registers the system check)
+        from . import (
+            checks,  # noqa: F401  (registers the system check)
+            subscribers,  # noqa: F401  (registers them)
+        )
         from .models import ProvisioningRequest
         from .tasks import deliver_request, enqueue_in_transaction
 

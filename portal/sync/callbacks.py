@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from portal.companies.lifecycle import agreement_confirm, agreement_reject
 from portal.core.signing import BadSignature, verify
 
 from .confirm import Conflict, settle
@@ -175,8 +176,6 @@ def staff_settle(*, request: ProvisioningRequest, outcome: str, reason: str, act
 def staff_settle_agreement(*, agreement, outcome: str, reason: str, actor):
     """The same from the agreement's side (the Agreements list of the console); the agreement
     as it is afterwards."""
-    from portal.companies.lifecycle import agreement_confirm, agreement_reject
-
     request = agreement.provisioning_requests.exclude(
         action=ProvisioningRequest.Action.CANCEL
     ).first()

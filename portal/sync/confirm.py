@@ -19,11 +19,10 @@ from django.utils import timezone
 from portal.accounts.models import User
 from portal.companies.lifecycle import agreement_confirm, agreement_reject
 from portal.companies.models import Agreement, Company
+from portal.companies.versions import Standing, standing
 from portal.core.history import history_record
 from portal.core.models import HistoryEntry
 from portal.core.outbox import message_queue
-from portal.webhooks.payloads import agreement_data
-from portal.webhooks.services import webhook_emit
 
 from .models import ProvisioningRequest
 
@@ -89,9 +88,6 @@ def _agreement_settled(request, outcome, reason, actor) -> str:
             "left as it is."
         )
     _notify(request, agreement, outcome, reason)
-    # order.synced, order.rejected, change.synced or change.rejected
-    event, data = f"{request.action}.{outcome}", agreement_data(agreement, reason=reason)
-    webhook_emit(partner=request.partner, event=event, data=data)
     return f"Agreement version {agreement.version} is {agreement.get_status_display()}."
 
 
@@ -140,9 +136,7 @@ def _notify(request, agreement: Agreement, outcome: str, reason: str) -> None:
             "change": change,
             "what": request.get_action_display(),
             "cancellation": request.action == ProvisioningRequest.Action.CANCEL,
-            "scheduled": bool(
-                change and change.effective_on and change.effective_on > timezone.localdate()
-            ),
+            "scheduled": standing(agreement) == Standing.SCHEDULED,
             "reason": reason,
             "customer_url": settings.SITE_URL + reverse("companies:detail", args=[company.pk]),
         },

@@ -9,6 +9,7 @@ class WebhooksConfig(AppConfig):
     def ready(self) -> None:
         from portal.core.delivery import RECOVERABLE
 
+        from . import subscribers  # noqa: F401  (registers them)
         from .models import WebhookDelivery
         from .tasks import deliver_webhook, enqueue_in_transaction
 

@@ -9,6 +9,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 
+from portal.core import events
 from portal.core.delivery import Deliverable
 
 HTTP_URL = "Enter a full web address starting with http:// or https://."
@@ -17,14 +18,14 @@ HTTP_URL = "Enter a full web address starting with http:// or https://."
 class Event(models.TextChoices):
     """What an endpoint can subscribe to; ``test`` is only sent by **Send test**."""
 
-    ORDER_SUBMITTED = "order.submitted", "Order submitted"
-    ORDER_SYNCED = "order.synced", "Order synced"
-    ORDER_REJECTED = "order.rejected", "Order rejected"
-    CHANGE_SUBMITTED = "change.submitted", "Change order submitted"
-    CHANGE_SYNCED = "change.synced", "Change order synced"
-    CHANGE_REJECTED = "change.rejected", "Change order rejected"
-    CHANGE_CANCELLED = "change.cancelled", "Downsell cancelled"
-    RFI_SUBMITTED = "rfi.submitted", "Request for Information submitted"
+    ORDER_SUBMITTED = events.ORDER_SUBMITTED, "Order submitted"
+    ORDER_SYNCED = events.ORDER_SYNCED, "Order synced"
+    ORDER_REJECTED = events.ORDER_REJECTED, "Order rejected"
+    CHANGE_SUBMITTED = events.CHANGE_SUBMITTED, "Change order submitted"
+    CHANGE_SYNCED = events.CHANGE_SYNCED, "Change order synced"
+    CHANGE_REJECTED = events.CHANGE_REJECTED, "Change order rejected"
+    CHANGE_CANCELLED = events.DOWNSELL_CANCELLED, "Downsell cancelled"
+    RFI_SUBMITTED = events.RFI_SUBMITTED, "Request for Information submitted"
     TEST = "test", "Test"
 
 

@@ -14,7 +14,7 @@ from portal.changes.models import ChangeOrder
 from portal.companies.lifecycle import agreement_confirm
 from portal.companies.models import Agreement, Attachment
 from portal.companies.services import attachment_add
-from portal.companies.views import addenda_by_version
+from portal.customers.views import addenda_by_version
 from portal.orders.addendum import addendum_file_name
 
 from .test_lifecycle_sync import make_catalog, make_customer, submit_change

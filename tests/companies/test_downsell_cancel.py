@@ -8,9 +8,10 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.changes.downsell import CannotCancel, downsell_cancel
 from portal.changes.models import ChangeOrder
 from portal.companies.billing import add_months, downsell_dates, first_of_next_month
-from portal.companies.lifecycle import CannotCancel, agreement_confirm, downsell_cancel
+from portal.companies.lifecycle import agreement_confirm
 from portal.companies.models import Agreement
 from portal.core.history import history_for
 

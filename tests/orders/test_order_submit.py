@@ -141,7 +141,7 @@ def test_a_lead_who_cannot_be_sent_the_rfi_refuses_the_submit_and_saves_nothing(
     def refuse(**kwargs):
         raise RfiNotSendable("Lee Lead is no longer an implementation lead of your MSP.")
 
-    monkeypatch.setattr("portal.orders.services.rfi_send", refuse)
+    monkeypatch.setattr("portal.orders.events.rfi_send", refuse)
 
     response = submit()
 

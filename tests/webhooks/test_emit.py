@@ -121,7 +121,7 @@ def test_a_partner_without_endpoints_gets_no_deliveries(order_request):
 def test_a_cancelled_downsell_is_told_to_its_subscribers(
     subscribers, submit_change, fabrikam, acme_admin
 ):
-    from portal.companies.lifecycle import downsell_cancel
+    from portal.changes.downsell import downsell_cancel
 
     request = submit_change(fabrikam, "200")
     downsell_cancel(agreement=request.agreement, actor=acme_admin)

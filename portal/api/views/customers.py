@@ -6,12 +6,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from portal.companies.lifecycle import CannotCancel, change_options_state, downsell_cancel
+from portal.changes.downsell import CannotCancel, downsell_cancel
+from portal.companies.lifecycle import change_options_state
 from portal.companies.list_views import CompleteListView, InProgressListView
 from portal.companies.models import Agreement
 from portal.companies.selectors import agreement_for, customer_for
-from portal.companies.views import attachment_download
 from portal.core.history import history_for
+from portal.customers.views import attachment_download
 
 from .. import serializers as s
 from ..errors import ApiError

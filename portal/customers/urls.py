@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import AttachmentDownloadView, CompanyDetailView, DownsellCancelView, SyncWatchView
 
+# The namespace the customer pages have always had (their URLs start with companies/).
 app_name = "companies"
 urlpatterns = [
     path("<int:pk>/", CompanyDetailView.as_view(), name="detail"),

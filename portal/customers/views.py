@@ -7,25 +7,30 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-from django.views.generic import DetailView
+from django.views.generic import DetailView, TemplateView
 
-from portal.changes.models import ChangeOrder
-from portal.changes.selectors import saved_quotes
-from portal.core.history import history_for
-from portal.core.tenancy import PartnerRequiredMixin, get_for_partner_or_404
-from portal.orders.models import Order
-
-from .agreements import agreement_totals
-from .lifecycle import (
+from portal.changes.downsell import (
     CannotCancel,
-    change_options_state,
     downsell_cancel,
     downsell_open,
     downsell_refusal,
     later_version,
 )
-from .models import Agreement, Attachment, Company
-from .selectors import agreement_for, company_for_page
+from portal.changes.selectors import saved_quotes_of
+from portal.companies.agreements import agreement_totals
+from portal.companies.lifecycle import change_options_state
+from portal.companies.models import Agreement, Attachment, Company
+from portal.companies.selectors import (
+    agreement_for,
+    attachment_for,
+    company_counts_for,
+    company_for,
+    recent_customers_for,
+)
+from portal.companies.versions import Standing, change_of, standing
+from portal.core.history import history_entries_for, history_for
+from portal.core.tenancy import PartnerRequiredMixin
+from portal.orders.selectors import order_of
 
 # Addenda are named "<Order|Change> addendum - <Company> - v<version>.pdf"
 # (portal.orders.addendum.addendum_file_name): the version at the end links one to its agreement.
@@ -46,7 +51,7 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
     context_object_name = "company"
 
     def get_object(self, queryset=None):
-        return company_for_page(user=self.request.user, pk=self.kwargs["pk"])
+        return company_for(self.request.user, self.kwargs["pk"], page=True)
 
     def get_context_data(self, **kwargs):
         company = self.object
@@ -60,13 +65,13 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
         return super().get_context_data(
             agreements=self.agreement_rows(agreements, today),
             current=current,
-            current_change=_change_of(current) if current else None,
-            scheduled=current and _scheduled(current, _change_of(current), today),
+            current_change=change_of(current) if current else None,
+            scheduled=current and _scheduled(current, today),
             totals=agreement_totals(current) if current else None,
             change_options=self.change_options(company, agreements, today),
             pending=next((a for a in agreements if a.status in Agreement.PENDING), None),
-            order=Order.objects.filter(company=company).first(),
-            quotes=list(saved_quotes(company)),
+            order=order_of(company),
+            quotes=list(saved_quotes_of(company)),
             history=history_for(company)[:50],
             today=today,
             **kwargs,
@@ -82,9 +87,9 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
         addenda = addenda_by_version(self.object.attachments.all())
         rows = []
         for agreement in agreements:
-            change = _change_of(agreement)
+            change = change_of(agreement)
             cancel = None
-            if downsell_open(agreement, change, today):
+            if downsell_open(agreement, today):
                 reason = downsell_refusal(
                     agreement, change, today, later=later_version(agreement, agreements)
                 )
@@ -92,7 +97,7 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
             rows.append(
                 {
                     "agreement": agreement,
-                    "scheduled": _scheduled(agreement, change, today),
+                    "scheduled": _scheduled(agreement, today),
                     "totals": agreement_totals(agreement),
                     "change": change,
                     "addendum": addenda.get(agreement.version),
@@ -102,28 +107,17 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
         return rows
 
 
-def _scheduled(agreement: Agreement, change: ChangeOrder | None, today) -> bool:
+def _scheduled(agreement: Agreement, today) -> bool:
     """A synced downsell waits for its billing date: Active, but not in effect yet."""
-    return (
-        agreement.status == Agreement.Status.ACTIVE
-        and change is not None
-        and change.kind == ChangeOrder.Kind.DOWNSELL
-        and change.effective_on is not None
-        and change.effective_on > today
-    )
-
-
-def _change_of(agreement: Agreement) -> ChangeOrder | None:
-    # A reverse one-to-one raises when there is none; a new-business version has none.
-    return getattr(agreement, "change_order", None)
+    return standing(agreement, today) == Standing.SCHEDULED
 
 
 class DownsellCancelView(PartnerRequiredMixin, View):
     """Cancel downsell: the version will not take effect and the one before stays in effect."""
 
     def post(self, request, pk: int, agreement_pk: int):
-        agreement = agreement_for(user=request.user, company_pk=pk, pk=agreement_pk)
-        change = _change_of(agreement)
+        agreement = agreement_for(request.user, agreement_pk, company_pk=pk)
+        change = change_of(agreement)
         try:
             downsell_cancel(agreement=agreement, actor=request.user)
         except CannotCancel as exc:
@@ -145,9 +139,7 @@ class SyncWatchView(PartnerRequiredMixin, View):
     vendor has answered, then htmx reloads the page to show what changed."""
 
     def get(self, request, pk: int, agreement_pk: int):
-        agreement = get_for_partner_or_404(
-            Agreement, request.user, partner_path="company__partner", pk=agreement_pk, company_id=pk
-        )
+        agreement = agreement_for(request.user, agreement_pk, company_pk=pk)
         if agreement.status in Agreement.PENDING:
             return HttpResponse(status=204)
         return HttpResponse(headers={"HX-Refresh": "true"})
@@ -160,12 +152,29 @@ class AttachmentDownloadView(PartnerRequiredMixin, View):
 
 def attachment_download(*, user, company_pk: int, pk: int) -> FileResponse:
     """An attachment of the user's partner's company, as a download (404 for anyone else's)."""
-    attachment = get_for_partner_or_404(
-        Attachment, user, partner_path="company__partner", pk=pk, company_id=company_pk
-    )
+    attachment = attachment_for(user, pk, company_pk=company_pk)
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
         filename=attachment.name,
         content_type=attachment.content_type,
     )
+
+
+class HomeView(PartnerRequiredMixin, TemplateView):
+    template_name = "core/home.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        # Vendor staff have no partner: their home is the vendor console.
+        if request.user.is_authenticated and request.user.is_staff and not request.user.partner_id:
+            return redirect("admin:index")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            counts=company_counts_for(user),
+            customers=recent_customers_for(user, limit=10),
+            activity=history_entries_for(user)[:10],
+            **kwargs,
+        )

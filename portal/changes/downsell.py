@@ -1,0 +1,105 @@
+"""Cancel downsell: a downsell can be cancelled, pending or synced but not yet in effect, until
+its deadline; the version it replaced is the one in effect again."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from portal.companies.lifecycle import company_lock, restore_users
+from portal.companies.models import Agreement
+from portal.companies.versions import downsell_open, versions_move
+
+from .events import downsell_cancelled
+from .models import ChangeOrder
+
+__all__ = ["CannotCancel", "downsell_cancel", "downsell_open", "downsell_refusal", "later_version"]
+
+
+class CannotCancel(ValidationError):
+    """The downsell cannot be cancelled; the message says why, in the user's words."""
+
+    def __str__(self) -> str:
+        return " ".join(self.messages)
+
+
+def _deadline_text(change: ChangeOrder) -> str:
+    text = f"The deadline to cancel was {change.cancel_by:%Y-%m-%d}"
+    if change.effective_on:
+        days = (change.effective_on - change.cancel_by).days
+        text += (
+            f" ({days} day{'' if days == 1 else 's'} before the billing date "
+            f"{change.effective_on:%Y-%m-%d})"
+        )
+    return text + "."
+
+
+def later_version(agreement: Agreement, agreements) -> Agreement | None:
+    """The first version made after this one that was not cancelled or rejected."""
+    closed = {Agreement.Status.CANCELLED, Agreement.Status.REJECTED}
+    return min(
+        (a for a in agreements if a.version > agreement.version and a.status not in closed),
+        key=lambda a: a.version,
+        default=None,
+    )
+
+
+def downsell_refusal(
+    agreement: Agreement,
+    change: ChangeOrder | None,
+    today: datetime.date,
+    *,
+    later: Agreement | None = None,
+) -> str:
+    """Why this version cannot be cancelled ``today``, or "" if it can."""
+    if change is None or change.kind != ChangeOrder.Kind.DOWNSELL:
+        return f"Version {agreement.version} is not a downsell; only a downsell can be cancelled."
+    if agreement.status == Agreement.Status.CANCELLED:
+        return "This downsell has been cancelled already."
+    if agreement.status == Agreement.Status.REJECTED:
+        return "The vendor rejected this downsell: there is nothing to cancel."
+    if not downsell_open(agreement, today):
+        when = f" on {change.effective_on:%Y-%m-%d}" if change.effective_on else ""
+        return f"This downsell took effect{when}: it can no longer be cancelled."
+    if change.cancel_by is not None and today > change.cancel_by:
+        return _deadline_text(change)
+    if later is not None:
+        # The later version was quoted against this downsell; undoing the downsell underneath
+        # would leave that one built on a version no longer in effect.
+        return (
+            f"Version {later.version} ({later.get_status_display()}) was made after this "
+            "downsell, so the downsell can no longer be cancelled."
+        )
+    return ""
+
+
+@transaction.atomic
+def downsell_cancel(
+    *, agreement: Agreement, actor, today: datetime.date | None = None
+) -> Agreement:
+    """Cancel a downsell, pending or synced but not yet in effect, until its deadline
+    (inclusive). The version it replaced is the one in effect again."""
+    today = today or timezone.localdate()
+    company, agreement = company_lock(agreement)
+    change = ChangeOrder.objects.filter(agreement=agreement).first()
+    later = later_version(agreement, company.agreements.filter(version__gt=agreement.version))
+    if reason := downsell_refusal(agreement, change, today, later=later):
+        raise CannotCancel(reason)
+    prior = Agreement.objects.get(pk=change.prior_id)
+    moves = [(agreement, Agreement.Status.CANCELLED)]
+    if prior.status == Agreement.Status.SUPERSEDED:
+        # A synced downsell had replaced it: it is the version in effect again.
+        moves.append((prior, Agreement.Status.ACTIVE))
+    versions_move(
+        company=company,
+        moves=moves,
+        actor=actor,
+        summary=f"Downsell cancelled: agreement version {agreement.version} "
+        f"({agreement.total_users:,} seats) will not take effect; version {prior.version} "
+        f"({prior.total_users:,} seats) stays in effect",
+        reason=f"Cancelled by {actor or 'the system'}",
+    )
+    restore_users(company, prior, actor)
+    downsell_cancelled(change=change, agreement=agreement, prior=prior, actor=actor)
+    return agreement

@@ -1,0 +1,33 @@
+"""The business events of an agreement version settled by the vendor (see portal.core.events)."""
+
+from portal.core import events
+
+from .models import Agreement
+from .versions import change_of
+
+
+def _publish(name: str, agreement: Agreement, actor, reason: str = "") -> None:
+    company = agreement.company
+    events.publish(
+        events.Happened(
+            name,
+            partner=company.partner,
+            actor=actor,
+            company=company,
+            agreement=agreement,
+            submission=change_of(agreement) or getattr(agreement, "order", None),
+            reason=reason,
+        )
+    )
+
+
+def agreement_synced(*, agreement: Agreement, actor) -> None:
+    """The vendor provisioned a version: order.synced, or change.synced for a change order."""
+    name = events.CHANGE_SYNCED if change_of(agreement) else events.ORDER_SYNCED
+    _publish(name, agreement, actor)
+
+
+def agreement_rejected(*, agreement: Agreement, actor, reason: str) -> None:
+    """The vendor refused a version: order.rejected, or change.rejected for a change order."""
+    name = events.CHANGE_REJECTED if change_of(agreement) else events.ORDER_REJECTED
+    _publish(name, agreement, actor, reason)

@@ -1,0 +1,86 @@
+"""Business events: their names, and the subscribers that act on each.
+
+A domain service calls its event function (``orders.events.order_submitted`` …) inside its own
+transaction; that function writes what the domain itself owes (the history entry, the e-mails)
+and publishes the event here. The edges subscribe where they live — webhooks queue a delivery,
+the vendor sync writes a provisioning request — so the domain apps never import the edges, and
+everything an event implies commits or rolls back with the change that caused it.
+
+The names are also the webhook event names: search for "order.synced" and you land here.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+ORDER_SUBMITTED = "order.submitted"
+ORDER_SYNCED = "order.synced"
+ORDER_REJECTED = "order.rejected"
+CHANGE_SUBMITTED = "change.submitted"
+CHANGE_SYNCED = "change.synced"
+CHANGE_REJECTED = "change.rejected"
+DOWNSELL_CANCELLED = "change.cancelled"
+CANCELLATION_SYNCED = "cancellation.synced"
+CANCELLATION_REJECTED = "cancellation.rejected"
+RFI_SUBMITTED = "rfi.submitted"
+USER_RENAMED = "user.renamed"
+
+NAMES = (
+    ORDER_SUBMITTED,
+    ORDER_SYNCED,
+    ORDER_REJECTED,
+    CHANGE_SUBMITTED,
+    CHANGE_SYNCED,
+    CHANGE_REJECTED,
+    DOWNSELL_CANCELLED,
+    CANCELLATION_SYNCED,
+    CANCELLATION_REJECTED,
+    RFI_SUBMITTED,
+    USER_RENAMED,
+)
+
+
+@dataclass(frozen=True)
+class Happened:
+    """One business event and the objects it is about (those it has; the rest stay None)."""
+
+    name: str
+    partner: Any
+    actor: Any = None
+    company: Any = None
+    agreement: Any = None
+    # The Order or ChangeOrder that made ``agreement`` (for a cancellation: the one cancelled).
+    submission: Any = None
+    # The version ``agreement`` replaces, or puts back in effect when cancelled.
+    replaces: Any = None
+    reason: str = ""
+    rfi: Any = None
+    user: Any = None
+
+
+Subscriber = Callable[[Happened], None]
+_subscribers: dict[str, list[Subscriber]] = defaultdict(list)
+
+
+def subscribe(*names: str) -> Callable[[Subscriber], Subscriber]:
+    """Register the decorated function for ``names``; call it from an AppConfig's ready()."""
+    unknown = set(names) - set(NAMES)
+    if unknown:
+        raise ValueError(f"Not a business event: {', '.join(sorted(unknown))}")
+
+    def register(subscriber: Subscriber) -> Subscriber:
+        for name in names:
+            if subscriber not in _subscribers[name]:
+                _subscribers[name].append(subscriber)
+        return subscriber
+
+    return register
+
+
+def publish(event: Happened) -> None:
+    """Run every subscriber of the event, in the caller's transaction, in registration order."""
+    if event.name not in NAMES:
+        raise ValueError(f"Not a business event: {event.name!r}")
+    for subscriber in _subscribers[event.name]:
+        subscriber(event)
