@@ -163,7 +163,7 @@ class ProspectImportView(PortalView):
         if runs_inline(upload.name, content):
             import_run(import_id=started.pk)  # small: done before the answer, as on the screen
             answer = status.HTTP_201_CREATED
-        started = ProspectImport.objects.defer("content").get(pk=started.pk)
+        started = prospect_import_for(request.user, started.pk)
         return Response(
             ImportOut(started, context={"request": request}).data,
             status=answer,
