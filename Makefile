@@ -31,9 +31,10 @@ demo: demo-data ## set everything up and run the portal with a task worker on 12
 	$(PY) manage.py collectstatic --noinput -v0
 	PORT=$(PORT) bin/serve
 
-lint: install ## ruff lint and format check
+lint: install ## ruff lint and format check, and the layers of portal/ (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .

@@ -94,7 +94,7 @@ def run(api: Api, *, seats: int = 682, more: int = 18, wait=wait_until, out=prin
         },
         key=f"{run_id}-order",
     )
-    out(f"Submitted: agreement version 1 {order['agreement']['status_display']}")
+    out(f"Submitted: agreement version 1 {order['agreement']['status_label']}")
 
     wait(lambda: api.get(f"/customers/{pid}/")["status"] == "complete", "the order's sync")
     out("Synced: the customer is Complete")
@@ -112,7 +112,7 @@ def run(api: Api, *, seats: int = 682, more: int = 18, wait=wait_until, out=prin
         {"order_number_not_required": True, "accept_msa": True, "accept_authority": True},
         key=f"{run_id}-change",
     )
-    out(f"Submitted: agreement version 2 {change['agreement']['status_display']}")
+    out(f"Submitted: agreement version 2 {change['agreement']['status_label']}")
 
     wait(
         lambda: api.get(f"/customers/{pid}/")["change_options"]["enabled"],

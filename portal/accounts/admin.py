@@ -1,19 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from portal.catalog.admin import ContractedPriceInline
 from portal.core.admin import ReadOnlyAdmin
 
-from .models import Partner, SecurityEvent, User
+from .models import SecurityEvent, User
 from .services import revoke_tokens
-
-
-@admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
-    list_display = ["name", "currency", "msa_version", "downsell_notice_days"]
-    search_fields = ["name"]
-    filter_horizontal = ["products"]
-    inlines = [ContractedPriceInline]
 
 
 @admin.register(User)

@@ -3,7 +3,7 @@ inbox, nor to send mail without end for an attacker."""
 
 from django.conf import settings
 
-from portal.api.throttling import count_one
+from portal.core.counters import count_one
 
 HOUR = 3600
 

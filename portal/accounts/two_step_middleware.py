@@ -12,7 +12,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from portal.api.errors import error_body
+from portal.core.http import error_body
 
 from . import two_step
 

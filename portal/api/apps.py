@@ -7,11 +7,11 @@ class ApiConfig(AppConfig):
     verbose_name = "REST API"
 
     def ready(self) -> None:
+        from portal.core.counters import forget_old_counts
         from portal.core.delivery import HOUSEKEEPING
 
         from . import schema  # noqa: F401  (registers the token scheme with drf-spectacular)
         from .idempotency import purge_expired
-        from .throttling import forget_old_counts
 
         HOUSEKEEPING["idempotency keys"] = purge_expired
         HOUSEKEEPING["rate counts"] = forget_old_counts

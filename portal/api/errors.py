@@ -13,6 +13,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
 
+from portal.core.http import error_body
+
 logger = logging.getLogger("django.request")
 
 
@@ -58,13 +60,6 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
         return flat
     items = detail if isinstance(detail, list) else [detail]
     return {prefix or "non_field_errors": [str(item) for item in items]}
-
-
-def error_body(status_code: int, code: str, message: str, fields: dict | None = None) -> dict:
-    error = {"status": status_code, "code": code, "message": message}
-    if fields:
-        error["fields"] = fields
-    return {"error": error}
 
 
 def exception_handler(exc, context):

@@ -4,9 +4,9 @@ screens' forms' (see ``bridge``)."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portal.companies.agreements import agreement_lines
+from portal.companies.agreement_json import agreement_json, line_json
 from portal.companies.models import Company
-from portal.pricing import Totals
+from portal.companies.versions import Standing
 
 
 class ProductChoice(serializers.Serializer):
@@ -131,16 +131,8 @@ class TotalsOut(serializers.Serializer):
     )
 
 
-def line_data(line) -> dict:
-    return {
-        "code": line.code,
-        "name": line.name,
-        "term": str(line.term),
-        "charge": str(line.charge),
-        "quantity": line.quantity,
-        "unit_price": line.unit_price.amount,
-        "payment": line.payment.amount,
-    }
+# A priced line reads the same in a quote as in an agreement version.
+line_data = line_json
 
 
 def totals_data(totals) -> dict:
@@ -165,8 +157,16 @@ def quote_data(quote) -> dict:
 class AgreementOut(serializers.Serializer):
     id = serializers.IntegerField()
     version = serializers.IntegerField()
-    status = serializers.CharField()
-    status_display = serializers.CharField()
+    status = serializers.CharField(help_text="The code, e.g. upsell_pending.")
+    status_label = serializers.CharField(help_text="The words the pages show.")
+    status_display = serializers.CharField(
+        help_text="Deprecated: the same as status_label, which replaces it."
+    )
+    standing = serializers.ChoiceField(
+        choices=Standing.choices,
+        help_text="Where the version stands in time: pending, scheduled (a synced downsell "
+        "before its billing date), in_effect or over.",
+    )
     reason = serializers.CharField()
     total_users = serializers.IntegerField()
     created_at = serializers.DateTimeField()
@@ -177,17 +177,8 @@ class AgreementOut(serializers.Serializer):
 
 
 def agreement_data(agreement) -> dict:
-    lines = agreement_lines(agreement)
-    return {
-        "id": agreement.pk,
-        "version": agreement.version,
-        "status": agreement.status,
-        "status_display": agreement.get_status_display(),
-        "reason": agreement.reason,
-        "total_users": agreement.total_users,
-        "created_at": agreement.created_at,
-        "activated_at": agreement.activated_at,
-        "submitted_by": str(agreement.created_by) if agreement.created_by_id else None,
-        "lines": [line_data(x) for x in lines],
-        "totals": totals_data(Totals.of(lines, agreement.currency)),
-    }
+    data = agreement_json(agreement, detail=True)
+    data["totals"]["currency"] = agreement.currency
+    # The name of the first API version, kept for its clients: the same words as status_label.
+    data["status_display"] = data["status_label"]
+    return data

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from portal.accounts.models import Partner
+
 from .models import ContractedPrice, ListPrice, PriceList, Product
 
 
@@ -7,6 +9,16 @@ class ContractedPriceInline(admin.TabularInline):
     model = ContractedPrice
     extra = 0
     autocomplete_fields = ["product"]
+
+
+# The console's MSP page is here rather than in accounts: what it edits is the MSP's products
+# and contracted prices.
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "currency", "msa_version", "downsell_notice_days"]
+    search_fields = ["name"]
+    filter_horizontal = ["products"]
+    inlines = [ContractedPriceInline]
 
 
 @admin.register(Product)

@@ -9,3 +9,11 @@ def client_ip(request) -> str | None:
         if last := forwarded.split(",")[-1].strip():
             return last
     return request.META.get("REMOTE_ADDR") or None
+
+
+# The API's one error shape; also used outside the API app by middleware that answers /api/ calls.
+def error_body(status_code: int, code: str, message: str, fields: dict | None = None) -> dict:
+    error = {"status": status_code, "code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    return {"error": error}

@@ -96,3 +96,23 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} on {self.host} ({self.pid})"
+
+
+class RateCount(models.Model):
+    """Requests of one token, user or MSP (or wrong tokens from one address) in one window of
+    time."""
+
+    who = models.CharField(max_length=100)
+    window_start = models.BigIntegerField()  # Unix seconds
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        # Made by the api app, which counted its rates first; the table kept its name.
+        db_table = "api_ratecount"
+        constraints = [
+            models.UniqueConstraint(fields=["who", "window_start"], name="rate_count_unique")
+        ]
+        indexes = [models.Index(fields=["window_start"], name="rate_count_window_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.who} @ {self.window_start}: {self.count}"

@@ -67,6 +67,7 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
             current=current,
             current_change=change_of(current) if current else None,
             scheduled=current and _scheduled(current, today),
+            downsell_ahead=current and downsell_open(current, today),
             totals=agreement_totals(current) if current else None,
             change_options=self.change_options(company, agreements, today),
             pending=next((a for a in agreements if a.status in Agreement.PENDING), None),

@@ -8,9 +8,13 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.companies.agreement_json import agreement_json
 from portal.companies.models import Agreement
 
 from .models import ProvisioningRequest
+
+# 2: the agreement carries status_label and its four totals, as in the API and webhooks.
+PROTOCOL_VERSION = 2
 
 
 def _moment(value) -> str | None:
@@ -35,7 +39,9 @@ def _lines(agreement: Agreement) -> list[dict]:
 def request_payload(request: ProvisioningRequest, submission, replaces: Agreement | None):
     """What the vendor needs to provision it: for whom, what, which version, and the key."""
     agreement, company, partner = request.agreement, request.company, request.partner
+    summary = agreement_json(agreement)
     payload = {
+        "protocol_version": PROTOCOL_VERSION,
         "request_id": str(request.key),
         "idempotency_key": str(request.key),
         "action": request.action,
@@ -47,10 +53,10 @@ def request_payload(request: ProvisioningRequest, submission, replaces: Agreemen
             "permitted_users": company.permitted_users,
         },
         "agreement": {
-            "version": agreement.version,
-            "status": agreement.get_status_display(),
-            "total_users": agreement.total_users,
-            "currency": agreement.currency,
+            **summary,
+            # Protocol 1 put the label in "status", and vendors read it there: it stays until a
+            # protocol 3; status_label carries the same words under the portal's one name.
+            "status": summary["status_label"],
             "lines": _lines(agreement),
         },
         "replaces_version": replaces.version if replaces else None,

@@ -1,7 +1,7 @@
 """The ``data`` of each event: ids and plain figures of one partner's own objects, never
 another partner's. Amounts are strings ("1234.50"), so no receiver rounds them as floats."""
 
-from portal.companies.agreements import agreement_totals
+from portal.companies.agreement_json import agreement_json
 from portal.companies.models import Agreement, Company
 
 
@@ -16,23 +16,7 @@ def _company(company: Company) -> dict:
 def agreement_data(agreement: Agreement, *, reason: str = "") -> dict:
     """An order's or change order's agreement version: the company, the version with its
     status and four totals, and the order or change order that made it."""
-    totals = agreement_totals(agreement)
-    data = {
-        "company": _company(agreement.company),
-        "agreement": {
-            "version": agreement.version,
-            "status": agreement.status,
-            "status_label": agreement.get_status_display(),
-            "total_users": agreement.total_users,
-            "currency": agreement.currency,
-            "totals": {
-                "monthly": str(totals.monthly.rounded().amount),
-                "annual": str(totals.annual.rounded().amount),
-                "one_time": str(totals.one_time.rounded().amount),
-                "initial": str(totals.initial.rounded().amount),
-            },
-        },
-    }
+    data = {"company": _company(agreement.company), "agreement": agreement_json(agreement)}
     # The reverse one-to-one accessors raise an AttributeError when there is none.
     if change := getattr(agreement, "change_order", None):
         data["change_order"] = {

@@ -155,7 +155,8 @@ def test_errors_are_json_even_for_a_client_that_asks_for_html(admin_api):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite counts in the cache")
 def test_the_rate_is_counted_in_the_database_for_every_process(admin_api, acme_admin, settings):
-    from portal.api.models import ApiToken, RateCount
+    from portal.api.models import ApiToken
+    from portal.core.models import RateCount
 
     settings.API_RATE = "2/hour"
     token = ApiToken.objects.get(user=acme_admin)
@@ -171,7 +172,7 @@ def test_old_rate_windows_are_forgotten_by_outbox_recover(db):
 
     from django.core.management import call_command
 
-    from portal.api.models import RateCount
+    from portal.core.models import RateCount
 
     RateCount.objects.create(who="token:1", window_start=int(time.time()) - 3 * 86400, count=5)
     RateCount.objects.create(who="token:1", window_start=int(time.time()) // 60 * 60, count=5)

@@ -224,7 +224,7 @@ def post_forms(html: str, page_url: str) -> list[PageForm]:
 
 # Written by any request, refused or not, without anything the user sent: the session, the
 # API's rate counts and a token's last use.
-NOT_DATA = {"sessions.Session", "api.RateCount"}
+NOT_DATA = {"sessions.Session", "core.RateCount"}
 NOT_DATA_FIELDS = {"api.ApiToken": {"last_used_at"}}
 
 

@@ -12,6 +12,7 @@ from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from portal.core.http import error_body
 from portal.prospects import xlsx_check
 from portal.prospects.import_services import (
     AlreadyImported,
@@ -32,7 +33,7 @@ from portal.prospects.imports import (
 from portal.prospects.models import ProspectImport
 from portal.prospects.selectors import prospect_import_for
 
-from ..errors import FieldErrors, error_body
+from ..errors import FieldErrors
 from ..idempotency import idempotent
 from ..schema import ErrorDetail
 from .base import PortalView
