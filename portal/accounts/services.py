@@ -263,19 +263,27 @@ def user_deactivate(*, user: User, actor) -> User:
     _ensure_admin_remains(user=user)
     if getattr(actor, "pk", None) == user.pk:
         raise SelfDeactivationError(SELF_DEACTIVATION, code="self")
-    user.is_active = False
+    _switch(user, actor, active=False)
+    return user
+
+
+def _switch(user: User, actor, *, active: bool) -> None:
+    """Deactivate or reactivate, with the history entry and the security log. Tokens are
+    revoked both ways: on reactivation, any a deactivation made another way left behind."""
+    user.is_active = active
     user.save(update_fields=["is_active"])
     revoked = revoke_tokens(user)
+    verb, old = ("reactivated", "old ") if active else ("deactivated", "")
+    tokens = f"; {revoked} {old}API token{'s' if revoked != 1 else ''} revoked" if revoked else ""
+    states = ["Deactivated", "Active"] if active else ["Active", "Deactivated"]
     history_record(
         actor=actor,
         obj=user,
         action=HistoryEntry.Action.STATUS,
-        summary=f"User {user} deactivated"
-        + (f"; {revoked} API token{'s' if revoked != 1 else ''} revoked" if revoked else ""),
-        changes={"Status": ["Active", "Deactivated"]},
+        summary=f"User {user} {verb}{tokens}",
+        changes={"Status": states},
     )
-    record(Kind.USER_DEACTIVATED, user=user, actor=actor)
-    return user
+    record(Kind.USER_REACTIVATED if active else Kind.USER_DEACTIVATED, user=user, actor=actor)
 
 
 @transaction.atomic
@@ -283,16 +291,5 @@ def user_reactivate(*, user: User, actor) -> User:
     """A deactivated user may log in (and be picked as lead) again."""
     if user.is_active:
         return user
-    user.is_active = True
-    user.save(update_fields=["is_active"])
-    revoked = revoke_tokens(user)  # any a deactivation made another way left behind
-    history_record(
-        actor=actor,
-        obj=user,
-        action=HistoryEntry.Action.STATUS,
-        summary=f"User {user} reactivated"
-        + (f"; {revoked} old API token{'s' if revoked != 1 else ''} revoked" if revoked else ""),
-        changes={"Status": ["Deactivated", "Active"]},
-    )
-    record(Kind.USER_REACTIVATED, user=user, actor=actor)
+    _switch(user, actor, active=True)
     return user

@@ -28,31 +28,14 @@ def change_submitted(*, change: ChangeOrder, actor) -> None:
         company=company, name=filename, content=pdf, content_type="application/pdf", actor=actor
     )
     change_notify(change=change, actor=actor, pdf=pdf, filename=filename)
-    events.publish(
-        events.Happened(
-            events.CHANGE_SUBMITTED,
-            partner=company.partner,
-            actor=actor,
-            company=company,
-            agreement=agreement,
-            submission=change,
-            replaces=prior,
-        )
+    events.publish_about(
+        events.CHANGE_SUBMITTED, agreement, actor=actor, submission=change, replaces=prior
     )
 
 
 def downsell_cancelled(*, change: ChangeOrder, agreement, prior, actor) -> None:
     """Cancel downsell (its history entry is the versions' move): the vendor is asked to cancel
     it and the webhooks hear ``change.cancelled``."""
-    company = agreement.company
-    events.publish(
-        events.Happened(
-            events.DOWNSELL_CANCELLED,
-            partner=company.partner,
-            actor=actor,
-            company=company,
-            agreement=agreement,
-            submission=change,
-            replaces=prior,
-        )
+    events.publish_about(
+        events.DOWNSELL_CANCELLED, agreement, actor=actor, submission=change, replaces=prior
     )

@@ -7,18 +7,8 @@ from .versions import change_of
 
 
 def _publish(name: str, agreement: Agreement, actor, reason: str = "") -> None:
-    company = agreement.company
-    events.publish(
-        events.Happened(
-            name,
-            partner=company.partner,
-            actor=actor,
-            company=company,
-            agreement=agreement,
-            submission=change_of(agreement) or getattr(agreement, "order", None),
-            reason=reason,
-        )
-    )
+    submission = change_of(agreement) or getattr(agreement, "order", None)
+    events.publish_about(name, agreement, actor=actor, submission=submission, reason=reason)
 
 
 def agreement_synced(*, agreement: Agreement, actor) -> None:

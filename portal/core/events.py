@@ -21,8 +21,6 @@ CHANGE_SUBMITTED = "change.submitted"
 CHANGE_SYNCED = "change.synced"
 CHANGE_REJECTED = "change.rejected"
 DOWNSELL_CANCELLED = "change.cancelled"
-CANCELLATION_SYNCED = "cancellation.synced"
-CANCELLATION_REJECTED = "cancellation.rejected"
 RFI_SUBMITTED = "rfi.submitted"
 USER_RENAMED = "user.renamed"
 
@@ -34,8 +32,6 @@ NAMES = (
     CHANGE_SYNCED,
     CHANGE_REJECTED,
     DOWNSELL_CANCELLED,
-    CANCELLATION_SYNCED,
-    CANCELLATION_REJECTED,
     RFI_SUBMITTED,
     USER_RENAMED,
 )
@@ -84,3 +80,9 @@ def publish(event: Happened) -> None:
         raise ValueError(f"Not a business event: {event.name!r}")
     for subscriber in _subscribers[event.name]:
         subscriber(event)
+
+
+def publish_about(name: str, agreement, **more) -> None:
+    """Publish an event about an agreement version; its company and MSP are taken from it."""
+    company = agreement.company
+    publish(Happened(name, partner=company.partner, company=company, agreement=agreement, **more))

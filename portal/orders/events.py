@@ -29,16 +29,7 @@ def order_submitted(*, order: Order, actor) -> None:
     )
     _send_addendum(order, actor)
     rfi_send(company=company, actor=actor)
-    events.publish(
-        events.Happened(
-            events.ORDER_SUBMITTED,
-            partner=company.partner,
-            actor=actor,
-            company=company,
-            agreement=order.agreement,
-            submission=order,
-        )
-    )
+    events.publish_about(events.ORDER_SUBMITTED, order.agreement, actor=actor, submission=order)
 
 
 def _send_addendum(order: Order, actor) -> None:
