@@ -8,7 +8,7 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.core.counters import forget_old_counts
-        from portal.core.delivery import HOUSEKEEPING
+        from portal.core.outbox import HOUSEKEEPING
 
         from . import schema  # noqa: F401  (registers the token scheme with drf-spectacular)
         from .idempotency import purge_expired

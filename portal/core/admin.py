@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
 from .models import HistoryEntry, OutgoingAttachment, OutgoingMessage
-from .outbox import message_retry
+from .tasks import EMAIL
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -84,5 +84,5 @@ class OutgoingMessageAdmin(admin.ModelAdmin):
     def retry(self, request, queryset):
         failed = queryset.filter(status=OutgoingMessage.Status.FAILED)
         for message in failed:
-            message_retry(message=message)
+            EMAIL.retry(message)
         self.message_user(request, f"{len(failed)} message(s) queued again.", messages.SUCCESS)

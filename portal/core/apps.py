@@ -6,10 +6,4 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from .delivery import RECOVERABLE
-        from .models import OutgoingMessage
-        from .tasks import deliver_message, enqueue_in_transaction
-
-        RECOVERABLE[OutgoingMessage] = lambda pk: enqueue_in_transaction(
-            deliver_message, message_id=pk
-        )
+        from . import tasks  # noqa: F401  (registers the outbox of e-mail)

@@ -1,11 +1,14 @@
-"""Shared records: the history log and the outbox of e-mail."""
+"""Shared records: the history log and task workers' signs of life. The outbox of e-mail is
+``outbox.models``'s, imported here so that it loads with the app's models."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
-from .delivery import Deliverable
+from .outbox.models import OutgoingAttachment, OutgoingMessage
+
+__all__ = ["HistoryEntry", "OutgoingAttachment", "OutgoingMessage", "WorkerBeat"]
 
 
 class HistoryEntry(models.Model):
@@ -42,45 +45,6 @@ class HistoryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.object_repr}: {self.summary}"
-
-
-class OutgoingMessage(Deliverable):
-    """An e-mail written in the transaction of the change it reports, sent later by a task."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-
-    partner = models.ForeignKey(
-        "accounts.Partner", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    template = models.CharField(max_length=100)
-    to = models.JSONField()
-    subject = models.CharField(max_length=300)
-    text_body = models.TextField()
-    html_body = models.TextField(blank=True)
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
-    )
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.subject} → {', '.join(self.to)}"
-
-
-class OutgoingAttachment(models.Model):
-    # Kept in the database rather than file storage so that it rolls back with the message.
-    message = models.ForeignKey(OutgoingMessage, on_delete=models.CASCADE, related_name="files")
-    filename = models.CharField(max_length=200)
-    mimetype = models.CharField(max_length=100)
-    content = models.BinaryField()
-
-    def __str__(self) -> str:
-        return self.filename
 
 
 class WorkerBeat(models.Model):

@@ -1,27 +1,35 @@
-import datetime
-from functools import partial
+"""core's tasks: the delivery of e-mail, core's kind of outbox row (see ``portal.core.outbox``).
+``enqueue_in_transaction`` is here for every app's tasks."""
 
-from django.db import transaction
 from django_tasks import task
-from django_tasks_db import DatabaseBackend
 
-from .outbox import message_deliver
+from .outbox import Kind, enqueue_in_transaction, register
+from .outbox.mail import message_send
+from .outbox.models import OutgoingMessage
 
-
-def enqueue_in_transaction(task_, *, run_after: datetime.datetime | None = None, **kwargs):
-    """Enqueue so that the task stands or falls with the caller's transaction.
-
-    The database queue writes its row in the same transaction; another backend (Redis) cannot
-    take part in it, so there the task is handed over once the transaction has committed.
-    """
-    if run_after is not None:
-        task_ = task_.using(run_after=run_after)
-    if isinstance(task_.get_backend(), DatabaseBackend):
-        task_.enqueue(**kwargs)
-    else:
-        transaction.on_commit(partial(task_.enqueue, **kwargs))
+__all__ = ["EMAIL", "deliver_message", "enqueue_in_transaction", "message_deliver"]
 
 
 @task()
 def deliver_message(message_id: int) -> str:
-    return message_deliver(message_id=message_id)
+    return EMAIL.deliver(message_id)
+
+
+EMAIL = register(
+    Kind(
+        OutgoingMessage,
+        deliver_message,
+        message_send,
+        "OUTBOX",
+        timeout_setting="EMAIL_TIMEOUT",
+        done_at="sent_at",
+        code_field=None,  # a mail server's answer is not kept
+        related=("files",),
+        nothing="nothing to send",
+    )
+)
+
+
+def message_deliver(*, message_id: int) -> str:
+    """One try of the message, as its task makes it."""
+    return EMAIL.deliver(message_id)

@@ -6,7 +6,7 @@ class ProspectsConfig(AppConfig):
     label = "prospects"
 
     def ready(self) -> None:
-        from portal.core.delivery import HOUSEKEEPING
+        from portal.core.outbox import HOUSEKEEPING
 
         from .import_services import imports_expire
 

@@ -7,12 +7,12 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 
 from portal.companies.models import Agreement, AgreementLine
-from portal.core.outbox_admin import DeliverableAdmin, report
+from portal.core.outbox.admin import DeliverableAdmin, report
 from portal.core.text import Form
 
 from .callbacks import staff_settle, staff_settle_agreement
-from .delivery import request_retry
 from .models import ProvisioningCallback, ProvisioningRequest, RefusedCallbacks
+from .tasks import request_retry
 
 
 class ReasonForm(Form):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from portal.core.delivery import Deliverable
+from portal.core.outbox import Deliverable
 
 
 class ProvisioningRequest(Deliverable):

@@ -12,6 +12,7 @@ from portal.companies.agreement_json import agreement_json
 from portal.companies.models import Agreement
 
 from .models import ProvisioningRequest
+from .tasks import deliver_request, enqueue_in_transaction
 
 # 2: the agreement carries status_label and its four totals, as in the API and webhooks.
 PROTOCOL_VERSION = 2
@@ -80,8 +81,6 @@ def provisioning_queue(*, agreement: Agreement, action: str, submission=None, re
     ``submission``: the Order or ChangeOrder that made ``agreement`` (for a cancellation, the
     change order being cancelled); ``replaces``: the version it replaces, if any.
     """
-    from .tasks import deliver_request, enqueue_in_transaction
-
     company = agreement.company
     request = ProvisioningRequest(
         partner_id=company.partner_id,

@@ -4,7 +4,7 @@ action) and the endpoints, read-only. An endpoint's secret is the MSP's and is n
 from django.contrib import admin
 
 from portal.core.admin import ReadOnlyAdmin
-from portal.core.outbox_admin import DeliverableAdmin
+from portal.core.outbox.admin import DeliverableAdmin
 
 from .models import WebhookDelivery, WebhookEndpoint
 from .services import webhook_retry

@@ -7,20 +7,17 @@ other 4xx, a redirect (not followed), an inactive endpoint or, unless
 The Admin sees each in the delivery log and can Send again.
 """
 
-import datetime
 import ipaddress
 import socket
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.utils import timezone
 
-from portal.core.delivery import claim, finish
-from portal.core.posting import Undelivered, json_body, signed_post
+from portal.core.outbox import Undelivered
+from portal.core.outbox.posting import json_body, signed_post
 
 from .addresses import is_public
 from .models import Event, WebhookDelivery
-from .tasks import deliver_webhook, enqueue_in_transaction
 
 EVENT_HEADER = "X-Portal-Event"
 DELIVERY_HEADER = "X-Portal-Delivery"
@@ -74,29 +71,4 @@ def post(delivery: WebhookDelivery) -> int:
         json_answer=False,
         follow_redirects=False,
         connect_to=addresses,
-    )
-
-
-def webhook_deliver(*, delivery_id: int) -> str:
-    lease = datetime.timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS + 60)
-    delivery = claim(WebhookDelivery.objects.all(), delivery_id, lease=lease)
-    if delivery is None:
-        return "nothing to deliver"
-    error, give_up, code = None, False, None
-    try:
-        code = post(delivery)
-    except Undelivered as exc:
-        error, give_up, code = str(exc), exc.permanent, exc.code
-    return finish(
-        delivery,
-        error=error,
-        give_up=give_up,
-        done_status=WebhookDelivery.Status.SENT,
-        done_fields={"delivered_at": timezone.now()},
-        tried_fields={"response_code": code},
-        max_attempts=settings.WEBHOOK_MAX_ATTEMPTS,
-        base_seconds=settings.WEBHOOK_RETRY_BASE_SECONDS,
-        retry=lambda when: enqueue_in_transaction(
-            deliver_webhook, run_after=when, delivery_id=delivery.pk
-        ),
     )

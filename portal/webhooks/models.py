@@ -1,5 +1,5 @@
 """An MSP's webhook endpoints and every delivery made to them (an outbox, see
-``portal.core.delivery``)."""
+``portal.core.outbox``)."""
 
 import secrets
 import uuid
@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from portal.core import events
-from portal.core.delivery import Deliverable
+from portal.core.outbox import Deliverable
 
 HTTP_URL = "Enter a full web address starting with http:// or https://."
 

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from portal.core.delivery import redeliver
 from portal.core.history import changed_fields, history_record
 from portal.core.models import HistoryEntry
+from portal.core.outbox import redeliver
 
 from .models import SUBSCRIBABLE, Event, WebhookDelivery, WebhookEndpoint, new_secret
 from .tasks import deliver_webhook, enqueue_in_transaction

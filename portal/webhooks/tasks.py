@@ -1,12 +1,24 @@
+"""Webhooks' outbox: deliveries, one kind of ``portal.core.outbox`` row, each delivered by
+``deliver_webhook`` (see ``delivery``)."""
+
 from django_tasks import task
 
-from portal.core.tasks import enqueue_in_transaction
+from portal.core.outbox import Kind, enqueue_in_transaction, register
 
-__all__ = ["deliver_webhook", "enqueue_in_transaction"]
+from .delivery import post
+from .models import WebhookDelivery
+
+__all__ = ["DELIVERIES", "deliver_webhook", "enqueue_in_transaction", "webhook_deliver"]
 
 
 @task()
 def deliver_webhook(delivery_id: int) -> str:
-    from .delivery import webhook_deliver
+    return DELIVERIES.deliver(delivery_id)
 
-    return webhook_deliver(delivery_id=delivery_id)
+
+DELIVERIES = register(Kind(WebhookDelivery, deliver_webhook, post, "WEBHOOK"))
+
+
+def webhook_deliver(*, delivery_id: int) -> str:
+    """One try of the delivery, as its task makes it."""
+    return DELIVERIES.deliver(delivery_id)

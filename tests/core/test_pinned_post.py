@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from portal.core.posting import Undelivered, signed_post
+from portal.core.outbox.posting import Undelivered, signed_post
 from tests.sync.vendor_server import VendorServer
 
 

@@ -15,7 +15,7 @@ from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
 from portal.core import reconnect
 from portal.core.management.commands import outbox_recover
 from portal.core.models import OutgoingMessage, WorkerBeat
-from portal.core.outbox import message_deliver
+from portal.core.tasks import message_deliver
 from portal.core.workers import Heartbeat, PortalWorker
 
 from .test_outbox import queue_reset_mail
@@ -288,7 +288,7 @@ def test_an_email_delivered_twice_after_a_crash_carries_the_same_message_id(run_
 
     # The worker dies after the mail server took the message, before it could record it.
     with (
-        mock.patch("portal.core.outbox.finish", side_effect=SystemExit("killed")),
+        mock.patch("portal.core.outbox.kinds.finish", side_effect=SystemExit("killed")),
         pytest.raises(SystemExit),
     ):
         message_deliver(message_id=message.pk)

@@ -14,14 +14,15 @@ from django.utils.datastructures import CaseInsensitiveMapping
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from portal.companies.models import Agreement, Company
-from portal.core.delivery import recover_all
 from portal.core.history import history_for
 from portal.core.models import OutgoingMessage
+from portal.core.outbox import Undelivered, recover_all
 from portal.core.signing import signed_headers, verify
 from portal.sync import delivery
 from portal.sync.callbacks import receive
-from portal.sync.delivery import Undelivered, request_body, request_deliver, request_retry
+from portal.sync.delivery import request_body
 from portal.sync.models import ProvisioningCallback, ProvisioningRequest
+from portal.sync.tasks import request_deliver, request_retry
 
 from .conftest import SECRET
 from .vendor_server import VendorServer
@@ -311,7 +312,7 @@ def test_backoff_jitter_is_applied_to_base_times_four_to_the_attempts(
     seconds = []
     with (
         mock.patch("django.utils.timezone.now", return_value=now),
-        mock.patch("portal.core.delivery.random.uniform", return_value=jitter) as uniform,
+        mock.patch("portal.core.outbox.kinds.random.uniform", return_value=jitter) as uniform,
     ):
         for _ in range(2):
             assert deliver(order_request) == "queued"

@@ -6,8 +6,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from portal.webhooks.delivery import webhook_deliver
 from portal.webhooks.services import webhook_emit
+from portal.webhooks.tasks import webhook_deliver
 
 from .conftest import make_endpoint
 

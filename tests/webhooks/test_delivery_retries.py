@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import get_date_max
 
-from portal.webhooks.delivery import webhook_deliver
 from portal.webhooks.models import WebhookDelivery
 from portal.webhooks.services import webhook_emit, webhook_retry
+from portal.webhooks.tasks import webhook_deliver
 
 from .conftest import delivery_tasks, make_endpoint
 

@@ -7,9 +7,9 @@ import pytest
 from django.utils.datastructures import CaseInsensitiveMapping
 
 from portal.core.signing import BadSignature, verify
-from portal.webhooks.delivery import webhook_deliver
 from portal.webhooks.models import WebhookDelivery
 from portal.webhooks.services import endpoint_regenerate_secret, webhook_emit
+from portal.webhooks.tasks import webhook_deliver
 
 from .conftest import make_endpoint
 

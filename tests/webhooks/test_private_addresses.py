@@ -7,8 +7,8 @@ import socket
 import pytest
 
 from portal.webhooks.addresses import is_public
-from portal.webhooks.delivery import webhook_deliver
 from portal.webhooks.services import webhook_emit
+from portal.webhooks.tasks import webhook_deliver
 
 from .conftest import make_endpoint
 

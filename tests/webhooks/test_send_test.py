@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.datastructures import CaseInsensitiveMapping
 
-from portal.core.delivery import RECOVERABLE, recover_all
+from portal.core.outbox import KINDS as RECOVERABLE
+from portal.core.outbox import recover_all
 from portal.core.signing import verify
 from portal.webhooks.models import WebhookDelivery
 from portal.webhooks.services import webhook_send_test

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from portal.core.delivery import housekeeping_all, recover_all
+from portal.core.outbox import housekeeping_all, recover_all
 from portal.core.reconnect import DB_LOST, wait_for_database
 from portal.core.workers import take_over_abandoned
 
@@ -15,10 +15,10 @@ logger = logging.getLogger(__name__)
 
 class Command(BaseCommand):
     help = (
-        "Hand outbox rows (e-mail, provisioning requests) whose worker died mid-delivery, or "
-        "whose task was lost, to a new task; hand tasks a dead worker left running back to the "
-        "queue; and run the periodic clean-ups (old idempotency keys). Once, or every --every "
-        "seconds, waiting for the database whenever it is away."
+        "Hand outbox rows (e-mail, provisioning requests, webhook deliveries) whose worker died "
+        "mid-delivery, or whose task was lost, to a new task; hand tasks a dead worker left "
+        "running back to the queue; and run the periodic clean-ups (old idempotency keys). "
+        "Once, or every --every seconds, waiting for the database whenever it is away."
     )
 
     def add_arguments(self, parser):

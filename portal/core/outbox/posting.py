@@ -14,16 +14,11 @@ import threading
 import urllib.error
 import urllib.request
 
-from .signing import signed_headers
+from portal.core.signing import signed_headers
+
+from .kinds import Undelivered
 
 RETRIED_4XX = {408, 425, 429}
-
-
-class Undelivered(Exception):
-    def __init__(self, message: str, *, permanent: bool = False, code: int | None = None):
-        super().__init__(message)
-        self.permanent = permanent
-        self.code = code
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):

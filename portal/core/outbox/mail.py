@@ -1,0 +1,102 @@
+"""E-mail through the outbox: ``message_queue`` renders a template trio
+(``emails/<name>_subject.txt``, ``<name>.txt``, ``<name>.html``) and writes the message with
+the change it reports, in the caller's transaction, so a rolled-back change never sends mail
+and a committed one always does. ``message_send`` is one try of the e-mail kind, which core
+declares in ``portal.core.tasks``.
+"""
+
+import datetime
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from .kinds import KINDS, Undelivered
+from .models import OutgoingAttachment, OutgoingMessage
+
+
+@dataclass(frozen=True)
+class FileToAttach:
+    filename: str
+    content: bytes
+    mimetype: str = "application/pdf"
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def email_render(name: str, context: dict) -> RenderedEmail:
+    context = {"site_url": settings.SITE_URL, **context}
+    subject = render_to_string(f"emails/{name}_subject.txt", context)
+    return RenderedEmail(
+        # A subject is one line, whatever the template's line breaks.
+        subject=" ".join(subject.split()),
+        text=render_to_string(f"emails/{name}.txt", context),
+        html=render_to_string(f"emails/{name}.html", context),
+    )
+
+
+def message_queue(
+    *,
+    template: str,
+    to: list[str],
+    context: dict,
+    attachments: list[FileToAttach] = (),
+    partner=None,
+) -> OutgoingMessage:
+    rendered = email_render(template, context)
+    with transaction.atomic():
+        message = OutgoingMessage.objects.create(
+            partner=partner,
+            template=template,
+            to=list(to),
+            subject=rendered.subject,
+            text_body=rendered.text,
+            html_body=rendered.html,
+        )
+        OutgoingAttachment.objects.bulk_create(
+            OutgoingAttachment(
+                message=message, filename=f.filename, mimetype=f.mimetype, content=f.content
+            )
+            for f in attachments
+        )
+        # The kind is declared by ``portal.core.tasks``, where its task keeps its name.
+        KINDS[OutgoingMessage].enqueue(message.pk)
+    return message
+
+
+def message_id(message: OutgoingMessage) -> str:
+    """The e-mail's ``Message-ID``, the same on every delivery of one row (a worker that died
+    after the mail server took the message sends it again), so mail clients drop the copy.
+    The row's creation time keeps ids apart across databases that reuse primary keys."""
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    created = message.created_at.astimezone(datetime.UTC)
+    return f"<outbox.{message.pk}.{created:%Y%m%d%H%M%S%f}@{host}>"
+
+
+def message_send(message: OutgoingMessage) -> None:
+    """One try: hand the message to the mail server (``EMAIL_BACKEND``)."""
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.text_body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=message.to,
+        headers={"Message-ID": message_id(message), "X-Portal-Message-Id": str(message.pk)},
+    )
+    if message.html_body:
+        email.attach_alternative(message.html_body, "text/html")
+    for f in message.files.all():
+        email.attach(f.filename, bytes(f.content), f.mimetype)
+    try:
+        email.send(fail_silently=False)
+    except Exception as exc:  # any failure of the mail server is retried the same way
+        raise Undelivered(f"{type(exc).__name__}: {exc}") from exc
