@@ -310,7 +310,7 @@ def clean(partner) -> None:
 
 
 class Phases:
-    """Wraps ``check_file`` and ``_save`` of ``import_services`` to time them (nothing else)."""
+    """Wraps ``check_file`` and ``_save`` of ``importing`` to time them (nothing else)."""
 
     def __init__(self, statements: Statements, snapshot: bool = False):
         self.statements = statements
@@ -320,12 +320,12 @@ class Phases:
         self.top: list = []
 
     def __enter__(self):
-        from portal.prospects import import_services
+        from portal.prospects import importing
 
-        self.module = import_services
-        self.originals = {"check": import_services.check_file, "save": import_services._save}
-        import_services.check_file = self._wrap("check", import_services.check_file)
-        import_services._save = self._wrap("save", import_services._save)
+        self.module = importing
+        self.originals = {"check": importing.check_file, "save": importing._save}
+        importing.check_file = self._wrap("check", importing.check_file)
+        importing._save = self._wrap("save", importing._save)
         return self
 
     def __exit__(self, *exc):

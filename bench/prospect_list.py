@@ -217,7 +217,7 @@ def run_one(args: argparse.Namespace) -> None:
     from portal.accounts.models import User
     from portal.api.models import ApiToken
     from portal.api.tokens import token_create
-    from portal.prospects.views import PER_PAGE
+    from portal.companies.list_views import PER_PAGE
 
     if args.db == "postgres":
         size = Size(100, 1_000_000, 100_000)
@@ -259,9 +259,9 @@ def run_one(args: argparse.Namespace) -> None:
 
 def measure_list(args, client, url: str, deep_page: int, admin) -> dict:
     """Every variant of one list (the screen's or the API's), its table and its verdicts."""
+    from portal.companies.columns import PROSPECT_LIST as COLUMNS
     from portal.companies.selectors import prospects_for
     from portal.core.lists import ListState, filter_list
-    from portal.prospects.views import COLUMNS
 
     results = {}
     print(

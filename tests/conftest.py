@@ -1,16 +1,26 @@
 import signal
-from importlib import import_module
 
 import pytest
 from django.core.management import call_command
 
 from portal.accounts.models import User
-from portal.core.testing import (
+from tests.fixtures.factories import (
+    add_infrastructure_choices,
     force_login_with_two_step,
     give_authenticator,
     make_partner,
     make_user,
 )
+
+# The fixtures the test packages share: a test names them, nothing imports them.
+pytest_plugins = [
+    "tests.fixtures.api",
+    "tests.fixtures.catalog",
+    "tests.fixtures.customers",
+    "tests.fixtures.demo",
+    "tests.fixtures.sync",
+    "tests.fixtures.web",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -74,10 +84,7 @@ def staff(db):
 def infrastructure_choices(db):
     """The order form's default answers come from a data migration, which the flush after a
     transactional test empties: put them back."""
-    from django.apps import apps
-
-    defaults = import_module("portal.orders.migrations.0002_default_infrastructure_choices")
-    defaults.add_defaults(apps, None)
+    add_infrastructure_choices()
 
 
 @pytest.fixture

@@ -3,8 +3,10 @@ screens' forms' (see ``bridge``)."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.utils.field_mapping import ClassLookupDict
 
 from portal.companies.agreement_json import agreement_json, line_json
+from portal.companies.columns import API_ROW, CompanyColumn
 from portal.companies.models import Company
 from portal.companies.versions import Standing
 
@@ -67,14 +69,17 @@ def company_products(company) -> list[dict]:
 class CompanyRow(serializers.Serializer):
     """A row of a list: what the list page shows."""
 
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    domain = serializers.CharField()
-    permitted_users = serializers.IntegerField(allow_null=True)
-    implementation_lead_name = serializers.CharField(source="lead_name")
-    expected_provision_date = serializers.DateField(allow_null=True)
-    next_billing_date = serializers.DateField(allow_null=True)
-    updated_at = serializers.DateTimeField()
+    # The columns of ``companies.columns.API_ROW``, each typed as its model field, then the
+    # fields a subclass declares. (The docstring above is the API's description of the row.)
+    def get_fields(self):
+        return {**{column.api: _row_field(column) for column in API_ROW}, **super().get_fields()}
+
+
+def _row_field(column: CompanyColumn) -> serializers.Field:
+    model_field = Company._meta.get_field(column.attr)
+    kind = ClassLookupDict(serializers.ModelSerializer.serializer_field_mapping)[model_field]
+    source = {"source": column.attr} if column.attr != column.api else {}
+    return kind(allow_null=model_field.null, **source)
 
 
 class PageOut(serializers.Serializer):

@@ -1,40 +1,29 @@
 """A partner's companies in one status as a list page.
 
 The Prospect List, Customers | In Progress and Customers | Complete are this one view with their
-own columns and rows, so they share the search, the A–Z links, the sorts and the pages of
-``portal.core.lists``. Every column sorts from its own ``(partner, status, column, id)`` index
-(``models.SORTABLE``), and a page is built from the page's rows alone: no query per row.
+own columns (``columns.py``) and rows, so they share the search, the A–Z links, the sorts and the
+pages of ``portal.core.lists``. Every column sorts from its own ``(partner, status, column, id)``
+index (``models.SORTABLE``), and a page is built from the page's rows alone: no query per row.
 """
 
 from collections.abc import Callable
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import DateField, DateTimeField, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.views.generic import TemplateView
 
-from portal.core.lists import Column, ListState, Page, filter_list, page_links, paginate
+from portal.core.lists import ListState, Page, filter_list, page_links, paginate
 from portal.core.tenancy import PartnerRequiredMixin
 
+from .columns import COMPLETE_LIST, IN_PROGRESS_LIST, NAME, CompanyColumn
 from .models import Company
 from .selectors import companies_for, company_counts_for
 
-ROW = (
-    '<tr><td><a href="{}">{}</a>{}</td><td>{}</td><td class="num">{}</td><td>{}</td><td>{}</td>'
-    '<td><time datetime="{}">{}</time></td>{}</tr>'
-)
 PER_PAGE = 50
 SEARCH_CAP = 500  # a search lists its first 500 matches; more letters narrow it
-
-NAME = Column("name", "Company Name", "name_key")
-DOMAIN = Column("domain", "Domain", "domain")
-USERS = Column("users", "Permitted Users", "permitted_users", numeric=True)
-LEAD = Column("lead", "Implementation Lead", "lead_name")
-PROVISION = Column("provision", "Expected Provision Date", "expected_provision_date")
-BILLING = Column("billing", "Next Billing Date", "next_billing_date")
-CHANGED = Column("changed", "Last Changed", "updated_at")
 
 # A pk to reverse a URL with and cut it around; no route has these digits of its own.
 _SAMPLE_PK = 918273645
@@ -52,12 +41,30 @@ def day(value: date | None) -> str:
     return value.isoformat() if value else "—"
 
 
+def _cell(column: CompanyColumn) -> tuple[str, Callable]:
+    """The HTML of the column's cell, and ``(company, link, badge) -> its values``."""
+    if column is NAME:
+        return '<td><a href="{}">{}</a>{}</td>', lambda c, link, badge: (link, c.name, badge)
+    field = Company._meta.get_field(column.attr)
+    if isinstance(field, DateTimeField):
+
+        def moment(company, *_):
+            changed = timezone.localtime(getattr(company, column.attr))
+            return changed.isoformat(), changed.strftime("%Y-%m-%d %H:%M")
+
+        return '<td><time datetime="{}">{}</time></td>', moment
+    if isinstance(field, DateField):
+        return "<td>{}</td>", lambda company, *_: (day(getattr(company, column.attr)),)
+    html = '<td class="num">{}</td>' if column.numeric else "<td>{}</td>"
+    return html, lambda company, *_: (getattr(company, column.attr) or "—",)
+
+
 def company_page(
     *,
     user,
     status: str,
     query,
-    columns: list[Column],
+    columns: list[CompanyColumn],
     rows: QuerySet | None = None,
     default_sort: str = NAME.key,
     per_page: int = PER_PAGE,
@@ -91,8 +98,7 @@ class CompanyListView(PartnerRequiredMixin, TemplateView):
 
     template_name = "companies/company_list.html"
     status: str
-    columns: list[Column]
-    date_column: Column  # the one date shown, between the lead and Last Changed
+    columns: list[CompanyColumn]
     title: str
     noun: str  # one row, in lower case, for "1–50 of 80 prospects"
     search_label: str
@@ -117,24 +123,15 @@ class CompanyListView(PartnerRequiredMixin, TemplateView):
         # Built in Python: the template language spends longer on 50 rows × 6 cells than the
         # database spends finding them.
         detail = pk_url("companies:detail")
-        field = self.date_column.order_by
+        html, values = zip(*map(_cell, self.columns), strict=True)
+        row = "<tr>" + "".join(html) + "{}</tr>"
 
-        def cells(company: Company):
-            changed = timezone.localtime(company.updated_at)
-            return (
-                detail(company.pk),
-                company.name,
-                self.name_badge(company),
-                company.domain or "—",
-                company.permitted_users or "—",
-                company.lead_name or "—",
-                day(getattr(company, field)),
-                changed.isoformat(),
-                changed.strftime("%Y-%m-%d %H:%M"),
-                self.row_end(company),
-            )
+        def cells(company: Company) -> list:
+            link, badge = detail(company.pk), self.name_badge(company)
+            found = [value for read in values for value in read(company, link, badge)]
+            return [*found, self.row_end(company)]
 
-        return format_html_join("\n", ROW, (cells(company) for company in companies))
+        return format_html_join("\n", row, (cells(company) for company in companies))
 
     def get(self, request, *args, **kwargs):
         context = self.get_context_data(**kwargs)
@@ -172,17 +169,12 @@ class CustomerListView(CompanyListView):
 
 
 class InProgressListView(CustomerListView):
-    # Every customer In Progress waits for its first order to be provisioned (agreement
-    # version 1, New Order Pending), so the date it is expected is what tells them apart.
     status = Company.Status.IN_PROGRESS
     title = "Customers | In Progress"
-    date_column = PROVISION
-    columns = [NAME, DOMAIN, USERS, LEAD, PROVISION, CHANGED]
+    columns = IN_PROGRESS_LIST
 
 
 class CompleteListView(CustomerListView):
-    # The next billing date is when a change takes effect, and a downsell's deadline.
     status = Company.Status.COMPLETE
     title = "Customers | Complete"
-    date_column = BILLING
-    columns = [NAME, DOMAIN, USERS, LEAD, BILLING, CHANGED]
+    columns = COMPLETE_LIST

@@ -280,3 +280,34 @@ class CompanyTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id} {self.status}: {self.count}"
+
+
+# Prospects and customers are companies in a status: the same rows, named as the seeds name them.
+
+
+class ProspectManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(status=Company.Status.PROSPECT)
+
+
+class CustomerManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().exclude(status=Company.Status.PROSPECT)
+
+
+class Prospect(Company):
+    """A company without a submitted order: the Prospect List."""
+
+    objects = ProspectManager()
+
+    class Meta:
+        proxy = True
+
+
+class Customer(Company):
+    """A company whose order is submitted: Customers | In Progress, then Complete."""
+
+    objects = CustomerManager()
+
+    class Meta:
+        proxy = True

@@ -8,7 +8,7 @@ from django.db.models import Prefetch, QuerySet
 
 from portal.core.tenancy import for_partner, get_for_partner_or_404
 
-from .models import Agreement, Attachment, Company, CompanyTally
+from .models import Agreement, Attachment, Company, CompanyTally, Customer, Prospect
 
 # What the screens and the API read of a company found by its id (the MSP's name and notice
 # days, the lead the order and the RFI go to): joined in, not fetched one by one.
@@ -36,21 +36,21 @@ def company_for(user, pk: int, *, page: bool = False) -> Company:
     return get_for_partner_or_404(queryset, user, pk=pk)
 
 
-def prospects_for(user) -> QuerySet[Company]:
-    return companies_for(user).filter(status=Company.Status.PROSPECT)
+def prospects_for(user) -> QuerySet[Prospect]:
+    return for_partner(Prospect, user)
 
 
-def prospect_for(user, pk: int) -> Company:
+def prospect_for(user, pk: int) -> Prospect:
     """A company of the user's partner that is still a prospect; any other is a 404."""
     return get_for_partner_or_404(prospects_for(user), user, pk=pk)
 
 
-def customers_for(user) -> QuerySet[Company]:
+def customers_for(user) -> QuerySet[Customer]:
     """The companies that have ordered: In Progress and Complete."""
-    return companies_for(user).exclude(status=Company.Status.PROSPECT)
+    return for_partner(Customer, user)
 
 
-def customer_for(user, pk: int) -> Company:
+def customer_for(user, pk: int) -> Customer:
     """A customer of the user's partner; a prospect, or another MSP's company, is a 404."""
     return get_for_partner_or_404(customers_for(user).select_related(*RELATED), user, pk=pk)
 

@@ -6,4 +6,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401  (registers the outbox of e-mail)
+        from . import (
+            navigation,  # noqa: F401  (registers the menu's system check)
+            tasks,  # noqa: F401  (registers the outbox of e-mail)
+        )

@@ -1,7 +1,13 @@
-"""The menu of the seeds. An entry shows only once its page exists and the user may use it."""
+"""The menu of the seeds. An entry shows only to a user who may use it.
+
+Every entry must name a URL that exists: ``menu_check``, a system check, fails on one that does
+not (``manage.py check``, and so ``make test``, stop on it), rather than the entry quietly
+missing from the menu.
+"""
 
 from functools import cache
 
+from django.core import checks
 from django.urls import NoReverseMatch, reverse
 
 # (section, [(label, url name, admin only)])
@@ -36,6 +42,27 @@ MENU = [
 ]
 
 
+@checks.register(checks.Tags.urls)
+def menu_check(app_configs=None, **kwargs) -> list[checks.Error]:
+    """An error for each menu entry whose URL name does not reverse (mistyped, or removed)."""
+    errors = []
+    for section, entries in MENU:
+        for label, name, _admin_only in entries:
+            try:
+                reverse(name)
+            except NoReverseMatch:
+                errors.append(
+                    checks.Error(
+                        f"The menu entry {section} | {label} names the URL {name!r}, which "
+                        "does not exist.",
+                        hint="Correct the URL name in portal/core/navigation.py MENU.",
+                        obj=name,
+                        id="core.E001",
+                    )
+                )
+    return errors
+
+
 @cache
 def _available() -> list[tuple[str, list[tuple[str, str, bool]]]]:
     sections = []
@@ -45,7 +72,7 @@ def _available() -> list[tuple[str, list[tuple[str, str, bool]]]]:
             try:
                 found.append((label, reverse(name), admin_only))
             except NoReverseMatch:
-                continue
+                continue  # menu_check has failed on it already: the pages still render
         if found:
             sections.append((section, found))
     return sections

@@ -1,14 +1,27 @@
 """The columns of the prospect spreadsheet: template, upload and export share them.
 
-Fixed columns first, then one column per product the MSP's agreement enables: ``Product S1``
-(Yes or empty) or, for a product that takes its own seat count, ``Product A1 Seats`` (a number,
-or empty when not wanted).
+Fixed columns first (declared with the lists' columns, in ``companies.columns``), then one column
+per product the MSP's agreement enables: ``Product S1`` (Yes or empty) or, for a product that
+takes its own seat count, ``Product A1 Seats`` (a number, or empty when not wanted).
 """
 
 import re
 from dataclasses import dataclass
 
 from portal.catalog.models import Product
+from portal.companies.columns import (
+    COMPANY_TYPE,
+    DOMAIN,
+    ID,
+    LEAD,
+    NAME,
+    PROVISION,
+    SECONDARY_CONTACT,
+    SECTOR,
+    USERS,
+    WEBSITE,
+    CompanyColumn,
+)
 
 
 @dataclass(frozen=True)
@@ -18,56 +31,39 @@ class SheetColumn:
     help: str
     product: Product | None = None
     example: str = ""
+    company: CompanyColumn | None = None  # a fixed column's declaration
 
 
+def fixed(column: CompanyColumn, help: str, example: str = "") -> SheetColumn:
+    """A fixed column of the sheet, as ``companies.columns`` declares it."""
+    return SheetColumn(column.sheet_label, column.field, help, example=example, company=column)
+
+
+# In the sheet's order, with what "How to fill in" says of each and the template's example row.
 FIXED = [
-    SheetColumn(
-        "ID",
-        "id",
+    fixed(
+        ID,
         "Leave empty for a new prospect. Filled in by Export: the row then updates that prospect.",
     ),
-    SheetColumn("Company Type", "company_type", "One of the list.", example="End customer"),
-    SheetColumn(
-        "Company Name",
-        "name",
+    fixed(COMPANY_TYPE, "One of the list.", "End customer"),
+    fixed(
+        NAME,
         "Required. The full legal name, no abbreviations; unique among your companies.",
-        example="Northwind Traders Limited",
+        "Northwind Traders Limited",
     ),
-    SheetColumn(
-        "Domain",
-        "domain",
+    fixed(
+        DOMAIN,
         "Required. The e-mail domain, like example.com; no other prospect or customer may hold it.",
-        example="northwind-traders.example",
+        "northwind-traders.example",
     ),
-    SheetColumn(
-        "Website",
-        "website",
-        "Optional. A web address.",
-        example="https://northwind-traders.example",
+    fixed(WEBSITE, "Optional. A web address.", "https://northwind-traders.example"),
+    fixed(SECTOR, "Required. One of the list.", "Retail"),
+    fixed(
+        LEAD, "Required. The e-mail of a user of your MSP with the MSP Implementation Lead option."
     ),
-    SheetColumn("Sector", "sector", "Required. One of the list.", example="Retail"),
-    SheetColumn(
-        "Implementation Lead E-mail",
-        "implementation_lead",
-        "Required. The e-mail of a user of your MSP with the MSP Implementation Lead option.",
-    ),
-    SheetColumn(
-        "Secondary Implementation Contact E-mail",
-        "secondary_contact",
-        "Optional. As above; not the same person as the lead.",
-    ),
-    SheetColumn(
-        "Expected Provision Date",
-        "expected_provision_date",
-        "Optional. YYYY-MM-DD; not in the past for a new prospect.",
-        example="2027-03-01",
-    ),
-    SheetColumn(
-        "Permitted Users",
-        "permitted_users",
-        "Required. A whole number from 1 to 1,000,000.",
-        example="250",
-    ),
+    fixed(SECONDARY_CONTACT, "Optional. As above; not the same person as the lead."),
+    fixed(PROVISION, "Optional. YYYY-MM-DD; not in the past for a new prospect.", "2027-03-01"),
+    fixed(USERS, "Required. A whole number from 1 to 1,000,000.", "250"),
 ]
 YES = {"yes", "y", "true", "1", "x"}
 # Text a spreadsheet would run as a formula: exported with a quote before it, which the

@@ -18,9 +18,9 @@ from django.utils import timezone
 from portal.accounts.selectors import implementation_leads_for
 from portal.catalog.selectors import products_enabled_for
 from portal.companies.domains import normalize_domain
-from portal.companies.models import Company
+from portal.companies.models import Company, Prospect
 
-from .columns import FORMULA_STARTS, NO, YES, SheetColumn, header_key, sheet_columns
+from .columns import FIXED, FORMULA_STARTS, NO, YES, SheetColumn, header_key, sheet_columns
 from .rules import (
     MAX_USERS,
     Known,
@@ -38,7 +38,8 @@ MAX_CELL_CHARS = 1_000  # the longest field, a domain, holds 253
 LAST_SHEET_ROW = 1_048_576  # Excel's last row: a row numbered beyond it is not read
 MAX_SHEET_COLUMNS = 500  # of the header row; rows are then read only as wide as the header
 CHECK_TIME_EVERY = 1_000  # rows, blank or not, between looks at the clock
-REQUIRED = ["name", "domain", "sector", "implementation_lead", "permitted_users"]
+REQUIRED = [column.key for column in FIXED if column.company.required]
+HEADER = {column.key: column.header for column in FIXED}  # a row's error names its column
 MAX_LISTED_ERRORS = 5_000  # listed on the page and in the download; all are counted
 
 
@@ -426,11 +427,7 @@ def _check_against_each_other_and_saved(partner, plan: Plan) -> None:
     existing = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        existing.update(
-            Company.objects.filter(
-                partner=partner, status=Company.Status.PROSPECT, pk__in=chunk
-            ).in_bulk()
-        )
+        existing.update(Prospect.objects.filter(partner=partner, pk__in=chunk).in_bulk())
     known = Known.load(
         partner.pk,
         names=[row.fields["name"] for row in plan.rows],
@@ -447,15 +444,13 @@ def _check_against_each_other_and_saved(partner, plan: Plan) -> None:
             plan.error(number, column, message)
 
         if row.pk and row.pk not in existing:
-            error("ID", f"No prospect of yours has the ID {row.pk}.")
+            error(HEADER["id"], f"No prospect of yours has the ID {row.pk}.")
         elif row.pk in first_id:
-            error("ID", f"The same ID as row {first_id[row.pk]}.")
+            error(HEADER["id"], f"The same ID as row {first_id[row.pk]}.")
         elif row.pk:
             first_id[row.pk] = row.row
-        for key, header, check in (
-            ("name", "Company Name", check_name),
-            ("domain", "Domain", check_domain),
-        ):
+        for key, check in (("name", check_name), ("domain", check_domain)):
+            header = HEADER[key]
             try:
                 row.fields[key] = check(row.fields[key], known, pk=row.pk)
             except ValidationError as exc:
@@ -470,11 +465,11 @@ def _check_against_each_other_and_saved(partner, plan: Plan) -> None:
         try:
             check_provision_date(row.fields.get("expected_provision_date"), creating=not row.pk)
         except ValidationError as exc:
-            error("Expected Provision Date", " ".join(exc.messages))
+            error(HEADER["expected_provision_date"], " ".join(exc.messages))
         if message := contacts_error(
             row.fields.get("implementation_lead"), row.fields.get("secondary_contact")
         ):
-            error("Secondary Implementation Contact E-mail", message)
+            error(HEADER["secondary_contact"], message)
         for product, seats in row.products.items():
             if product.needs_own_seats and (
                 message := seats_error(product.name, seats, row.fields["permitted_users"])

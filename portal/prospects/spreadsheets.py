@@ -25,7 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from portal.catalog.models import Product
 from portal.companies.models import Company, CompanyProduct
 
-from .columns import FORMULA_STARTS, SheetColumn
+from .columns import FIXED, FORMULA_STARTS, SheetColumn
 from .rules import MAX_USERS
 
 CHUNK = 2000
@@ -34,18 +34,14 @@ YES = "Yes"
 LAST_ROW = 1_048_576  # the last row of a sheet: validations cover every row below the header
 EXAMPLE_SEATS = 25
 NUMBER_KEYS = {"id", "permitted_users"}
-EXPORT_FIELDS = [
-    "id",
-    "company_type",
-    "name",
-    "domain",
-    "website",
-    "sector",
-    "implementation_lead__email",
-    "secondary_contact__email",
-    "expected_provision_date",
-    "permitted_users",
-]
+# What the export reads, and under which Company field its column finds it.
+EXPORT_FIELDS = {column.company.export: column.key for column in FIXED}
+# A field of choices is exported as the label, as the template's lists offer it.
+LABELS = {
+    column.key: dict(choices)
+    for column in FIXED
+    if (choices := Company._meta.get_field(column.key).choices)
+}
 Cell = str | int | datetime.date | None
 
 
@@ -85,17 +81,14 @@ def example_row(columns: list[SheetColumn], *, lead_email: str = "") -> list[Cel
 
 def export_rows(companies: QuerySet[Company], columns: list[SheetColumn]) -> Iterator[list[Cell]]:
     """The companies as sheet rows, read in chunks: no query per row, whatever the count."""
-    type_labels = dict(Company.CompanyType.choices)
-    sector_labels = dict(Company.Sector.choices)
     products = [column.product for column in columns if column.key == "product"]
-    rows = companies.values(*EXPORT_FIELDS).iterator(chunk_size=CHUNK)
+    rows = companies.values_list(*EXPORT_FIELDS).iterator(chunk_size=CHUNK)
     while chunk := list(itertools.islice(rows, CHUNK)):
+        chunk = [dict(zip(EXPORT_FIELDS.values(), values, strict=True)) for values in chunk]
         chosen = _products_of([row["id"] for row in chunk], products)
         for row in chunk:
-            row["company_type"] = type_labels.get(row["company_type"], row["company_type"])
-            row["sector"] = sector_labels.get(row["sector"], row["sector"])
-            row["implementation_lead"] = row.pop("implementation_lead__email")
-            row["secondary_contact"] = row.pop("secondary_contact__email")
+            for key, labels in LABELS.items():
+                row[key] = labels.get(row[key], row[key])
             has = chosen.get(row["id"], {})
             yield [_cell(column, row, has) for column in columns]
 

@@ -1,6 +1,6 @@
 from django_tasks import task
 
-from .import_services import import_run
+from .importing import import_run
 
 
 @task()

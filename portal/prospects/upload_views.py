@@ -8,14 +8,7 @@ from django.views import View
 
 from portal.core.tenancy import PartnerRequiredMixin
 
-from .import_services import (
-    AlreadyImported,
-    import_current,
-    import_run,
-    import_start,
-    imports_expire,
-    runs_inline,
-)
+from .import_services import AlreadyImported, import_current, import_upload, imports_expire
 from .imports import (
     ALREADY_IMPORTED,
     MAX_BYTES,
@@ -58,20 +51,12 @@ class UploadView(PartnerRequiredMixin, View):
         if error := upload_error(files):
             return self.render(request, error)
         upload = files[0]
-        content = upload.read()
         try:
-            started = import_start(
-                partner=request.user.partner,
-                actor=request.user,
-                filename=upload.name,
-                content=content,
-            )
+            started = import_upload(actor=request.user, file=upload)
         except AlreadyImported as exc:
             return self.render(request, ALREADY_IMPORTED, exc.existing)
         except FileRejected as exc:
             return self.render(request, str(exc))
-        if runs_inline(upload.name, content):
-            import_run(import_id=started.pk)  # small: done before the page comes back
         return redirect("prospects:upload_result", pk=started.pk)
 
 

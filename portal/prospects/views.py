@@ -7,19 +7,10 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views import View
 
+from portal.companies.columns import PROSPECT_LIST
 from portal.companies.domains import domain_verify
-from portal.companies.list_views import (
-    CHANGED,
-    DOMAIN,
-    LEAD,
-    NAME,
-    PER_PAGE,  # noqa: F401 -- bench/prospect_list.py pages by it
-    PROVISION,
-    USERS,
-    CompanyListView,
-    pk_url,
-)
-from portal.companies.models import Company
+from portal.companies.list_views import CompanyListView, pk_url
+from portal.companies.models import Company, Prospect
 from portal.companies.selectors import prospect_for
 from portal.companies.services import company_create, company_delete, company_update
 from portal.core.tenancy import PartnerRequiredMixin
@@ -27,10 +18,15 @@ from portal.orders.models import Order
 
 from .forms import ProspectForm
 
-COLUMNS = [NAME, DOMAIN, USERS, LEAD, PROVISION, CHANGED]
-
 SAVED_ORDER = mark_safe(' <span class="badge badge-saved">Saved order</span>')
 PROVISION_CELL = '<td><a class="button" href="{}">Provision</a></td>'
+
+
+def prospect_rows():
+    """Loads a page's prospects by their ids, each marked if it has a saved order."""
+    # Read with the page's rows, in the query that loads them: never for the whole list.
+    draft = Order.objects.filter(company=OuterRef("pk"), status=Order.Status.DRAFT)
+    return Prospect.objects.annotate(has_saved_order=Exists(draft))
 
 
 class ProspectListView(CompanyListView):
@@ -39,14 +35,10 @@ class ProspectListView(CompanyListView):
     title = "Prospect List"
     noun = "prospect"
     search_label = "Search Prospects"
-    columns = COLUMNS
-
-    date_column = PROVISION
+    columns = PROSPECT_LIST
 
     def page_rows(self):
-        # Read with the page's rows, in the query that loads them: never for the whole list.
-        draft = Order.objects.filter(company=OuterRef("pk"), status=Order.Status.DRAFT)
-        return Company.objects.annotate(has_saved_order=Exists(draft))
+        return prospect_rows()
 
     @cached_property
     def provision_url(self):
@@ -64,7 +56,7 @@ class ProspectFormView(PartnerRequiredMixin, View):
 
     template_name = "prospects/prospect_form.html"
 
-    def get_company(self) -> Company | None:
+    def get_company(self) -> Prospect | None:
         if "pk" not in self.kwargs:
             return None
         return prospect_for(self.request.user, self.kwargs["pk"])

@@ -8,10 +8,9 @@ from django.utils import timezone
 
 from portal.core.history import changed_fields, history_record
 from portal.core.models import HistoryEntry
-from portal.core.outbox import redeliver
 
 from .models import SUBSCRIBABLE, Event, WebhookDelivery, WebhookEndpoint, new_secret
-from .tasks import deliver_webhook, enqueue_in_transaction
+from .tasks import DELIVERIES
 
 TEST_MESSAGE = "A test from the MSP Partner Portal: this endpoint receives its webhooks."
 
@@ -51,9 +50,7 @@ def webhook_send_test(*, endpoint: WebhookEndpoint, actor) -> WebhookDelivery:
 
 def webhook_retry(*, delivery: WebhookDelivery) -> bool:
     """Send again: a failed delivery gets another round of tries; False if it is not failed."""
-    return redeliver(
-        delivery, retry=lambda: enqueue_in_transaction(deliver_webhook, delivery_id=delivery.pk)
-    )
+    return DELIVERIES.retry(delivery)
 
 
 def _queue(endpoint: WebhookEndpoint, event: str, data: dict) -> WebhookDelivery:
@@ -66,7 +63,7 @@ def _queue(endpoint: WebhookEndpoint, event: str, data: dict) -> WebhookDelivery
         "data": data,
     }
     delivery.save()
-    enqueue_in_transaction(deliver_webhook, delivery_id=delivery.pk)
+    DELIVERIES.enqueue(delivery.pk)
     return delivery
 
 

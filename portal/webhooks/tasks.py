@@ -3,12 +3,10 @@
 
 from django_tasks import task
 
-from portal.core.outbox import Kind, enqueue_in_transaction, register
+from portal.core.outbox import Kind, register
 
 from .delivery import post
 from .models import WebhookDelivery
-
-__all__ = ["DELIVERIES", "deliver_webhook", "enqueue_in_transaction", "webhook_deliver"]
 
 
 @task()

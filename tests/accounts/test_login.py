@@ -3,7 +3,7 @@ import re
 from django.core import mail
 from django.urls import reverse
 
-from portal.core.testing import PASSWORD
+from tests.fixtures.factories import PASSWORD
 
 
 def test_msp_user_logs_in_with_email_in_any_case(client, acme_admin):

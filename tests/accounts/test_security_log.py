@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from portal.accounts.models import SecurityEvent
 from portal.accounts.security import record
-from portal.core.testing import PASSWORD
+from tests.fixtures.factories import PASSWORD
 
 
 def test_admins_read_their_msps_events_only(client, acme_admin, acme_sales, outsider):

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from portal.accounts.models import SecurityEvent, UserSession
-from portal.core.testing import PASSWORD, make_user
+from tests.fixtures.factories import PASSWORD, make_user
 
 
 def sign_in(user, agent="Firefox on Linux", address="192.0.2.5") -> Client:

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from portal.accounts.models import SecurityEvent
 from portal.core.models import OutgoingMessage
-from portal.core.testing import PASSWORD
+from tests.fixtures.factories import PASSWORD
 
 NEW_PASSWORD = "a-much-longer-secret-42"
 EXPIRED = "This link has expired or has already been used."

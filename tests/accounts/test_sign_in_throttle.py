@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from portal.accounts.models import SecurityEvent
 from portal.accounts.security import record
-from portal.core.testing import PASSWORD
+from tests.fixtures.factories import PASSWORD
 
 LOGIN_PAGES = [pytest.param("login", id="portal"), pytest.param("admin:login", id="console")]
 

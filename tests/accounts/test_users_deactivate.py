@@ -6,7 +6,7 @@ from portal.accounts.models import User
 from portal.accounts.selectors import implementation_leads_for
 from portal.core.history import history_for
 from portal.core.models import HistoryEntry
-from portal.core.testing import PASSWORD, make_user
+from tests.fixtures.factories import PASSWORD, make_user
 
 
 def test_confirmation_page_comes_first(client, acme_admin, acme_sales):

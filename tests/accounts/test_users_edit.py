@@ -5,7 +5,7 @@ from django.urls import reverse
 from portal.accounts.models import User
 from portal.core.history import history_for
 from portal.core.models import HistoryEntry
-from portal.core.testing import make_user
+from tests.fixtures.factories import make_user
 
 
 def edit(client, member, **changes):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from portal.accounts.models import User
 from portal.core.history import history_for
 from portal.core.models import HistoryEntry, OutgoingMessage
-from portal.core.testing import make_user
+from tests.fixtures.factories import make_user
 
 NEW_PASSWORD = "a-much-longer-secret-42"
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from portal.accounts.models import User
 from portal.core.models import HistoryEntry, OutgoingMessage
-from tests.api.conftest import client_for
+from tests.fixtures.api import client_for
 
 NOTICE = "user_invitation_address_taken"
 

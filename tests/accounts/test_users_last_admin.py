@@ -7,7 +7,7 @@ from django.db import connection, transaction
 
 from portal.accounts.models import User
 from portal.accounts.services import LastAdminError, user_deactivate, user_update
-from portal.core.testing import make_user
+from tests.fixtures.factories import make_user
 
 
 def demote(user, actor):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.accounts.models import User
-from portal.core.testing import make_user
+from tests.fixtures.factories import make_user
 
 
 def test_admin_sees_the_msps_users_and_nobody_elses(client, acme, acme_admin, outsider):

@@ -4,18 +4,7 @@ outsider) and nobody, each with a personal token."""
 import pytest
 from rest_framework.test import APIClient
 
-from portal.api.tokens import token_create
-from tests.browser.conftest import demo_data  # noqa: F401  (fixtures)
-from tests.changes.conftest import fabrikam, northwind, price_list  # noqa: F401  (fixtures)
-from tests.orders.conftest import catalog, prospect  # noqa: F401  (fixtures)
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        _, raw = token_create(user=user, name="tests")
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return client
+from tests.fixtures.api import client_for
 
 
 @pytest.fixture

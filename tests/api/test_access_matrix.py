@@ -16,9 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from portal.companies.services import attachment_add
-from tests.api.conftest import client_for
-from tests.changes.conftest import northwind, price_list  # noqa: F401  (fixtures)
+from tests.fixtures.api import client_for
 from tests.prospects.upload_helpers import csv_bytes, row
 
 ANONYMOUS, OUTSIDER, SALES, ADMIN = "anonymous", "other_tenant", "sales", "admin"
@@ -156,37 +154,9 @@ def cases():
 
 
 @pytest.fixture
-def world(acme_admin, acme_sales, prospect, northwind, settings, tmp_path):  # noqa: F811
-    """Acme's objects: a prospect, a customer with its agreement, an attachment, a saved change
-    quote, an upload of prospects, and a (Sales) user."""
-    settings.MEDIA_ROOT = tmp_path
-    api = client_for(acme_admin)
-    attachment = attachment_add(
-        company=northwind,
-        name="addendum.pdf",
-        content=b"%PDF-1.4 an addendum",
-        content_type="application/pdf",
-        actor=acme_admin,
-    )
-    quote = api.post(f"{V1}/customers/{northwind.pk}/change-quotes/", {"seats": 700}, "json")
-    assert quote.status_code == 201, quote.content
-    content = csv_bytes([row("Tailspin Toys", "tailspin.example")])
-    imported = api.post(
-        f"{V1}/prospects/import/",
-        {"file": SimpleUploadedFile("prospects.csv", content)},
-        format="multipart",
-    )
-    assert imported.status_code == 201, imported.content
-    return {
-        "prospect": prospect.pk,
-        "customer": northwind.pk,
-        "agreement": northwind.agreements.get().pk,
-        "attachment": attachment.pk,
-        "quote": quote.json()["id"],
-        "import": imported.json()["id"],
-        "user": acme_sales.pk,
-        "lead": acme_admin.pk,
-    }
+def world(api_world):
+    """Acme's objects (tests/fixtures/api.py)."""
+    return api_world
 
 
 @pytest.fixture

@@ -125,7 +125,7 @@ def test_the_database_allows_one_row_per_user_and_key(acme_admin):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_with_one_key_make_one_prospect(acme_admin):
-    from .conftest import client_for
+    from tests.fixtures.api import client_for
 
     body = prospect(lead=acme_admin.pk)
     clients = [client_for(acme_admin) for _ in range(6)]
@@ -232,8 +232,7 @@ def test_outbox_recover_forgets_old_keys_on_its_rounds(acme_admin):
 def test_a_slow_request_is_not_taken_over_while_it_still_runs(acme_admin, monkeypatch):
     from portal.api import idempotency
     from portal.api.views import prospects
-
-    from .conftest import client_for
+    from tests.fixtures.api import client_for
 
     monkeypatch.setattr(idempotency, "STALE", datetime.timedelta(0))  # stale at once
     real_save = prospects._save

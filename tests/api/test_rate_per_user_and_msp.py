@@ -6,7 +6,7 @@ import time
 import pytest
 import time_machine
 
-from .conftest import client_for
+from tests.fixtures.api import client_for
 
 URL = "/api/v1/me/"
 # The middle of a minute: the requests of a test all fall in one rate window.

@@ -8,7 +8,8 @@ operation that names an object must answer Acme's ids with 404 only.
 
 Each operation is one pytest test with its own data (a transactional test: the WSGI app runs in
 this thread but commits like in production), so a DELETE or a submit only changes what the later
-examples of the same operation see — and a 404 or 409 they then get is documented. The DNS of
+examples of the same operation see — and a 404 or 409 they then get is documented. The data is
+built once for the module and loaded afresh, as rows, before each test. The DNS of
 Verify is a local server; e-mail goes to Django's test outbox; SYNC_VENDOR_URL is empty.
 """
 
@@ -17,7 +18,11 @@ import uuid
 
 import pytest
 import schemathesis
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -30,10 +35,12 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.wsgi import application
+from portal.accounts.models import User
 from portal.api.tokens import token_create
-from portal.companies.services import attachment_add
-from tests.changes.conftest import make_customer, northwind, price_list  # noqa: F401
-from tests.prospects.upload_helpers import csv_bytes, row
+from tests.fixtures.api import add_api_objects
+from tests.fixtures.catalog import add_catalog, add_price_list, add_prospect
+from tests.fixtures.customers import make_customer
+from tests.fixtures.factories import add_infrastructure_choices, make_partner, make_user
 
 CHECKS = [
     not_a_server_error,
@@ -74,54 +81,96 @@ def bearer(user) -> dict:
     return {"Authorization": f"Bearer {token_create(user=user, name='schemathesis')[1]}"}
 
 
-@pytest.fixture
-def world(
-    settings,
-    tmp_path,
-    dns_server,
-    infrastructure_choices,
-    acme,
-    acme_admin,
-    acme_sales,
-    outsider,
-    prospect,
-    price_list,  # noqa: F811
-):
+# What every request of this module runs under, the world's own included.
+WORLD_SETTINGS = {
+    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    "SYNC_VENDOR_URL": "",
+}
+# Not kept with the world: made anew by the flush after each test (content types and
+# permissions), or by database triggers from the companies' rows (the tally).
+NOT_KEPT = {"contenttypes.ContentType", "auth.Permission", "companies.CompanyTally"}
+
+
+def build_world() -> dict:
     """Acme's objects, committed: a prospect, a customer with its agreement and an attachment,
     a saved change quote, an upload of prospects; and both Admins' tokens."""
-    settings.MEDIA_ROOT = tmp_path
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.SYNC_VENDOR_URL = ""
+    add_infrastructure_choices()
+    acme = make_partner("Acme IT Services")
+    acme_admin = make_user(acme, role=User.Role.ADMIN, email="admin@acme.test", lead=True)
+    acme_sales = make_user(acme, role=User.Role.SALES, email="sales@acme.test")
+    globex = make_partner("Globex Managed Services")
+    outsider = make_user(globex, role=User.Role.ADMIN, email="admin@globex.test", lead=True)
+    catalog = add_catalog(acme)
+    prospect = add_prospect(acme, acme_admin, catalog)
+    add_price_list(catalog)
     customer = make_customer(acme, acme_admin, "Northwind Traders", {"S1": 682}, 682)
-    attachment = attachment_add(
-        company=customer,
-        name="addendum.pdf",
-        content=b"%PDF-1.4 an addendum",
-        content_type="application/pdf",
-        actor=acme_admin,
-    )
     acme_token = bearer(acme_admin)
-    api = APIClient(headers=acme_token)
-    quote = api.post(f"/api/v1/customers/{customer.pk}/change-quotes/", {"seats": 700}, "json")
-    assert quote.status_code == 201, quote.content
-    content = csv_bytes([row("Tailspin Toys", "tailspin.example")])
-    imported = api.post(
-        "/api/v1/prospects/import/",
-        {"file": SimpleUploadedFile("prospects.csv", content)},
-        format="multipart",
-    )
-    assert imported.status_code == 201, imported.content
+    objects = add_api_objects(APIClient(headers=acme_token), customer, acme_admin)
     return {
         "prospect": prospect.pk,
         "customer": customer.pk,
         "agreement": customer.agreements.get().pk,
-        "attachment": attachment.pk,
-        "quote": quote.json()["id"],
-        "import": imported.json()["id"],
+        **objects,
         "user": acme_sales.pk,
         "acme": acme_token,
         "globex": bearer(outsider),
     }
+
+
+def rows_of_every_table() -> dict:
+    """The world as the rows of each table; what points at a content type names it."""
+    names = {ct.pk: (ct.app_label, ct.model) for ct in ContentType.objects.all()}
+    rows = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.proxy or not model._meta.managed or model._meta.label in NOT_KEPT:
+            continue
+        fields = model._meta.concrete_fields
+        rows[model] = [
+            {f.attname: pointed(f, getattr(obj, f.attname), names) for f in fields}
+            for obj in model._base_manager.order_by("pk")
+        ]
+    return rows
+
+
+def pointed(field, value, names: dict):
+    return names.get(value) if field.related_model is ContentType else value
+
+
+def load(rows: dict) -> None:
+    """Write the world's rows into the empty database, each content type named by its id now
+    (the flush after each test makes them anew, under other ids)."""
+    ids = {(ct.app_label, ct.model): ct.pk for ct in ContentType.objects.all()}
+    with transaction.atomic():
+        for model, values in rows.items():
+            fields = model._meta.concrete_fields
+            model._base_manager.bulk_create(
+                model(**{f.attname: pointed(f, row[f.attname], ids) for f in fields})
+                for row in values
+            )
+
+
+@pytest.fixture(scope="module")
+def built_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world built once for the module, kept as the rows of every table and its files."""
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media, **WORLD_SETTINGS):
+        call_command("flush", interactive=False, verbosity=0)
+        ids = build_world()
+        rows = rows_of_every_table()
+        call_command("flush", interactive=False, verbosity=0)
+    return media, rows, ids
+
+
+@pytest.fixture
+def world(built_world, transactional_db, settings, dns_server):
+    """Each operation's test starts from the same world: it changes only what the later
+    examples of that operation see."""
+    media, rows, ids = built_world
+    settings.MEDIA_ROOT = media
+    for name, value in WORLD_SETTINGS.items():
+        setattr(settings, name, value)
+    load(rows)
+    return ids
 
 
 def fuzz(strategy, examples: int):
@@ -193,7 +242,7 @@ def test_the_fuzzed_schema_is_the_one_served(client):
 
 def test_the_agreements_list_gives_amounts_as_the_customer_page_does(
     admin_api,
-    northwind,  # noqa: F811
+    northwind,
 ):
     in_effect = admin_api.get(f"/api/v1/customers/{northwind.pk}/").json()["agreement_in_effect"]
 

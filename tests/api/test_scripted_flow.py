@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from portal.sync.models import ProvisioningRequest
-from tests.sync.conftest import SECRET
+from tests.fixtures.sync import SECRET
 from tests.sync.test_callback import confirmation
 from tests.sync.test_callback import post as vendor_callback
 

@@ -7,8 +7,7 @@ from django.test import Client
 from portal.api.models import ApiToken, token_digest
 from portal.api.tokens import token_create
 from portal.core.history import history_for
-
-from .conftest import client_for
+from tests.fixtures.api import client_for
 
 
 def profile_client(user) -> Client:

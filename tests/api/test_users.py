@@ -6,7 +6,7 @@ from portal.accounts.models import User
 from portal.accounts.services import EMAIL_TAKEN, LAST_ADMIN, SELF_DEACTIVATION
 from portal.core.history import history_for
 from portal.core.models import HistoryEntry, OutgoingMessage
-from portal.core.testing import make_user
+from tests.fixtures.factories import make_user
 
 INVITE = {
     "full_name": "Nina New",

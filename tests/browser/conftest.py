@@ -70,13 +70,6 @@ def screenshot(page):
     return take
 
 
-@pytest.fixture
-def demo_data(transactional_db, infrastructure_choices):
-    from portal.demo.data import load_demo_data
-
-    load_demo_data()
-
-
 def log_in(page, email: str, password: str = "demo") -> None:
     """Sign in as a person would: the password, then the second step where there is one (a
     code from the user's authenticator app), or setting an app up where it is required first
@@ -99,7 +92,7 @@ def app_code(key: bytes, last_t: int = -1) -> str:
     """The code the app shows now, or the next one if the current one was used already."""
     from django_otp.oath import TOTP
 
-    from portal.core.testing import totp_code
+    from tests.fixtures.factories import totp_code
 
     return totp_code(key, steps_ahead=max(0, last_t + 1 - TOTP(key).t()))
 

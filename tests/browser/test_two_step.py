@@ -5,7 +5,7 @@ from base64 import b32decode
 
 from playwright.sync_api import expect
 
-from portal.core.testing import totp_code
+from tests.fixtures.factories import totp_code
 
 from .conftest import app_code
 

@@ -3,8 +3,8 @@ from decimal import Decimal
 import pytest
 
 from portal.catalog.selectors import price_table_for
-from portal.core.testing import make_product, set_prices
 from portal.pricing import NoPrice, Term
+from tests.fixtures.factories import make_product, set_prices
 
 
 @pytest.fixture

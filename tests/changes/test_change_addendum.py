@@ -10,9 +10,8 @@ from pypdf import PdfReader
 
 from portal.changes.addendum import change_addendum_filename, change_addendum_pdf
 from portal.changes.models import ChangeOrder
-from portal.core.testing import make_company
 from portal.orders.addendum import NotSubmitted
-from tests.orders.conftest import catalog  # noqa: F401  (a fixture: Acme's demo prices)
+from tests.fixtures.factories import make_company
 
 from . import active_agreement, submitted_change
 
@@ -20,14 +19,14 @@ Kind = ChangeOrder.Kind
 
 
 @pytest.fixture
-def northwind(acme, acme_admin, catalog):  # noqa: F811
+def northwind(acme, acme_admin, catalog):
     company = make_company(acme, "Northwind Traders", domain="northwindtraders.example")
     company.prior = active_agreement(company, acme_admin, {"S1": 682}, 682)
     return company
 
 
 @pytest.fixture
-def fabrikam(acme, acme_admin, catalog):  # noqa: F811
+def fabrikam(acme, acme_admin, catalog):
     company = make_company(acme, "Fabrikam, Inc.", domain="fabrikam.example")
     company.prior = active_agreement(company, acme_admin, {"S1": 350, "C1": 350}, 350)
     return company
@@ -142,7 +141,7 @@ def test_the_downsell_addendum_has_the_notice_and_both_products_at_200(acme_admi
     )
 
 
-def test_an_upgrade_shows_a_dash_for_what_a_product_did_not_have(acme, acme_admin, catalog):  # noqa: F811
+def test_an_upgrade_shows_a_dash_for_what_a_product_did_not_have(acme, acme_admin, catalog):
     company = make_company(acme, "Contoso Pharmaceuticals")
     company.prior = active_agreement(company, acme_admin, {"S1": 682, "A3": 682}, 682)
     change = submitted_change(

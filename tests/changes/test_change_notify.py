@@ -9,8 +9,7 @@ from portal.changes.addendum import change_addendum_filename, change_addendum_pd
 from portal.changes.models import ChangeOrder
 from portal.changes.notify import change_notify
 from portal.core.models import OutgoingMessage
-from portal.core.testing import make_company, make_user
-from tests.orders.conftest import catalog  # noqa: F401  (a fixture: Acme's demo prices)
+from tests.fixtures.factories import make_company, make_user
 
 from . import active_agreement, submitted_change
 
@@ -25,7 +24,7 @@ def lead(acme):
 
 
 @pytest.fixture
-def customer(acme, acme_admin, lead, catalog):  # noqa: F811
+def customer(acme, acme_admin, lead, catalog):
     company = make_company(acme, "Smith & Sons", implementation_lead=lead)
     company.prior = active_agreement(company, acme_admin, {"S1": 350, "C1": 350}, 350)
     return company
@@ -127,7 +126,7 @@ def test_a_downsell_notice_gives_the_date_it_takes_effect(acme_admin, customer):
     )
 
 
-def test_an_upgrade_notice_lists_the_products_added_and_removed(acme, acme_admin, lead, catalog):  # noqa: F811
+def test_an_upgrade_notice_lists_the_products_added_and_removed(acme, acme_admin, lead, catalog):
     company = make_company(acme, "Contoso", implementation_lead=lead)
     prior = active_agreement(company, acme_admin, {"S1": 682, "A3": 682}, 682)
     change = submitted_change(

@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from portal.catalog.models import ContractedPrice
 from portal.changes.models import ChangeOrder
-
-from .conftest import change_data
+from tests.fixtures.customers import change_data
 
 
 def preview(client, company, **changes) -> str:

@@ -14,8 +14,7 @@ from portal.changes.services import ChangeRefused, PricesChanged, change_submit
 from portal.companies.models import Agreement, Attachment
 from portal.core.history import history_for
 from portal.core.models import OutgoingMessage
-
-from .conftest import review_data
+from tests.fixtures.customers import review_data
 
 
 @pytest.fixture

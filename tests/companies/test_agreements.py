@@ -4,8 +4,8 @@ from portal.catalog.models import ContractedPrice
 from portal.catalog.selectors import price_table_for
 from portal.companies.models import Agreement
 from portal.companies.services import agreement_create
-from portal.core.testing import make_company, make_product, set_prices
 from portal.pricing import price_order
+from tests.fixtures.factories import make_company, make_product, set_prices
 
 
 def test_agreement_versions_keep_the_prices_of_their_order(acme, acme_admin):

@@ -183,7 +183,7 @@ def test_the_newest_addendum_of_a_version_wins_and_other_files_are_ignored(
 
 
 def test_a_prospect_has_no_agreements_yet(client, acme, acme_admin):
-    from portal.core.testing import make_company
+    from tests.fixtures.factories import make_company
 
     prospect = make_company(acme, "Contoso Pharmaceuticals")
     client.force_login(acme_admin)

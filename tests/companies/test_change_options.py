@@ -10,7 +10,7 @@ from django.utils import timezone
 from portal.changes.models import ChangeOrder
 from portal.companies.lifecycle import ChangeOptions, agreement_confirm, change_options_state
 from portal.companies.models import Agreement, Company
-from portal.core.testing import make_company, make_product, make_user, set_prices
+from tests.fixtures.factories import make_company, make_product, make_user, set_prices
 
 from .test_lifecycle_sync import (
     make_catalog,

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from portal.companies.services import attachment_add
-from portal.core.testing import make_company
+from tests.fixtures.factories import make_company
 
 
 @pytest.fixture

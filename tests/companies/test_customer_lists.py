@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from portal.companies.models import Company
-from portal.core.testing import make_company
+from tests.fixtures.factories import make_company
 
 IN_PROGRESS = "customers:in_progress"
 COMPLETE = "customers:complete"

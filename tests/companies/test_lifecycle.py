@@ -3,7 +3,7 @@ import pytest
 from portal.companies.models import Company
 from portal.companies.services import InvalidTransition, company_set_status
 from portal.core.history import history_for
-from portal.core.testing import make_company
+from tests.fixtures.factories import make_company
 
 
 def test_prospect_becomes_customer_in_progress_then_complete(acme, acme_admin):

@@ -21,8 +21,8 @@ from portal.companies.lifecycle import agreement_confirm, agreement_reject
 from portal.companies.models import Agreement, Company
 from portal.companies.services import agreement_create
 from portal.core.history import history_for
-from portal.core.testing import make_company, make_product, set_prices
 from portal.pricing import price_order
+from tests.fixtures.factories import make_company, make_product, set_prices
 
 BILLING = datetime.date(2026, 12, 1)
 PENDING_OF = {

@@ -2,7 +2,7 @@
 
 from portal.accounts.models import Partner
 from portal.companies.models import Company, CompanyTally
-from portal.core.testing import make_company
+from tests.fixtures.factories import make_company
 
 
 def tallies() -> dict:

@@ -19,16 +19,7 @@ from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 
 from portal.api.tokens import token_create
-from portal.companies.models import Company
-from portal.core.testing import make_company
 from portal.core.text import message, problem
-from portal.rfi.links import rfi_token
-from portal.rfi.services import rfi_send
-from portal.webhooks.models import SUBSCRIBABLE, WebhookEndpoint
-from portal.webhooks.services import webhook_send_test
-from tests.api.test_access_matrix import world as api_world  # noqa: F401  (a fixture)
-from tests.changes.conftest import northwind, price_list  # noqa: F401  (fixtures)
-from tests.orders.conftest import catalog, prospect  # noqa: F401  (fixtures)
 
 from .bad_text_world import (
     ALWAYS_REFUSED,
@@ -40,7 +31,6 @@ from .bad_text_world import (
     admin_urls,
     hostile,
     post_forms,
-    reset_link,
     routes,
     snapshot,
     url_of,
@@ -57,31 +47,9 @@ def _settings(settings, tmp_path):
 
 
 @pytest.fixture
-def world(api_world, acme, acme_admin, acme_sales):  # noqa: F811
-    """Acme's objects of the API's matrix, and what the screens add: an endpoint with a
-    delivery, an RFI link, an API token and a password-reset link."""
-    endpoint = WebhookEndpoint.objects.create(
-        partner=acme, url="https://hooks.example/portal", events=[e.value for e in SUBSCRIBABLE]
-    )
-    delivery = webhook_send_test(endpoint=endpoint, actor=acme_admin)
-    in_progress = make_company(
-        acme,
-        "Litware Inc",
-        domain="litware.example",
-        status=Company.Status.IN_PROGRESS,
-        implementation_lead=acme_admin,
-    )
-    rfi = rfi_send(company=in_progress, actor=acme_admin)
-    token, _ = token_create(user=acme_admin, name="walk")
-    return {
-        **api_world,
-        "endpoint": endpoint.pk,
-        "delivery": delivery.pk,
-        "rfi_customer": in_progress.pk,
-        "rfi_token": rfi_token(rfi),
-        "token": token.pk,
-        **reset_link(acme_sales),
-    }
+def world(web_world):
+    """Acme's objects behind every URL pattern (tests/fixtures/web.py)."""
+    return web_world
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from django.test import Client
 import portal
 from portal.accounts.models import User
 from portal.companies.models import Company
-from portal.core.testing import make_company
 from portal.core.text import SafeTextMixin, message, problem
-from tests.api.conftest import client_for
+from tests.fixtures.api import client_for
+from tests.fixtures.factories import make_company
 
 REFUSED_EVERYWHERE = [chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)]]
 REFUSED_EVERYWHERE += [chr(c) for c in range(0x7F, 0xA0)] + ["\ud800", "\udfff"]

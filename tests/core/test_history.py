@@ -3,7 +3,7 @@ from django.db import transaction
 
 from portal.core.history import changed_fields, history_for, history_record, snapshot
 from portal.core.models import HistoryEntry
-from portal.core.testing import make_company
+from tests.fixtures.factories import make_company
 
 
 def test_history_entry_records_actor_object_and_changes(acme, acme_admin):

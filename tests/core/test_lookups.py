@@ -6,7 +6,7 @@ from django.http import Http404
 from portal.accounts.selectors import user_for
 from portal.companies.models import Company
 from portal.companies.selectors import company_for, customer_for, prospect_for
-from portal.core.testing import make_company
+from tests.fixtures.factories import make_company
 
 PROSPECT, IN_PROGRESS = Company.Status.PROSPECT, Company.Status.IN_PROGRESS
 

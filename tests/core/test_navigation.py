@@ -35,3 +35,23 @@ def test_vendor_staff_get_no_msp_menu(menu, staff):
     menu([("Prospects", [("Home page", "home", False)])])
 
     assert navigation.menu_for(staff) == []
+
+
+def test_every_menu_entry_names_a_page():
+    assert navigation.menu_check() == []
+
+
+def test_a_mistyped_menu_entry_fails_the_system_check(menu):
+    menu([("Prospects", [("Prospect List", "prospects:lsit", False)])])
+
+    errors = navigation.menu_check()
+
+    assert [error.id for error in errors] == ["core.E001"]
+    assert "Prospects | Prospect List" in errors[0].msg
+    assert "'prospects:lsit'" in errors[0].msg
+
+
+def test_the_menu_check_runs_with_the_system_checks():
+    from django.core import checks
+
+    assert navigation.menu_check in checks.registry.registry.get_checks()

@@ -55,7 +55,7 @@ def test_a_signed_in_page_has_the_strict_policy_and_is_not_stored(signed_in, url
 
 
 def test_an_api_answer_is_not_stored(acme_admin):
-    from tests.api.conftest import client_for
+    from tests.fixtures.api import client_for
 
     response = client_for(acme_admin).get("/api/v1/prospects/")
 

@@ -3,7 +3,7 @@ from django.http import Http404
 
 from portal.companies.models import Company
 from portal.core.tenancy import for_partner, get_for_partner_or_404
-from portal.core.testing import make_company
+from tests.fixtures.factories import make_company
 
 
 def test_for_partner_keeps_only_the_users_own_rows(acme, globex, acme_sales):

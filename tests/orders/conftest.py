@@ -1,56 +1,17 @@
-"""A catalog like the demo's, a prospect of Acme's, and the order form filled in."""
+"""The order form filled in, and posted as Acme's admin (the catalog and the prospect are in
+tests/fixtures/catalog.py)."""
 
 import uuid
 
 import pytest
 from django.urls import reverse
 
-from portal.catalog.models import Product
-from portal.companies.models import Company, CompanyProduct
-from portal.core.testing import make_company, make_product, set_prices
 from portal.orders.models import Question
 
 
 @pytest.fixture(autouse=True)
 def _infrastructure(infrastructure_choices):
     pass
-
-
-@pytest.fixture
-def catalog(acme):
-    s1 = make_product("S1", name="Email Security Cloud Gateway", position=10)
-    s2 = make_product("S2", name="Email Security Integrated Suite", position=20)
-    c1 = make_product("C1", name="Continuity", position=30)
-    a1 = make_product("A1", name="Mac Client", kind="addon", needs_own_seats=True, position=40)
-    a3 = make_product("A3", name="Archive 10-Year", kind="addon", term="annual", position=60)
-    ob1 = make_product(
-        "OB1", name="Onboarding", kind="addon", charge="flat", term="one_time", position=70
-    )
-    s2.upgrades.add(s1)
-    for product in (c1, a1):
-        product.addable_to.add(s1, s2)
-    set_prices(acme, s1, [(1, "3.50"), (250, "3.20"), (500, "2.95"), (1000, "2.70")])
-    set_prices(acme, s2, [(1, "5.20"), (250, "4.90"), (500, "4.60")])
-    set_prices(acme, c1, [(1, "1.25"), (250, "1.10")])
-    set_prices(acme, a1, [(1, "0.90")])
-    set_prices(acme, a3, [(1, "10.00")])
-    set_prices(acme, ob1, [(1, "500.00")])
-    return {p.code: p for p in Product.objects.all()}
-
-
-@pytest.fixture
-def prospect(acme, acme_admin, catalog) -> Company:
-    company = make_company(
-        acme,
-        "Contoso Pharmaceuticals",
-        domain="contoso.example",
-        sector=Company.Sector.HEALTHCARE,
-        implementation_lead=acme_admin,
-        lead_name=str(acme_admin),
-        permitted_users=682,
-    )
-    CompanyProduct.objects.create(company=company, product=catalog["S1"])
-    return company
 
 
 def complete_order(**changes) -> dict:

@@ -10,7 +10,6 @@ from portal.catalog.selectors import price_table_for
 from portal.companies.agreements import agreement_lines, agreement_totals
 from portal.companies.models import Agreement
 from portal.companies.services import agreement_create
-from portal.core.testing import make_company
 from portal.orders.addendum import (
     NotSubmitted,
     addendum_filename,
@@ -19,6 +18,7 @@ from portal.orders.addendum import (
 )
 from portal.orders.models import Order, Question
 from portal.pricing import Money, price_order
+from tests.fixtures.factories import make_company
 
 SUBMITTED_AT = datetime.datetime(2026, 3, 14, 9, 30, tzinfo=datetime.UTC)
 # Northwind's order at Acme's demo prices (the `catalog` fixture in conftest.py): 682 seats of

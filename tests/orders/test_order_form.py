@@ -6,10 +6,10 @@ from django.urls import reverse
 from portal.accounts.models import User
 from portal.catalog.selectors import price_table_for
 from portal.companies.models import Agreement, Company
-from portal.core.testing import make_company
 from portal.demo.data import load_demo_data
 from portal.orders.models import Order, Question
 from portal.pricing import price_order
+from tests.fixtures.factories import make_company
 
 from .conftest import complete_order
 

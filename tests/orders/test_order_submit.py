@@ -15,9 +15,9 @@ from portal.accounts.models import User
 from portal.companies.models import Agreement, Attachment, Company
 from portal.core.history import history_for
 from portal.core.models import OutgoingMessage
-from portal.core.testing import make_user
 from portal.orders.models import Order, Question
 from portal.orders.services import AlreadySubmitted, OrderInput, order_submit
+from tests.fixtures.factories import make_user
 
 
 @pytest.fixture
@@ -155,7 +155,7 @@ def test_a_lead_who_cannot_be_sent_the_rfi_refuses_the_submit_and_saves_nothing(
 
 def test_a_form_used_for_another_order_is_refused(submit, acme, catalog, acme_admin):
     from portal.companies.models import CompanyProduct
-    from portal.core.testing import make_company
+    from tests.fixtures.factories import make_company
 
     key = str(uuid.uuid4())
     submit(idempotency_key=key)

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from portal.core.testing import make_product, set_prices
+from tests.fixtures.factories import make_product, set_prices
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from portal.accounts.models import User
 from portal.companies.models import Company, CompanyProduct
-from portal.core.testing import make_company, make_product, make_user, set_prices
+from tests.fixtures.factories import make_company, make_product, make_user, set_prices
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from portal.companies.models import Company
 from portal.core.outbox import message_queue
-from portal.prospects import import_services
+from portal.prospects import import_services, importing
 from portal.prospects.import_services import import_run, import_start, imports_expire
 from portal.prospects.models import ProspectImport
 
@@ -63,11 +63,11 @@ def test_an_import_past_its_time_limit_while_saving_saves_nothing(
 ):
     def check_then_let_the_time_run_out(*args, **kwargs):
         plan = check_file(*args, **kwargs)
-        monkeypatch.setattr(import_services, "timezone", AnHourLater)
+        monkeypatch.setattr(importing, "timezone", AnHourLater)
         return plan
 
-    check_file = import_services.check_file
-    monkeypatch.setattr(import_services, "check_file", check_then_let_the_time_run_out)
+    check_file = importing.check_file
+    monkeypatch.setattr(importing, "check_file", check_then_let_the_time_run_out)
 
     upload = started(acme, acme_admin)
     import_run(import_id=upload.pk)
@@ -164,8 +164,8 @@ def test_a_save_that_finds_its_import_ended_meanwhile_keeps_nothing(
         )
         return saved
 
-    real_save = import_services._save
-    monkeypatch.setattr(import_services, "_save", save_then_be_ended)
+    real_save = importing._save
+    monkeypatch.setattr(importing, "_save", save_then_be_ended)
 
     upload = started(acme, acme_admin)
     import_run(import_id=upload.pk)
@@ -218,8 +218,8 @@ def test_an_import_ended_by_outbox_recover_while_saving_keeps_nothing(
         ended.wait(timeout=30)
         return saved
 
-    real_save = import_services._save
-    monkeypatch.setattr(import_services, "_save", save_and_wait)
+    real_save = importing._save
+    monkeypatch.setattr(importing, "_save", save_and_wait)
     upload = started(acme, acme_admin, content=csv_bytes([row()]))
     outcome = []
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from portal.companies.models import Company
 from portal.core.history import history_for
-from portal.core.testing import make_company, make_user
+from tests.fixtures.factories import make_company, make_user
 
 
 @pytest.fixture

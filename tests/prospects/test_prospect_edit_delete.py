@@ -4,7 +4,7 @@ from django.urls import reverse
 from portal.companies.models import Company
 from portal.core.history import history_for
 from portal.core.models import HistoryEntry
-from portal.core.testing import make_company
+from tests.fixtures.factories import make_company
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from portal.accounts.services import user_update
 from portal.companies.models import Company
-from portal.core.testing import make_company
 from portal.orders.models import Order
 from portal.prospects.views import ProspectListView
+from tests.fixtures.factories import make_company
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from portal.companies.models import Company
-from portal.core.testing import make_product, set_prices
 from portal.prospects.columns import FIXED
+from tests.fixtures.factories import make_product, set_prices
 
 HEADERS = [column.header for column in FIXED] + ["Product S1", "Product A1 Seats"]
 

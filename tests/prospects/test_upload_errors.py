@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from portal.companies.models import Company
-from portal.core.testing import make_company
 from portal.prospects.models import ProspectImport
+from tests.fixtures.factories import make_company
 
 from .upload_helpers import HEADER, csv_bytes, row
 

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from portal.companies.models import Company
 from portal.core.history import history_for
-from portal.core.testing import make_company
 from portal.prospects.models import ProspectImport
+from tests.fixtures.factories import make_company
 
 from .upload_helpers import HEADER, csv_bytes, row
 

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from portal.core.testing import make_company
+from tests.fixtures.factories import make_company
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 import pytest
 
 from portal.companies.models import Company
-from portal.core.testing import make_company, make_user
 from portal.rfi.services import rfi_send
+from tests.fixtures.factories import make_company, make_user
 
 from .helpers import last_link
 

@@ -4,8 +4,8 @@ from django.urls import reverse
 
 from portal.core.history import history_for
 from portal.core.models import HistoryEntry, OutgoingMessage
-from portal.core.testing import make_company, make_user
 from portal.rfi.models import InformationRequest
+from tests.fixtures.factories import make_company, make_user
 
 
 def resend(client, customer):

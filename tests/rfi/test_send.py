@@ -8,9 +8,9 @@ from django.db import transaction
 from portal.companies.models import Company
 from portal.core.history import history_for
 from portal.core.models import HistoryEntry, OutgoingMessage
-from portal.core.testing import make_company
 from portal.rfi.models import InformationRequest
 from portal.rfi.services import RfiNotSendable, rfi_send
+from tests.fixtures.factories import make_company
 
 from .helpers import link_in
 

@@ -3,8 +3,8 @@
 from django.template import Context, Template
 
 from portal.companies.models import Company
-from portal.core.testing import make_company
 from portal.rfi.services import rfi_save
+from tests.fixtures.factories import make_company
 
 TAG = Template("{% load rfi %}{% rfi_status company %}")
 

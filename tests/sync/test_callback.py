@@ -11,10 +11,9 @@ from portal.companies.models import Agreement, Company
 from portal.core.history import history_for
 from portal.core.models import OutgoingMessage
 from portal.core.signing import signed_headers
-from portal.core.testing import make_company, set_prices
 from portal.sync.models import ProvisioningCallback, ProvisioningRequest, RefusedCallbacks
-
-from .conftest import SECRET, submit_order
+from tests.fixtures.factories import make_company, set_prices
+from tests.fixtures.sync import SECRET, submit_order
 
 URL = "/sync/callback/"
 

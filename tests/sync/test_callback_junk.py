@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from portal.core.signing import signed_headers
 from portal.sync.models import ProvisioningCallback, RefusedCallbacks
-
-from .conftest import SECRET
+from tests.fixtures.sync import SECRET
 
 URL = "/sync/callback/"
 

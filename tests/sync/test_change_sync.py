@@ -1,33 +1,15 @@
 """Change orders and downsell cancellations go to the vendor too; the vendor's answer decides
 what the customer has and when Change Options opens again."""
 
-import pytest
 from django.urls import reverse
 
-from portal.changes.models import ChangeOrder
 from portal.companies.lifecycle import change_options_state
 from portal.companies.models import Agreement, Company
 from portal.core.history import history_for
 from portal.core.models import OutgoingMessage
 from portal.sync.models import ProvisioningRequest
-from tests.changes.conftest import review_data
 
 from .test_callback import confirmation, post
-
-
-@pytest.fixture
-def submit_change(client, quote_change, sync_settings):
-    """Quote, review and submit a change of ``company`` to ``seats``; its request."""
-
-    def submit(company, seats: str) -> ProvisioningRequest:
-        quote_change(company, review=True, seats=seats)
-        change = ChangeOrder.objects.filter(company=company).latest("pk")
-        client.post(reverse("changes:review", args=[change.pk]), review_data(), follow=True)
-        change.refresh_from_db()
-        assert change.status == ChangeOrder.Status.SUBMITTED
-        return ProvisioningRequest.objects.get(agreement=change.agreement)
-
-    return submit
 
 
 def versions(company) -> dict[int, str]:

@@ -23,8 +23,8 @@ from portal.sync.callbacks import receive
 from portal.sync.delivery import request_body
 from portal.sync.models import ProvisioningCallback, ProvisioningRequest
 from portal.sync.tasks import request_deliver, request_retry
+from tests.fixtures.sync import SECRET
 
-from .conftest import SECRET
 from .vendor_server import VendorServer
 
 DELIVER_TASK = "portal.sync.tasks.deliver_request"

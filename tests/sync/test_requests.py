@@ -9,8 +9,7 @@ from django_tasks_db.models import DBTaskResult
 from portal.companies.models import Company
 from portal.sync.models import ProvisioningCallback, ProvisioningRequest
 from portal.sync.simulator import simulate_confirmation
-
-from .conftest import submit_order
+from tests.fixtures.sync import submit_order
 
 
 def test_a_submitted_order_writes_one_request_saying_what_was_ordered(

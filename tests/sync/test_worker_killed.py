@@ -21,8 +21,8 @@ from portal.companies.models import Agreement, Company
 from portal.core.history import history_for
 from portal.core.models import OutgoingMessage
 from portal.sync.models import ProvisioningRequest
+from tests.fixtures.sync import SECRET
 
-from .conftest import SECRET
 from .test_callback import confirmation, post
 
 pytestmark = [

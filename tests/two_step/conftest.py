@@ -2,7 +2,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from portal.core.testing import PASSWORD
+from tests.fixtures.factories import PASSWORD
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from portal.api.models import ApiToken
-from portal.core.testing import give_authenticator, totp_code
+from tests.fixtures.factories import give_authenticator, totp_code
 
 
 def test_a_fresh_verification_lets_the_token_be_made_at_once(client, acme_sales, clock):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts.models import SecurityEvent
-from portal.core.testing import totp_code
+from tests.fixtures.factories import totp_code
 
 
 def start(client):

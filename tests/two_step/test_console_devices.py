@@ -4,7 +4,7 @@ from base64 import b32encode
 
 from django.urls import reverse
 
-from portal.core.testing import give_authenticator
+from tests.fixtures.factories import give_authenticator
 
 
 def test_the_console_shows_a_users_device_without_its_secret(client, staff, acme_sales):

@@ -7,7 +7,7 @@ import re
 from django.urls import reverse
 from django_otp_webauthn.models import WebAuthnCredential
 
-from portal.core.testing import give_authenticator
+from tests.fixtures.factories import give_authenticator
 
 from .conftest import sign_in_with_password
 

@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from portal.accounts.models import SecurityEvent
-from portal.core.testing import give_authenticator, totp_code
+from tests.fixtures.factories import give_authenticator, totp_code
 
 
 def make_passkey(user, name="Passkey added 2026-11-30 09:00"):

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from portal.accounts.models import SecurityEvent
-from portal.core.testing import give_authenticator, totp_code
+from tests.fixtures.factories import give_authenticator, totp_code
 
 from .conftest import sign_in_with_password
 

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from portal.core.testing import give_authenticator, make_user, totp_code
+from tests.fixtures.factories import give_authenticator, make_user, totp_code
 
 from .conftest import sign_in_with_password
 
@@ -39,7 +39,7 @@ def test_the_console_sign_in_page_is_the_portals(client, db):
 
 
 def test_a_password_posted_to_the_console_form_still_needs_the_second_step(client, staff, clock):
-    from portal.core.testing import PASSWORD
+    from tests.fixtures.factories import PASSWORD
 
     client.post("/admin/login/", {"username": staff.email, "password": PASSWORD})
 

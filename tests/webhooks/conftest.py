@@ -5,22 +5,15 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from portal.webhooks.models import SUBSCRIBABLE, WebhookDelivery, WebhookEndpoint
-from tests.sync.conftest import (  # noqa: F401  (fixtures)
-    _infrastructure,
-    catalog,
-    fabrikam,
-    northwind,
-    order_request,
-    price_list,
-    prospect,
-    quote_change,
-    sync_settings,
-)
-from tests.sync.test_change_sync import submit_change  # noqa: F401  (fixture)
 from tests.sync.vendor_server import VendorServer
 
 DELIVER_TASK = "portal.webhooks.tasks.deliver_webhook"
 ALL_EVENTS = [event.value for event in SUBSCRIBABLE]
+
+
+@pytest.fixture(autouse=True)
+def _infrastructure(infrastructure_choices):
+    pass
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
 from portal.webhooks.models import WebhookDelivery
-from tests.sync.conftest import submit_order
+from tests.fixtures.sync import submit_order
 
 from .conftest import DELIVER_TASK, make_endpoint
 

@@ -1,9 +1,9 @@
 """Prospects | Upload Prospects: a CSV or XLSX file of prospects, and the import's progress.
 
-The screen's service does the work (``import_start``, ``import_run``): a file is imported once
-(the same file again is refused while its import waits, runs or is done), every row is checked
-before anything is saved, and all rows are saved or none. A small file is imported before the
-answer comes back; a larger one by the worker, whose progress the import's URL tells.
+The screen's service does the work (``import_upload``): a file is imported once (the same file
+again is refused while its import waits, runs or is done), every row is checked before anything
+is saved, and all rows are saved or none. A small file is imported before the answer comes
+back; a larger one by the worker, whose progress the import's URL tells.
 """
 
 from django.urls import reverse
@@ -14,13 +14,7 @@ from rest_framework.response import Response
 
 from portal.core.http import error_body
 from portal.prospects import xlsx_check
-from portal.prospects.import_services import (
-    AlreadyImported,
-    import_current,
-    import_run,
-    import_start,
-    runs_inline,
-)
+from portal.prospects.import_services import AlreadyImported, import_current, import_upload
 from portal.prospects.imports import (
     ALREADY_IMPORTED,
     MAX_BYTES,
@@ -142,14 +136,8 @@ class ProspectImportView(PortalView):
     @idempotent
     def post(self, request):
         upload = _the_upload(request)
-        content = upload.read()
         try:
-            started = import_start(
-                partner=request.user.partner,
-                actor=request.user,
-                filename=upload.name,
-                content=content,
-            )
+            started = import_upload(actor=request.user, file=upload)
         except AlreadyImported as exc:
             existing = exc.existing.pk
             body = error_body(status.HTTP_409_CONFLICT, "already_imported", ALREADY_IMPORTED)
@@ -160,10 +148,8 @@ class ProspectImportView(PortalView):
             )
         except FileRejected as exc:
             raise FieldErrors({"file": [str(exc)]}) from exc
-        answer = status.HTTP_202_ACCEPTED
-        if runs_inline(upload.name, content):
-            import_run(import_id=started.pk)  # small: done before the answer, as on the screen
-            answer = status.HTTP_201_CREATED
+        # A small file is imported before the answer, as on the screen.
+        answer = status.HTTP_202_ACCEPTED if started.queued else status.HTTP_201_CREATED
         started = prospect_import_for(request.user, started.pk)
         return Response(
             ImportOut(started, context={"request": request}).data,

@@ -1,17 +1,16 @@
 """Prospects: the Prospect List, Create Prospect, its edit page, Verify and delete."""
 
-from django.db.models import Exists, OuterRef
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from portal.companies.columns import PROSPECT_LIST, SORTS
 from portal.companies.domains import domain_verify
 from portal.companies.models import Company
 from portal.companies.selectors import prospect_for
 from portal.companies.services import EDITABLE, company_create, company_delete, company_update
-from portal.orders.models import Order
 from portal.prospects.forms import ProspectForm
-from portal.prospects.views import COLUMNS
+from portal.prospects.views import prospect_rows
 
 from .. import serializers as s
 from ..bridge import check_products, product_data, raise_form_errors
@@ -25,7 +24,7 @@ LIST_PARAMETERS = [
     OpenApiParameter(
         "sort",
         str,
-        description="A column: name, domain, users, lead, provision, billing, changed; "
+        description=f"A column: {', '.join(column.key for column in SORTS)}; "
         "a leading - sorts Z→A.",
     ),
     OpenApiParameter("page", int, description="Pages of 50, from 1."),
@@ -95,10 +94,8 @@ class ProspectListView(PortalView):
         summary="Prospect List",
     )
     def get(self, request):
-        draft = Order.objects.filter(company=OuterRef("pk"), status=Order.Status.DRAFT)
-        rows = Company.objects.annotate(has_saved_order=Exists(draft))
         answer = company_list_answer(
-            request, status=Company.Status.PROSPECT, columns=COLUMNS, rows=rows
+            request, status=Company.Status.PROSPECT, columns=PROSPECT_LIST, rows=prospect_rows()
         )
         return Response(ProspectPage(answer).data)
 
