@@ -260,8 +260,8 @@ def run_one(args: argparse.Namespace) -> None:
 def measure_list(args, client, url: str, deep_page: int, admin) -> dict:
     """Every variant of one list (the screen's or the API's), its table and its verdicts."""
     from portal.companies.columns import PROSPECT_LIST as COLUMNS
+    from portal.companies.selectors import prospects_for
     from portal.core.lists import ListState, filter_list
-    from portal.prospects.views import prospects_of
 
     results = {}
     print(
@@ -272,7 +272,7 @@ def measure_list(args, client, url: str, deep_page: int, admin) -> dict:
     for label, params in variants(deep_page):
         result = results[label] = measure(client, url, params, args.repeat)
         rows = filter_list(
-            prospects_of(admin), ListState.from_query(params, COLUMNS, "name"), COLUMNS
+            prospects_for(admin), ListState.from_query(params, COLUMNS, "name"), COLUMNS
         )
         print(
             f"{label:40s} {result['p50']:8.1f} {result['p95']:8.1f} {result['queries']:8d} "

@@ -5,7 +5,7 @@ from django.db.models.functions import Lower
 
 from portal.core.tenancy import for_partner, get_for_partner_or_404
 
-from .models import Partner, User
+from .models import Partner, SecurityEvent, User
 
 
 def implementation_leads_for(partner: Partner) -> QuerySet[User]:
@@ -15,14 +15,19 @@ def implementation_leads_for(partner: Partner) -> QuerySet[User]:
     ).order_by("full_name", "email")
 
 
-def users_for(*, user) -> QuerySet[User]:
+def users_for(user) -> QuerySet[User]:
     """The users page: everyone of the signed-in user's partner, active or not, by name."""
     return for_partner(User, user).order_by(Lower("full_name"), "email")
 
 
-def user_for_or_404(*, user, pk: int) -> User:
+def user_for(user, pk: int) -> User:
     """One user of the signed-in user's partner; another MSP's user (or staff) is a 404."""
     return get_for_partner_or_404(User, user, pk=pk)
+
+
+def security_events_for(user) -> QuerySet[SecurityEvent]:
+    """The Security Log: the partner's sign-ins, failures and account changes, with who."""
+    return for_partner(SecurityEvent, user).select_related("user", "actor")
 
 
 def is_only_active_admin(member: User) -> bool:

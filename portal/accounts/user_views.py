@@ -13,7 +13,7 @@ from portal.core.history import history_for
 from portal.core.tenancy import PartnerRequiredMixin
 
 from . import two_step
-from .selectors import is_only_active_admin, user_for_or_404, users_for
+from .selectors import is_only_active_admin, user_for, users_for
 from .services import (
     LAST_ADMIN,
     SELF_DEACTIVATION,
@@ -32,14 +32,14 @@ class AdminOnlyMixin(PartnerRequiredMixin):
     admin_only = True
 
     def get_member(self):
-        return user_for_or_404(user=self.request.user, pk=self.kwargs["pk"])
+        return user_for(self.request.user, self.kwargs["pk"])
 
 
 class UserListView(AdminOnlyMixin, TemplateView):
     template_name = "accounts/user_list.html"
 
     def get_context_data(self, **kwargs):
-        members = users_for(user=self.request.user)
+        members = users_for(self.request.user)
         return super().get_context_data(
             members=members,
             two_step_on=two_step.enabled_user_ids(members),

@@ -12,13 +12,14 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from portal.core.http import client_ip
-from portal.core.tenancy import PartnerRequiredMixin, for_partner
+from portal.core.tenancy import PartnerRequiredMixin
 
 from .email_limits import TooManyEmails, password_reset_take
 from .forms import OutboxPasswordResetForm, PasswordChangeForm, SetPasswordForm
 from .links import set_password_tokens
 from .models import SecurityEvent, UserSession
 from .security import Kind, record, user_for_email
+from .selectors import security_events_for
 from .sessions import session_end, sessions_end_others
 
 
@@ -111,7 +112,7 @@ class SecurityLogView(PartnerRequiredMixin, TemplateView):
     per_page = 50
 
     def get_context_data(self, **kwargs):
-        events = for_partner(SecurityEvent, self.request.user).select_related("user", "actor")
+        events = security_events_for(self.request.user)
         kind = self.request.GET.get("kind", "")
         if kind in SecurityEvent.Kind.values:
             events = events.filter(kind=kind)

@@ -10,11 +10,11 @@ from portal.pricing import Charge, PricedProduct, PriceTable, Term, Tier
 from .models import ContractedPrice, Product
 
 
-def products_enabled_for(*, partner: Partner) -> QuerySet[Product]:
+def products_enabled_for(partner: Partner) -> QuerySet[Product]:
     return partner.products.filter(is_active=True).order_by("position", "code")
 
 
-def price_table_for(*, partner: Partner) -> PriceTable:
+def price_table_for(partner: Partner) -> PriceTable:
     """The partner's contracted prices for the products its agreement enables, in one query."""
     tiers: dict[str, list[Tier]] = defaultdict(list)
     products: dict[str, Product] = {}

@@ -1,19 +1,25 @@
+"""Reads of change orders: ``change_order_for(user, pk)`` is one of the user's MSP (another
+MSP's is a 404); ``<noun>_of(...)`` reads what the caller already holds."""
+
 from portal.catalog.models import Product
 from portal.catalog.selectors import products_enabled_for
 from portal.companies.agreements import agreement_lines
 from portal.companies.models import Agreement, Company
+from portal.core.tenancy import get_for_partner_or_404
 from portal.pricing import Line, Money, Totals
 
 from .models import ChangeOrder
 from .proposal import Current
 
 
-def active_agreement(company: Company) -> Agreement | None:
-    return (
-        company.agreements.filter(status=Agreement.Status.ACTIVE)
-        .prefetch_related("lines")
-        .order_by("-version")
-        .first()
+def change_order_for(user, pk: int) -> ChangeOrder:
+    """A change order (a saved quote, or one submitted) of a customer of the user's partner,
+    with its customer and partner, its primary product and the version it made."""
+    return get_for_partner_or_404(
+        ChangeOrder.objects.select_related("company__partner", "primary", "agreement"),
+        user,
+        partner_path="company__partner",
+        pk=pk,
     )
 
 
@@ -25,18 +31,18 @@ def current_of(agreement: Agreement) -> Current:
     return Current(lines=lines, products=products, seats=agreement.total_users)
 
 
-def products_for_change(partner) -> list[Product]:
+def change_products_for(partner) -> list[Product]:
     """The products the MSP's agreement enables, with what the rules need, in one go."""
     return list(products_enabled_for(partner=partner).prefetch_related("addable_to", "upgrades"))
 
 
-def saved_quotes(company: Company):
+def saved_quotes_of(company: Company):
     return company.change_orders.filter(status=ChangeOrder.Status.QUOTE).select_related(
         "created_by", "prior"
     )
 
 
-def change_totals(change: ChangeOrder) -> dict[str, Totals]:
+def change_totals_of(change: ChangeOrder) -> dict[str, Totals]:
     """The totals before and after the change, from the prices stored on its lines."""
     currency = change.currency
     sides = {"prior": [], "new": []}

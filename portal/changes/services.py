@@ -11,6 +11,7 @@ from portal.catalog.models import Product
 from portal.catalog.selectors import price_table_for
 from portal.companies.billing import downsell_dates
 from portal.companies.models import Agreement, Company
+from portal.companies.selectors import active_agreement_of
 from portal.companies.services import agreement_create, company_update
 from portal.core.history import history_record
 from portal.core.models import HistoryEntry
@@ -21,7 +22,7 @@ from . import proposal as rules
 from .events import change_submitted
 from .models import ChangeLine, ChangeOrder
 from .proposal import Proposal
-from .selectors import active_agreement, current_of
+from .selectors import current_of
 
 PENDING_STATUS = {
     ChangeOrder.Kind.UPSELL: Agreement.Status.UPSELL_PENDING,
@@ -198,7 +199,7 @@ def _submit(change, actor, key, ip, order_number, not_required):
             f"submitted {timezone.localtime(pending.created_at):%Y-%m-%d %H:%M}); this one "
             "was not submitted. Try again once it has synced."
         )
-    prior = active_agreement(company)
+    prior = active_agreement_of(company)
     if prior is None or prior.pk != change.prior_id:
         raise ChangeRefused(
             "The customer's agreement has changed since this quote was made: open Change "

@@ -8,12 +8,13 @@ from django.views import View
 from portal.companies.billing import downsell_dates
 from portal.companies.lifecycle import change_options_state
 from portal.companies.models import Company
+from portal.companies.selectors import active_agreement_of, company_for
 from portal.core.http import client_ip
-from portal.core.tenancy import PartnerRequiredMixin, get_for_partner_or_404
+from portal.core.tenancy import PartnerRequiredMixin
 
 from .forms import ChangeForm, ReviewForm
 from .models import ChangeOrder
-from .selectors import active_agreement, change_totals, current_of, products_for_change
+from .selectors import change_order_for, change_products_for, change_totals_of, current_of
 from .services import ChangeRefused, change_submit, prices_changed, quote_delete, quote_save
 
 
@@ -24,19 +25,12 @@ class ChangeMixin(PartnerRequiredMixin):
         user = self.request.user
         self.change = None
         if change_pk is not None:
-            self.change = get_for_partner_or_404(
-                ChangeOrder.objects.select_related("company__partner", "primary"),
-                user,
-                partner_path="company__partner",
-                pk=change_pk,
-            )
+            self.change = change_order_for(user, change_pk)
             self.company = self.change.company
         else:
-            self.company = get_for_partner_or_404(
-                Company.objects.select_related("partner"), user, pk=pk
-            )
+            self.company = company_for(user, pk)
         self.state = change_options_state(self.company)
-        self.prior = active_agreement(self.company)
+        self.prior = active_agreement_of(self.company)
 
     def closed(self):
         """Change Options is not open: back to the customer, saying why."""
@@ -48,7 +42,7 @@ class ChangeMixin(PartnerRequiredMixin):
             data,
             company=self.company,
             current=current_of(self.prior),
-            enabled=products_for_change(self.company.partner),
+            enabled=change_products_for(self.company.partner),
             change=self.change,
         )
 
@@ -160,7 +154,7 @@ class ReviewView(ChangeMixin, View):
                 "company": self.company,
                 "prior": self.prior,
                 "downsell": _downsell_preview(self.change, self.company),
-                "totals": change_totals(self.change),
+                "totals": change_totals_of(self.change),
             },
             status=status,
         )

@@ -16,11 +16,11 @@ from django.utils.html import format_html_join
 from django.views.generic import TemplateView
 
 from portal.core.lists import ListState, Page, filter_list, page_links, paginate
-from portal.core.tenancy import PartnerRequiredMixin, for_partner
+from portal.core.tenancy import PartnerRequiredMixin
 
 from .columns import COMPLETE_LIST, IN_PROGRESS_LIST, NAME, CompanyColumn
 from .models import Company
-from .selectors import company_counts
+from .selectors import companies_for, company_counts_for
 
 PER_PAGE = 50
 SEARCH_CAP = 500  # a search lists its first 500 matches; more letters narrow it
@@ -73,7 +73,7 @@ def company_page(
     """One page of the user's partner's companies in ``status``, searched, narrowed by letter
     and sorted as ``query`` (the list's query string) says: for the list pages and the API."""
     state = ListState.from_query(query, columns, default_sort)
-    companies = for_partner(Company, user).filter(status=status)
+    companies = companies_for(user).filter(status=status)
     queryset = filter_list(companies, state, columns)
     # Unfiltered, the kept tally gives the total without counting 100,000 rows.
     filtered = bool(state.q or state.letter)
@@ -83,7 +83,7 @@ def company_page(
         per_page,
         rows=Company.objects.all() if rows is None else rows,
         cap=search_cap if state.q else None,
-        count=None if filtered else company_counts(user=user)[status],
+        count=None if filtered else company_counts_for(user)[status],
     )
     return state, page
 

@@ -1,48 +1,95 @@
-"""Reads of companies, always scoped to the user's partner."""
+"""Reads of companies, agreements and attachments, always scoped to the user's partner.
 
-from django.db.models import Prefetch
+``<noun>_for(user, pk)`` is one row of the user's MSP (another MSP's is a 404);
+``<nouns>_for(user)`` the MSP's rows; ``<noun>_of(company)`` a read of a company already found.
+"""
+
+from django.db.models import Prefetch, QuerySet
 
 from portal.core.tenancy import for_partner, get_for_partner_or_404
 
-from .models import Agreement, Company, CompanyTally
+from .models import Agreement, Attachment, Company, CompanyTally, Customer, Prospect
+
+# What the screens and the API read of a company found by its id (the MSP's name and notice
+# days, the lead the order and the RFI go to): joined in, not fetched one by one.
+RELATED = ("partner", "implementation_lead")
 
 
-def company_counts(*, user) -> dict[str, int]:
+def companies_for(user) -> QuerySet[Company]:
+    """Every company of the user's partner, prospects and customers alike."""
+    return for_partner(Company, user)
+
+
+def company_for(user, pk: int, *, page: bool = False) -> Company:
+    """A prospect or customer of the user's partner; ``page`` adds what the customer page shows
+    (contacts, products, every agreement version with its lines, attachments)."""
+    queryset = Company.objects.select_related(*RELATED)
+    if page:
+        queryset = queryset.select_related("secondary_contact").prefetch_related(
+            "products__product",
+            Prefetch(
+                "agreements",
+                queryset=Agreement.objects.prefetch_related("lines").order_by("-version"),
+            ),
+            "attachments",
+        )
+    return get_for_partner_or_404(queryset, user, pk=pk)
+
+
+def prospects_for(user) -> QuerySet[Prospect]:
+    return for_partner(Prospect, user)
+
+
+def prospect_for(user, pk: int) -> Prospect:
+    """A company of the user's partner that is still a prospect; any other is a 404."""
+    return get_for_partner_or_404(prospects_for(user), user, pk=pk)
+
+
+def customers_for(user) -> QuerySet[Customer]:
+    """The companies that have ordered: In Progress and Complete."""
+    return for_partner(Customer, user)
+
+
+def customer_for(user, pk: int) -> Customer:
+    """A customer of the user's partner; a prospect, or another MSP's company, is a 404."""
+    return get_for_partner_or_404(customers_for(user).select_related(*RELATED), user, pk=pk)
+
+
+def company_counts_for(user) -> dict[str, int]:
     """How many companies the user's partner has in each status (kept tallies: no counting)."""
     counts = {status.value: 0 for status in Company.Status}
     counts.update(for_partner(CompanyTally, user).values_list("status", "count"))
     return counts
 
 
-def recent_customers(*, user, limit: int):
-    return (
-        for_partner(Company, user)
-        .exclude(status=Company.Status.PROSPECT)
-        .order_by("-updated_at", "-id")[:limit]
-    )
+def recent_customers_for(user, *, limit: int):
+    return customers_for(user).order_by("-updated_at", "-id")[:limit]
 
 
-def company_for_page(*, user, pk: int) -> Company:
-    queryset = Company.objects.select_related(
-        "implementation_lead", "secondary_contact"
-    ).prefetch_related(
-        "products__product",
-        Prefetch(
-            "agreements",
-            queryset=Agreement.objects.prefetch_related("lines").order_by("-version"),
-        ),
-        "attachments",
-    )
-    return get_for_partner_or_404(queryset, user, pk=pk)
-
-
-def agreement_for(*, user, company_pk: int, pk: int) -> Agreement:
-    """An agreement version of the user's partner's company (with its change order's prior
-    version, which Cancel downsell reads)."""
+def agreement_for(user, pk: int, *, company_pk: int) -> Agreement:
+    """An agreement version of the user's partner's company ``company_pk`` (with its change
+    order's prior version, which Cancel downsell reads)."""
     return get_for_partner_or_404(
         Agreement.objects.select_related("change_order__prior"),
         user,
         partner_path="company__partner",
         pk=pk,
         company_id=company_pk,
+    )
+
+
+def active_agreement_of(company: Company) -> Agreement | None:
+    """The version in effect, with its lines."""
+    return (
+        company.agreements.filter(status=Agreement.Status.ACTIVE)
+        .prefetch_related("lines")
+        .order_by("-version")
+        .first()
+    )
+
+
+def attachment_for(user, pk: int, *, company_pk: int) -> Attachment:
+    """An attachment of the user's partner's company ``company_pk``."""
+    return get_for_partner_or_404(
+        Attachment, user, partner_path="company__partner", pk=pk, company_id=company_pk
     )

@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from .models import HistoryEntry
+from .tenancy import for_partner
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
@@ -57,3 +58,8 @@ def history_for(obj: models.Model):
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=obj.pk,
     ).select_related("actor")
+
+
+def history_entries_for(user):
+    """The history of everything of the user's partner, newest first, with who did it."""
+    return for_partner(HistoryEntry, user).select_related("actor")

@@ -16,21 +16,21 @@ from portal.changes.downsell import (
     downsell_refusal,
     later_version,
 )
-from portal.changes.selectors import saved_quotes
+from portal.changes.selectors import saved_quotes_of
 from portal.companies.agreements import agreement_totals
 from portal.companies.lifecycle import change_options_state
 from portal.companies.models import Agreement, Attachment, Company
 from portal.companies.selectors import (
     agreement_for,
-    company_counts,
-    company_for_page,
-    recent_customers,
+    attachment_for,
+    company_counts_for,
+    company_for,
+    recent_customers_for,
 )
 from portal.companies.versions import Standing, change_of, standing
-from portal.core.history import history_for
-from portal.core.models import HistoryEntry
-from portal.core.tenancy import PartnerRequiredMixin, for_partner, get_for_partner_or_404
-from portal.orders.models import Order
+from portal.core.history import history_entries_for, history_for
+from portal.core.tenancy import PartnerRequiredMixin
+from portal.orders.selectors import order_of
 
 # Addenda are named "<Order|Change> addendum - <Company> - v<version>.pdf"
 # (portal.orders.addendum.addendum_file_name): the version at the end links one to its agreement.
@@ -51,7 +51,7 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
     context_object_name = "company"
 
     def get_object(self, queryset=None):
-        return company_for_page(user=self.request.user, pk=self.kwargs["pk"])
+        return company_for(self.request.user, self.kwargs["pk"], page=True)
 
     def get_context_data(self, **kwargs):
         company = self.object
@@ -71,8 +71,8 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
             totals=agreement_totals(current) if current else None,
             change_options=self.change_options(company, agreements, today),
             pending=next((a for a in agreements if a.status in Agreement.PENDING), None),
-            order=Order.objects.filter(company=company).first(),
-            quotes=list(saved_quotes(company)),
+            order=order_of(company),
+            quotes=list(saved_quotes_of(company)),
             history=history_for(company)[:50],
             today=today,
             **kwargs,
@@ -117,7 +117,7 @@ class DownsellCancelView(PartnerRequiredMixin, View):
     """Cancel downsell: the version will not take effect and the one before stays in effect."""
 
     def post(self, request, pk: int, agreement_pk: int):
-        agreement = agreement_for(user=request.user, company_pk=pk, pk=agreement_pk)
+        agreement = agreement_for(request.user, agreement_pk, company_pk=pk)
         change = change_of(agreement)
         try:
             downsell_cancel(agreement=agreement, actor=request.user)
@@ -140,9 +140,7 @@ class SyncWatchView(PartnerRequiredMixin, View):
     vendor has answered, then htmx reloads the page to show what changed."""
 
     def get(self, request, pk: int, agreement_pk: int):
-        agreement = get_for_partner_or_404(
-            Agreement, request.user, partner_path="company__partner", pk=agreement_pk, company_id=pk
-        )
+        agreement = agreement_for(request.user, agreement_pk, company_pk=pk)
         if agreement.status in Agreement.PENDING:
             return HttpResponse(status=204)
         return HttpResponse(headers={"HX-Refresh": "true"})
@@ -155,9 +153,7 @@ class AttachmentDownloadView(PartnerRequiredMixin, View):
 
 def attachment_download(*, user, company_pk: int, pk: int) -> FileResponse:
     """An attachment of the user's partner's company, as a download (404 for anyone else's)."""
-    attachment = get_for_partner_or_404(
-        Attachment, user, partner_path="company__partner", pk=pk, company_id=company_pk
-    )
+    attachment = attachment_for(user, pk, company_pk=company_pk)
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -178,8 +174,8 @@ class HomeView(PartnerRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         return super().get_context_data(
-            counts=company_counts(user=user),
-            customers=recent_customers(user=user, limit=10),
-            activity=for_partner(HistoryEntry, user).select_related("actor")[:10],
+            counts=company_counts_for(user),
+            customers=recent_customers_for(user, limit=10),
+            activity=history_entries_for(user)[:10],
             **kwargs,
         )

@@ -4,14 +4,16 @@ from django.utils import timezone
 from django.views import View
 
 from portal.companies.models import Agreement, Company
+from portal.companies.selectors import company_for
 from portal.core.http import client_ip
-from portal.core.tenancy import PartnerRequiredMixin, get_for_partner_or_404
+from portal.core.tenancy import PartnerRequiredMixin
 from portal.rfi.services import RfiNotSendable
 
 from .forms import OrderForm
 from .infrastructure import Options
 from .models import Order, Question
 from .rules import PricesMoved
+from .selectors import order_of
 from .services import AlreadySubmitted, order_save, order_submit
 
 
@@ -39,14 +41,7 @@ def _submitted_before(request, company: Company):
 
 class OrderMixin(PartnerRequiredMixin):
     def get_company(self) -> Company:
-        return get_for_partner_or_404(
-            Company.objects.select_related("partner", "implementation_lead"),
-            self.request.user,
-            pk=self.kwargs["pk"],
-        )
-
-    def draft_of(self, company) -> Order | None:
-        return Order.objects.filter(company=company).first()
+        return company_for(self.request.user, self.kwargs["pk"])
 
 
 def _rejected(order: Order | None):
@@ -77,14 +72,14 @@ class OrderView(OrderMixin, View):
 
     def get(self, request, pk):
         company = self.get_company()
-        order = self.draft_of(company)
+        order = order_of(company)
         if company.status != Company.Status.PROSPECT:
             return _already_ordered(request, company)
         return self.render(OrderForm(company=company, order=order), company, order)
 
     def post(self, request, pk):
         company = self.get_company()
-        order = self.draft_of(company)
+        order = order_of(company)
         if company.status != Company.Status.PROSPECT:
             if order and str(order.idempotency_key) == request.POST.get("idempotency_key"):
                 return _submitted_before(request, company)

@@ -12,12 +12,12 @@ from django.views import View
 from portal.accounts.selectors import implementation_leads_for
 from portal.catalog.selectors import products_enabled_for
 from portal.companies.columns import PROSPECT_LIST
+from portal.companies.selectors import prospects_for
 from portal.core.lists import ListState, filter_list
 from portal.core.tenancy import PartnerRequiredMixin
 
 from .columns import SheetColumn, sheet_columns
 from .spreadsheets import csv_lines, example_row, export_rows, write_xlsx
-from .views import prospects_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
@@ -56,7 +56,7 @@ class ExportView(SheetView):
 
     def companies(self):
         state = ListState.from_query(self.request.GET, PROSPECT_LIST, default_sort="name")
-        return filter_list(prospects_of(self.request.user), state, PROSPECT_LIST)
+        return filter_list(prospects_for(self.request.user), state, PROSPECT_LIST)
 
     def filename(self, extension: str) -> str:
         partner = slugify(self.request.user.partner.name) or "msp"

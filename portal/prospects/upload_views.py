@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
-from portal.core.tenancy import PartnerRequiredMixin, for_partner, get_for_partner_or_404
+from portal.core.tenancy import PartnerRequiredMixin
 
 from .import_services import AlreadyImported, import_current, import_upload, imports_expire
 from .imports import (
@@ -18,6 +18,7 @@ from .imports import (
     upload_error,
 )
 from .models import ProspectImport
+from .selectors import prospect_import_for, prospect_imports_for
 from .spreadsheets import neutralise
 
 
@@ -25,7 +26,7 @@ class UploadView(PartnerRequiredMixin, View):
     template_name = "prospects/upload.html"
 
     def render(self, request, error: str = "", existing: ProspectImport | None = None):
-        imports = for_partner(ProspectImport, request.user).defer("content", "errors")
+        imports = prospect_imports_for(request.user).defer("errors")
         recent = list(imports[:10])
         if any(not upload.finished for upload in recent) and imports_expire(imports):
             recent = list(imports[:10])
@@ -61,9 +62,7 @@ class UploadView(PartnerRequiredMixin, View):
 
 class UploadResultView(PartnerRequiredMixin, View):
     def get(self, request, pk: int):
-        upload = import_current(
-            get_for_partner_or_404(ProspectImport.objects.defer("content"), request.user, pk=pk)
-        )
+        upload = import_current(prospect_import_for(request.user, pk))
         template = (
             "prospects/_upload_progress.html" if request.htmx else "prospects/upload_result.html"
         )
@@ -75,9 +74,7 @@ class UploadErrorsView(PartnerRequiredMixin, View):
     formula (a problem may quote a cell) gets a leading ', as in the export."""
 
     def get(self, request, pk: int):
-        upload = get_for_partner_or_404(
-            ProspectImport.objects.defer("content"), request.user, pk=pk
-        )
+        upload = prospect_import_for(request.user, pk)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="errors-upload-{upload.pk}.csv"'
         response.write("\ufeff")

@@ -11,18 +11,15 @@ from portal.companies.columns import PROSPECT_LIST
 from portal.companies.domains import domain_verify
 from portal.companies.list_views import CompanyListView, pk_url
 from portal.companies.models import Company, Prospect
+from portal.companies.selectors import prospect_for
 from portal.companies.services import company_create, company_delete, company_update
-from portal.core.tenancy import PartnerRequiredMixin, for_partner, get_for_partner_or_404
+from portal.core.tenancy import PartnerRequiredMixin
 from portal.orders.models import Order
 
 from .forms import ProspectForm
 
 SAVED_ORDER = mark_safe(' <span class="badge badge-saved">Saved order</span>')
 PROVISION_CELL = '<td><a class="button" href="{}">Provision</a></td>'
-
-
-def prospects_of(user):
-    return for_partner(Prospect, user)
 
 
 def prospect_rows():
@@ -62,9 +59,7 @@ class ProspectFormView(PartnerRequiredMixin, View):
     def get_company(self) -> Prospect | None:
         if "pk" not in self.kwargs:
             return None
-        return get_for_partner_or_404(
-            prospects_of(self.request.user), self.request.user, pk=self.kwargs["pk"]
-        )
+        return prospect_for(self.request.user, self.kwargs["pk"])
 
     def form(self, company, data=None) -> ProspectForm:
         return ProspectForm(data, instance=company or Company(), partner=self.request.user.partner)
@@ -134,7 +129,7 @@ class ProspectDeleteView(PartnerRequiredMixin, View):
     template_name = "prospects/prospect_confirm_delete.html"
 
     def get_company(self, pk):
-        return get_for_partner_or_404(prospects_of(self.request.user), self.request.user, pk=pk)
+        return prospect_for(self.request.user, pk)
 
     def get(self, request, pk):
         return render(request, self.template_name, {"company": self.get_company(pk)})

@@ -6,9 +6,9 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from portal.companies.models import Company
+from portal.companies.selectors import company_for
 from portal.core.http import client_ip
-from portal.core.tenancy import PartnerRequiredMixin, get_for_partner_or_404
+from portal.core.tenancy import PartnerRequiredMixin
 
 from .forms import InformationRequestForm
 from .links import LinkExpired, LinkProblem, LinkReplaced, link_max_age, rfi_for_token
@@ -80,9 +80,7 @@ class InformationRequestResendView(PartnerRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk: int):
-        company = get_for_partner_or_404(
-            Company.objects.select_related("implementation_lead", "partner"), request.user, pk=pk
-        )
+        company = company_for(request.user, pk)
         try:
             rfi = rfi_send(company=company, actor=request.user)
         except RfiNotSendable as exc:

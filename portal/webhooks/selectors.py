@@ -10,7 +10,7 @@ from .models import WebhookDelivery, WebhookEndpoint
 LOG_LENGTH = 50
 
 
-def endpoints_for(*, user) -> QuerySet[WebhookEndpoint]:
+def webhook_endpoints_for(user) -> QuerySet[WebhookEndpoint]:
     """The webhooks page: the partner's endpoints, each with its latest delivery's status."""
     latest = WebhookDelivery.objects.filter(endpoint=OuterRef("pk")).order_by("-created_at", "-id")
     return (
@@ -23,16 +23,16 @@ def endpoints_for(*, user) -> QuerySet[WebhookEndpoint]:
     )
 
 
-def endpoint_for_or_404(*, user, pk: int) -> WebhookEndpoint:
+def webhook_endpoint_for(user, pk: int) -> WebhookEndpoint:
     """One endpoint of the user's partner; another MSP's is a 404."""
     return get_for_partner_or_404(WebhookEndpoint, user, pk=pk)
 
 
-def delivery_log(endpoint: WebhookEndpoint) -> QuerySet[WebhookDelivery]:
+def deliveries_of(endpoint: WebhookEndpoint) -> QuerySet[WebhookDelivery]:
     """The endpoint's latest deliveries, newest first."""
     return endpoint.deliveries.order_by("-created_at", "-id")[:LOG_LENGTH]
 
 
-def delivery_of_or_404(*, endpoint: WebhookEndpoint, pk: int) -> WebhookDelivery:
-    """One delivery of ``endpoint`` (which the caller got through ``endpoint_for_or_404``)."""
+def delivery_of(endpoint: WebhookEndpoint, pk: int) -> WebhookDelivery:
+    """One delivery of ``endpoint`` (found through ``webhook_endpoint_for``); another's is a 404."""
     return get_object_or_404(endpoint.deliveries.all(), pk=pk)

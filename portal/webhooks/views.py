@@ -12,7 +12,7 @@ from portal.core.history import history_for
 from portal.core.tenancy import PartnerRequiredMixin
 
 from .forms import EndpointForm
-from .selectors import delivery_log, delivery_of_or_404, endpoint_for_or_404, endpoints_for
+from .selectors import deliveries_of, delivery_of, webhook_endpoint_for, webhook_endpoints_for
 from .services import (
     TestPending,
     endpoint_create,
@@ -28,14 +28,16 @@ class AdminOnlyMixin(PartnerRequiredMixin):
     admin_only = True
 
     def get_endpoint(self):
-        return endpoint_for_or_404(user=self.request.user, pk=self.kwargs["pk"])
+        return webhook_endpoint_for(self.request.user, self.kwargs["pk"])
 
 
 class EndpointListView(AdminOnlyMixin, TemplateView):
     template_name = "webhooks/endpoint_list.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(endpoints=endpoints_for(user=self.request.user), **kwargs)
+        return super().get_context_data(
+            endpoints=webhook_endpoints_for(self.request.user), **kwargs
+        )
 
 
 class EndpointFormView(AdminOnlyMixin, View):
@@ -77,7 +79,7 @@ class EndpointDetailView(AdminOnlyMixin, View):
         endpoint = self.get_endpoint()
         context = {
             "endpoint": endpoint,
-            "deliveries": delivery_log(endpoint),
+            "deliveries": deliveries_of(endpoint),
             "history": history_for(endpoint)[:50],
             "timeout": settings.WEBHOOK_TIMEOUT_SECONDS,
         }
@@ -135,7 +137,7 @@ class SendAgainView(AdminOnlyMixin, View):
 
     def post(self, request, pk, delivery_pk):
         endpoint = self.get_endpoint()
-        delivery = delivery_of_or_404(endpoint=endpoint, pk=delivery_pk)
+        delivery = delivery_of(endpoint, delivery_pk)
         if webhook_retry(delivery=delivery):
             messages.success(request, f"The {delivery.event} delivery is queued again.")
         else:

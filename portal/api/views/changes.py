@@ -15,18 +15,18 @@ from portal.changes import proposal as rules
 from portal.changes.models import ChangeOrder
 from portal.changes.proposal import CHOOSE_PRODUCT, SEATS_TOO_LOW, Proposal
 from portal.changes.selectors import (
-    active_agreement,
-    change_totals,
+    change_order_for,
+    change_products_for,
+    change_totals_of,
     current_of,
-    products_for_change,
-    saved_quotes,
+    saved_quotes_of,
 )
 from portal.changes.services import ChangeRefused, change_submit, quote_delete, quote_save
 from portal.companies.lifecycle import change_options_state
 from portal.companies.models import Agreement
 from portal.companies.seats import MAX_USERS
+from portal.companies.selectors import active_agreement_of, customer_for
 from portal.core.http import client_ip
-from portal.core.tenancy import get_for_partner_or_404
 from portal.orders.rules import UNTICKED_REVIEW, order_number_error, statement_errors
 from portal.pricing import ChangeQuote
 
@@ -35,7 +35,6 @@ from ..bridge import NOT_A_CHOICE, REQUIRED, Problems, unknown_codes
 from ..errors import ApiError
 from ..idempotency import HEADER, idempotent, submission_key
 from .base import PortalView
-from .customers import customer_of
 
 Mode = ChangeOrder.Mode
 
@@ -153,7 +152,7 @@ def preview_data(proposed: Proposed) -> dict:
 
 
 def quote_data(change: ChangeOrder) -> dict:
-    totals = change_totals(change)
+    totals = change_totals_of(change)
     return {
         "id": change.pk,
         "customer": change.company_id,
@@ -191,9 +190,9 @@ def _proposed(request, company, change: ChangeOrder | None = None) -> Proposed:
     payload = ChangeInput(data=request.data)
     payload.is_valid(raise_exception=True)
     values = payload.validated_data
-    prior = active_agreement(company)
+    prior = active_agreement_of(company)
     current = current_of(prior)
-    enabled = products_for_change(company.partner)
+    enabled = change_products_for(company.partner)
     start = rules.start_of(current, company, change)
     addon_products = [p for p in enabled if p.kind == Product.Kind.ADDON]
     wanted = _addons(start, values, addon_products)
@@ -275,15 +274,6 @@ def _addons(start, values: dict, addon_products) -> dict[str, int | None]:
     return wanted
 
 
-def _quote_of(request, pk: int) -> ChangeOrder:
-    return get_for_partner_or_404(
-        ChangeOrder.objects.select_related("company__partner", "primary", "agreement"),
-        request.user,
-        partner_path="company__partner",
-        pk=pk,
-    )
-
-
 def _save(request, company, proposed: Proposed, change=None) -> ChangeOrder:
     return quote_save(
         company=company,
@@ -306,7 +296,7 @@ class ChangePreviewView(PortalView):
         description="Nothing is saved. Leave out what stays as it is.",
     )
     def post(self, request, pk: int):
-        company = customer_of(request, pk)
+        company = customer_for(request.user, pk)
         _open(company)
         return Response(PreviewOut(preview_data(_proposed(request, company))).data)
 
@@ -318,8 +308,8 @@ class ChangeQuoteListView(PortalView):
         summary="Saved quotes of a customer",
     )
     def get(self, request, pk: int):
-        company = customer_of(request, pk)
-        quotes = saved_quotes(company).prefetch_related("lines")
+        company = customer_for(request.user, pk)
+        quotes = saved_quotes_of(company).prefetch_related("lines")
         return Response(ChangeQuoteOut([quote_data(q) for q in quotes], many=True).data)
 
     @extend_schema(
@@ -332,7 +322,7 @@ class ChangeQuoteListView(PortalView):
     )
     @idempotent
     def post(self, request, pk: int):
-        company = customer_of(request, pk)
+        company = customer_for(request.user, pk)
         _open(company)
         change = _save(request, company, _proposed(request, company))
         return Response(ChangeQuoteOut(quote_data(change)).data, status=status.HTTP_201_CREATED)
@@ -341,7 +331,7 @@ class ChangeQuoteListView(PortalView):
 class ChangeQuoteView(PortalView):
     @extend_schema(operation_id="changes_quotes_read", responses=ChangeQuoteOut, summary="A quote")
     def get(self, request, pk: int):
-        return Response(ChangeQuoteOut(quote_data(_quote_of(request, pk))).data)
+        return Response(ChangeQuoteOut(quote_data(change_order_for(request.user, pk))).data)
 
     @extend_schema(
         operation_id="changes_quotes_update",
@@ -350,7 +340,7 @@ class ChangeQuoteView(PortalView):
         summary="Change a saved quote (priced again at today's prices)",
     )
     def put(self, request, pk: int):
-        change = _quote_of(request, pk)
+        change = change_order_for(request.user, pk)
         if change.status != ChangeOrder.Status.QUOTE:
             raise ApiError(
                 "This change order was submitted: it cannot be changed.",
@@ -366,7 +356,7 @@ class ChangeQuoteView(PortalView):
     )
     def delete(self, request, pk: int):
         try:
-            quote_delete(change=_quote_of(request, pk), actor=request.user)
+            quote_delete(change=change_order_for(request.user, pk), actor=request.user)
         except ChangeRefused as exc:
             raise ApiError(str(exc), status_code=409, code="refused") from None
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -386,7 +376,7 @@ class ChangeSubmitView(PortalView):
     )
     @idempotent
     def post(self, request, pk: int):
-        change = _quote_of(request, pk)
+        change = change_order_for(request.user, pk)
         key = submission_key(request)
         if change.status == ChangeOrder.Status.SUBMITTED:
             if change.idempotency_key == key:
@@ -416,7 +406,7 @@ class ChangeSubmitView(PortalView):
             )
         except ChangeRefused as exc:
             raise ApiError(str(exc), status_code=409, code="refused") from None
-        change = _quote_of(request, change.pk)
+        change = change_order_for(request.user, change.pk)
         return Response(
             ChangeQuoteOut(quote_data(change)).data,
             status=status.HTTP_201_CREATED if made else status.HTTP_200_OK,

@@ -9,10 +9,9 @@ from rest_framework.response import Response
 from portal.changes.downsell import CannotCancel, downsell_cancel
 from portal.companies.lifecycle import change_options_state
 from portal.companies.list_views import CompleteListView, InProgressListView
-from portal.companies.models import Agreement, Customer
-from portal.companies.selectors import agreement_for
+from portal.companies.models import Agreement
+from portal.companies.selectors import agreement_for, customer_for
 from portal.core.history import history_for
-from portal.core.tenancy import for_partner, get_for_partner_or_404
 from portal.customers.views import attachment_download
 
 from .. import serializers as s
@@ -55,16 +54,6 @@ class AttachmentOut(serializers.Serializer):
     download = serializers.CharField(help_text="URL of the file.")
 
 
-def customers_of(user):
-    return for_partner(Customer, user)
-
-
-def customer_of(request, pk: int) -> Customer:
-    return get_for_partner_or_404(
-        customers_of(request.user).select_related("partner"), request.user, pk=pk
-    )
-
-
 class CustomerListView(PortalView):
     @extend_schema(
         operation_id="customers_list",
@@ -98,7 +87,7 @@ class CustomerListView(PortalView):
 class CustomerDetailView(PortalView):
     @extend_schema(operation_id="customers_read", responses=CustomerOut, summary="A customer")
     def get(self, request, pk: int):
-        company = customer_of(request, pk)
+        company = customer_for(request.user, pk)
         agreements = list(company.agreements.select_related("created_by"))
         active = next((a for a in agreements if a.status == Agreement.Status.ACTIVE), None)
         state = change_options_state(company, agreements=agreements)
@@ -114,7 +103,7 @@ class AgreementListView(PortalView):
         summary="Agreements: every version, newest first",
     )
     def get(self, request, pk: int):
-        company = customer_of(request, pk)
+        company = customer_for(request.user, pk)
         agreements = company.agreements.select_related("created_by").prefetch_related("lines")
         rows = [s.agreement_data(a) for a in agreements.order_by("-version")]
         return Response(s.AgreementOut(rows, many=True).data)
@@ -127,7 +116,7 @@ class HistoryView(PortalView):
         summary="History Log, newest first",
     )
     def get(self, request, pk: int):
-        company = customer_of(request, pk)
+        company = customer_for(request.user, pk)
         entries = history_for(company)[:500]
         return Response(
             HistoryOut(
@@ -153,7 +142,7 @@ class AttachmentListView(PortalView):
         summary="Attachments (order addenda first of all)",
     )
     def get(self, request, pk: int):
-        company = customer_of(request, pk)
+        company = customer_for(request.user, pk)
         rows = [
             {
                 "id": a.pk,
@@ -190,7 +179,7 @@ class DownsellCancelView(PortalView):
     )
     @idempotent
     def post(self, request, pk: int, agreement_pk: int):
-        agreement = agreement_for(user=request.user, company_pk=pk, pk=agreement_pk)
+        agreement = agreement_for(request.user, agreement_pk, company_pk=pk)
         try:
             downsell_cancel(agreement=agreement, actor=request.user)
         except CannotCancel as exc:

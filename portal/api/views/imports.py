@@ -13,7 +13,6 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from portal.core.http import error_body
-from portal.core.tenancy import get_for_partner_or_404
 from portal.prospects import xlsx_check
 from portal.prospects.import_services import AlreadyImported, import_current, import_upload
 from portal.prospects.imports import (
@@ -26,6 +25,7 @@ from portal.prospects.imports import (
     upload_error,
 )
 from portal.prospects.models import ProspectImport
+from portal.prospects.selectors import prospect_import_for
 
 from ..errors import FieldErrors
 from ..idempotency import idempotent
@@ -150,7 +150,7 @@ class ProspectImportView(PortalView):
             raise FieldErrors({"file": [str(exc)]}) from exc
         # A small file is imported before the answer, as on the screen.
         answer = status.HTTP_202_ACCEPTED if started.queued else status.HTTP_201_CREATED
-        started = ProspectImport.objects.defer("content").get(pk=started.pk)
+        started = prospect_import_for(request.user, started.pk)
         return Response(
             ImportOut(started, context={"request": request}).data,
             status=answer,
@@ -165,7 +165,5 @@ class ProspectImportDetailView(PortalView):
         summary="An upload of prospects: its progress and result",
     )
     def get(self, request, pk: int):
-        upload = import_current(
-            get_for_partner_or_404(ProspectImport.objects.defer("content"), request.user, pk=pk)
-        )
+        upload = import_current(prospect_import_for(request.user, pk))
         return Response(ImportOut(upload, context={"request": request}).data)

@@ -12,8 +12,8 @@ from portal.catalog.models import Product
 from portal.catalog.selectors import products_enabled_for
 from portal.companies.models import Company
 from portal.companies.seats import MAX_USERS
+from portal.companies.selectors import company_for
 from portal.core.http import client_ip
-from portal.core.tenancy import get_for_partner_or_404
 from portal.orders.infrastructure import Options
 from portal.orders.models import Order, Question
 from portal.orders.quote import prospect_quote
@@ -25,6 +25,7 @@ from portal.orders.rules import (
     order_number_error,
     statement_errors,
 )
+from portal.orders.selectors import order_of
 from portal.orders.services import AlreadySubmitted, OrderInput, order_save, order_submit
 from portal.pricing import OrderQuote
 from portal.rfi.services import RfiNotSendable
@@ -90,22 +91,12 @@ class SubmittedOut(serializers.Serializer):
     agreement = s.AgreementOut()
 
 
-def _company(request, pk: int) -> Company:
-    return get_for_partner_or_404(
-        Company.objects.select_related("partner", "implementation_lead"), request.user, pk=pk
-    )
-
-
 def _prospect(request, pk: int) -> Company:
     """The company, as long as it is still a prospect (else 409, saying who ordered it)."""
-    company = _company(request, pk)
+    company = company_for(request.user, pk)
     if company.status != Company.Status.PROSPECT:
         raise _not_a_prospect(company)
     return company
-
-
-def _draft(company: Company) -> Order | None:
-    return Order.objects.filter(company=company).first()
 
 
 def _enabled(company: Company) -> list[Product]:
@@ -130,7 +121,7 @@ def _order_input(
             code="invalid",
             fields={f"infrastructure.{q}": ["Not a question of the order form."] for q in unknown},
         )
-    draft = _draft(company)
+    draft = order_of(company)
     enabled = _enabled(company)
     refuse_unknown(enabled, values.get("products"))
     problems = Problems()
@@ -266,7 +257,7 @@ class OrderView(PortalView):
     )
     def get(self, request, pk: int):
         company = _prospect(request, pk)
-        draft = _draft(company)
+        draft = order_of(company)
         quote = prospect_quote(company, _enabled(company))
         return Response(DraftOut(_draft_data(company, draft, quote)).data)
 
@@ -286,7 +277,7 @@ class OrderView(PortalView):
         except AlreadySubmitted as exc:
             raise _not_a_prospect(exc.company) from None
         company.refresh_from_db()
-        return Response(DraftOut(_draft_data(company, _draft(company), quote)).data)
+        return Response(DraftOut(_draft_data(company, order_of(company), quote)).data)
 
 
 class OrderPreviewView(PortalView):
@@ -317,7 +308,7 @@ class OrderSubmitView(PortalView):
     )
     @idempotent
     def post(self, request, pk: int):
-        company = _company(request, pk)
+        company = company_for(request.user, pk)
         key = submission_key(request)
         if company.status != Company.Status.PROSPECT:
             order = Order.objects.filter(company=company, idempotency_key=key).first()

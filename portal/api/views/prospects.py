@@ -7,10 +7,10 @@ from rest_framework.response import Response
 from portal.companies.columns import PROSPECT_LIST, SORTS
 from portal.companies.domains import domain_verify
 from portal.companies.models import Company
+from portal.companies.selectors import prospect_for
 from portal.companies.services import EDITABLE, company_create, company_delete, company_update
-from portal.core.tenancy import get_for_partner_or_404
 from portal.prospects.forms import ProspectForm
-from portal.prospects.views import prospect_rows, prospects_of
+from portal.prospects.views import prospect_rows
 
 from .. import serializers as s
 from ..bridge import check_products, product_data, raise_form_errors
@@ -68,7 +68,7 @@ def _save(request, company: Company | None, payload: dict) -> Company:
     if not form.is_valid():
         raise_form_errors(form)
     if company:
-        stored = get_for_partner_or_404(prospects_of(request.user), request.user, pk=company.pk)
+        stored = prospect_for(request.user, company.pk)
         saved = company_update(
             company=stored,
             actor=request.user,
@@ -115,7 +115,7 @@ class ProspectListView(PortalView):
 
 class ProspectDetailView(PortalView):
     def get_object(self, pk: int) -> Company:
-        return get_for_partner_or_404(prospects_of(self.request.user), self.request.user, pk=pk)
+        return prospect_for(self.request.user, pk)
 
     def get_permissions(self):
         if self.request.method == "DELETE":

@@ -8,7 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from portal.accounts.models import User
-from portal.accounts.selectors import user_for_or_404, users_for
+from portal.accounts.selectors import user_for, users_for
 from portal.accounts.services import (
     LastAdminError,
     user_deactivate,
@@ -91,7 +91,7 @@ class UserAdminView(PortalView):
     permission_classes = [IsMspAdmin]
 
     def get_member(self, pk: int) -> User:
-        return user_for_or_404(user=self.request.user, pk=pk)
+        return user_for(self.request.user, pk)
 
 
 class UserListView(UserAdminView):
@@ -102,7 +102,7 @@ class UserListView(UserAdminView):
         description="Every user of your MSP, active or deactivated, by name.",
     )
     def get(self, request):
-        return Response(UserOut(users_for(user=request.user), many=True).data)
+        return Response(UserOut(users_for(request.user), many=True).data)
 
     @extend_schema(
         operation_id="users_create",
