@@ -182,7 +182,8 @@ class AgreementOut(serializers.Serializer):
     totals = TotalsOut()
 
 
-def agreement_data(agreement) -> dict:
+def agreement_out(agreement) -> dict:
+    """An agreement version as the API answers it (see companies.agreement_json)."""
     data = agreement_json(agreement, detail=True)
     data["totals"]["currency"] = agreement.currency
     # The name of the first API version, kept for its clients: the same words as status_label.

@@ -151,7 +151,7 @@ def preview_data(proposed: Proposed) -> dict:
     }
 
 
-def quote_data(change: ChangeOrder) -> dict:
+def change_quote_out(change: ChangeOrder) -> dict:
     totals = change_totals_of(change)
     return {
         "id": change.pk,
@@ -170,7 +170,7 @@ def quote_data(change: ChangeOrder) -> dict:
         "new_totals": s.totals_data(totals["new"]),
         "created_at": change.created_at,
         "updated_at": change.updated_at,
-        "agreement": s.agreement_data(change.agreement) if change.agreement_id else None,
+        "agreement": s.agreement_out(change.agreement) if change.agreement_id else None,
     }
 
 
@@ -310,7 +310,7 @@ class ChangeQuoteListView(PortalView):
     def get(self, request, pk: int):
         company = customer_for(request.user, pk)
         quotes = saved_quotes_of(company).prefetch_related("lines")
-        return Response(ChangeQuoteOut([quote_data(q) for q in quotes], many=True).data)
+        return Response(ChangeQuoteOut([change_quote_out(q) for q in quotes], many=True).data)
 
     @extend_schema(
         operation_id="changes_quotes_save",
@@ -325,13 +325,15 @@ class ChangeQuoteListView(PortalView):
         company = customer_for(request.user, pk)
         _open(company)
         change = _save(request, company, _proposed(request, company))
-        return Response(ChangeQuoteOut(quote_data(change)).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ChangeQuoteOut(change_quote_out(change)).data, status=status.HTTP_201_CREATED
+        )
 
 
 class ChangeQuoteView(PortalView):
     @extend_schema(operation_id="changes_quotes_read", responses=ChangeQuoteOut, summary="A quote")
     def get(self, request, pk: int):
-        return Response(ChangeQuoteOut(quote_data(change_order_for(request.user, pk))).data)
+        return Response(ChangeQuoteOut(change_quote_out(change_order_for(request.user, pk))).data)
 
     @extend_schema(
         operation_id="changes_quotes_update",
@@ -349,7 +351,7 @@ class ChangeQuoteView(PortalView):
             )
         _open(change.company)
         change = _save(request, change.company, _proposed(request, change.company, change), change)
-        return Response(ChangeQuoteOut(quote_data(change)).data)
+        return Response(ChangeQuoteOut(change_quote_out(change)).data)
 
     @extend_schema(
         operation_id="changes_quotes_delete", responses={204: None}, summary="Delete a quote"
@@ -380,7 +382,7 @@ class ChangeSubmitView(PortalView):
         key = submission_key(request)
         if change.status == ChangeOrder.Status.SUBMITTED:
             if change.idempotency_key == key:
-                return Response(ChangeQuoteOut(quote_data(change)).data)
+                return Response(ChangeQuoteOut(change_quote_out(change)).data)
             raise ApiError(
                 "This change order had already been submitted.", status_code=409, code="submitted"
             )
@@ -408,6 +410,6 @@ class ChangeSubmitView(PortalView):
             raise ApiError(str(exc), status_code=409, code="refused") from None
         change = change_order_for(request.user, change.pk)
         return Response(
-            ChangeQuoteOut(quote_data(change)).data,
+            ChangeQuoteOut(change_quote_out(change)).data,
             status=status.HTTP_201_CREATED if made else status.HTTP_200_OK,
         )

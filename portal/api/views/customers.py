@@ -92,7 +92,7 @@ class CustomerDetailView(PortalView):
         active = next((a for a in agreements if a.status == Agreement.Status.ACTIVE), None)
         state = change_options_state(company, agreements=agreements)
         company.change_options = state
-        company.agreement_in_effect = s.agreement_data(active) if active else None
+        company.agreement_in_effect = s.agreement_out(active) if active else None
         return Response(CustomerOut(company).data)
 
 
@@ -105,7 +105,7 @@ class AgreementListView(PortalView):
     def get(self, request, pk: int):
         company = customer_for(request.user, pk)
         agreements = company.agreements.select_related("created_by").prefetch_related("lines")
-        rows = [s.agreement_data(a) for a in agreements.order_by("-version")]
+        rows = [s.agreement_out(a) for a in agreements.order_by("-version")]
         return Response(s.AgreementOut(rows, many=True).data)
 
 
@@ -187,4 +187,4 @@ class DownsellCancelView(PortalView):
                 f"The downsell was not cancelled. {exc}", status_code=409, code="cannot_cancel"
             ) from None
         agreement.refresh_from_db()
-        return Response(s.AgreementOut(s.agreement_data(agreement)).data)
+        return Response(s.AgreementOut(s.agreement_out(agreement)).data)

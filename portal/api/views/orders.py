@@ -243,7 +243,7 @@ def submitted_data(order: Order) -> dict:
         "submitted_at": order.submitted_at,
         "submitted_by": str(order.submitted_by) if order.submitted_by_id else None,
         "customer": order.company,
-        "agreement": s.agreement_data(order.agreement),
+        "agreement": s.agreement_out(order.agreement),
     }
 
 
