@@ -21,7 +21,8 @@ import schemathesis
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from django.test import override_settings
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, given, settings
@@ -147,6 +148,11 @@ def load(rows: dict) -> None:
                 model(**{f.attname: pointed(f, row[f.attname], ids) for f in fields})
                 for row in values
             )
+        # Rows written with their ids leave PostgreSQL's sequences behind: the next insert
+        # would take an id the world already has.
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), list(rows)):
+                cursor.execute(sql)
 
 
 @pytest.fixture(scope="module")
