@@ -8,7 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from portal.accounts.models import User
-from portal.accounts.rules import normalized_email, user_errors
+from portal.accounts.rules import user_errors
 from portal.accounts.selectors import user_for, users_for
 from portal.accounts.services import (
     LastAdminError,
@@ -122,14 +122,8 @@ class UserListView(UserAdminView):
         if errors := user_errors(full_name=values["full_name"], email=values["email"]):
             raise FieldErrors(errors)
         try:
-            member = user_invite(
-                partner=request.user.partner,
-                actor=request.user,
-                full_name=values["full_name"].strip(),
-                email=normalized_email(values["email"]),
-                role=values["role"],
-                is_implementation_lead=values["is_implementation_lead"],
-            )
+            # As typed: the service trims the name and lower-cases the address itself.
+            member = user_invite(partner=request.user.partner, actor=request.user, **values)
         except ValidationError as exc:
             raise _service_errors(exc) from exc
         return Response(UserOut(member).data, status=status.HTTP_201_CREATED)
@@ -172,7 +166,6 @@ class UserDetailView(UserAdminView):
         }
         if errors := user_errors(full_name=data["full_name"]):
             raise FieldErrors(errors)
-        data["full_name"] = data["full_name"].strip()
         try:
             user_update(user=member, actor=request.user, **data)
         except LastAdminError as exc:
