@@ -14,8 +14,6 @@ from portal.companies.versions import downsell_open, versions_move
 from .events import downsell_cancelled
 from .models import ChangeOrder
 
-__all__ = ["CannotCancel", "downsell_cancel", "downsell_open", "downsell_refusal", "later_version"]
-
 
 class CannotCancel(ValidationError):
     """The downsell cannot be cancelled; the message says why, in the user's words."""

@@ -11,10 +11,11 @@ def _publish(name: str, agreement: Agreement, actor, reason: str = "") -> None:
     events.publish_about(name, agreement, actor=actor, submission=submission, reason=reason)
 
 
-def agreement_synced(*, agreement: Agreement, actor) -> None:
-    """The vendor provisioned a version: order.synced, or change.synced for a change order."""
+def agreement_synced(*, agreement: Agreement, actor, reason: str = "") -> None:
+    """The vendor provisioned a version: order.synced, or change.synced for a change order
+    (with the vendor's note, if it gave one)."""
     name = events.CHANGE_SYNCED if change_of(agreement) else events.ORDER_SYNCED
-    _publish(name, agreement, actor)
+    _publish(name, agreement, actor, reason)
 
 
 def agreement_rejected(*, agreement: Agreement, actor, reason: str) -> None:

@@ -40,7 +40,7 @@ def restore_users(company: Company, in_effect: Agreement | None, actor) -> None:
 
 
 @transaction.atomic
-def agreement_confirm(*, agreement: Agreement, actor) -> Agreement:
+def agreement_confirm(*, agreement: Agreement, actor, reason: str = "") -> Agreement:
     """The vendor has provisioned a pending version: it becomes Active and the version it
     replaces Superseded; a new customer becomes Complete with a billing date.
 
@@ -74,7 +74,8 @@ def agreement_confirm(*, agreement: Agreement, actor) -> Agreement:
     )
     if new_business and company.status == Company.Status.IN_PROGRESS:
         company_set_status(company=company, status=Company.Status.COMPLETE, actor=actor)
-    agreement_synced(agreement=agreement, actor=actor)
+    # Subscribers e-mail the submitter (sync) and tell the webhooks.
+    agreement_synced(agreement=agreement, actor=actor, reason=reason)
     return agreement
 
 
@@ -97,17 +98,18 @@ def agreement_reject(*, agreement: Agreement, actor, reason: str) -> Agreement:
         summary=f"Agreement version {agreement.version} rejected by the vendor: {reason}",
         reason=reason,
     )
-    # Subscribers put the order back to a draft (order.rejected) and tell the webhooks.
-    agreement_rejected(agreement=agreement, actor=actor, reason=reason)
     if new_business:
         if company.status == Company.Status.IN_PROGRESS:
             company_set_status(company=company, status=Company.Status.PROSPECT, actor=actor)
-        return agreement
-    restore_users(
-        company,
-        company.agreements.filter(status=Agreement.Status.ACTIVE).order_by("-version").first(),
-        actor,
-    )
+    else:
+        restore_users(
+            company,
+            company.agreements.filter(status=Agreement.Status.ACTIVE).order_by("-version").first(),
+            actor,
+        )
+    # Subscribers put a new customer's order back to a draft (orders), e-mail the submitter
+    # (sync) and tell the webhooks.
+    agreement_rejected(agreement=agreement, actor=actor, reason=reason)
     return agreement
 
 

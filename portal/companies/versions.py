@@ -19,13 +19,13 @@ from .models import Agreement
 
 Status = Agreement.Status
 
-# What each status may become. A pending version is synced (Active), rejected, or — a downsell —
-# cancelled; an Active one is superseded by the next, or cancelled while it is a synced downsell
-# not yet in effect, which puts the version it replaced back in effect (Superseded → Active).
+# What each status may become. A pending version is synced (Active) or rejected, and a pending
+# downsell may be cancelled; an Active one is superseded by the next, or cancelled while it is a
+# synced downsell not yet in effect (changes.downsell says when), which puts the version it
+# replaced back in effect (Superseded → Active).
 TRANSITIONS: dict[str, set[str]] = {
-    **{
-        pending: {Status.ACTIVE, Status.REJECTED, Status.CANCELLED} for pending in Agreement.PENDING
-    },
+    **{pending: {Status.ACTIVE, Status.REJECTED} for pending in Agreement.PENDING},
+    Status.DOWNSELL_PENDING: {Status.ACTIVE, Status.REJECTED, Status.CANCELLED},
     Status.ACTIVE: {Status.SUPERSEDED, Status.CANCELLED},
     Status.SUPERSEDED: {Status.ACTIVE},
     Status.CANCELLED: set(),
@@ -56,7 +56,9 @@ class Standing(models.TextChoices):
 def change_of(agreement: Agreement):
     """The change order that made this version, or None for a new-business version.
 
-    Read through the reverse relation so that companies needs no import of changes.
+    Read through the reverse relation (and its kind compared as the plain "downsell"), so that
+    companies, below changes in the layers, needs no import of it: this is the one place that
+    reaches up.
     """
     return getattr(agreement, "change_order", None)
 
@@ -109,14 +111,15 @@ def versions_move(
     now = timezone.now()
     for agreement, to in moves:
         was = agreement.get_status_display()
-        agreement.status = to
         fields = ["status"]
-        if to == Status.ACTIVE and agreement.activated_at is None:
+        # Activated once, when synced; a version back in effect keeps its first date.
+        if to == Status.ACTIVE and agreement.status in Agreement.PENDING:
             agreement.activated_at = now
             fields.append("activated_at")
         if to in (Status.REJECTED, Status.CANCELLED) and reason:
             agreement.reason = reason[: Agreement._meta.get_field("reason").max_length]
             fields.append("reason")
+        agreement.status = to
         agreement.save(update_fields=fields)
         changes[f"Agreement version {agreement.version}"] = [was, Status(to).label]
     history_record(

@@ -12,7 +12,6 @@ from django.views.generic import DetailView, TemplateView
 from portal.changes.downsell import (
     CannotCancel,
     downsell_cancel,
-    downsell_open,
     downsell_refusal,
     later_version,
 )
@@ -27,7 +26,7 @@ from portal.companies.selectors import (
     company_for,
     recent_customers_for,
 )
-from portal.companies.versions import Standing, change_of, standing
+from portal.companies.versions import Standing, change_of, downsell_open, standing
 from portal.core.history import history_entries_for, history_for
 from portal.core.tenancy import PartnerRequiredMixin
 from portal.orders.selectors import order_of
@@ -67,7 +66,6 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
             current=current,
             current_change=change_of(current) if current else None,
             scheduled=current and _scheduled(current, today),
-            downsell_ahead=current and downsell_open(current, today),
             totals=agreement_totals(current) if current else None,
             change_options=self.change_options(company, agreements, today),
             pending=next((a for a in agreements if a.status in Agreement.PENDING), None),

@@ -76,7 +76,7 @@ def settle(*, request: ProvisioningRequest, outcome: str, reason: str = "", acto
 
 def _agreement_settled(request, outcome, reason, actor) -> str:
     if outcome == SYNCED:
-        agreement = agreement_confirm(agreement=request.agreement, actor=actor)
+        agreement = agreement_confirm(agreement=request.agreement, actor=actor, reason=reason)
         target = Agreement.Status.ACTIVE
     else:
         agreement = agreement_reject(agreement=request.agreement, actor=actor, reason=reason)
@@ -87,7 +87,7 @@ def _agreement_settled(request, outcome, reason, actor) -> str:
             f"Agreement version {agreement.version} is {agreement.get_status_display()}; it was "
             "left as it is."
         )
-    _notify(request, agreement, outcome, reason)
+    # The e-mail to the submitter and the webhooks follow from the event (sync.subscribers).
     return f"Agreement version {agreement.version} is {agreement.get_status_display()}."
 
 
@@ -100,7 +100,9 @@ def _cancellation_settled(request, outcome, reason, actor) -> str:
             f"The vendor could not cancel downsell version {agreement.version}: {reason}. "
             "Contact the vendor."
         )
-        _notify(request, agreement, outcome, reason)
+        provisioning_notify(
+            agreement=agreement, action=request.action, outcome=outcome, reason=reason
+        )
     history_record(
         actor=actor,
         obj=request.company,
@@ -121,11 +123,13 @@ def _recipients(agreement: Agreement) -> list[str]:
     return list(admins.values_list("email", flat=True))
 
 
-def _notify(request, agreement: Agreement, outcome: str, reason: str) -> None:
+def provisioning_notify(*, agreement: Agreement, action: str, outcome: str, reason: str) -> None:
+    """E-mail the vendor's answer (synced or rejected) about an order, change or downsell
+    cancellation to the user who submitted it."""
     to = _recipients(agreement)
     if not to:
         return
-    company = Company.objects.get(pk=request.company_id)  # as the change left it
+    company = Company.objects.get(pk=agreement.company_id)  # as the change left it
     change = getattr(agreement, "change_order", None)
     message_queue(
         template=f"provisioning_{outcome}",
@@ -134,8 +138,8 @@ def _notify(request, agreement: Agreement, outcome: str, reason: str) -> None:
             "company": company,
             "agreement": agreement,
             "change": change,
-            "what": request.get_action_display(),
-            "cancellation": request.action == ProvisioningRequest.Action.CANCEL,
+            "what": ProvisioningRequest.Action(action).label,
+            "cancellation": action == ProvisioningRequest.Action.CANCEL,
             "scheduled": standing(agreement) == Standing.SCHEDULED,
             "reason": reason,
             "customer_url": settings.SITE_URL + reverse("companies:detail", args=[company.pk]),

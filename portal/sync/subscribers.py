@@ -1,8 +1,10 @@
-"""The business events the vendor must act on: each one writes a provisioning request in the
-transaction of the change (see portal.core.events)."""
+"""What the vendor sync does on business events (see portal.core.events): a submit or a
+cancellation writes a provisioning request, and the vendor's answer is e-mailed to the user who
+submitted — both in the transaction of the change."""
 
 from portal.core import events
 
+from .confirm import provisioning_notify
 from .models import ProvisioningRequest
 from .requests import provisioning_queue
 
@@ -20,4 +22,23 @@ def provisioning_requested(event: events.Happened) -> None:
         action=ACTIONS[event.name],
         submission=event.submission,
         replaces=event.replaces,
+    )
+
+
+ANSWERS = {
+    events.ORDER_SYNCED: (ProvisioningRequest.Action.ORDER, ProvisioningRequest.Status.SYNCED),
+    events.ORDER_REJECTED: (ProvisioningRequest.Action.ORDER, ProvisioningRequest.Status.REJECTED),
+    events.CHANGE_SYNCED: (ProvisioningRequest.Action.CHANGE, ProvisioningRequest.Status.SYNCED),
+    events.CHANGE_REJECTED: (
+        ProvisioningRequest.Action.CHANGE,
+        ProvisioningRequest.Status.REJECTED,
+    ),
+}
+
+
+@events.subscribe(*ANSWERS)
+def vendor_answered(event: events.Happened) -> None:
+    action, outcome = ANSWERS[event.name]
+    provisioning_notify(
+        agreement=event.agreement, action=action, outcome=outcome, reason=event.reason
     )

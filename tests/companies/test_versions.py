@@ -36,6 +36,8 @@ def test_every_status_has_a_row_and_closed_ones_go_nowhere():
     assert TRANSITIONS[Status.REJECTED] == TRANSITIONS[Status.CANCELLED] == set()
     for pending in Agreement.PENDING:
         assert Status.SUPERSEDED not in TRANSITIONS[pending]
+    cancellable = {status for status, moves in TRANSITIONS.items() if Status.CANCELLED in moves}
+    assert cancellable == {Status.DOWNSELL_PENDING, Status.ACTIVE}
 
 
 def test_a_forbidden_move_is_refused_in_words_and_saves_nothing(fabrikam, acme_admin):

@@ -4,7 +4,9 @@ to it, and none for anyone else, with the payload's shape and the partner's own 
 import pytest
 from django_tasks_db.models import DBTaskResult
 
+from portal.core.models import OutgoingMessage
 from portal.rfi.services import rfi_save
+from portal.sync.callbacks import staff_settle_agreement
 from portal.sync.confirm import settle
 from portal.webhooks.models import Event
 
@@ -130,3 +132,25 @@ def test_a_cancelled_downsell_is_told_to_its_subscribers(
     assert data["company"]["id"] == fabrikam.pk
     assert (data["agreement"]["version"], data["agreement"]["status"]) == (2, "cancelled")
     assert data["change_order"]["kind"] == "downsell"
+
+
+def test_a_synced_order_is_told_with_the_vendors_note(subscribers, order_request):
+    settle(request=order_request, outcome="synced", reason="Provisioned on tenant 42")
+
+    data = only_for(subscribers, "order.synced").payload["data"]
+    assert data["reason"] == "Provisioned on tenant 42"
+
+
+def test_a_version_settled_without_a_request_is_told_and_emailed_together(
+    subscribers, order_request, staff
+):
+    """Staff confirming a version made before sync existed: the webhook and the submitter's
+    e-mail follow from the same event, as for a callback."""
+    agreement = order_request.agreement
+    order_request.delete()
+    mails = OutgoingMessage.objects.filter(template="provisioning_synced").count()
+
+    staff_settle_agreement(agreement=agreement, outcome="synced", reason="", actor=staff)
+
+    assert only_for(subscribers, "order.synced").payload["data"]["agreement"]["status"] == "active"
+    assert OutgoingMessage.objects.filter(template="provisioning_synced").count() == mails + 1
