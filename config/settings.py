@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
+    # Bottom layer first. Business-event subscribers run in this order (portal.core.events):
+    # the vendor's provisioning request is written before the webhooks are queued.
     "portal.core",
     "portal.accounts",
     "portal.catalog",

@@ -4,6 +4,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from portal.core.admin import ReadOnlyAdmin
 
 from .models import SecurityEvent, User
+
+# The console's MSP (Partner) page is in catalog/admin.py: it edits the MSP's contracted prices.
 from .services import revoke_tokens
 
 

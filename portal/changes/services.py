@@ -15,7 +15,6 @@ from portal.companies.selectors import active_agreement_of
 from portal.companies.services import agreement_create, company_update
 from portal.core.history import history_record
 from portal.core.models import HistoryEntry
-from portal.orders.rules import PricesMoved
 from portal.pricing import ChangeQuote
 
 from . import proposal as rules
@@ -35,7 +34,7 @@ class ChangeRefused(Exception):
     """The change cannot be submitted; the message says why, in the user's words."""
 
 
-class PricesChanged(ChangeRefused, PricesMoved):
+class PricesChanged(ChangeRefused):
     """The quote was priced again and its figures changed: the user must look again."""
 
 

@@ -2,6 +2,8 @@ from django.contrib import admin
 
 from .models import Attachment, Company
 
+# The console's Agreements page is in sync/admin.py: its actions are the vendor's confirm/reject.
+
 
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):

@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 from portal.core.lists import ListState, Page, filter_list, page_links, paginate
 from portal.core.tenancy import PartnerRequiredMixin
 
-from .columns import COMPLETE_LIST, IN_PROGRESS_LIST, NAME, CompanyColumn
+from .columns import NAME, CompanyColumn
 from .models import Company
 from .selectors import companies_for, company_counts_for
 
@@ -161,20 +161,3 @@ class CompanyListView(PartnerRequiredMixin, TemplateView):
             clear_url=state.url(q=None, letter=None, page=None),
             **kwargs,
         )
-
-
-class CustomerListView(CompanyListView):
-    noun = "customer"
-    search_label = "Search Customers"
-
-
-class InProgressListView(CustomerListView):
-    status = Company.Status.IN_PROGRESS
-    title = "Customers | In Progress"
-    columns = IN_PROGRESS_LIST
-
-
-class CompleteListView(CustomerListView):
-    status = Company.Status.COMPLETE
-    title = "Customers | Complete"
-    columns = COMPLETE_LIST

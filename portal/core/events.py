@@ -1,12 +1,16 @@
 """Business events: their names, and the subscribers that act on each.
 
-A domain service calls its event function (``orders.events.order_submitted`` …) inside its own
-transaction; that function writes what the domain itself owes (the history entry, the e-mails)
-and publishes the event here. The edges subscribe where they live — webhooks queue a delivery,
-the vendor sync writes a provisioning request — so the domain apps never import the edges, and
-everything an event implies commits or rolls back with the change that caused it.
+A domain service calls its event function (``orders.events.order_submitted``,
+``companies.events.agreement_synced`` …) inside its own transaction, after its own writes (the
+history entry of a status move is written by ``companies.versions``). The function publishes
+the event here, and every subscriber runs at once, in that transaction: the vendor sync writes a
+provisioning request or e-mails the vendor's answer, webhooks queue deliveries, orders put a
+rejected order back to a draft, companies keep a renamed lead's name. So the domain apps never
+import the edges, and everything an event implies commits or rolls back with its cause.
 
-The names are also the webhook event names: search for "order.synced" and you land here.
+Subscribers are registered in their app's ready() and run in that order, which is the order of
+INSTALLED_APPS. The names of agreement and RFI events are also the webhook event names: search
+for "order.synced" and you land here.
 """
 
 from collections import defaultdict

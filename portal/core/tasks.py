@@ -1,13 +1,10 @@
-"""core's tasks: the delivery of e-mail, core's kind of outbox row (see ``portal.core.outbox``).
-``enqueue_in_transaction`` is here for every app's tasks."""
+"""core's tasks: the delivery of e-mail, core's kind of outbox row (see ``portal.core.outbox``)."""
 
 from django_tasks import task
 
-from .outbox import Kind, enqueue_in_transaction, register
+from .outbox import Kind, register
 from .outbox.mail import message_send
 from .outbox.models import OutgoingMessage
-
-__all__ = ["EMAIL", "deliver_message", "enqueue_in_transaction", "message_deliver"]
 
 
 @task()

@@ -1,20 +1,9 @@
 from django.urls import path
 
-from .views import AttachmentDownloadView, CompanyDetailView, DownsellCancelView, SyncWatchView
+from .list_views import CompleteListView, InProgressListView
 
-# The namespace the customer pages have always had (their URLs start with companies/).
-app_name = "companies"
+app_name = "customers"
 urlpatterns = [
-    path("<int:pk>/", CompanyDetailView.as_view(), name="detail"),
-    path(
-        "<int:pk>/attachments/<int:attachment_pk>/",
-        AttachmentDownloadView.as_view(),
-        name="attachment",
-    ),
-    path(
-        "<int:pk>/agreements/<int:agreement_pk>/cancel-downsell/",
-        DownsellCancelView.as_view(),
-        name="downsell_cancel",
-    ),
-    path("<int:pk>/agreements/<int:agreement_pk>/sync/", SyncWatchView.as_view(), name="sync"),
+    path("in-progress/", InProgressListView.as_view(), name="in_progress"),
+    path("complete/", CompleteListView.as_view(), name="complete"),
 ]

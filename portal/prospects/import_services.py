@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from portal.core.tasks import enqueue_in_transaction
+from portal.core.outbox import enqueue_in_transaction
 
 from .importing import RUNNING, import_run, limit_text
 from .imports import CONTROL, MAX_BYTES, FileRejected

@@ -12,7 +12,7 @@ from portal.companies.agreement_json import agreement_json
 from portal.companies.models import Agreement
 
 from .models import ProvisioningRequest
-from .tasks import deliver_request, enqueue_in_transaction
+from .tasks import REQUESTS
 
 # 2: the agreement carries status_label and its four totals, as in the API and webhooks.
 PROTOCOL_VERSION = 2
@@ -91,5 +91,5 @@ def provisioning_queue(*, agreement: Agreement, action: str, submission=None, re
     )
     request.payload = request_payload(request, submission, replaces)
     request.save()
-    enqueue_in_transaction(deliver_request, request_id=request.pk)
+    REQUESTS.enqueue(request.pk)
     return request

@@ -16,7 +16,6 @@ from .simulator import simulate_confirmation
 __all__ = [
     "REQUESTS",
     "deliver_request",
-    "enqueue_in_transaction",
     "request_deliver",
     "request_retry",
     "simulated_confirmation",

@@ -1,6 +1,7 @@
 """Every write to webhooks: endpoints (with their history), emitting an event, Send test and
-Send again. ``webhook_emit`` is called by the order, change, sync and RFI services inside
-their transactions, so a rolled-back change tells nobody and a committed one always does."""
+Send again. ``webhook_emit`` is called by ``webhooks.subscribers`` on business events, inside the
+transaction of their cause, so a rolled-back change tells nobody and a committed one always
+does."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction

@@ -8,10 +8,10 @@ from rest_framework.response import Response
 
 from portal.changes.downsell import CannotCancel, downsell_cancel
 from portal.companies.lifecycle import change_options_state
-from portal.companies.list_views import CompleteListView, InProgressListView
 from portal.companies.models import Agreement
 from portal.companies.selectors import agreement_for, customer_for
 from portal.core.history import history_for
+from portal.customers.list_views import CompleteListView, InProgressListView
 from portal.customers.views import attachment_download
 
 from .. import serializers as s

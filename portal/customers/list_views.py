@@ -1,0 +1,23 @@
+"""Customers | In Progress and Customers | Complete: the company list (companies.list_views)
+with the columns of each, as the seeds show them."""
+
+from portal.companies.columns import COMPLETE_LIST, IN_PROGRESS_LIST
+from portal.companies.list_views import CompanyListView
+from portal.companies.models import Company
+
+
+class CustomerListView(CompanyListView):
+    noun = "customer"
+    search_label = "Search Customers"
+
+
+class InProgressListView(CustomerListView):
+    status = Company.Status.IN_PROGRESS
+    title = "Customers | In Progress"
+    columns = IN_PROGRESS_LIST
+
+
+class CompleteListView(CustomerListView):
+    status = Company.Status.COMPLETE
+    title = "Customers | Complete"
+    columns = COMPLETE_LIST
