@@ -5,6 +5,7 @@ from django import forms
 from portal.core.text import Form
 
 from .models import User
+from .rules import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, normalized_email
 
 ROLE_HELP = (
     "Sales: prospects, orders and customers. Admin: all of that, plus managing your MSP's users."
@@ -18,7 +19,7 @@ LEAD_HELP = (
 class UserEditForm(Form):
     full_name = forms.CharField(
         label="Full name",
-        max_length=150,
+        max_length=NAME_MAX_LENGTH,
         required=False,
         help_text="Shown in lists and drop-downs; the e-mail address is shown when it is empty.",
     )
@@ -46,7 +47,7 @@ class UserEditForm(Form):
 class UserInviteForm(UserEditForm):
     email = forms.EmailField(
         label="E-mail address",
-        max_length=254,
+        max_length=EMAIL_MAX_LENGTH,
         help_text="They log in with it. The invitation to choose a password is sent here.",
     )
 
@@ -62,4 +63,4 @@ class UserInviteForm(UserEditForm):
     def clean_email(self) -> str:
         # Whether the address is taken is the service's to say: only one of this MSP's own
         # users may be told (see ``user_invite``).
-        return self.cleaned_data["email"].strip().lower()
+        return normalized_email(self.cleaned_data["email"])

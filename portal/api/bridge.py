@@ -1,16 +1,18 @@
 """The screens' messages under the API's field names.
 
-Orders and change orders: the input serializers parse JSON into plain values, the views call the
-same rules as the screens (``orders.rules``, ``changes.proposal``, ``companies.seats``) and put
-what they say under the API's names here: a product's seats as ``products.C1``, the order as a
-whole as ``non_field_errors``. Prospects and users still run their screens' forms
-(``raise_form_errors``).
+The input serializers parse JSON into plain values; the views call the same rules as the screens
+(``prospects.rules``, ``accounts.rules``, ``orders.rules``, ``changes.proposal``,
+``companies.seats``) and put what they say under the API's names here: a product's seats as
+``products.C1``, the input as a whole as ``non_field_errors``. What the screens' fields refuse
+before any rule (a count out of range, a lead not offered) is refused here in Django's words.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms import ChoiceField, Field, ModelChoiceField
 
 from portal.accounts.selectors import implementation_leads_for
+from portal.companies.seats import MAX_USERS
 
 from .errors import FieldErrors
 
@@ -54,6 +56,32 @@ class Problems:
             self.add(name, NOT_ONE_OF_THEM)
         return lead
 
+    def parse(self, name: str, field: Field, value):
+        """``value`` as a screen's form field takes it (``field.clean``); None if refused."""
+        try:
+            return field.clean(value)
+        except ValidationError as exc:
+            for message in exc.messages:
+                self.add(name, message)
+            return None
+
+    def products(self, offered, wanted: list[dict]) -> tuple[dict, bool]:
+        """The products asked for (``[{"code": "C1", "seats": 12}]``) → their own seats (None
+        for a product without a count of its own), as the screens' tick boxes and seat fields
+        take them; and whether every count given is valid, so that they can be priced."""
+        codes = {item["code"] for item in wanted}
+        seats = {item["code"]: item["seats"] for item in wanted if item.get("seats") is not None}
+        products, priceable = {}, True
+        for product in offered:
+            if product.code not in codes:
+                continue
+            own = None
+            if product.needs_own_seats and product.code in seats:
+                own = self.count(f"products.{product.code}", seats[product.code], high=MAX_USERS)
+                priceable = priceable and own is not None
+            products[product] = own
+        return products, priceable
+
     def raise_any(self) -> None:
         if self.fields:
             raise FieldErrors(self.fields)
@@ -68,34 +96,3 @@ def refuse_unknown(offered, products: list[dict] | None) -> None:
     """Product codes the MSP's agreement does not enable, refused as one 400."""
     if unknown := unknown_codes(offered, products):
         raise FieldErrors({"products": [f"Not a product your MSP's agreement enables: {unknown}."]})
-
-
-def product_data(products: list[dict] | None) -> dict:
-    """``[{"code": "C1", "seats": 12}]`` as the prospect form's tick boxes and seat fields."""
-    data = {}
-    for item in products or []:
-        data[f"product_{item['code']}"] = "on"
-        if item.get("seats") is not None:
-            data[f"seats_{item['code']}"] = str(item["seats"])
-    return data
-
-
-def field_name(name: str) -> str:
-    for prefix in ("product_", "seats_"):
-        if name.startswith(prefix):
-            return f"products.{name.removeprefix(prefix)}"
-    return name
-
-
-def raise_form_errors(form, renames: dict[str, str] | None = None) -> None:
-    """The form's messages under the API's field names, as a 400."""
-    renames = renames or {}
-    fields: dict[str, list[str]] = {}
-    for name, messages in form.errors.items():
-        key = renames.get(name, field_name(name))
-        fields.setdefault(key, []).extend(messages)
-    raise FieldErrors(fields)
-
-
-def check_products(form, products: list[dict] | None) -> None:
-    refuse_unknown(form.products, products)

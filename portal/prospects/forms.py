@@ -5,7 +5,6 @@ from functools import cached_property
 from django import forms
 
 from portal.accounts.selectors import implementation_leads_for
-from portal.companies.domains import normalize_domain
 from portal.companies.models import Company
 from portal.companies.seats import MAX_USERS
 from portal.companies.services import EDITABLE
@@ -13,12 +12,13 @@ from portal.core.text import ModelForm
 from portal.orders.product_fields import ProductFields
 
 from .rules import (
+    REQUIRED,
     Known,
     check_domain,
     check_name,
     check_provision_date,
     contacts_error,
-    looks_abbreviated,
+    name_warning,
 )
 
 
@@ -55,29 +55,24 @@ class ProspectForm(ProductFields, ModelForm):
         self.partner = partner
         leads = implementation_leads_for(partner)
         self.fields["implementation_lead"].queryset = leads
-        self.fields["implementation_lead"].required = True
         self.fields["secondary_contact"].queryset = leads
         self.fields["secondary_contact"].empty_label = "Nobody"
         for name in ("implementation_lead", "secondary_contact"):
             self.fields[
                 name
             ].help_text = "Users of your MSP with the MSP Implementation Lead option set."
-        self.fields["sector"].required = True
+        for name in REQUIRED:
+            self.fields[name].required = True
         self.add_product_fields(partner, self.instance)
 
     @property
     def name_warning(self) -> str:
-        name = self.data.get("name") if self.is_bound else self.initial.get("name")
-        if name and looks_abbreviated(name):
-            return "This looks like an abbreviation. Use the full legal name if you can."
-        return ""
+        return name_warning(self.data.get("name") if self.is_bound else self.initial.get("name"))
 
     @cached_property
     def _known(self) -> Known:
-        return Known.load(
-            self.partner.pk,
-            names=[self.data.get("name", "")],
-            domains=[normalize_domain(self.data.get("domain", ""))],
+        return Known.load_one(
+            self.partner.pk, name=self.data.get("name", ""), domain=self.data.get("domain", "")
         )
 
     def clean_name(self):

@@ -1,4 +1,4 @@
-"""The checks a prospect must pass, shared by the Create Prospect form and the upload.
+"""The checks a prospect must pass, shared by the Create Prospect form, the API and the upload.
 
 What the checks compare against (the MSP's names, who holds which domain) is loaded up front in
 a fixed number of queries, so checking 100,000 uploaded rows costs no query per row.
@@ -19,6 +19,9 @@ from portal.companies.models import Company
 from portal.core.bulk import in_list
 
 TABLE = Company._meta.db_table
+
+# What a prospect cannot be saved without, on the Create Prospect form and over the API.
+REQUIRED = ("company_type", "name", "domain", "sector", "implementation_lead", "permitted_users")
 
 
 @dataclass
@@ -51,6 +54,16 @@ class Known:
                     known.domains[domain].append((pk, partner, name))
         return known
 
+    @classmethod
+    def load_one(cls, partner_id: int, *, name: str, domain: str) -> "Known":
+        """What one prospect's name and domain (as typed) are checked against."""
+        return cls.load(
+            partner_id, names=[normalize_name(name)], domains=[normalize_domain(domain)]
+        )
+
+
+ABBREVIATED = "This looks like an abbreviation. Use the full legal name if you can."
+
 
 def looks_abbreviated(name: str) -> bool:
     """Mostly capitals and under five letters, like "IBM" or "A.C.M.E." — worth a warning."""
@@ -59,8 +72,17 @@ def looks_abbreviated(name: str) -> bool:
     return 0 < len(letters) < 5 and capitals * 2 > len(letters)
 
 
+def name_warning(name: str) -> str:
+    """A warning for a name that is saved all the same (empty when there is none)."""
+    return ABBREVIATED if name and looks_abbreviated(name) else ""
+
+
+def normalize_name(value: str) -> str:
+    return re.sub(r"\s+", " ", value or "").strip()
+
+
 def check_name(value: str, known: Known, *, pk: int | None = None) -> str:
-    name = re.sub(r"\s+", " ", value or "").strip()
+    name = normalize_name(value)
     if not name:
         raise ValidationError("Enter the company name.")
     if len(name) > 200:

@@ -139,7 +139,10 @@ def _order_input(
         users = problems.count("permitted_users", users, high=MAX_USERS)
     else:
         problems.add("permitted_users", REQUIRED)
-    products, priceable = _products(enabled, values.get("products"), company, problems)
+    wanted = values.get("products")
+    products, priceable = problems.products(
+        enabled, s.company_products(company) if wanted is None else wanted
+    )
     infrastructure = _answers(draft, values.get("infrastructure", {}), problems, submitting)
     shown = values.get("quoted_initial")
     check = order_check(
@@ -170,25 +173,6 @@ def _order_input(
         shown_initial=shown,
     )
     return data, check.quote
-
-
-def _products(enabled, wanted: list[dict] | None, company: Company, problems: Problems):
-    """The products chosen (the prospect's when none are given) → their own seats; and whether
-    their seat counts are valid, so that the order can be priced."""
-    if wanted is None:
-        wanted = s.company_products(company)
-    codes = {item["code"] for item in wanted}
-    seats = {item["code"]: item["seats"] for item in wanted if item.get("seats") is not None}
-    products, priceable = {}, True
-    for product in enabled:
-        if product.code not in codes:
-            continue
-        own = None
-        if product.needs_own_seats and product.code in seats:
-            own = problems.count(f"products.{product.code}", seats[product.code], high=MAX_USERS)
-            priceable = priceable and own is not None
-        products[product] = own
-    return products, priceable
 
 
 def _answers(draft: Order | None, given: dict, problems: Problems, submitting: bool) -> dict:

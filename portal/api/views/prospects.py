@@ -1,19 +1,23 @@
 """Prospects: the Prospect List, Create Prospect, its edit page, Verify and delete."""
 
+from django.core.exceptions import ValidationError
+from django.forms import CharField, URLField
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from portal.catalog.selectors import products_enabled_for
 from portal.companies.columns import PROSPECT_LIST, SORTS
 from portal.companies.domains import domain_verify
 from portal.companies.models import Company
+from portal.companies.seats import MAX_USERS, own_seats_errors
 from portal.companies.selectors import prospect_for
 from portal.companies.services import EDITABLE, company_create, company_delete, company_update
-from portal.prospects.forms import ProspectForm
+from portal.prospects import rules
 from portal.prospects.views import prospect_rows
 
 from .. import serializers as s
-from ..bridge import check_products, product_data, raise_form_errors
+from ..bridge import REQUIRED, Problems, refuse_unknown
 from ..idempotency import idempotent
 from ..permissions import IsMspAdmin
 from .base import PortalView, company_list_answer
@@ -39,51 +43,84 @@ class ProspectPage(s.PageOut):
     results = ProspectRow(many=True)
 
 
-def _form_data(company: Company | None, payload: dict) -> dict:
-    """The form's data: what is stored (when editing), with what the request gives on top."""
-    data: dict = {}
-    if company is not None:
-        for name in EDITABLE:
-            value = getattr(company, f"{name}_id" if name in _FOREIGN else name)
-            data[name] = "" if value is None else value
-        products = s.company_products(company)
-    else:
-        products = []
-    for name, value in payload.items():
-        if name != "products":
-            data[name] = "" if value is None else value
-    products = payload.get("products", products)
-    data.update(product_data(products))
-    return data
+# The website as the screen's field parses it (https:// assumed), and as the model stores it.
+WEBSITE = URLField(required=False, assume_scheme="https")
+WEBSITE_STORED = CharField(max_length=Company._meta.get_field("website").max_length)
 
 
-_FOREIGN = {"implementation_lead", "secondary_contact"}
+def _values(company: Company | None, payload: dict) -> dict:
+    """What is stored (when editing), with what the request gives on top."""
+    if company is None:
+        return {**dict.fromkeys(EDITABLE), "products": [], **payload}
+    stored = {name: getattr(company, Company._meta.get_field(name).attname) for name in EDITABLE}
+    return {**stored, "products": s.company_products(company), **payload}
 
 
 def _save(request, company: Company | None, payload: dict) -> Company:
-    form = ProspectForm(
-        _form_data(company, payload), instance=company or Company(), partner=request.user.partner
-    )
-    check_products(form, payload.get("products"))
-    if not form.is_valid():
-        raise_form_errors(form)
+    """The prospect's fields through the screen's checks, in its words and order."""
+    partner = request.user.partner
+    enabled = list(products_enabled_for(partner=partner))
+    refuse_unknown(enabled, payload.get("products"))
+    values = _values(company, payload)
+    problems = Problems()
+    fields = _checked(problems, partner, company, values)
+    products, _ = problems.products(enabled, values["products"])
+    if error := rules.contacts_error(fields["implementation_lead"], fields["secondary_contact"]):
+        problems.add("secondary_contact", error)
+    for code, message in own_seats_errors(products, fields["permitted_users"]).items():
+        problems.add(f"products.{code}", message)
+    if fields["website"]:
+        # Said last, as the screen does: its form leaves the model's limits to the end.
+        problems.parse("website", WEBSITE_STORED, fields["website"])
+    problems.raise_any()
     if company:
         stored = prospect_for(request.user, company.pk)
-        saved = company_update(
-            company=stored,
-            actor=request.user,
-            products=form.chosen_products(),
-            **form.company_fields(),
-        )
+        saved = company_update(company=stored, actor=request.user, products=products, **fields)
     else:
-        saved = company_create(
-            partner=request.user.partner,
-            actor=request.user,
-            products=form.chosen_products(),
-            **form.company_fields(),
-        )
-    saved.warnings = [form.name_warning] if form.name_warning else []
+        saved = company_create(partner=partner, actor=request.user, products=products, **fields)
+    warning = rules.name_warning(values["name"])
+    saved.warnings = [warning] if warning else []
     return saved
+
+
+def _checked(problems: Problems, partner, company: Company | None, values: dict) -> dict:
+    """Each field as the Create Prospect form checks it, in its order; None where refused."""
+    pk = company.pk if company else None
+    known = rules.Known.load_one(
+        partner.pk, name=values["name"] or "", domain=values["domain"] or ""
+    )
+    fields = {}
+    for name in EDITABLE:
+        value = values[name]
+        if isinstance(value, str):
+            value = value.strip()
+        if value in (None, "") and name in rules.REQUIRED:
+            problems.add(name, REQUIRED)
+            fields[name] = None
+            continue
+        try:
+            fields[name] = _field(problems, partner, name, value, known, pk)
+        except ValidationError as exc:
+            for message in exc.messages:
+                problems.add(name, message)
+            fields[name] = None
+    return fields
+
+
+def _field(problems: Problems, partner, name: str, value, known: rules.Known, pk: int | None):
+    if name == "name":
+        return rules.check_name(value, known, pk=pk)
+    if name == "domain":
+        return rules.check_domain(value, known, pk=pk)
+    if name == "website":
+        return problems.parse(name, WEBSITE, value)
+    if name in ("implementation_lead", "secondary_contact"):
+        return None if value is None else problems.lead(partner, value, name)
+    if name == "expected_provision_date":
+        rules.check_provision_date(value, creating=pk is None)
+    if name == "permitted_users":
+        return problems.count(name, value, high=MAX_USERS)
+    return value
 
 
 class ProspectListView(PortalView):

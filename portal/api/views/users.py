@@ -1,6 +1,6 @@
 """Users, for an MSP's Admins only (anyone else is told the endpoint does not exist, as on the
 screens): the Users list, Create User (an invitation), the edit form, deactivate, reactivate and
-invite again — each through the screen's own form and service."""
+invite again — each through the screen's own checks (``accounts.rules``) and service."""
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
@@ -8,6 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from portal.accounts.models import User
+from portal.accounts.rules import user_errors
 from portal.accounts.selectors import user_for, users_for
 from portal.accounts.services import (
     LastAdminError,
@@ -17,9 +18,8 @@ from portal.accounts.services import (
     user_reactivate,
     user_update,
 )
-from portal.accounts.user_forms import LEAD_HELP, ROLE_HELP, UserEditForm, UserInviteForm
+from portal.accounts.user_forms import LEAD_HELP, ROLE_HELP
 
-from ..bridge import raise_form_errors
 from ..errors import ApiError, FieldErrors
 from ..idempotency import idempotent
 from ..permissions import IsMspAdmin
@@ -118,13 +118,12 @@ class UserListView(UserAdminView):
     def post(self, request):
         payload = UserInviteInput(data=request.data)
         payload.is_valid(raise_exception=True)
-        form = UserInviteForm(dict(payload.validated_data))
-        if not form.is_valid():
-            raise_form_errors(form)
+        values = payload.validated_data
+        if errors := user_errors(full_name=values["full_name"], email=values["email"]):
+            raise FieldErrors(errors)
         try:
-            member = user_invite(
-                partner=request.user.partner, actor=request.user, **form.cleaned_data
-            )
+            # As typed: the service trims the name and lower-cases the address itself.
+            member = user_invite(partner=request.user.partner, actor=request.user, **values)
         except ValidationError as exc:
             raise _service_errors(exc) from exc
         return Response(UserOut(member).data, status=status.HTTP_201_CREATED)
@@ -165,11 +164,10 @@ class UserDetailView(UserAdminView):
             "is_implementation_lead": member.is_implementation_lead,
             **payload.validated_data,
         }
-        form = UserEditForm.for_user(member, data)
-        if not form.is_valid():
-            raise_form_errors(form)
+        if errors := user_errors(full_name=data["full_name"]):
+            raise FieldErrors(errors)
         try:
-            user_update(user=member, actor=request.user, **form.cleaned_data)
+            user_update(user=member, actor=request.user, **data)
         except LastAdminError as exc:
             raise _refused(exc, role=True) from exc
         return Response(UserOut(member).data)
