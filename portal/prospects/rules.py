@@ -35,7 +35,8 @@ class Known:
     @classmethod
     def load(cls, partner_id: int, *, names: Iterable[str], domains: Iterable[str]) -> "Known":
         known = cls(partner_id)
-        names = sorted({name.lower() for name in names if name})
+        # As check_name compares them: inner runs of spaces are one space.
+        names = sorted({normalize_name(name).lower() for name in names if name})
         domains = sorted({domain for domain in domains if domain})
         with connection.cursor() as cursor:
             if names:
@@ -57,9 +58,7 @@ class Known:
     @classmethod
     def load_one(cls, partner_id: int, *, name: str, domain: str) -> "Known":
         """What one prospect's name and domain (as typed) are checked against."""
-        return cls.load(
-            partner_id, names=[normalize_name(name)], domains=[normalize_domain(domain)]
-        )
+        return cls.load(partner_id, names=[name], domains=[normalize_domain(domain)])
 
 
 ABBREVIATED = "This looks like an abbreviation. Use the full legal name if you can."

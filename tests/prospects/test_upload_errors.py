@@ -163,3 +163,12 @@ def test_past_provision_date_is_fine_when_updating(upload, acme):
     assert "1 updated" in upload(content).content.decode()
     existing.refresh_from_db()
     assert existing.expected_provision_date == datetime.date(2020, 1, 1)
+
+
+def test_an_existing_name_typed_with_extra_spaces_is_refused_as_taken(upload, acme):
+    make_company(acme, "Northwind Traders", domain="nw.example")
+
+    found = problems(upload(csv_bytes([row("Northwind    Traders", "other.example")])))
+
+    assert found[0][:2] == (2, "Company Name") and "already have" in found[0][2]
+    assert Company.objects.filter(partner=acme).count() == 1
