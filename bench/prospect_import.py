@@ -273,6 +273,45 @@ def csv_file(rows: Iterable[dict], columns) -> tuple[bytes, Counter]:
     return out.getvalue(), wanted
 
 
+def with_problems(rows: Iterable[dict]) -> Iterator[dict]:
+    """The rows again, each with five problems: a sector not in the list, a past date, more
+    seats than users, and (once the same rows are saved) a name and a domain already held."""
+    from django.utils import timezone
+
+    past = (timezone.localdate() - timedelta(days=30)).isoformat()
+    for row in rows:
+        sheet = dict(row["sheet"])
+        sheet.update(
+            {
+                "sector": "Mining",
+                "expected_provision_date": past,
+                "A1": row["stored"]["permitted_users"] + 1,
+            }
+        )
+        yield {"sheet": sheet, "stored": row["stored"]}
+
+
+def check_problems(partner, content: bytes) -> dict:
+    """``check_file`` alone of a file whose every row has problems, against the saved rows."""
+    from django.db import connection
+
+    from portal.prospects.imports import check_file
+
+    statements = Statements()
+    start = time.perf_counter()
+    with connection.execute_wrapper(statements):
+        plan = check_file(partner, "bench-problems.csv", content)
+    seconds = time.perf_counter() - start
+    return {
+        "seconds": seconds,
+        "found": plan.error_count,
+        "listed": len(plan.errors),
+        "last_row": plan.errors[-1][0] if plan.errors else 0,
+        "statements": statements.total,
+        "peak": peak_rss_mb(),
+    }
+
+
 # -- Cleaning up ----------------------------------------------------------------------------
 
 
@@ -483,6 +522,9 @@ def run_one(args: argparse.Namespace) -> None:
     try:
         big = import_once(partner, admin, content, "bench-prospects.csv")
         interests = CompanyProduct.objects.filter(company__partner=partner).count()
+        bad_content, _ = csv_file(with_problems(make_rows(args.rows, leads, products)), columns)
+        problems = check_problems(partner, bad_content)
+        del bad_content
         small_content, _ = csv_file(make_rows(args.small, leads, products), columns)
         small = import_once(partner, admin, small_content, "bench-prospects-small.csv")
         raw_seconds = raw_load(partner, make_rows(args.rows, leads, products))
@@ -497,10 +539,10 @@ def run_one(args: argparse.Namespace) -> None:
     finally:
         clean(partner)
 
-    report(args, connection.vendor, big, small, raw_seconds, interests, traced)
+    report(args, connection.vendor, big, small, raw_seconds, interests, traced, problems)
 
 
-def report(args, vendor, big, small, raw_seconds, interests, traced) -> None:
+def report(args, vendor, big, small, raw_seconds, interests, traced, problems) -> None:
     n = args.rows
     raw_name = "raw COPY" if vendor == "postgresql" else "raw executemany INSERT"
     print(
@@ -517,6 +559,14 @@ def report(args, vendor, big, small, raw_seconds, interests, traced) -> None:
     for label, seconds, count in lines:
         print(f"{label:52s} {seconds:8.2f} {n / seconds:9,.0f} {count:11,d}")
     print(f"{'(import_start: store the file, queue task)':46s} {big['start']:8.2f}")
+    print(
+        f"\nthe same {n:,} rows again, each with 5 problems (sector, past date, seats over "
+        f"users, name and domain held), check_file alone: {problems['seconds']:.2f} s, "
+        f"{n / problems['seconds']:,.0f} rows/s, {problems['statements']} statements; "
+        f"{problems['found']:,} problems found ({problems['found'] / n:.1f} a row), the first "
+        f"{problems['listed']:,} listed (rows 2 to {problems['last_row']:,}); "
+        f"peak RSS {problems['peak']:.0f} MB after it"
+    )
 
     growth = big["peak"] - big["rss_before"]
     print(

@@ -94,7 +94,7 @@ def _check_and_save(upload: ProspectImport, deadline: datetime.datetime) -> None
             error_count=plan.error_count,
             total_rows=plan.total,
             checked_rows=plan.total,
-            message=f"{plan.error_count} problem(s) found; nothing was imported.",
+            message=f"{plan.error_count} problem(s) found; nothing was imported." + plan.note,
         )
         return
     saving = ProspectImport.objects.filter(
@@ -117,7 +117,7 @@ def _check_and_save(upload: ProspectImport, deadline: datetime.datetime) -> None
                 status=ProspectImport.Status.DONE,
                 created_count=created,
                 updated_count=updated,
-                message=f"{created} prospect(s) created, {updated} updated.",
+                message=f"{created} prospect(s) created, {updated} updated." + plan.note,
             ):
                 raise Abandoned
     except IntegrityError:

@@ -28,6 +28,7 @@ from .rules import (
     check_name,
     check_provision_date,
     contacts_error,
+    normalize_name,
 )
 from .xlsx_check import UNREADABLE, ArchiveRefused, check_elements, unpacked_size
 
@@ -40,6 +41,22 @@ CHECK_TIME_EVERY = 1_000  # rows, blank or not, between looks at the clock
 REQUIRED = [column.key for column in FIXED if column.company.required]
 HEADER = {column.key: column.header for column in FIXED}  # a row's error names its column
 MAX_LISTED_ERRORS = 5_000  # listed on the page and in the download; all are counted
+# The template's example row shows how a row is filled in; it is never imported. It is known by
+# its name and domain, as the template has them, in a row without an ID (``.example`` is a
+# domain no company can hold).
+EXAMPLE = {column.key: column.example for column in FIXED if column.key in ("name", "domain")}
+EXAMPLE_SKIPPED = "The template's example row (row {row}) was skipped: it is never imported."
+ONLY_EXAMPLE = (
+    "The file holds only the template's example row (row {row}), which is never imported: "
+    "fill in your own prospects, one per row, in its place and upload the file again."
+)
+EXAMPLE_DOMAIN = (
+    "This is the template's example domain: enter the e-mail domain of your own prospect."
+)
+NO_ROWS = (
+    "The file has a header row but no prospects under it: fill in your own prospects, one per "
+    "row, and upload the file again."
+)
 
 
 UPLOAD_EXTENSIONS = (".csv", ".xlsx", ".xlsm")
@@ -107,8 +124,9 @@ def cell_problem(value) -> str:
 class PlannedRow:
     row: int  # as the spreadsheet numbers it: the header is row 1
     pk: int | None
-    fields: dict
+    fields: dict  # only the fields whose cells could be read
     products: dict  # Product → seats (None for a product without its own seat count)
+    ok: bool = True  # False once any of its cells has a problem
 
 
 @dataclass
@@ -117,11 +135,30 @@ class Plan:
     errors: list[tuple[int, str, str]] = field(default_factory=list)
     error_count: int = 0
     total: int = 0
+    order: dict[str, int] = field(default_factory=dict)  # column header → its place in the file
+    example_row: int | None = None  # the template's example row, skipped
 
     def error(self, row: int, column: str, message: str) -> None:
         self.error_count += 1
-        if len(self.errors) < MAX_LISTED_ERRORS:
-            self.errors.append((row, column, message))
+        self.errors.append((row, column, message))
+        # The rows' problems come in two passes (cells, then rows against each other and the
+        # saved ones), so the first ones listed are known only at the end: the list keeps the
+        # first MAX_LISTED_ERRORS by row and column, and stays bounded on the way.
+        if len(self.errors) >= 2 * MAX_LISTED_ERRORS:
+            self.keep_first_errors()
+
+    def keep_first_errors(self) -> None:
+        """The errors sorted by row, then column as the file orders them; the first listed."""
+        last = len(self.order)
+        self.errors.sort(key=lambda e: (e[0], self.order.get(e[1], last), e[1], e[2]))
+        del self.errors[MAX_LISTED_ERRORS:]
+
+    @property
+    def note(self) -> str:
+        """What was left out of the import, said after its outcome."""
+        if self.example_row is None:
+            return ""
+        return f" {EXAMPLE_SKIPPED.format(row=self.example_row)}"
 
 
 def read_table(filename: str, content: bytes) -> tuple[list, Iterator[list]]:
@@ -209,8 +246,9 @@ def _sheet_rows(sheet) -> Iterator:
 
 
 def match_columns(header: list, columns: list[SheetColumn]) -> list[SheetColumn | None]:
+    """The column of each header cell; every problem of the header is told at once."""
     by_key = {header_key(column.header): column for column in columns}
-    matched, unknown, seen = [], [], set()
+    matched, unknown, twice, seen = [], [], [], set()
     for cell in header:
         key = header_key(cell)
         if not key:
@@ -220,12 +258,14 @@ def match_columns(header: list, columns: list[SheetColumn]) -> list[SheetColumn 
         if column is None:
             unknown.append(plain(str(cell).strip(), 40))
         elif column.header in seen:
-            raise FileRejected(f"The column “{column.header}” appears twice.")
+            if column.header not in twice:
+                twice.append(column.header)
         else:
             seen.add(column.header)
         matched.append(column)
+    problems = [f"The column “{name}” appears twice." for name in twice]
     if unknown:
-        raise FileRejected(
+        problems.append(
             "Unknown columns: "
             + ", ".join(f"“{name}”" for name in unknown[:10])
             + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else "")
@@ -233,7 +273,9 @@ def match_columns(header: list, columns: list[SheetColumn]) -> list[SheetColumn 
         )
     missing = [c.header for c in columns if c.key in REQUIRED and c.header not in seen]
     if missing:
-        raise FileRejected("Missing columns: " + ", ".join(f"“{name}”" for name in missing) + ".")
+        problems.append("Missing columns: " + ", ".join(f"“{name}”" for name in missing) + ".")
+    if problems:
+        raise FileRejected(" ".join(problems))
     return matched
 
 
@@ -304,8 +346,9 @@ class Checker:
         self.sector = _choice(Company.Sector.choices)
         self.website = forms.URLField(required=False, assume_scheme="https", max_length=200)
 
-    def parse(self, number: int, cells: list, columns: list, plan: Plan) -> PlannedRow | None:
-        """Typed values of one row; its errors go to ``plan``."""
+    def parse(self, number: int, cells: list, columns: list, plan: Plan) -> PlannedRow:
+        """Typed values of one row, each cell on its own: a cell's problem goes to ``plan`` and
+        leaves its field out, and the next cells are read all the same."""
         values, products, ok = {}, {}, True
         for column, value in zip(columns, cells, strict=False):
             if problem := cell_problem(value):
@@ -331,11 +374,9 @@ class Checker:
             except ValidationError as exc:
                 plan.error(number, column.header, " ".join(exc.messages))
                 ok = False
-        if not ok:
-            return None
         values.setdefault("company_type", Company.CompanyType.END_CUSTOMER)
         pk = values.pop("id", None)
-        return PlannedRow(number, pk, values, products)
+        return PlannedRow(number, pk, values, products, ok)
 
     def _field(self, key: str, value):
         text = _text(value)
@@ -395,24 +436,48 @@ def check_file(
     header, rows = read_table(filename, content)
     columns = match_columns(header, checker.columns)
     plan = Plan()
+    for place, column in enumerate(columns):
+        plan.order.setdefault(column.header if column else "(no column name)", place)
+    is_example = _example_finder(columns)
     for number, cells in enumerate(rows, start=2):
         if number % CHECK_TIME_EVERY == 0 and deadline and timezone.now() >= deadline:
             raise TimeLimitReached(number)
         if _blank(cells):
             continue  # blank lines, as spreadsheets leave them
+        if plan.example_row is None and is_example(cells):
+            plan.example_row = number
+            continue
         plan.total += 1
         if plan.total > MAX_ROWS:
             raise FileRejected(f"The file has more than {MAX_ROWS:,} rows: split it.")
-        planned = checker.parse(number, cells, columns, plan)
-        if planned:
-            plan.rows.append(planned)
+        plan.rows.append(checker.parse(number, cells, columns, plan))
         if plan.total % 5000 == 0:
             progress(plan.total)
     if not plan.total:
-        raise FileRejected("The file has a header row but no prospects under it.")
+        if plan.example_row is not None:
+            raise FileRejected(ONLY_EXAMPLE.format(row=plan.example_row))
+        raise FileRejected(NO_ROWS)
     _check_against_each_other_and_saved(partner, plan)
     progress(plan.total)
     return plan
+
+
+def _example_finder(columns: list) -> Callable[[list], bool]:
+    """Whether a row is the template's example: no ID, and the example's name and domain."""
+    where = {column.key: place for place, column in enumerate(columns) if column}
+
+    def cell(cells: list, key: str) -> str:
+        place = where.get(key)
+        return _text(cells[place]) if place is not None and place < len(cells) else ""
+
+    def is_example(cells: list) -> bool:
+        return (
+            normalize_domain(cell(cells, "domain")) == EXAMPLE["domain"]
+            and normalize_name(cell(cells, "name")).lower() == EXAMPLE["name"].lower()
+            and not cell(cells, "id")
+        )
+
+    return is_example
 
 
 def _blank(cells) -> bool:
@@ -422,6 +487,9 @@ def _blank(cells) -> bool:
 
 
 def _check_against_each_other_and_saved(partner, plan: Plan) -> None:
+    """Every row, those with problems in their cells too, against the others and the saved
+    prospects: each field that could be read is checked, so that no problem waits for the
+    next upload."""
     ids = [row.pk for row in plan.rows if row.pk]
     existing = {}
     for start in range(0, len(ids), 500):
@@ -429,18 +497,17 @@ def _check_against_each_other_and_saved(partner, plan: Plan) -> None:
         existing.update(Prospect.objects.filter(partner=partner, pk__in=chunk).in_bulk())
     known = Known.load(
         partner.pk,
-        names=[row.fields["name"] for row in plan.rows],
-        domains=[normalize_domain(row.fields["domain"]) for row in plan.rows],
+        names=[row.fields["name"] for row in plan.rows if "name" in row.fields],
+        domains=[
+            normalize_domain(row.fields["domain"]) for row in plan.rows if "domain" in row.fields
+        ],
     )
     first_name, first_domain, first_id = {}, {}, {}
-    checked = []
     for row in plan.rows:
-        ok = True
 
-        def error(column: str, message: str, number=row.row) -> None:
-            nonlocal ok
-            ok = False
-            plan.error(number, column, message)
+        def error(column: str, message: str, row=row) -> None:
+            row.ok = False
+            plan.error(row.row, column, message)
 
         if row.pk and row.pk not in existing:
             error(HEADER["id"], f"No prospect of yours has the ID {row.pk}.")
@@ -449,11 +516,16 @@ def _check_against_each_other_and_saved(partner, plan: Plan) -> None:
         elif row.pk:
             first_id[row.pk] = row.row
         for key, check in (("name", check_name), ("domain", check_domain)):
+            if key not in row.fields:
+                continue  # its cell has a problem of its own, told already
             header = HEADER[key]
             try:
                 row.fields[key] = check(row.fields[key], known, pk=row.pk)
             except ValidationError as exc:
                 error(header, " ".join(exc.messages))
+                continue
+            if key == "domain" and not row.pk and row.fields[key] == EXAMPLE["domain"]:
+                error(header, EXAMPLE_DOMAIN)
                 continue
             seen = first_name if key == "name" else first_domain
             value = row.fields[key].lower()
@@ -469,12 +541,9 @@ def _check_against_each_other_and_saved(partner, plan: Plan) -> None:
             row.fields.get("implementation_lead"), row.fields.get("secondary_contact")
         ):
             error(HEADER["secondary_contact"], message)
+        users = row.fields.get("permitted_users")  # None when its cell has a problem
         for product, seats in row.products.items():
-            if product.needs_own_seats and (
-                message := seats_error(product.name, seats, row.fields["permitted_users"])
-            ):
+            if product.needs_own_seats and (message := seats_error(product.name, seats, users)):
                 error(f"Product {product.code} Seats", message)
-        if ok:
-            checked.append(row)
-    plan.rows = checked
-    plan.errors.sort()
+    plan.rows = [row for row in plan.rows if row.ok]
+    plan.keep_first_errors()

@@ -33,7 +33,8 @@ class TemplateXlsxView(SheetView):
         columns = self.columns()
         lead = implementation_leads_for(request.user.partner).values_list("email", flat=True)
         content = io.BytesIO()
-        write_xlsx(content, columns, [example_row(columns, lead_email=lead.first() or "")])
+        rows = [example_row(columns, lead_email=lead.first() or "")]
+        write_xlsx(content, columns, rows, example=True)
         response = HttpResponse(content.getvalue(), content_type=XLSX)
         response["Content-Disposition"] = content_disposition_header(
             True, "prospects-template.xlsx"

@@ -18,6 +18,7 @@ from typing import IO
 from django.db.models import QuerySet
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -33,6 +34,11 @@ YES = "Yes"
 # A spreadsheet program runs a cell that starts with one of these as a formula.
 LAST_ROW = 1_048_576  # the last row of a sheet: validations cover every row below the header
 EXAMPLE_SEATS = 25
+EXAMPLE_FONT = Font(italic=True, color="6B6B6B")
+EXAMPLE_NOTE = (
+    "Example row: it shows how a row is filled in, and the upload skips it. "
+    "Write your own prospects in its place, one per row."
+)
 NUMBER_KEYS = {"id", "permitted_users"}
 # What the export reads, and under which Company field its column finds it.
 EXPORT_FIELDS = {column.company.export: column.key for column in FIXED}
@@ -149,10 +155,18 @@ def _csv_value(value: Cell) -> str | int:
     return neutralise(value)
 
 
-def write_xlsx(target: IO[bytes], columns: list[SheetColumn], rows: Iterable[list[Cell]]) -> None:
+def write_xlsx(
+    target: IO[bytes],
+    columns: list[SheetColumn],
+    rows: Iterable[list[Cell]],
+    *,
+    example: bool = False,
+) -> None:
     """The sheet "Prospects" (the rows), "How to fill in" and the hidden "Lists" to pick from.
 
-    Write-only: openpyxl streams the rows to a temporary file instead of keeping every cell.
+    With ``example`` (the template), the rows are its example: grey italics, with a note that
+    the upload skips them. Write-only: openpyxl streams the rows to a temporary file instead of
+    keeping every cell.
     """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Prospects")  # first: the upload reads the first sheet
@@ -168,7 +182,11 @@ def write_xlsx(target: IO[bytes], columns: list[SheetColumn], rows: Iterable[lis
         sheet.data_validations.append(validation)
     sheet.append(_bold(sheet, [column.header for column in columns]))
     for row in rows:
-        sheet.append([_xlsx_value(sheet, value) for value in row])
+        sheet.append(
+            _as_example(sheet, columns, row)
+            if example
+            else [_xlsx_value(sheet, value) for value in row]
+        )
 
     explained.freeze_panes = "A2"
     explained.column_dimensions["A"].width = 40
@@ -192,6 +210,19 @@ def _bold(sheet, values: list[str]) -> list[WriteOnlyCell]:
     for value in values:
         cell = WriteOnlyCell(sheet, value)
         cell.font = Font(bold=True)
+        cells.append(cell)
+    return cells
+
+
+def _as_example(sheet, columns: list[SheetColumn], row: list[Cell]) -> list[WriteOnlyCell]:
+    cells = []
+    for column, value in zip(columns, row, strict=True):
+        cell = WriteOnlyCell(sheet, neutralise(value))
+        if isinstance(value, datetime.date):
+            cell.number_format = "yyyy-mm-dd"
+        cell.font = EXAMPLE_FONT
+        if column.key == "name":
+            cell.comment = Comment(EXAMPLE_NOTE, "MSP Partner Portal", width=260, height=90)
         cells.append(cell)
     return cells
 

@@ -332,3 +332,58 @@ def test_reading_an_import_whose_worker_died_tells_it_failed(admin_api, catalog)
 
     assert (answer["status"], answer["finished"]) == ("failed", True)
     assert answer["message"].startswith("Stopped without finishing")
+
+
+def test_every_problem_of_every_row_is_in_one_answer_by_row_then_column(admin_api, globex, catalog):
+    from tests.fixtures.factories import make_company
+
+    make_company(globex, "Hooli", domain="hooli.example")
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    content = csv_bytes(
+        [
+            row(
+                "Hooli Holdings Ltd",
+                "hooli.example",
+                Sector="Mining",
+                **{
+                    "Expected Provision Date": yesterday,
+                    "Permitted Users": "10",
+                    "Product A1 Seats": "12",
+                },
+            ),
+            row("Fabrikam Inc", "hooli.example", **{"Permitted Users": "lots"}),
+        ]
+    )
+
+    answer = imported(admin_api, content).json()
+
+    assert answer["status"] == "invalid"
+    assert [(error["row"], error["column"]) for error in answer["errors"]] == [
+        (2, "Domain"),
+        (2, "Sector"),
+        (2, "Expected Provision Date"),
+        (2, "Product A1 Seats"),
+        (3, "Domain"),
+        (3, "Permitted Users"),
+    ]
+    assert answer["errors"][0]["problem"].startswith("Channel conflict")
+    assert "Globex" not in str(answer)
+    assert answer["errors"][3]["problem"] == "At most the 10 permitted users."
+    assert answer["error_count"] == 6
+    assert answer["message"] == "6 problem(s) found; nothing was imported."
+    assert not Company.objects.filter(name__in=["Hooli Holdings Ltd", "Fabrikam Inc"]).exists()
+
+
+def test_the_template_uploaded_unchanged_imports_nothing_and_says_why(
+    client, admin_api, acme_admin, catalog
+):
+    client.force_login(acme_admin)
+    template = client.get(reverse("prospects:template_csv")).content
+
+    answer = imported(admin_api, template, name="prospects-template.csv").json()
+
+    assert (answer["status"], answer["created_count"], answer["errors"]) == ("invalid", 0, [])
+    assert answer["message"].startswith(
+        "The file holds only the template's example row (row 2), which is never imported"
+    )
+    assert not Company.objects.exists()

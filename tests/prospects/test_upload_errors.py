@@ -172,3 +172,118 @@ def test_an_existing_name_typed_with_extra_spaces_is_refused_as_taken(upload, ac
 
     assert found[0][:2] == (2, "Company Name") and "already have" in found[0][2]
     assert Company.objects.filter(partner=acme).count() == 1
+
+
+def past(days=1) -> str:
+    return (datetime.date.today() - datetime.timedelta(days=days)).isoformat()
+
+
+def test_every_problem_of_every_row_is_told_in_one_pass_by_row_then_column(upload, acme, globex):
+    """Cell problems and problems against other rows or saved prospects, all at once: fixing
+    the listed ones never reveals new ones on the same rows."""
+    make_company(acme, "Northwind Traders", domain="nw.example")
+    make_company(globex, "Hooli", domain="hooli.example")
+    content = csv_bytes(
+        [
+            row(
+                "Northwind Traders",
+                "hooli.example",
+                Sector="Mining",
+                **{
+                    "Secondary Implementation Contact E-mail": "admin@acme.test",
+                    "Expected Provision Date": past(),
+                    "Permitted Users": "10",
+                    "Product A1 Seats": "11",
+                },
+            ),
+            row("Fabrikam Inc", "bad_domain.example", **{"Permitted Users": "lots"}),
+            row("Other Name Ltd", "other.example", **{"Company Type": "Alien"}),
+            row(
+                "OTHER NAME LTD",
+                "OTHER.example",
+                Website="http://",
+                **{"Expected Provision Date": "1/2/27", "Product S1": "maybe"},
+            ),
+        ]
+    )
+
+    found = problems(upload(content))
+
+    assert [(number, column) for number, column, _ in found] == [
+        (2, "Company Name"),
+        (2, "Domain"),
+        (2, "Sector"),
+        (2, "Secondary Implementation Contact E-mail"),
+        (2, "Expected Provision Date"),
+        (2, "Product A1 Seats"),
+        (3, "Domain"),
+        (3, "Permitted Users"),
+        (4, "Company Type"),
+        (5, "Company Name"),
+        (5, "Domain"),
+        (5, "Website"),
+        (5, "Expected Provision Date"),
+        (5, "Product S1"),
+    ]
+    messages = [message for _, _, message in found]
+    assert "already have a company called" in messages[0]
+    assert messages[1].startswith("Channel conflict") and "Globex" not in messages[1]
+    assert messages[2].startswith("Choose one of:")
+    assert messages[3].startswith("Choose someone other")
+    assert "in the past" in messages[4]
+    assert messages[5] == "At most the 10 permitted users."
+    assert "Use only letters" in messages[6]
+    assert messages[7] == "Enter a whole number."
+    assert messages[9:11] == ["The same company name as row 4.", "The same domain as row 4."]
+    assert "YYYY-MM-DD" in messages[12]
+    assert not Company.objects.filter(name="Fabrikam Inc").exists()
+    assert ProspectImport.objects.get().message == "14 problem(s) found; nothing was imported."
+
+
+def test_the_problems_are_in_the_same_order_in_the_download(client, upload):
+    first = row(domain="bad_domain.example", Sector="Mining")
+    upload(csv_bytes([first, row("Contoso Ltd", "contoso.example", Sector="")]))
+    upload_id = ProspectImport.objects.get().pk
+
+    lines = client.get(reverse("prospects:upload_errors", args=[upload_id]))
+    rows = [line.split(",")[:2] for line in lines.content.decode("utf-8-sig").splitlines()[1:]]
+
+    assert rows == [["2", "Domain"], ["2", "Sector"], ["3", "Sector"]]
+
+
+def test_a_row_whose_id_and_name_both_fail_is_told_both(upload, acme):
+    make_company(acme, "Northwind Traders", domain="nw.example")
+    content = csv_bytes([["12abc", *row(**{"Permitted Users": "0"})]], header=["ID", *HEADER])
+
+    assert [column for _, column, _ in problems(upload(content))] == [
+        "ID",
+        "Company Name",
+        "Permitted Users",
+    ]
+
+
+def test_the_listed_problems_are_the_first_by_row_when_there_are_too_many(upload, monkeypatch):
+    monkeypatch.setattr("portal.prospects.imports.MAX_LISTED_ERRORS", 3)
+    rows = [row(f"Company {i} Ltd", f"c{i}.example", Sector="Mining") for i in range(5)]
+    rows[0][2] = "bad_domain.example"  # row 2: a domain problem too, found in the second pass
+
+    upload(csv_bytes(rows))
+
+    stored = ProspectImport.objects.get()
+    assert [tuple(error[:2]) for error in stored.errors] == [
+        (2, "Domain"),
+        (2, "Sector"),
+        (3, "Sector"),
+    ]
+    assert stored.error_count == 6
+
+
+def test_every_problem_of_the_header_is_told_at_once(upload):
+    header = [*HEADER[:1], *HEADER[2:-1], "Colour", "Sector"]
+
+    html = upload(csv_bytes([row()[:1] + row()[2:-1] + ["red", "Retail"]], header=header))
+
+    text = html.content.decode()
+    assert "The column “Sector” appears twice." in text
+    assert "Unknown columns: “Colour”" in text
+    assert "Missing columns: “Company Name”" in text
