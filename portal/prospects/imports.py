@@ -7,6 +7,7 @@ compare against is loaded up front, so there is no query per row.
 import csv
 import datetime
 import io
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -137,9 +138,12 @@ class Plan:
     total: int = 0
     order: dict[str, int] = field(default_factory=dict)  # column header → its place in the file
     example_row: int | None = None  # the template's example row, skipped
+    last_listed_row: float = math.inf  # a later row's errors cannot be among those listed
 
     def error(self, row: int, column: str, message: str) -> None:
         self.error_count += 1
+        if row > self.last_listed_row:
+            return  # after the MAX_LISTED_ERRORS listed already: counted only
         self.errors.append((row, column, message))
         # The rows' problems come in two passes (cells, then rows against each other and the
         # saved ones), so the first ones listed are known only at the end: the list keeps the
@@ -151,7 +155,9 @@ class Plan:
         """The errors sorted by row, then column as the file orders them; the first listed."""
         last = len(self.order)
         self.errors.sort(key=lambda e: (e[0], self.order.get(e[1], last), e[1], e[2]))
-        del self.errors[MAX_LISTED_ERRORS:]
+        if len(self.errors) >= MAX_LISTED_ERRORS:
+            del self.errors[MAX_LISTED_ERRORS:]
+            self.last_listed_row = self.errors[-1][0]
 
     @property
     def note(self) -> str:
@@ -471,8 +477,10 @@ def _example_finder(columns: list) -> Callable[[list], bool]:
         return _text(cells[place]) if place is not None and place < len(cells) else ""
 
     def is_example(cells: list) -> bool:
+        domain = cell(cells, "domain")
         return (
-            normalize_domain(cell(cells, "domain")) == EXAMPLE["domain"]
+            EXAMPLE["domain"] in domain.lower()  # a quick look first: one row of a file has it
+            and normalize_domain(domain) == EXAMPLE["domain"]
             and normalize_name(cell(cells, "name")).lower() == EXAMPLE["name"].lower()
             and not cell(cells, "id")
         )
@@ -503,6 +511,7 @@ def _check_against_each_other_and_saved(partner, plan: Plan) -> None:
         ],
     )
     first_name, first_domain, first_id = {}, {}, {}
+    today = timezone.localdate()
     for row in plan.rows:
 
         def error(column: str, message: str, row=row) -> None:
@@ -534,7 +543,9 @@ def _check_against_each_other_and_saved(partner, plan: Plan) -> None:
             else:
                 seen[value] = row.row
         try:
-            check_provision_date(row.fields.get("expected_provision_date"), creating=not row.pk)
+            check_provision_date(
+                row.fields.get("expected_provision_date"), creating=not row.pk, today=today
+            )
         except ValidationError as exc:
             error(HEADER["expected_provision_date"], " ".join(exc.messages))
         if message := contacts_error(

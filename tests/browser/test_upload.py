@@ -80,3 +80,109 @@ def test_template_then_a_bad_row_then_the_fixed_file(page, demo_data, screenshot
     page.get_by_role("button", name="Go").click()
     expect(page.get_by_role("link", name="Quillfeather Publishing Limited")).to_be_visible()
     expect(page.get_by_role("link", name="Quartzline Analytics Limited")).to_be_visible()
+
+
+WIDE = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def upload_file(page, name: str, content: bytes) -> None:
+    page.get_by_label("Prospects file (CSV or XLSX)").set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": content}]
+    )
+    page.get_by_role("button", name="Submit").click()
+
+
+def both_widths(page, screenshot, name: str) -> None:
+    screenshot(f"{name}-1366")
+    page.set_viewport_size(PHONE)
+    screenshot(f"{name}-390")
+    page.set_viewport_size(WIDE)
+
+
+def test_every_problem_of_every_row_at_once_and_the_template_alone_imports_nothing(
+    page, demo_data, screenshot
+):
+    page.set_viewport_size(WIDE)
+    log_in(page, "admin@acme-msp.example")
+    page.goto("/prospects/upload/")
+    expect(page.get_by_text("the upload skips it")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download template (CSV)").click()
+    template = open(download.value.path(), "rb").read()
+
+    # The template as downloaded: its example row is not a prospect.
+    upload_file(page, "prospects-template.csv", template)
+    expect(page.get_by_role("alert")).to_contain_text(
+        "The file holds only the template's example row (row 2), which is never imported"
+    )
+    expect(page.locator("table.errors")).to_have_count(0)
+    expect(page.get_by_text("created")).to_have_count(0)
+    both_widths(page, screenshot, "upload-template-unchanged")
+
+    # Two rows with several problems each: all of them at once, by row then column.
+    past = (datetime.date.today() - datetime.timedelta(days=3)).isoformat()
+    first = {
+        **prospect("Northwind Traders", "hooli.example", users="10"),
+        "Sector": "Mining",
+        "Expected Provision Date": past,
+        "Product A1 Seats": "12",
+    }
+    second = {
+        **prospect("Quillfeather Publishing Limited", "quill_feather.example", users="lots"),
+        "Secondary Implementation Contact E-mail": "lead@acme-msp.example",
+    }
+    page.get_by_role("link", name="Upload another file").click()
+    upload_file(page, "prospects.csv", filled_in(template, [first, second]))
+
+    expect(page.get_by_role("alert")).to_contain_text("8 problem(s) found; nothing was imported.")
+    rows = page.locator("table.errors tbody tr")
+    expect(rows).to_have_count(8)
+    listed = [
+        tuple(cells.split("\t")[:2])
+        for cells in rows.evaluate_all(
+            "rows => rows.map(r => [...r.cells].map(c => c.innerText).join('\\t'))"
+        )
+    ]
+    assert listed == [
+        ("2", "Company Name"),
+        ("2", "Domain"),
+        ("2", "Sector"),
+        ("2", "Expected Provision Date"),
+        ("2", "Product A1 Seats"),
+        ("3", "Domain"),
+        ("3", "Secondary Implementation Contact E-mail"),
+        ("3", "Permitted Users"),
+    ]
+    errors = page.locator("table.errors")
+    expect(errors).to_contain_text("Channel conflict")
+    expect(errors).not_to_contain_text("Globex")
+    expect(errors).to_contain_text("At most the 10 permitted users.")
+    with page.expect_download() as error_file:
+        page.get_by_role("link", name="Download the list of problems (CSV)").click()
+    lines = open(error_file.value.path(), encoding="utf-8-sig").read().splitlines()
+    assert [tuple(line.split(",")[:2]) for line in lines[1:]] == listed
+    both_widths(page, screenshot, "upload-all-problems")
+
+    # Every listed problem fixed: nothing new appears, the rows are imported.
+    first.update(
+        {
+            "Company Name": "Northwind Traders Europe Limited",
+            "Domain": "northwind-eu.example",
+            "Sector": "Retail",
+            "Expected Provision Date": "",
+            "Product A1 Seats": "10",
+        }
+    )
+    second.update(
+        {
+            "Domain": "quillfeather.example",
+            "Secondary Implementation Contact E-mail": "",
+            "Permitted Users": "40",
+        }
+    )
+    page.get_by_role("link", name="Upload another file").click()
+    upload_file(page, "prospects-fixed.csv", filled_in(template, [first, second]))
+    expect(page.get_by_role("status").filter(has_text="created")).to_contain_text(
+        "2 prospect(s) created, 0 updated."
+    )

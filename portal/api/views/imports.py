@@ -131,7 +131,9 @@ class ProspectImportView(PortalView):
         summary="Upload Prospects",
         description="Creates a prospect for each row, or changes the prospect of a row's "
         "`ID`. Every row is checked first, with the rules of Create Prospect: if any row has a "
-        "problem, nothing is imported and `errors` lists each (row, column, problem).",
+        "problem, nothing is imported and `errors` lists each (row, column, problem) — every "
+        "problem of every row in one answer, by row then column. The template's example row "
+        "is never imported: it is skipped, and `message` says so.",
     )
     @idempotent
     def post(self, request):
