@@ -62,7 +62,7 @@ def quote_save(
     quote: ChangeQuote,
     change: ChangeOrder | None = None,
 ) -> ChangeOrder:
-    """Save Quote (and Review Order): the proposal with its prices, valid for a while."""
+    """Save Quote: the proposal with its prices, valid for a while."""
     created = change is None
     change = _quote_fill(
         change or ChangeOrder(company=company, created_by=actor), prior, proposal, kind, lead, quote
