@@ -11,7 +11,6 @@ from portal.core.tenancy import PartnerRequiredMixin
 from .import_services import AlreadyImported, import_current, import_upload, imports_expire
 from .imports import (
     ALREADY_IMPORTED,
-    EXAMPLE,
     MAX_BYTES,
     MAX_CELL_CHARS,
     MAX_ROWS,
@@ -41,7 +40,6 @@ class UploadView(PartnerRequiredMixin, View):
                 "max_mb": MAX_BYTES // (1024 * 1024),
                 "max_rows": MAX_ROWS,
                 "max_cell": MAX_CELL_CHARS,
-                "example_name": EXAMPLE["name"],
             },
         )
 
