@@ -54,7 +54,7 @@ def test_template_then_a_bad_row_then_the_fixed_file(page, demo_data, screenshot
     )
     page.get_by_role("button", name="Submit").click()
 
-    expect(page.get_by_role("alert")).to_contain_text("1 problem(s) found; nothing was imported.")
+    expect(page.get_by_role("alert")).to_contain_text("1 problem found; nothing was imported.")
     expect(page.locator("table.errors tbody tr")).to_have_count(1)
     expect(page.locator("table.errors")).to_contain_text("Permitted Users")
     screenshot("upload-errors")
@@ -71,7 +71,7 @@ def test_template_then_a_bad_row_then_the_fixed_file(page, demo_data, screenshot
     )
     page.get_by_role("button", name="Submit").click()
     expect(page.get_by_role("status").filter(has_text="created")).to_contain_text(
-        "2 prospect(s) created, 0 updated."
+        "2 prospects created, 0 updated."
     )
     screenshot("upload-done")
 

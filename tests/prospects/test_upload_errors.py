@@ -96,7 +96,7 @@ def test_errors_are_listed_on_the_page_and_downloadable(client, upload):
 
     errors_csv = client.get(reverse("prospects:upload_errors", args=[upload_id]))
 
-    assert "1 problem(s) found; nothing was imported." in html
+    assert "1 problem found; nothing was imported." in html
     assert "Download the list of problems (CSV)" in html
     lines = errors_csv.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "Row,Column,Problem"
