@@ -192,6 +192,8 @@ def explain(label: str, sqls: list[str]) -> None:
     wanted = [
         ("id query", [s for s in sqls if ID_QUERY.match(s)]),
         ("count query", [s for s in sqls if s.startswith("SELECT COUNT(*)")]),
+        # The screen's A–Z links: which letters some entry of the list starts with.
+        ("letters query", [s for s in sqls if s.startswith("SELECT EXISTS(")]),
     ]
     prefix = (
         "EXPLAIN (ANALYZE, BUFFERS) "
