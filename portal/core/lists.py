@@ -10,7 +10,8 @@ import string
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Exists, Q, QuerySet
+from django.db import connections
+from django.db.models import Q, QuerySet
 
 from .text import first_problem, message, query_refusals
 
@@ -132,12 +133,29 @@ def letters_in(queryset: QuerySet) -> set[str]:
 
     One EXISTS per letter, each stopping at the first row it finds in the (partner, status,
     name_initial, …) index: 27 short index reads, where a DISTINCT over the initials would read
-    every row of the list. The probes need a row to hang on; any row of the table will do, and
-    an empty table has no letters anyway.
+    every row of the list (or every match of a common search: 20 ms at 100,000 prospects for
+    "north" on PostgreSQL, against 2 ms for the probes; a rare search's probes use the trigram
+    index instead).
+
+    The 26 letters' probes are one compiled subquery with the letter as its last parameter (the
+    filter added last): compiling 27 ORM subqueries took longer than running them.
     """
-    probes = [Exists(queryset.filter(starting_with(letter))) for letter in LETTERS]
-    first = queryset.model._default_manager.order_by().values_list(*probes)[:1]
-    return {letter for row in first for letter, yes in zip(LETTERS, row, strict=True) if yes}
+    letter_sql, letter_params = _first_row_sql(queryset, "A")
+    digits_sql, digits_params = _first_row_sql(queryset, "#")
+    letters = string.ascii_uppercase
+    sql = "SELECT " + ", ".join(
+        [f"EXISTS({letter_sql})"] * len(letters) + [f"EXISTS({digits_sql})"]
+    )
+    params = [value for letter in letters for value in (*letter_params[:-1], letter)]
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, [*params, *digits_params])
+        row = cursor.fetchone()
+    return {letter for letter, found in zip(LETTERS, row, strict=True) if found}
+
+
+def _first_row_sql(queryset: QuerySet, letter: str) -> tuple[str, tuple]:
+    first = queryset.filter(starting_with(letter)).order_by().values("pk")[:1]
+    return first.query.sql_with_params()
 
 
 def filter_list(queryset: QuerySet, state: ListState, columns: list[Column]) -> QuerySet:
