@@ -59,6 +59,13 @@ class ChangeForm(Form):
                     required=False, min_value=1, max_value=MAX_USERS, label="Seats"
                 )
         self.proposal = self.quote = self.kind = None
+        self.tiers = {}
+        # What Preview Change Quote shows: the change once priced; before any change (or back
+        # at none), the agreement in effect, as the seeds show it when the screen opens.
+        self.preview = None if self.is_bound else rules.as_is(self._table(), current)
+
+    def _table(self):
+        return price_table_for(partner=self.company.partner)
 
     def _initial(self, change: ChangeOrder | None) -> dict:
         start = rules.start_of(self.current, self.company, change)
@@ -83,6 +90,22 @@ class ChangeForm(Form):
             if value not in (None, "", False):
                 data[name] = "on" if value is True else str(getattr(value, "pk", value))
         return data
+
+    def posted(self) -> list[tuple[str, str]]:
+        """The change form's own values as posted: Review Change Order carries them to Submit
+        (and back to Change Options) so that nothing needs saving in between."""
+        return [
+            (name, str(self.data[name]))
+            for name in self.fields
+            if self.data.get(name) not in (None, "")
+        ]
+
+    def change_rows(self):
+        """Changes to Existing Products, each new line with the volume tier it moved into."""
+        return [
+            (line, self.tiers.get(line.code) if line.quantity > 0 else None)
+            for line in self.preview.changes
+        ]
 
     def addon_rows(self):
         return [
@@ -110,8 +133,9 @@ class ChangeForm(Form):
             if cleaned.get(f"addon_{addon.code}"):
                 addons[addon] = cleaned.get(f"addon_seats_{addon.code}")
         proposal = Proposal(seats=cleaned["seats"], mode=mode, primary=primary, addons=addons)
+        table = self._table()
         checked = rules.check(
-            price_table_for(partner=self.company.partner),
+            table,
             self.current,
             proposal,
             self.products | self.current.products,
@@ -121,6 +145,9 @@ class ChangeForm(Form):
             self.add_error(None, message)
         if checked.quote:
             self.proposal, self.kind, self.quote = proposal, checked.kind, checked.quote
+            self.preview, self.tiers = checked.quote, checked.tiers
+        elif checked.problems == [rules.NO_CHANGE]:
+            self.preview = rules.as_is(table, self.current)
         return cleaned
 
 
@@ -129,7 +156,10 @@ def _choices(products: list[Product]) -> list[tuple[str, str]]:
 
 
 class ReviewForm(OrderDetails):
-    """Review Change Order: Order Details and the two statements; Submit checks them all."""
+    """Review Change Order: Order Details and the two statements; Submit checks them all.
+    ``quoted`` is the fingerprint of the figures the page showed: Submit refuses other ones."""
+
+    quoted = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, data=None, *, msp: str):
         super().__init__(data)

@@ -9,7 +9,16 @@ from dataclasses import dataclass, field
 from portal.catalog.models import Product
 from portal.companies.seats import seats_error
 from portal.orders.rules import go_together, missing_host, no_price_message
-from portal.pricing import ChangeQuote, Charge, Line, NoPrice, PriceTable, price_change
+from portal.pricing import (
+    ChangeQuote,
+    Charge,
+    Line,
+    NoPrice,
+    PriceTable,
+    TierMove,
+    price_change,
+    tier_moves,
+)
 
 from .models import ChangeOrder
 
@@ -156,6 +165,7 @@ class Checked:
     problems: list[str]
     kind: str | None = None
     quote: ChangeQuote | None = None
+    tiers: dict[str, TierMove] = field(default_factory=dict)  # code → the tier moved into
 
 
 def check(
@@ -175,6 +185,18 @@ def check(
     if problems or not priceable:
         return Checked(problems)
     try:
-        return Checked([], change_kind, quote(table, current, proposal))
+        priced = quote(table, current, proposal)
     except NoPrice as exc:
         return Checked([no_price_message(exc)])
+    return Checked([], change_kind, priced, tier_moves(table, priced))
+
+
+def as_is(table: PriceTable, current: Current) -> ChangeQuote | None:
+    """The agreement in effect priced as the change form prices "no change" (its quantities
+    at today's prices), for the preview before anything is changed; None without a price."""
+    try:
+        return price_change(
+            table, current.lines, {line.code: line.quantity for line in current.lines}
+        )
+    except NoPrice:
+        return None

@@ -31,6 +31,13 @@ def current_of(agreement: Agreement) -> Current:
     return Current(lines=lines, products=products, seats=agreement.total_users)
 
 
+def change_submitted_with(company: Company, key) -> bool:
+    """Whether this customer's change order was submitted by the form of this key already."""
+    return company.change_orders.filter(
+        idempotency_key=key, status=ChangeOrder.Status.SUBMITTED
+    ).exists()
+
+
 def change_products_for(partner) -> list[Product]:
     """The products the MSP's agreement enables, with what the rules need, in one go."""
     return list(products_enabled_for(partner=partner).prefetch_related("addable_to", "upgrades"))

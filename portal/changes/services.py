@@ -1,6 +1,7 @@
 """Saving a change quote and submitting a change order."""
 
 import datetime
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -30,6 +31,13 @@ PENDING_STATUS = {
 }
 
 
+# Another change of this customer became pending between our check and our insert.
+SUBMITTED_MEANWHILE = (
+    "Another change order for this customer was submitted a moment ago and is waiting to "
+    "sync; this one was not submitted."
+)
+
+
 class ChangeRefused(Exception):
     """The change cannot be submitted; the message says why, in the user's words."""
 
@@ -54,9 +62,23 @@ def quote_save(
     quote: ChangeQuote,
     change: ChangeOrder | None = None,
 ) -> ChangeOrder:
-    """Save Quote (and Review Order): the proposal with its prices, valid for a while."""
+    """Save Quote: the proposal with its prices, valid for a while."""
     created = change is None
-    change = change or ChangeOrder(company=company, created_by=actor)
+    change = _quote_fill(
+        change or ChangeOrder(company=company, created_by=actor), prior, proposal, kind, lead, quote
+    )
+    history_record(
+        actor=actor,
+        obj=company,
+        action=HistoryEntry.Action.ORDER,
+        summary=f"{change.get_kind_display()} quote {'saved' if created else 'changed'}: "
+        f"{prior.total_users:,} → {proposal.seats:,} seats, valid until {change.valid_until}",
+    )
+    return change
+
+
+def _quote_fill(change, prior, proposal, kind, lead, quote) -> ChangeOrder:
+    """The change as proposed and priced, saved with its summary lines."""
     change.prior = prior
     change.seats = proposal.seats
     change.mode = proposal.mode
@@ -69,21 +91,20 @@ def quote_save(
     change.updated_at = timezone.now()
     change.save()
     store_lines(change, quote)
-    history_record(
-        actor=actor,
-        obj=company,
-        action=HistoryEntry.Action.ORDER,
-        summary=f"{change.get_kind_display()} quote {'saved' if created else 'changed'}: "
-        f"{prior.total_users:,} → {proposal.seats:,} seats, valid until {change.valid_until}",
-    )
     return change
 
 
 def store_lines(change: ChangeOrder, quote: ChangeQuote) -> None:
     """The quote's Change Order Summary rows, with their prices, in place of the old ones."""
     change.lines.all().delete()
+    ChangeLine.objects.bulk_create(summary_lines(quote, change))
+
+
+def summary_lines(quote: ChangeQuote, change: ChangeOrder | None = None) -> list[ChangeLine]:
+    """The Change Order Summary rows of a quote (unsaved): Review Change Order shows them as
+    the addendum will, before anything is saved."""
     products = _products(quote)
-    ChangeLine.objects.bulk_create(
+    return [
         ChangeLine(
             change_order=change,
             product=products[row.code],
@@ -100,7 +121,7 @@ def store_lines(change: ChangeOrder, quote: ChangeQuote) -> None:
             position=position,
         )
         for position, row in enumerate(quote.rows())
-    )
+    ]
 
 
 def _products(quote: ChangeQuote) -> dict[str, Product]:
@@ -130,6 +151,13 @@ def _quote_figures(quote: ChangeQuote) -> list[tuple]:
 def prices_changed(change: ChangeOrder, quote: ChangeQuote) -> bool:
     """Whether pricing the change today gives other quantities or prices than it stored."""
     return _quote_figures(quote) != _figures(change.lines.all())
+
+
+def quote_fingerprint(prior: Agreement, quote: ChangeQuote) -> str:
+    """What Review Change Order showed (the version compared with, every quantity and price),
+    in a few characters the page carries to Submit."""
+    figures = repr((prior.pk, _quote_figures(quote))).encode()
+    return hashlib.sha256(figures).hexdigest()[:32]
 
 
 @transaction.atomic
@@ -169,11 +197,7 @@ def change_submit(
             change, actor, key, ip, order_number, order_number_not_required
         )
     except IntegrityError:
-        # Another change of this customer became pending between our check and our insert.
-        raise ChangeRefused(
-            "Another change order for this customer was submitted a moment ago and is "
-            "waiting to sync; this one was not submitted."
-        ) from None
+        raise ChangeRefused(SUBMITTED_MEANWHILE) from None
     if repriced:  # raised only now, so that the new prices stay saved on the quote
         raise PricesChanged(
             "The contracted prices have changed since this quote was priced: it shows the new "
@@ -182,23 +206,41 @@ def change_submit(
     return change, made
 
 
-@transaction.atomic
-def _submit(change, actor, key, ip, order_number, not_required):
-    company = (
-        Company.objects.select_for_update().select_related("partner").get(pk=change.company_id)
-    )
-    change = ChangeOrder.objects.select_for_update().get(pk=change.pk)
-    if change.status == ChangeOrder.Status.SUBMITTED:
-        if change.idempotency_key == key:
-            return change, False, False
-        raise ChangeRefused("This change order was submitted already.")
+def _locked(company_pk: int) -> Company:
+    """The customer, locked: one submit at a time per customer, whichever way it comes."""
+    return Company.objects.select_for_update().select_related("partner").get(pk=company_pk)
+
+
+def _prior_checked(company: Company) -> Agreement:
+    """The agreement in effect, when no other change is waiting to sync."""
     if pending := company.agreements.filter(status__in=Agreement.PENDING).first():
         raise ChangeRefused(
             f"A change is already pending for {company} ({pending.get_status_display()}, "
             f"submitted {timezone.localtime(pending.created_at):%Y-%m-%d %H:%M}); this one "
             "was not submitted. Try again once it has synced."
         )
-    prior = active_agreement_of(company)
+    return active_agreement_of(company)
+
+
+def _checked(company: Company, current, proposal: Proposal) -> rules.Checked:
+    products = current.products | {p.code: p for p in proposal.addons}
+    if proposal.primary:
+        products[proposal.primary.code] = proposal.primary
+    checked = rules.check(price_table_for(partner=company.partner), current, proposal, products)
+    if checked.problems:
+        raise ChangeRefused(" ".join(checked.problems))
+    return checked
+
+
+@transaction.atomic
+def _submit(change, actor, key, ip, order_number, not_required):
+    company = _locked(change.company_id)
+    change = ChangeOrder.objects.select_for_update().get(pk=change.pk)
+    if change.status == ChangeOrder.Status.SUBMITTED:
+        if change.idempotency_key == key:
+            return change, False, False
+        raise ChangeRefused("This change order was submitted already.")
+    prior = _prior_checked(company)
     if prior is None or prior.pk != change.prior_id:
         raise ChangeRefused(
             "The customer's agreement has changed since this quote was made: open Change "
@@ -206,24 +248,89 @@ def _submit(change, actor, key, ip, order_number, not_required):
         )
     current = current_of(prior)
     proposal = proposal_of(change, Product.objects.in_bulk(list(change.addons), field_name="code"))
-    products = current.products | {p.code: p for p in proposal.addons}
-    if proposal.primary:
-        products[proposal.primary.code] = proposal.primary
-    checked = rules.check(price_table_for(partner=company.partner), current, proposal, products)
-    if checked.problems:
-        raise ChangeRefused(" ".join(checked.problems))
+    checked = _checked(company, current, proposal)
     kind, quote = checked.kind, checked.quote
     if prices_changed(change, quote):
         store_lines(change, quote)
         change.valid_until = quote_validity()
         change.save(update_fields=["valid_until"])
         return change, False, True
+    _submitted(
+        company, change, actor, kind, quote, proposal.seats, key, ip, order_number, not_required
+    )
+    return change, True, False
 
+
+def change_submit_reviewed(
+    *,
+    company: Company,
+    actor,
+    proposal: Proposal,
+    lead,
+    quoted: str,
+    key: uuid.UUID,
+    ip: str | None,
+    order_number: str,
+    order_number_not_required: bool,
+    change: ChangeOrder | None = None,
+) -> tuple[ChangeOrder, bool]:
+    """Submit from Review Change Order, which saved nothing: the change as reviewed is
+    recorded and submitted in one transaction (a saved quote ``change`` becomes it). Returns
+    (change, made); ``made`` False: this form (``key``) had submitted it already. Raises
+    PricesChanged when today's figures are not the ones the page showed (``quoted``)."""
+    try:
+        with transaction.atomic():
+            company = _locked(company.pk)
+            if done := ChangeOrder.objects.filter(idempotency_key=key).first():
+                if done.company_id == company.pk:
+                    return done, False
+                raise ChangeRefused("This change order was submitted already.")
+            if change is not None:
+                change = ChangeOrder.objects.select_for_update().get(pk=change.pk)
+                if change.status == ChangeOrder.Status.SUBMITTED:
+                    raise ChangeRefused("This change order was submitted already.")
+            prior = _prior_checked(company)
+            if prior is None:
+                raise ChangeRefused("The customer has no agreement in effect to change.")
+            checked = _checked(company, current_of(prior), proposal)
+            if quote_fingerprint(prior, checked.quote) != quoted:
+                raise PricesChanged(
+                    "The contracted prices or the agreement have changed since this page was "
+                    "shown: it shows today's figures now. Check them and submit again."
+                )
+            change = _quote_fill(
+                change or ChangeOrder(company=company, created_by=actor),
+                prior,
+                proposal,
+                checked.kind,
+                lead,
+                checked.quote,
+            )
+            _submitted(
+                company,
+                change,
+                actor,
+                checked.kind,
+                checked.quote,
+                proposal.seats,
+                key,
+                ip,
+                order_number,
+                order_number_not_required,
+            )
+            return change, True
+    except IntegrityError:
+        raise ChangeRefused(SUBMITTED_MEANWHILE) from None
+
+
+def _submitted(company, change, actor, kind, quote, seats, key, ip, order_number, not_required):
+    """The new agreement version, the change order submitted, the customer updated and the
+    event told: the steps of every submit, in the caller's transaction."""
     agreement = agreement_create(
         company=company,
         lines=list(quote.proposed),
         status=PENDING_STATUS[kind],
-        total_users=proposal.seats,
+        total_users=seats,
         currency=quote.new_totals.currency,
         actor=actor,
     )
@@ -245,7 +352,6 @@ def _submit(change, actor, key, ip, order_number, not_required):
     change.save()
     _apply_to_company(company, change, actor)
     change_submitted(change=change, actor=actor)
-    return change, True, False
 
 
 def _apply_to_company(company: Company, change: ChangeOrder, actor) -> None:

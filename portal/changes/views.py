@@ -14,8 +14,17 @@ from portal.core.tenancy import PartnerRequiredMixin
 
 from .forms import ChangeForm, ReviewForm
 from .models import ChangeOrder
-from .selectors import change_order_for, change_products_for, change_totals_of, current_of
-from .services import ChangeRefused, change_submit, prices_changed, quote_delete, quote_save
+from .selectors import change_order_for, change_products_for, change_submitted_with, current_of
+from .services import (
+    ChangeRefused,
+    change_submit,
+    change_submit_reviewed,
+    prices_changed,
+    quote_delete,
+    quote_fingerprint,
+    quote_save,
+    summary_lines,
+)
 
 
 class ChangeMixin(PartnerRequiredMixin):
@@ -37,6 +46,50 @@ class ChangeMixin(PartnerRequiredMixin):
         messages.error(self.request, f"Change Options is not available: {self.state.reason}")
         return redirect("companies:detail", self.company.pk)
 
+    def review_page(self, form: ChangeForm, review: ReviewForm, status=200):
+        """Review Change Order of a valid change form, priced now; nothing is saved. Its form
+        carries the change form's values, so Submit (or Back) gets what was reviewed."""
+        quote = form.quote
+        action = (
+            reverse("changes:quote", args=[self.change.pk])
+            if self.change
+            else reverse("changes:start", args=[self.company.pk])
+        )
+        return render(
+            self.request,
+            "changes/review.html",
+            {
+                "form": form,
+                "review": review,
+                "change": self.change,
+                "company": self.company,
+                "prior": self.prior,
+                "action": action,
+                "seats": form.proposal.seats,
+                "lead": form.cleaned_data["implementation_lead"],
+                "lines": summary_lines(quote),
+                "totals": {"prior": quote.prior_totals, "new": quote.new_totals},
+                "currency": quote.new_totals.currency,
+                "downsell": _downsell_preview(form.kind, self.company),
+                "quoted": quote_fingerprint(self.prior, quote),
+                "today": timezone.localdate(),
+            },
+            status=status,
+        )
+
+    def submitted(self, change: ChangeOrder | None, made: bool):
+        """Back to the customer's Agreements, saying what happened."""
+        if made:
+            messages.success(
+                self.request,
+                f"{change.agreement.get_status_display()} submitted for {self.company}: "
+                f"agreement version {change.agreement.version}. The addendum is on its way to "
+                f"{self.request.user.email}.",
+            )
+        else:
+            messages.info(self.request, "This change order had already been submitted.")
+        return redirect(reverse("companies:detail", args=[self.company.pk]) + "#agreements")
+
     def form(self, data=None) -> ChangeForm:
         return ChangeForm(
             data,
@@ -48,7 +101,8 @@ class ChangeMixin(PartnerRequiredMixin):
 
 
 class ChangeFormView(ChangeMixin, View):
-    """Change Options: the form with its live Preview Change Quote."""
+    """Change Options: the form with its live Preview Change Quote. Review Order shows Review
+    Change Order without saving anything; its Submit and its Back come here again."""
 
     template_name = "changes/change_form.html"
 
@@ -91,11 +145,18 @@ class ChangeFormView(ChangeMixin, View):
 
     def post(self, request, pk=None, change_pk=None):
         self.setup_change(pk, change_pk)
+        if "submit" in request.POST:
+            return self.submit()
         if not self.state.enabled:
             return self.closed()
         form = self.form(request.POST)
+        if "back" in request.POST:  # from Review Change Order, with the values reviewed
+            form.is_valid()
+            return self.render(form)
         if not form.is_valid():
             return self.render(form, status=400)
+        if "review" in request.POST:
+            return self.review_page(form, ReviewForm(msp=self.company.partner.name))
         change = quote_save(
             company=self.company,
             actor=request.user,
@@ -106,13 +167,45 @@ class ChangeFormView(ChangeMixin, View):
             quote=form.quote,
             change=self.change,
         )
-        if "review" in request.POST:
-            return redirect("changes:review", change.pk)
         messages.success(
             request,
             f"Quote saved, valid until {change.valid_until}: find it under Saved quotes.",
         )
         return redirect("companies:detail", self.company.pk)
+
+    def submit(self):
+        """Submit on Review Change Order: the change as reviewed, recorded and submitted."""
+        request = self.request
+        review = ReviewForm(request.POST, msp=self.company.partner.name)
+        if review.is_valid() and change_submitted_with(
+            self.company, review.cleaned_data["idempotency_key"]
+        ):
+            return self.submitted(None, made=False)
+        if not self.state.enabled:
+            return self.closed()
+        form = self.form(request.POST)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        if not review.is_valid():
+            return self.review_page(form, review, status=400)
+        details = review.cleaned_data
+        try:
+            change, made = change_submit_reviewed(
+                company=self.company,
+                actor=request.user,
+                proposal=form.proposal,
+                lead=form.cleaned_data["implementation_lead"],
+                quoted=details["quoted"],
+                key=details["idempotency_key"],
+                ip=client_ip(request),
+                order_number=details["order_number"],
+                order_number_not_required=details["order_number_not_required"],
+                change=self.change,
+            )
+        except ChangeRefused as exc:
+            review.add_error(None, str(exc))
+            return self.review_page(form, review, status=409)
+        return self.submitted(change, made)
 
 
 class PreviewView(ChangeMixin, View):
@@ -140,24 +233,14 @@ class QuoteDeleteView(ChangeMixin, View):
 
 
 class ReviewView(ChangeMixin, View):
-    """Review Change Order: Downsell Notice, Change Order Summary, Order Details, Submit."""
+    """Review Change Order of a saved quote as it was saved (priced today); Submit goes
+    through Change Options like any other review. A POST here submits the saved quote as
+    stored, at its stored prices."""
 
-    template_name = "changes/review.html"
-
-    def render(self, form, status=200):
-        return render(
-            self.request,
-            self.template_name,
-            {
-                "form": form,
-                "change": self.change,
-                "company": self.company,
-                "prior": self.prior,
-                "downsell": _downsell_preview(self.change, self.company),
-                "totals": change_totals_of(self.change),
-            },
-            status=status,
-        )
+    def saved(self):
+        """The saved quote's change form, priced today; None if it no longer passes."""
+        form = self.form(self.form().initial_data())
+        return form if form.is_valid() else None
 
     def get(self, request, change_pk):
         self.setup_change(change_pk=change_pk)
@@ -165,7 +248,9 @@ class ReviewView(ChangeMixin, View):
             return redirect("companies:detail", self.company.pk)
         if not self.state.enabled:
             return self.closed()
-        return self.render(ReviewForm(msp=self.company.partner.name))
+        if (form := self.saved()) is None:
+            return redirect("changes:quote", self.change.pk)
+        return self.review_page(form, ReviewForm(msp=self.company.partner.name))
 
     def post(self, request, change_pk):
         self.setup_change(change_pk=change_pk)
@@ -174,10 +259,9 @@ class ReviewView(ChangeMixin, View):
             if form.is_valid() and form.cleaned_data["idempotency_key"] == (
                 self.change.idempotency_key
             ):
-                messages.info(request, "This change order had already been submitted.")
-                return redirect("companies:detail", self.company.pk)
+                return self.submitted(self.change, made=False)
         if not form.is_valid():
-            return self.render(form, status=400)
+            return self.refused(form, status=400)
         try:
             change, made = change_submit(
                 change=self.change,
@@ -190,21 +274,18 @@ class ReviewView(ChangeMixin, View):
         except ChangeRefused as exc:
             self.change.refresh_from_db()
             form.add_error(None, str(exc))
-            return self.render(form, status=409)
-        if made:
-            messages.success(
-                request,
-                f"{change.agreement.get_status_display()} submitted for {self.company}: "
-                f"agreement version {change.agreement.version}. The addendum is on its way to "
-                f"{request.user.email}.",
-            )
-        else:
-            messages.info(request, "This change order had already been submitted.")
-        return redirect(reverse("companies:detail", args=[self.company.pk]) + "#agreements")
+            return self.refused(form, status=409)
+        return self.submitted(change, made)
+
+    def refused(self, review, status):
+        if self.change.status != ChangeOrder.Status.QUOTE or (change := self.saved()) is None:
+            messages.error(self.request, " ".join(review.non_field_errors()) or "Not submitted.")
+            return redirect("companies:detail", self.company.pk)
+        return self.review_page(change, review, status=status)
 
 
-def _downsell_preview(change: ChangeOrder, company: Company):
-    if change.kind != ChangeOrder.Kind.DOWNSELL:
+def _downsell_preview(kind: str, company: Company):
+    if kind != ChangeOrder.Kind.DOWNSELL:
         return None
     return downsell_dates(
         next_billing_date=company.next_billing_date,

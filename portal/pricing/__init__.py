@@ -12,10 +12,12 @@ from .engine import (
     PriceTable,
     Term,
     Tier,
+    TierMove,
     Totals,
     price_change,
     price_line,
     price_order,
+    tier_moves,
 )
 from .money import CurrencyMismatch, Money
 
@@ -33,8 +35,10 @@ __all__ = [
     "PricedProduct",
     "Term",
     "Tier",
+    "TierMove",
     "Totals",
     "price_change",
     "price_line",
     "price_order",
+    "tier_moves",
 ]

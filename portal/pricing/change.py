@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .lines import Line, Totals, price_order
-from .money import CurrencyMismatch
-from .table import PriceTable, Term
+from .money import CurrencyMismatch, Money
+from .table import Charge, PriceTable, Term
 
 
 class ChangeKind(StrEnum):
@@ -71,6 +71,33 @@ class ChangeQuote:
         ]
         rows += [ChangeRow(line.code, line.name, line.term, None, line) for line in self.added]
         return tuple(rows)
+
+
+@dataclass(frozen=True)
+class TierMove:
+    """A per-seat price that changed because the seat count moved into another volume tier:
+    the tier the new quantity falls in (last None: no upper end) and its unit price."""
+
+    first: int
+    last: int | None
+    unit_price: Money
+
+
+def tier_moves(table: PriceTable, quote: ChangeQuote) -> dict[str, TierMove]:
+    """Product code → the tier now applying, for each kept per-seat product whose unit price
+    changed with its quantity's tier (a contract price change in the same tier is not one)."""
+    prior = {line.code: line for line in quote.prior}
+    moves = {}
+    for line in quote.proposed:
+        old = prior.get(line.code)
+        if old is None or line.charge is not Charge.PER_SEAT or old.unit_price == line.unit_price:
+            continue
+        product = table.product(line.code)
+        tier = product.tier_for(line.quantity)
+        if tier is None or tier == product.tier_for(old.quantity):
+            continue
+        moves[line.code] = TierMove(*product.tier_seats(tier), line.unit_price)
+    return moves
 
 
 def _unchanged(old: Line, new: Line) -> bool:

@@ -3,7 +3,7 @@
 Pure Python (no ORM, no request), so every rule here is tested without a database.
 """
 
-from .change import ChangeKind, ChangeQuote, ChangeRow, price_change
+from .change import ChangeKind, ChangeQuote, ChangeRow, TierMove, price_change, tier_moves
 from .lines import Line, OrderQuote, Totals, price_line, price_order
 from .table import Charge, NoPrice, PricedProduct, PriceTable, Term, Tier
 
@@ -19,8 +19,10 @@ __all__ = [
     "PricedProduct",
     "Term",
     "Tier",
+    "TierMove",
     "Totals",
     "price_change",
     "price_line",
     "price_order",
+    "tier_moves",
 ]

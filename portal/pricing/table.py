@@ -93,6 +93,11 @@ class PricedProduct:
             found = tier
         return found
 
+    def tier_seats(self, tier: Tier) -> tuple[int, int | None]:
+        """The quantities a tier covers: its first and last (None: no upper end)."""
+        later = [t.min_quantity for t in self.tiers if t.min_quantity > tier.min_quantity]
+        return tier.min_quantity, (later[0] - 1 if later else None)
+
 
 @dataclass(frozen=True)
 class PriceTable:

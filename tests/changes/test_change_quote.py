@@ -37,6 +37,11 @@ def test_northwind_682_to_700_shows_minus_682_and_plus_700(client, acme_admin, n
     assert "New Total Monthly Fees" in html and "USD 2,065.00" in html
 
 
+# 200 seats fall below the 250-seat tier that 350 were in: the row says which tier applies.
+S1_TIER = "S1 — Email Security Cloud GatewayTier 1–249 seats: USD 3.50"
+C1_TIER = "C1 — ContinuityTier 1–249 seats: USD 1.25"
+
+
 def test_fabrikam_350_to_200_changes_both_s1_and_c1(client, acme_admin, fabrikam):
     client.force_login(acme_admin)
 
@@ -44,9 +49,9 @@ def test_fabrikam_350_to_200_changes_both_s1_and_c1(client, acme_admin, fabrikam
 
     assert rows(html, "Changes to Existing Products") == [
         ["S1 — Email Security Cloud Gateway", "Monthly", "-350", "USD 3.20", "USD -1,120.00"],
-        ["S1 — Email Security Cloud Gateway", "Monthly", "200", "USD 3.50", "USD 700.00"],
+        [S1_TIER, "Monthly", "200", "USD 3.50", "USD 700.00"],
         ["C1 — Continuity", "Monthly", "-350", "USD 1.10", "USD -385.00"],
-        ["C1 — Continuity", "Monthly", "200", "USD 1.25", "USD 250.00"],
+        [C1_TIER, "Monthly", "200", "USD 1.25", "USD 250.00"],
     ]
     new_total = html.split("New Total Monthly Fees</dt>")[1].split("</dd>")[0]
     assert "USD 950.00" in new_total

@@ -1,5 +1,6 @@
 """Review Change Order and Submit: one transaction, one pending change at a time."""
 
+import re
 import threading
 import uuid
 
@@ -17,11 +18,30 @@ from portal.core.models import OutgoingMessage
 from tests.fixtures.customers import review_data
 
 
+def reviewed(quote_change, company, **changes) -> dict:
+    """Review Order on the change form: the hidden values its page carries to Submit."""
+    page = quote_change(company, review=True, **changes).content.decode()
+    assert "Change Order Summary" in page
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+
+
 @pytest.fixture
-def review(client):
-    def post(change, **changes):
-        url = reverse("changes:review", args=[change.pk])
-        return client.post(url, review_data(**changes), follow=True)
+def submit(client):
+    """Submit on Review Change Order, with the page's values and the Order Details."""
+
+    def post(company, page: dict, **changes):
+        url = reverse("changes:start", args=[company.pk])
+        return client.post(url, {**page, **review_data(**changes), "submit": "1"}, follow=True)
+
+    return post
+
+
+@pytest.fixture
+def review(quote_change, submit):
+    """Review Order, then Submit, for a change of ``company`` to ``seats``."""
+
+    def post(company, seats: str, **changes):
+        return submit(company, reviewed(quote_change, company, seats=seats), **changes)
 
     return post
 
@@ -44,6 +64,7 @@ def test_review_order_shows_the_change_order_summary(quote_change, northwind):
     assert "USD 2,011.90" in html and "USD 2,065.00" in html
     assert "Acme IT Services" in html and "Northwind Traders" in html
     assert "Downsell Notice" not in html
+    assert not ChangeOrder.objects.exists()  # Review Order saves nothing
 
 
 def test_a_downsell_shows_the_notice_with_its_dates(quote_change, fabrikam):
@@ -55,12 +76,10 @@ def test_a_downsell_shows_the_notice_with_its_dates(quote_change, fabrikam):
 
 
 def test_submit_makes_an_upsell_pending_version_and_sends_the_addendum(
-    quote_change, review, northwind, acme_admin
+    review, northwind, acme_admin
 ):
-    quote_change(northwind, review=True, seats="700")
+    response = review(northwind, "700")
     change = ChangeOrder.objects.get()
-
-    response = review(change)
 
     assert response.redirect_chain[-1][0].startswith(
         reverse("companies:detail", args=[northwind.pk])
@@ -80,15 +99,10 @@ def test_submit_makes_an_upsell_pending_version_and_sends_the_addendum(
     assert any("Upsell Pending Order submitted" in e.summary for e in history_for(northwind))
 
 
-def test_a_downsell_is_submitted_with_its_effective_date_and_deadline(
-    quote_change, review, fabrikam
-):
-    quote_change(fabrikam, review=True, seats="200")
+def test_a_downsell_is_submitted_with_its_effective_date_and_deadline(review, fabrikam):
+    review(fabrikam, "200", order_number="", order_number_not_required="on")
+
     change = ChangeOrder.objects.get()
-
-    review(change, order_number="", order_number_not_required="on")
-
-    change.refresh_from_db()
     assert change.agreement.status == Agreement.Status.DOWNSELL_PENDING
     assert str(change.effective_on) == "2030-01-01" and str(change.cancel_by) == "2029-12-29"
     assert sorted((line.code, line.quantity) for line in change.agreement.lines.all()) == [
@@ -107,26 +121,26 @@ def test_a_downsell_is_submitted_with_its_effective_date_and_deadline(
     ],
 )
 def test_submit_is_refused_without_both_ticks_and_an_order_number(
-    quote_change, review, northwind, changes, message
+    review, northwind, changes, message
 ):
-    quote_change(northwind, review=True, seats="700")
-
-    response = review(ChangeOrder.objects.get(), **changes)
+    response = review(northwind, "700", **changes)
 
     assert response.status_code == 400 and message in response.content.decode()
+    assert "Change Order Summary" in response.content.decode()
     assert not Agreement.objects.filter(version=2).exists()
+    assert not ChangeOrder.objects.exists()
 
 
 def test_a_second_click_submits_once_and_a_second_change_waits_for_the_sync(
-    quote_change, review, northwind
+    quote_change, submit, northwind
 ):
-    quote_change(northwind, review=True, seats="700")
-    change = ChangeOrder.objects.get()
+    page = reviewed(quote_change, northwind, seats="700")
     key = str(uuid.uuid4())
-    review(change, idempotency_key=key)
+    submit(northwind, page, idempotency_key=key)
 
-    again = review(change, idempotency_key=key)
+    again = submit(northwind, page, idempotency_key=key)
     assert "had already been submitted" in again.content.decode()
+    assert ChangeOrder.objects.get().status == ChangeOrder.Status.SUBMITTED
 
     quote_change(northwind, review=True, seats="800")
     response = quote_change(northwind, seats="900")
@@ -137,7 +151,7 @@ def test_a_second_click_submits_once_and_a_second_change_waits_for_the_sync(
 def test_submit_at_changed_prices_is_refused_and_the_quote_shows_the_new_ones(
     quote_change, acme, catalog, northwind, acme_admin
 ):
-    quote_change(northwind, review=True, seats="700")
+    quote_change(northwind, seats="700")
     change = ChangeOrder.objects.get()
     ContractedPrice.objects.filter(partner=acme, product=catalog["S1"], min_quantity=500).update(
         unit_price="2.80"
