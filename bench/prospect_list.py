@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
@@ -191,6 +192,8 @@ def explain(label: str, sqls: list[str]) -> None:
     wanted = [
         ("id query", [s for s in sqls if ID_QUERY.match(s)]),
         ("count query", [s for s in sqls if s.startswith("SELECT COUNT(*)")]),
+        # The screen's A–Z links: which letters some entry of the list starts with.
+        ("letters query", [s for s in sqls if s.startswith("SELECT EXISTS(")]),
     ]
     prefix = (
         "EXPLAIN (ANALYZE, BUFFERS) "
@@ -259,6 +262,8 @@ def run_one(args: argparse.Namespace) -> None:
 
 def measure_list(args, client, url: str, deep_page: int, admin) -> dict:
     """Every variant of one list (the screen's or the API's), its table and its verdicts."""
+    from django.http import QueryDict
+
     from portal.companies.columns import PROSPECT_LIST as COLUMNS
     from portal.companies.selectors import prospects_for
     from portal.core.lists import ListState, filter_list
@@ -272,7 +277,10 @@ def measure_list(args, client, url: str, deep_page: int, admin) -> dict:
     for label, params in variants(deep_page):
         result = results[label] = measure(client, url, params, args.repeat)
         rows = filter_list(
-            prospects_for(admin), ListState.from_query(params, COLUMNS, "name"), COLUMNS
+            prospects_for(admin),
+            # from_query reads a request's QueryDict (its .lists()), not a plain dict.
+            ListState.from_query(QueryDict(urlencode(params)), COLUMNS, "name"),
+            COLUMNS,
         )
         print(
             f"{label:40s} {result['p50']:8.1f} {result['p95']:8.1f} {result['queries']:8d} "

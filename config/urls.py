@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from portal.accounts import two_step_urls
 from portal.accounts.two_step_views import admin_login
@@ -26,4 +28,6 @@ urlpatterns = [
     path("profile/two-step/", include(two_step_urls.manage)),
     path("profile/", include("portal.api.profile_urls")),
     path("", HomeView.as_view(), name="home"),
+    # Pages name their icon; a browser still asks for /favicon.ico of a PDF or JSON it shows.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.ico")), name="favicon"),
 ]

@@ -15,6 +15,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from portal.core.http import client_ip
@@ -109,10 +110,11 @@ class SessionLimitsMiddleware:
             session[SIGNED_IN_AT] = session[LAST_SEEN_AT] = now
             return None
         reason = ""
-        if now - last_seen > settings.SESSION_IDLE_MINUTES * 60:
-            reason = f"after {settings.SESSION_IDLE_MINUTES} minutes without activity"
-        elif now - signed_in > settings.SESSION_MAX_HOURS * 3600:
-            reason = f"{settings.SESSION_MAX_HOURS} hours after signing in"
+        idle, hours = settings.SESSION_IDLE_MINUTES, settings.SESSION_MAX_HOURS
+        if now - last_seen > idle * 60:
+            reason = f"after {idle} minute{pluralize(idle)} without activity"
+        elif now - signed_in > hours * 3600:
+            reason = f"{hours} hour{pluralize(hours)} after signing in"
         if reason:
             record(Kind.SESSION_EXPIRED, user=user, request=request, detail=reason)
             logout(request)

@@ -15,7 +15,15 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.views.generic import TemplateView
 
-from portal.core.lists import ListState, Page, filter_list, page_links, paginate
+from portal.core.lists import (
+    ListState,
+    Page,
+    filter_list,
+    letters_in,
+    page_links,
+    paginate,
+    search_list,
+)
 from portal.core.tenancy import PartnerRequiredMixin
 
 from .columns import NAME, CompanyColumn
@@ -155,7 +163,12 @@ class CompanyListView(PartnerRequiredMixin, TemplateView):
             state=state,
             page=page,
             rows=self.rows_html(page.object_list),
-            letters=state.letter_links(),
+            # Only letters that lead to some row of what the search leaves are links.
+            letters=state.letter_links(
+                letters_in(
+                    search_list(companies_for(self.request.user).filter(status=self.status), state)
+                )
+            ),
             headers=state.header_links(self.columns),
             pages=page_links(state, page),
             clear_url=state.url(q=None, letter=None, page=None),

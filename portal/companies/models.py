@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Left, Lower, Upper
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from portal.catalog.models import CHARGE_CHOICES, TERM_CHOICES
@@ -143,7 +144,9 @@ class CompanyProduct(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.product.code} ({self.seats} seats)" if self.seats else self.product.code
+        if not self.seats:
+            return self.product.code
+        return f"{self.product.code} ({self.seats} seat{pluralize(self.seats)})"
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.template.defaultfilters import pluralize
 
 from .models import HistoryEntry, OutgoingAttachment, OutgoingMessage
 from .tasks import EMAIL
@@ -85,4 +86,5 @@ class OutgoingMessageAdmin(admin.ModelAdmin):
         failed = queryset.filter(status=OutgoingMessage.Status.FAILED)
         for message in failed:
             EMAIL.retry(message)
-        self.message_user(request, f"{len(failed)} message(s) queued again.", messages.SUCCESS)
+        queued = f"{len(failed)} message{pluralize(len(failed))} queued again."
+        self.message_user(request, queued, messages.SUCCESS)

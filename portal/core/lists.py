@@ -10,7 +10,8 @@ import string
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import Q, QuerySet
 
 from .text import first_problem, message, query_refusals
 
@@ -82,11 +83,21 @@ class ListState:
         params.update(changes)
         return "?" + urlencode({key: value for key, value in params.items() if value})
 
-    def letter_links(self) -> list[tuple[str, str, bool]]:
-        """(label, url, current) for All, A–Z and #; a new letter starts again at page 1."""
+    def letter_links(self, found: set[str]) -> list[tuple[str, str, bool]]:
+        """(label, url, current) for All, A–Z and #; a new letter starts again at page 1.
+
+        A letter not in ``found`` (no entry of the list starts with it) has no url: it would
+        lead to an empty page. The current letter keeps its link, whatever it holds.
+        """
         links = [("All", self.url(letter=None, page=None), not self.letter)]
         links += [
-            (letter, self.url(letter=letter, page=None), letter == self.letter)
+            (
+                letter,
+                self.url(letter=letter, page=None)
+                if letter in found or letter == self.letter
+                else "",
+                letter == self.letter,
+            )
             for letter in LETTERS
         ]
         return links
@@ -105,14 +116,52 @@ class ListState:
         ]
 
 
-def filter_list(queryset: QuerySet, state: ListState, columns: list[Column]) -> QuerySet:
+def search_list(queryset: QuerySet, state: ListState) -> QuerySet:
+    """The rows the search leaves, whatever the letter: what the A–Z links choose among."""
     if state.q:
         # name_key is the lower-case name: indexed (trigram on PostgreSQL), unlike UPPER(name).
         queryset = queryset.filter(name_key__contains=state.q.lower())
-    if state.letter == "#":
-        queryset = queryset.filter(name_initial__in=DIGITS)
-    elif state.letter:
-        queryset = queryset.filter(name_initial=state.letter)
+    return queryset
+
+
+def starting_with(letter: str) -> Q:
+    return Q(name_initial__in=DIGITS) if letter == "#" else Q(name_initial=letter)
+
+
+def letters_in(queryset: QuerySet) -> set[str]:
+    """The letters (and #) that some row of ``queryset`` starts with, in one query.
+
+    One EXISTS per letter, each stopping at the first row it finds in the (partner, status,
+    name_initial, …) index: 27 short index reads, where a DISTINCT over the initials would read
+    every row of the list (or every match of a common search: 20 ms at 100,000 prospects for
+    "north" on PostgreSQL, against 2 ms for the probes; a rare search's probes use the trigram
+    index instead).
+
+    The 26 letters' probes are one compiled subquery with the letter as its last parameter (the
+    filter added last): compiling 27 ORM subqueries took longer than running them.
+    """
+    letter_sql, letter_params = _first_row_sql(queryset, "A")
+    digits_sql, digits_params = _first_row_sql(queryset, "#")
+    letters = string.ascii_uppercase
+    sql = "SELECT " + ", ".join(
+        [f"EXISTS({letter_sql})"] * len(letters) + [f"EXISTS({digits_sql})"]
+    )
+    params = [value for letter in letters for value in (*letter_params[:-1], letter)]
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, [*params, *digits_params])
+        row = cursor.fetchone()
+    return {letter for letter, found in zip(LETTERS, row, strict=True) if found}
+
+
+def _first_row_sql(queryset: QuerySet, letter: str) -> tuple[str, tuple]:
+    first = queryset.filter(starting_with(letter)).order_by().values("pk")[:1]
+    return first.query.sql_with_params()
+
+
+def filter_list(queryset: QuerySet, state: ListState, columns: list[Column]) -> QuerySet:
+    queryset = search_list(queryset, state)
+    if state.letter:
+        queryset = queryset.filter(starting_with(state.letter))
     column = next(c for c in columns if c.key == state.sort)
     prefix = "-" if state.descending else ""
     # id breaks ties, so that every row has one place and pages never overlap.

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
@@ -128,7 +129,7 @@ class DownsellCancelView(PartnerRequiredMixin, View):
                 request,
                 f"Downsell cancelled: agreement version {agreement.version} will not take "
                 f"effect; the customer keeps version {prior.version} with "
-                f"{prior.total_users:,} seats.",
+                f"{prior.total_users:,} seat{pluralize(prior.total_users)}.",
             )
         return redirect(reverse("companies:detail", args=[pk]) + "#agreements")
 

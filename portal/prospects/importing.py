@@ -10,6 +10,7 @@ import logging
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from portal.companies.models import Company, CompanyProduct
@@ -33,7 +34,7 @@ class Abandoned(Exception):
 def limit_text(seconds: int) -> str:
     if seconds >= 7200 and not seconds % 3600:
         return f"{seconds // 3600} hours"
-    return f"{seconds // 60} minutes" if seconds >= 120 else f"{seconds} seconds"
+    return f"{seconds // 60} minutes" if seconds >= 120 else f"{seconds} second{pluralize(seconds)}"
 
 
 def import_run(*, import_id: int) -> str:
@@ -94,7 +95,8 @@ def _check_and_save(upload: ProspectImport, deadline: datetime.datetime) -> None
             error_count=plan.error_count,
             total_rows=plan.total,
             checked_rows=plan.total,
-            message=f"{plan.error_count} problem(s) found; nothing was imported." + plan.note,
+            message=f"{plan.error_count} problem{pluralize(plan.error_count)} found; "
+            "nothing was imported." + plan.note,
         )
         return
     saving = ProspectImport.objects.filter(
@@ -117,7 +119,8 @@ def _check_and_save(upload: ProspectImport, deadline: datetime.datetime) -> None
                 status=ProspectImport.Status.DONE,
                 created_count=created,
                 updated_count=updated,
-                message=f"{created} prospect(s) created, {updated} updated." + plan.note,
+                message=f"{created} prospect{pluralize(created)} created, {updated} updated."
+                + plan.note,
             ):
                 raise Abandoned
     except IntegrityError:

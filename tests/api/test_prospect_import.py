@@ -87,7 +87,7 @@ def test_a_good_csv_imports_its_rows_and_answers_the_result(admin_api, acme, acm
     assert answer["url"].endswith(import_url(upload.pk))
     assert answer["status"] == "done" and answer["finished"] and answer["percent"] == 100
     assert (answer["total_rows"], answer["created_count"], answer["updated_count"]) == (2, 2, 0)
-    assert answer["message"] == "2 prospect(s) created, 0 updated."
+    assert answer["message"] == "2 prospects created, 0 updated."
     assert answer["errors"] == [] and answer["error_count"] == 0
     assert answer["uploaded_by"] == acme_admin.pk
     fabrikam = Company.objects.get(partner=acme, name="Fabrikam Inc")
@@ -106,7 +106,7 @@ def test_a_csv_with_a_bad_row_lists_its_row_errors_and_imports_nothing(admin_api
     assert response.status_code == 201
     answer = response.json()
     assert answer["status"] == "invalid"
-    assert answer["message"] == "1 problem(s) found; nothing was imported."
+    assert answer["message"] == "1 problem found; nothing was imported."
     [problem] = answer["errors"]
     assert (problem["row"], problem["column"]) == (3, "Domain")
     assert "Use only letters" in problem["problem"]
@@ -370,7 +370,7 @@ def test_every_problem_of_every_row_is_in_one_answer_by_row_then_column(admin_ap
     assert "Globex" not in str(answer)
     assert answer["errors"][3]["problem"] == "At most the 10 permitted users."
     assert answer["error_count"] == 6
-    assert answer["message"] == "6 problem(s) found; nothing was imported."
+    assert answer["message"] == "6 problems found; nothing was imported."
     assert not Company.objects.filter(name__in=["Hooli Holdings Ltd", "Fabrikam Inc"]).exists()
 
 

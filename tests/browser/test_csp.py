@@ -43,8 +43,7 @@ def console_problem(message) -> list[str]:
 
 
 def failed_load(response) -> list[str]:
-    # The portal has no favicon: Chromium's own request for one is no page's problem.
-    if response.status < 400 or response.url.endswith("/favicon.ico"):
+    if response.status < 400:
         return []
     return [f"{response.status} {response.url}"]
 

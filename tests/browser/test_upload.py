@@ -54,7 +54,7 @@ def test_template_then_a_bad_row_then_the_fixed_file(page, demo_data, screenshot
     )
     page.get_by_role("button", name="Submit").click()
 
-    expect(page.get_by_role("alert")).to_contain_text("1 problem(s) found; nothing was imported.")
+    expect(page.get_by_role("alert")).to_contain_text("1 problem found; nothing was imported.")
     expect(page.locator("table.errors tbody tr")).to_have_count(1)
     expect(page.locator("table.errors")).to_contain_text("Permitted Users")
     screenshot("upload-errors")
@@ -71,7 +71,7 @@ def test_template_then_a_bad_row_then_the_fixed_file(page, demo_data, screenshot
     )
     page.get_by_role("button", name="Submit").click()
     expect(page.get_by_role("status").filter(has_text="created")).to_contain_text(
-        "2 prospect(s) created, 0 updated."
+        "2 prospects created, 0 updated."
     )
     screenshot("upload-done")
 
@@ -135,7 +135,7 @@ def test_every_problem_of_every_row_at_once_and_the_template_alone_imports_nothi
     page.get_by_role("link", name="Upload another file").click()
     upload_file(page, "prospects.csv", filled_in(template, [first, second]))
 
-    expect(page.get_by_role("alert")).to_contain_text("8 problem(s) found; nothing was imported.")
+    expect(page.get_by_role("alert")).to_contain_text("8 problems found; nothing was imported.")
     rows = page.locator("table.errors tbody tr")
     expect(rows).to_have_count(8)
     listed = [
@@ -184,5 +184,5 @@ def test_every_problem_of_every_row_at_once_and_the_template_alone_imports_nothi
     page.get_by_role("link", name="Upload another file").click()
     upload_file(page, "prospects-fixed.csv", filled_in(template, [first, second]))
     expect(page.get_by_role("status").filter(has_text="created")).to_contain_text(
-        "2 prospect(s) created, 0 updated."
+        "2 prospects created, 0 updated."
     )

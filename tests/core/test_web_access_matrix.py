@@ -27,6 +27,7 @@ LOGIN = "302 /accounts/login/"
 HOME = "302 /"
 CONSOLE = "302 /admin/"
 TWO_STEP = "302 /profile/two-step/"
+ICON = "302 /static/favicon.ico"
 
 LINK = "a secret link: whoever holds it opens it (a password reset, an RFI of one company)"
 EXAMPLE = "the example row of the template, the same for every MSP (Northwind Traders Limited)"
@@ -50,6 +51,7 @@ class Row:
 MATRIX = {
     #                                            anonymous  other MSP  Sales  Admin  staff
     "home": Row(LOGIN, OK, OK, OK, CONSOLE),
+    "favicon": Row(ICON, ICON, ICON, ICON, ICON),
     # The vendor console's own sign-in page; the console itself is Django's admin.
     "admin/login/": Row(LOGIN, OK, OK, OK, CONSOLE),
     "login": Row(OK, HOME, HOME, HOME, HOME),

@@ -64,7 +64,7 @@ def test_the_example_row_left_above_own_rows_is_skipped_and_said(upload, templat
 
     assert [company.name for company in Company.objects.all()] == ["Contoso Pharmaceuticals Ltd"]
     assert ProspectImport.objects.get().message == (
-        "1 prospect(s) created, 0 updated. "
+        "1 prospect created, 0 updated. "
         "The template's example row (row 2) was skipped: it is never imported."
     )
     assert "example row (row 2) was skipped" in html
@@ -119,7 +119,7 @@ def test_a_row_with_an_id_is_never_taken_for_the_example(upload, acme):
     upload(content)
 
     saved.refresh_from_db()
-    assert ProspectImport.objects.get().message == "0 prospect(s) created, 1 updated."
+    assert ProspectImport.objects.get().message == "0 prospects created, 1 updated."
     assert saved.permitted_users == 9
 
 

@@ -96,7 +96,7 @@ def test_errors_are_listed_on_the_page_and_downloadable(client, upload):
 
     errors_csv = client.get(reverse("prospects:upload_errors", args=[upload_id]))
 
-    assert "1 problem(s) found; nothing was imported." in html
+    assert "1 problem found; nothing was imported." in html
     assert "Download the list of problems (CSV)" in html
     lines = errors_csv.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "Row,Column,Problem"
@@ -237,7 +237,7 @@ def test_every_problem_of_every_row_is_told_in_one_pass_by_row_then_column(uploa
     assert messages[9:11] == ["The same company name as row 4.", "The same domain as row 4."]
     assert "YYYY-MM-DD" in messages[12]
     assert not Company.objects.filter(name="Fabrikam Inc").exists()
-    assert ProspectImport.objects.get().message == "14 problem(s) found; nothing was imported."
+    assert ProspectImport.objects.get().message == "14 problems found; nothing was imported."
 
 
 def test_the_problems_are_in_the_same_order_in_the_download(client, upload):
