@@ -1,5 +1,6 @@
+from django import forms
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -143,16 +144,36 @@ class ChangeFormView(ChangeMixin, View):
             status=status,
         )
 
+    def reviewed(self, data) -> QueryDict:
+        """The change's own values as Review Change Order carried them back, in hidden inputs.
+        A control character there was not typed by the user, so it is refused (400), naming
+        the input; the order details of that page are typed there and checked by ReviewForm."""
+        own = QueryDict(mutable=True)
+        for name in self.form().fields:
+            if name in data:
+                own.setlist(name, data.getlist(name))
+        check = self.form(own)
+        for field in check.fields.values():
+            field.widget = forms.HiddenInput()
+        check.full_clean()  # raises TextRefused, which the middleware answers
+        return own
+
     def post(self, request, pk=None, change_pk=None):
         self.setup_change(pk, change_pk)
         if "submit" in request.POST:
             return self.submit()
         if not self.state.enabled:
             return self.closed()
-        form = self.form(request.POST)
         if "back" in request.POST:  # from Review Change Order, with the values reviewed
+            form = self.form(self.reviewed(request.POST))
+            review = ReviewForm(request.POST, msp=self.company.partner.name)
+            review.is_valid()  # a control character in one of its hidden inputs: refused
+            if review.has_bad_text and form.is_valid():
+                # One typed in the order details: said there, as Submit would say it.
+                return self.review_page(form, review, status=400)
             form.is_valid()
             return self.render(form)
+        form = self.form(request.POST)
         if not form.is_valid():
             return self.render(form, status=400)
         if "review" in request.POST:
@@ -183,7 +204,7 @@ class ChangeFormView(ChangeMixin, View):
             return self.submitted(None, made=False)
         if not self.state.enabled:
             return self.closed()
-        form = self.form(request.POST)
+        form = self.form(self.reviewed(request.POST))
         if not form.is_valid():
             return self.render(form, status=400)
         if not review.is_valid():

@@ -159,6 +159,11 @@ class SafeTextMixin:
                 copy[key] = _without(copy[key])
         return copy
 
+    @property
+    def has_bad_text(self) -> bool:
+        """Some input held a control character (said by full_clean, or refused)."""
+        return bool(self._bad_text)
+
     def full_clean(self):
         field_errors, refused = self._text_problems()
         if refused:
