@@ -137,10 +137,6 @@ class TotalsOut(serializers.Serializer):
     )
 
 
-# A priced line reads the same in a quote as in an agreement version.
-line_data = line_json
-
-
 def totals_data(totals) -> dict:
     return {
         "currency": totals.currency,
@@ -157,7 +153,7 @@ class QuoteOut(serializers.Serializer):
 
 
 def quote_data(quote) -> dict:
-    return {"lines": [line_data(x) for x in quote.lines], "totals": totals_data(quote.totals)}
+    return {"lines": [line_json(x) for x in quote.lines], "totals": totals_data(quote.totals)}
 
 
 class AgreementOut(serializers.Serializer):

@@ -141,6 +141,9 @@ def letters_in(queryset: QuerySet) -> set[str]:
     filter added last): compiling 27 ORM subqueries took longer than running them.
     """
     letter_sql, letter_params = _first_row_sql(queryset, "A")
+    if not letter_params or letter_params[-1] != "A":
+        # Django placed the letter elsewhere: substituting it would probe the wrong letters.
+        raise RuntimeError("The letter is not the last parameter of the compiled probe.")
     digits_sql, digits_params = _first_row_sql(queryset, "#")
     letters = string.ascii_uppercase
     sql = "SELECT " + ", ".join(

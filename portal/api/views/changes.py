@@ -22,6 +22,7 @@ from portal.changes.selectors import (
     saved_quotes_of,
 )
 from portal.changes.services import ChangeRefused, change_submit, quote_delete, quote_save
+from portal.companies.agreement_json import line_json
 from portal.companies.lifecycle import change_options_state
 from portal.companies.models import Agreement
 from portal.companies.seats import MAX_USERS
@@ -142,9 +143,9 @@ def preview_data(proposed: Proposed) -> dict:
     quote = proposed.quote
     return {
         "kind": proposed.kind,
-        "added": [s.line_data(x) for x in quote.added],
-        "kept": [s.line_data(x) for x in quote.kept],
-        "changes": [s.line_data(x) for x in quote.changes],
+        "added": [line_json(x) for x in quote.added],
+        "kept": [line_json(x) for x in quote.kept],
+        "changes": [line_json(x) for x in quote.changes],
         "summary": [_row(row) for row in quote.rows()],
         "prior_totals": s.totals_data(quote.prior_totals),
         "new_totals": s.totals_data(quote.new_totals),
