@@ -68,6 +68,19 @@ class ChangeOrder(Submission):
         constraints = [
             Submission.complete_once_submitted("quote", "submitted_change_is_complete"),
         ]
+        # The home page's quotes about to expire and downsell deadlines: only the rows due.
+        indexes = [
+            models.Index(
+                fields=["valid_until"],
+                condition=models.Q(status="quote"),
+                name="change_quote_expiry",
+            ),
+            models.Index(
+                fields=["cancel_by"],
+                condition=models.Q(kind="downsell", status="submitted"),
+                name="change_downsell_deadline",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.company} ({self.get_status_display()})"

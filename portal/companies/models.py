@@ -232,6 +232,14 @@ class Agreement(models.Model):
                 name="one_pending_agreement",
             ),
         ]
+        # The home page's rejections (pending versions have one_pending_agreement's index).
+        indexes = [
+            models.Index(
+                fields=["-created_at"],
+                condition=models.Q(status="rejected"),
+                name="agreement_rejected",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.company} v{self.version} ({self.get_status_display()})"

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .search_views import SearchView, SuggestView
 from .views import AttachmentDownloadView, CompanyDetailView, DownsellCancelView, SyncWatchView
 
 # The namespace the customer pages have always had (their URLs start with companies/).
@@ -17,4 +18,8 @@ urlpatterns = [
         name="downsell_cancel",
     ),
     path("<int:pk>/agreements/<int:agreement_pk>/sync/", SyncWatchView.as_view(), name="sync"),
+]
+urlpatterns += [
+    path("search/", SearchView.as_view(), name="search"),
+    path("search/suggest/", SuggestView.as_view(), name="search_suggest"),
 ]

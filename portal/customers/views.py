@@ -28,9 +28,11 @@ from portal.companies.selectors import (
     recent_customers_for,
 )
 from portal.companies.versions import Standing, change_of, downsell_open, standing
-from portal.core.history import history_entries_for, history_for
+from portal.core.history import history_for
 from portal.core.tenancy import PartnerRequiredMixin
 from portal.orders.selectors import order_of
+
+from .attention import attention_for, recent_activity
 
 # Addenda are named "<Order|Change> addendum - <Company> - v<version>.pdf"
 # (portal.orders.addendum.addendum_file_name): the version at the end links one to its agreement.
@@ -174,7 +176,8 @@ class HomeView(PartnerRequiredMixin, TemplateView):
         user = self.request.user
         return super().get_context_data(
             counts=company_counts_for(user),
+            attention=attention_for(user),
             customers=recent_customers_for(user, limit=10),
-            activity=history_entries_for(user)[:10],
+            activity=recent_activity(user, limit=10),
             **kwargs,
         )

@@ -144,6 +144,12 @@ class Order(Submission):
         constraints = [
             Submission.complete_once_submitted("draft", "submitted_order_is_complete"),
         ]
+        # The home page's saved orders not submitted: the drafts alone, newest first.
+        indexes = [
+            models.Index(
+                fields=["-saved_at"], condition=models.Q(status="draft"), name="order_drafts"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Order for {self.company} ({self.get_status_display()})"

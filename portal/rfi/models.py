@@ -79,6 +79,12 @@ class InformationRequest(models.Model):
     class Meta:
         verbose_name = "request for information"
         verbose_name_plural = "requests for information"
+        # The home page's RFIs not answered: the ones sent, oldest first.
+        indexes = [
+            models.Index(
+                fields=["sent_at"], condition=models.Q(status="sent"), name="rfi_unanswered"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Request for Information of {self.company}"

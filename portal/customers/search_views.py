@@ -1,0 +1,49 @@
+"""The header search's pages: the results (a plain GET form, no script needed) and the
+suggestions the header's script lists as the user types."""
+
+from django.http import JsonResponse
+from django.views import View
+from django.views.generic import TemplateView
+
+from portal.companies.list_views import pk_url
+from portal.core.tenancy import PartnerRequiredMixin
+
+from .search import company_search, suggestions
+
+SHOWN = 50  # per group on the results page
+SUGGESTED = 8
+
+
+class SearchView(PartnerRequiredMixin, TemplateView):
+    """Prospects and customers of the user's MSP matching ``q``, listed apart."""
+
+    template_name = "companies/search_results.html"
+
+    def get(self, request, *args, **kwargs):
+        found = company_search(request.user, request.GET.get("q", ""), limit=SHOWN)
+        context = self.get_context_data(found=found, shown=SHOWN, **kwargs)
+        return self.render_to_response(context, status=400 if found.error else 200)
+
+
+class SuggestView(PartnerRequiredMixin, View):
+    """JSON for the suggestion list: name, status, domain and the company's page, or why the
+    search cannot run. Built into the page with textContent by header_search.js."""
+
+    def get(self, request):
+        found = company_search(request.user, request.GET.get("q", ""), limit=SUGGESTED)
+        detail = pk_url("companies:detail")
+        return JsonResponse(
+            {
+                "error": found.error,
+                "results": [
+                    {
+                        "name": company.name,
+                        "status": company.get_status_display(),
+                        "domain": company.domain,
+                        "url": detail(company.pk),
+                    }
+                    for company in suggestions(found, SUGGESTED)
+                ],
+            },
+            status=400 if found.error else 200,
+        )
