@@ -18,6 +18,7 @@ class SearchView(PartnerRequiredMixin, TemplateView):
     """Prospects and customers of the user's MSP matching ``q``, listed apart."""
 
     template_name = "companies/search_results.html"
+    reports_query_text = True  # a control character: said under the search box, not a 400 page
 
     def get(self, request, *args, **kwargs):
         found = company_search(request.user, request.GET.get("q", ""), limit=SHOWN)
@@ -28,6 +29,8 @@ class SearchView(PartnerRequiredMixin, TemplateView):
 class SuggestView(PartnerRequiredMixin, View):
     """JSON for the suggestion list: name, status, domain and the company's page, or why the
     search cannot run. Built into the page with textContent by header_search.js."""
+
+    reports_query_text = True  # the error goes in the JSON, for the script to show
 
     def get(self, request):
         found = company_search(request.user, request.GET.get("q", ""), limit=SUGGESTED)

@@ -83,6 +83,9 @@ MATRIX = {
     "companies:attachment": Row(LOGIN, GONE, OK, OK, GONE, NOT_ALLOWED),
     "companies:downsell_cancel": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE, GONE),
     "companies:sync": Row(LOGIN, GONE, OK, OK, GONE, NOT_ALLOWED),
+    # The header search: an MSP searches its own companies; vendor staff have none to search.
+    "companies:search": Row(LOGIN, OK, OK, OK, GONE),
+    "companies:search_suggest": Row(LOGIN, OK, OK, OK, GONE),
     "customers:in_progress": Row(LOGIN, OK, OK, OK, GONE),
     "customers:complete": Row(LOGIN, OK, OK, OK, GONE),
     "prospects:list": Row(LOGIN, OK, OK, OK, GONE),
