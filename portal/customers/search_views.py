@@ -1,14 +1,15 @@
 """The header search's pages: the results (a plain GET form, no script needed) and the
 suggestions the header's script lists as the user types."""
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views import View
 from django.views.generic import TemplateView
 
 from portal.companies.list_views import pk_url
 from portal.core.tenancy import PartnerRequiredMixin
+from portal.core.text import query_refusals
 
-from .search import company_search, suggestions
+from .search import Found, company_search, suggestions
 
 SHOWN = 50  # per group on the results page
 SUGGESTED = 8
@@ -21,7 +22,14 @@ class SearchView(PartnerRequiredMixin, TemplateView):
     reports_query_text = True  # a control character: said under the search box, not a 400 page
 
     def get(self, request, *args, **kwargs):
-        found = company_search(request.user, request.GET.get("q", ""), limit=SHOWN)
+        # The search's own problems are said as the lists say them ("The search holds …");
+        # any other parameter's by its name.
+        refused = query_refusals(request.GET)
+        refused.pop("q", None)
+        if refused:
+            found = Found(error=next(iter(refused.values())))
+        else:
+            found = company_search(request.user, request.GET.get("q", ""), limit=SHOWN)
         context = self.get_context_data(found=found, shown=SHOWN, **kwargs)
         return self.render_to_response(context, status=400 if found.error else 200)
 
@@ -33,6 +41,11 @@ class SuggestView(PartnerRequiredMixin, View):
     reports_query_text = True  # the error goes in the JSON, for the script to show
 
     def get(self, request):
+        if refused := query_refusals(request.GET):
+            # Plain text: JSON would escape the backslash of a name shown as "x\x00y".
+            return HttpResponse(
+                next(iter(refused.values())), status=400, content_type="text/plain; charset=utf-8"
+            )
         found = company_search(request.user, request.GET.get("q", ""), limit=SUGGESTED)
         detail = pk_url("companies:detail")
         return JsonResponse(
@@ -49,4 +62,5 @@ class SuggestView(PartnerRequiredMixin, View):
                 ],
             },
             status=400 if found.error else 200,
+            json_dumps_params={"ensure_ascii": False},
         )

@@ -77,7 +77,13 @@
       credentials: "same-origin",
       headers: { Accept: "application/json" },
     })
-      .then(function (response) { return response.json(); })
+      .then(function (response) {
+        // A refused parameter is said in plain text; everything else is JSON.
+        var json = (response.headers.get("Content-Type") || "").indexOf("json") >= 0;
+        return json ? response.json() : response.text().then(function (text) {
+          return { results: [], error: text };
+        });
+      })
       .then(function (data) { if (mine === asked) render(data); })
       .catch(function () { /* the Search button still works */ });
   }

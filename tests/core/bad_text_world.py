@@ -102,7 +102,12 @@ ANONYMOUS_PAGES = {
     "rfi/<str:token>/",
 }
 # The search boxes of list pages say it under the box; the API in its JSON error.
-LIST_PAGES = {"prospects/", "customers/in-progress/", "customers/complete/"}
+LIST_PAGES = {
+    "prospects/",
+    "customers/in-progress/",
+    "customers/complete/",
+    "companies/search/",
+}
 
 
 def routes() -> list[str]:
