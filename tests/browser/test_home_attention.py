@@ -98,9 +98,10 @@ def test_home_lists_what_needs_attention_each_a_link_to_act(page, demo_data, scr
     rfis.get_by_role("link", name="Alpine Dental Group").click()
     expect(page.locator("#rfi")).to_be_visible()
 
-    # Counts are links to their lists; recent activity links to the company's History Log.
+    # Counts are links to their lists (the number; the label describes it); recent activity
+    # links to the company's History Log.
     page.go_back()
-    page.get_by_role("link", name="Customers complete").click()
+    page.locator('a.tile-number[aria-describedby="tile-complete"]').click()
     expect(page.get_by_role("heading", name="Customers | Complete")).to_be_visible()
     page.go_back()
     page.locator(".log a").first.click()
