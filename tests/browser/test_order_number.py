@@ -34,9 +34,7 @@ def answer_infrastructure(page) -> None:
     edition.select_option(index=1)
 
 
-def test_review_order_says_number_or_not_required_next_to_the_field(
-    page, demo_data, screenshot
-):
+def test_review_order_says_number_or_not_required_next_to_the_field(page, demo_data, screenshot):
     prospect = Company.objects.filter(
         partner__name="Acme IT Services",
         status=Company.Status.PROSPECT,
@@ -108,5 +106,6 @@ def test_review_change_order_keeps_submit_hidden_until_the_order_number_is_settl
     expect(number_error).to_be_hidden()
     expect(submit).to_be_visible()
     submit.click()
-    expect(page.get_by_text("Upsell Pending Order submitted for Northwind Traders").first).to_be_visible()
+    submitted = page.get_by_text("Upsell Pending Order submitted for Northwind Traders")
+    expect(submitted.first).to_be_visible()
     assert ChangeOrder.objects.count() == 1
