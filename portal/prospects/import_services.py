@@ -55,18 +55,30 @@ def runs_inline(filename: str, content: bytes) -> bool:
         return True  # refused at once when read: nothing to parse
 
 
-def import_upload(*, actor, file: UploadedFile) -> ProspectImport:
+def import_upload(
+    *, actor, file: UploadedFile, date_order: str | None = None, decimal_mark: str | None = None
+) -> ProspectImport:
     """An uploaded file, as the screen and the API take it: started, and imported before the
-    answer goes back when it is small (``upload.queued`` False); a larger one is the worker's."""
+    answer goes back when it is small (``upload.queued`` False); a larger one is the worker's.
+
+    ``date_order``, ``decimal_mark``: the uploader's regional format, as the upload page's
+    answers give it ("": not answered); None (the API) takes the format last answered."""
     upload = import_start(
-        partner=actor.partner, actor=actor, filename=file.name, content=file.read()
+        partner=actor.partner,
+        actor=actor,
+        filename=file.name,
+        content=file.read(),
+        date_order=actor.upload_date_order if date_order is None else date_order,
+        decimal_mark=actor.upload_decimal_mark if decimal_mark is None else decimal_mark,
     )
     if not upload.queued:
         import_run(import_id=upload.pk)
     return upload
 
 
-def import_start(*, partner, actor, filename: str, content: bytes) -> ProspectImport:
+def import_start(
+    *, partner, actor, filename: str, content: bytes, date_order: str = "", decimal_mark: str = ""
+) -> ProspectImport:
     """Record the upload; the same file twice (two clicks, two tabs) raises AlreadyImported.
 
     Unless ``runs_inline`` says it is small, its task is queued in the same transaction, and
@@ -93,6 +105,8 @@ def import_start(*, partner, actor, filename: str, content: bytes) -> ProspectIm
                 filename=CONTROL.sub("", filename)[:255],
                 sha256=digest,
                 content=content,
+                date_order=date_order,
+                decimal_mark=decimal_mark,
             )
             upload.queued = not runs_inline(filename, content)
             if upload.queued:
@@ -102,7 +116,14 @@ def import_start(*, partner, actor, filename: str, content: bytes) -> ProspectIm
             partner=partner, sha256=digest, status__in=ProspectImport.HOLDS_FILE
         ).first()
         if existing is None:  # the other one ended in the meantime: try once more
-            return import_start(partner=partner, actor=actor, filename=filename, content=content)
+            return import_start(
+                partner=partner,
+                actor=actor,
+                filename=filename,
+                content=content,
+                date_order=date_order,
+                decimal_mark=decimal_mark,
+            )
         raise AlreadyImported(existing) from None
     return upload
 

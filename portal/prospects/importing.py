@@ -21,6 +21,7 @@ from portal.core.models import HistoryEntry
 
 from .imports import FileRejected, Plan, PlannedRow, TimeLimitReached, check_file
 from .models import ProspectImport
+from .regional import NeedsAnswer
 
 logger = logging.getLogger(__name__)
 BATCH = 10_000
@@ -81,10 +82,27 @@ def _check_and_save(upload: ProspectImport, deadline: datetime.datetime) -> None
 
     try:
         content = ProspectImport.objects.values_list("content", flat=True).get(pk=upload.pk)
-        plan = check_file(upload.partner, upload.filename, bytes(content), progress, deadline)
+        plan = check_file(
+            upload.partner,
+            upload.filename,
+            bytes(content),
+            progress,
+            deadline,
+            date_order=upload.date_order,
+            decimal_mark=upload.decimal_mark,
+        )
         del content
     except FileRejected as exc:
         _finish(upload, status=ProspectImport.Status.INVALID, message=str(exc))
+        return
+    except NeedsAnswer as exc:
+        # The upload page asks the question and the file is uploaded again with the answer.
+        _finish(
+            upload,
+            status=ProspectImport.Status.INVALID,
+            message=str(exc),
+            asks=" ".join(exc.asks),
+        )
         return
     upload.total_rows = plan.total
     if plan.error_count:

@@ -20,12 +20,20 @@ from .imports import (
 from .models import ProspectImport
 from .selectors import prospect_import_for, prospect_imports_for
 from .spreadsheets import neutralise
+from .upload_forms import RegionalFormatForm
 
 
 class UploadView(PartnerRequiredMixin, View):
     template_name = "prospects/upload.html"
 
-    def render(self, request, error: str = "", existing: ProspectImport | None = None):
+    def render(
+        self,
+        request,
+        error: str = "",
+        existing: ProspectImport | None = None,
+        regional: RegionalFormatForm | None = None,
+        asks: str = "",
+    ):
         imports = prospect_imports_for(request.user).defer("errors")
         recent = list(imports[:10])
         if any(not upload.finished for upload in recent) and imports_expire(imports):
@@ -36,6 +44,8 @@ class UploadView(PartnerRequiredMixin, View):
             {
                 "error": error,
                 "existing": existing,
+                "regional": regional or RegionalFormatForm(user=request.user),
+                "asks": asks.split(),
                 "recent": recent,
                 "max_mb": MAX_BYTES // (1024 * 1024),
                 "max_rows": MAX_ROWS,
@@ -47,16 +57,28 @@ class UploadView(PartnerRequiredMixin, View):
         return self.render(request)
 
     def post(self, request):
+        regional = RegionalFormatForm(request.POST, user=request.user)
+        if not regional.is_valid():
+            return self.render(request, regional=regional)
+        regional.remember()
         files = request.FILES.getlist("file")
         if error := upload_error(files):
-            return self.render(request, error)
+            return self.render(request, error, regional=regional)
         upload = files[0]
         try:
-            started = import_upload(actor=request.user, file=upload)
+            started = import_upload(
+                actor=request.user,
+                file=upload,
+                date_order=regional.cleaned_data["date_order"],
+                decimal_mark=regional.cleaned_data["decimal_mark"],
+            )
         except AlreadyImported as exc:
-            return self.render(request, ALREADY_IMPORTED, exc.existing)
+            return self.render(request, ALREADY_IMPORTED, exc.existing, regional=regional)
         except FileRejected as exc:
-            return self.render(request, str(exc))
+            return self.render(request, str(exc), regional=regional)
+        if started.asks:
+            # Read two ways, and not answered: asked here, next to the question, at once.
+            return self.render(request, started.message, regional=regional, asks=started.asks)
         return redirect("prospects:upload_result", pk=started.pk)
 
 
