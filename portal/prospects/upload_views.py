@@ -76,6 +76,8 @@ class UploadView(PartnerRequiredMixin, View):
             return self.render(request, ALREADY_IMPORTED, exc.existing, regional=regional)
         except FileRejected as exc:
             return self.render(request, str(exc), regional=regional)
+        if not started.queued:  # imported already, by another instance of the row
+            started.refresh_from_db(fields=["asks", "message"])
         if started.asks:
             # Read two ways, and not answered: asked here, next to the question, at once.
             return self.render(request, started.message, regional=regional, asks=started.asks)
