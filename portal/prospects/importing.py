@@ -96,9 +96,10 @@ def _check_and_save(upload: ProspectImport, deadline: datetime.datetime) -> None
         _finish(upload, status=ProspectImport.Status.INVALID, message=str(exc))
         return
     except NeedsAnswer as exc:
-        # The upload page asks the question and the file is uploaded again with the answer.
+        # Upload Prospects asks; the file is kept for the answer (``import_answered``).
         _finish(
             upload,
+            keep_file=True,
             status=ProspectImport.Status.INVALID,
             message=str(exc),
             asks=" ".join(exc.asks),
@@ -163,11 +164,13 @@ def _fail(upload: ProspectImport, message: str) -> None:
     _finish(upload, status=ProspectImport.Status.FAILED, message=message)
 
 
-def _finish(upload: ProspectImport, **fields) -> bool:
+def _finish(upload: ProspectImport, *, keep_file: bool = False, **fields) -> bool:
     """Ends a running import; False if it had been ended already (by ``imports_expire``)."""
     now = timezone.now()
-    # The file is not needed any more; its hash still guards against importing it twice.
-    fields.update(finished_at=now, updated_at=now, content=b"")
+    fields.update(finished_at=now, updated_at=now)
+    if not keep_file:
+        # The file is not needed any more; its hash still guards against importing it twice.
+        fields["content"] = b""
     fields["message"] = fields.get("message", "")[:500]
     ended = ProspectImport.objects.filter(pk=upload.pk, status__in=RUNNING).update(**fields)
     if ended:

@@ -155,7 +155,7 @@ ASK = {
     DECIMAL_MARK: "Numbers like {text} (row {row}, {header}) can be read with a decimal point "
     "or a decimal comma, and no number in the file settles it",
 }
-ASK_END = ": say which on the upload page and upload the file again. Nothing was imported."
+ASK_END = ": say which on the upload page (the file is kept for your answer). Nothing was imported."
 UNREADABLE_UNDER = {
     DATE_ORDER: "{text} is not a date written {words}, as this file writes its dates{because}.",
     DECIMAL_MARK: "{text} is not a number written with {words}, as this file writes its "

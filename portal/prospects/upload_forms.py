@@ -22,6 +22,8 @@ class RegionalFormatForm(Form):
         required=False,
         widget=forms.RadioSelect,
     )
+    # The import that asked: answered, its kept file is imported again without choosing it.
+    asked = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, data=None, *, user):
         super().__init__(

@@ -8,7 +8,13 @@ from django.views import View
 
 from portal.core.tenancy import PartnerRequiredMixin
 
-from .import_services import AlreadyImported, import_current, import_upload, imports_expire
+from .import_services import (
+    AlreadyImported,
+    import_answered,
+    import_current,
+    import_upload,
+    imports_expire,
+)
 from .imports import (
     ALREADY_IMPORTED,
     MAX_BYTES,
@@ -32,7 +38,7 @@ class UploadView(PartnerRequiredMixin, View):
         error: str = "",
         existing: ProspectImport | None = None,
         regional: RegionalFormatForm | None = None,
-        asks: str = "",
+        asked: ProspectImport | None = None,
     ):
         imports = prospect_imports_for(request.user).defer("errors")
         recent = list(imports[:10])
@@ -45,7 +51,8 @@ class UploadView(PartnerRequiredMixin, View):
                 "error": error,
                 "existing": existing,
                 "regional": regional or RegionalFormatForm(user=request.user),
-                "asks": asks.split(),
+                "asked": asked,
+                "asks": asked.asks.split() if asked else [],
                 "recent": recent,
                 "max_mb": MAX_BYTES // (1024 * 1024),
                 "max_rows": MAX_ROWS,
@@ -54,6 +61,12 @@ class UploadView(PartnerRequiredMixin, View):
         )
 
     def get(self, request):
+        # From the result page of a queued import that asked ("Answer on the upload page").
+        number = request.GET.get("answer", "")
+        if number.isascii() and number.isdigit() and 0 < len(number) < 19:
+            asked = prospect_import_for(request.user, int(number))
+            if asked.asks:
+                return self.render(request, asked.message, asked=asked)
         return self.render(request)
 
     def post(self, request):
@@ -61,17 +74,21 @@ class UploadView(PartnerRequiredMixin, View):
         if not regional.is_valid():
             return self.render(request, regional=regional)
         regional.remember()
+        answers = {
+            "date_order": regional.cleaned_data["date_order"],
+            "decimal_mark": regional.cleaned_data["decimal_mark"],
+        }
         files = request.FILES.getlist("file")
-        if error := upload_error(files):
+        asked = regional.cleaned_data["asked"]
+        if asked and not files:
+            asked = prospect_import_for(request.user, asked)
+        elif error := upload_error(files):
             return self.render(request, error, regional=regional)
-        upload = files[0]
         try:
-            started = import_upload(
-                actor=request.user,
-                file=upload,
-                date_order=regional.cleaned_data["date_order"],
-                decimal_mark=regional.cleaned_data["decimal_mark"],
-            )
+            if files:
+                started = import_upload(actor=request.user, file=files[0], **answers)
+            else:
+                started = import_answered(actor=request.user, asked=asked, **answers)
         except AlreadyImported as exc:
             return self.render(request, ALREADY_IMPORTED, exc.existing, regional=regional)
         except FileRejected as exc:
@@ -80,7 +97,7 @@ class UploadView(PartnerRequiredMixin, View):
             started.refresh_from_db(fields=["asks", "message"])
         if started.asks:
             # Read two ways, and not answered: asked here, next to the question, at once.
-            return self.render(request, started.message, regional=regional, asks=started.asks)
+            return self.render(request, started.message, regional=regional, asked=started)
         return redirect("prospects:upload_result", pk=started.pk)
 
 

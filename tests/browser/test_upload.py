@@ -242,9 +242,10 @@ def test_a_file_saved_as_csv_in_a_regional_format_is_asked_about_once(page, demo
     assert not Company.objects.filter(domain="zurich-re.example").exists()
     regional_screenshots(page, screenshot, "upload-asks-regional-format")
 
+    # Answered, and Submit: the kept file is imported, not chosen again.
+    expect(page.get_by_text("prospects.csv is imported again with your answers")).to_be_visible()
     dates.get_by_label("Day first: 03/04/2027 is 3 April 2027").check()
     numbers.get_by_label("1.250 is one thousand two hundred and fifty").check()
-    page.get_by_label("Prospects file (CSV or XLSX)").set_input_files(files=[file])
     page.get_by_role("button", name="Submit").click()
     expect(page.get_by_role("status").filter(has_text="created")).to_contain_text(
         "2 prospects created, 0 updated."

@@ -173,3 +173,71 @@ def test_a_queued_file_that_reads_two_ways_says_so_on_its_result_page(
 
     assert "can be read day/month or month/day" in page
     assert "Answer on the upload page" in page
+    assert f"?answer={upload.pk}" in page
+
+
+def test_the_answer_imports_the_kept_file_without_choosing_it_again(client, acme_admin, catalog):
+    client.force_login(acme_admin)
+    post(client, two_rows("03/04/2099", "05/06/2099"))
+    asked = ProspectImport.objects.get()
+    assert bytes(asked.content)  # kept for the answer
+
+    response = client.post(
+        reverse("prospects:upload"), {"asked": asked.pk, "date_order": "mdy"}, follow=True
+    )
+
+    assert "2 prospects created" in response.content.decode()
+    assert Company.objects.get(name="Northwind Traders").expected_provision_date == (
+        datetime.date(2099, 3, 4)
+    )
+    asked.refresh_from_db()
+    assert (bytes(asked.content), asked.asks) == (b"", "")  # given up: answered once
+    again = client.post(reverse("prospects:upload"), {"asked": asked.pk, "date_order": "mdy"})
+    assert "That file is no longer kept" in again.content.decode()
+
+
+def test_another_msps_asked_import_is_not_found(client, acme_admin, outsider, catalog):
+    client.force_login(acme_admin)
+    post(client, two_rows("03/04/2099", "05/06/2099"))
+    asked = ProspectImport.objects.get()
+    client.force_login(outsider)
+
+    answered = client.post(reverse("prospects:upload"), {"asked": asked.pk, "date_order": "dmy"})
+    opened = client.get(reverse("prospects:upload"), {"answer": asked.pk})
+
+    assert (answered.status_code, opened.status_code) == (404, 404)
+    assert not Company.objects.filter(name="Northwind Traders").exists()
+
+
+def test_the_result_pages_link_opens_the_question_for_the_kept_file(client, acme_admin, catalog):
+    from portal.prospects.import_services import import_start
+    from portal.prospects.importing import import_run
+
+    upload = import_start(
+        partner=acme_admin.partner,
+        actor=acme_admin,
+        filename="big.csv",
+        content=two_rows("03/04/2099", "05/06/2099"),
+    )
+    import_run(import_id=upload.pk)
+    client.force_login(acme_admin)
+
+    page = client.get(reverse("prospects:upload"), {"answer": upload.pk}).content.decode()
+
+    assert f'<input type="hidden" name="asked" value="{upload.pk}">' in page
+    assert "big.csv is imported again with your answers" in page
+
+
+def test_a_kept_file_nobody_answers_is_given_up_after_a_day(client, acme_admin, catalog):
+    from django.utils import timezone
+
+    from portal.prospects.import_services import imports_expire
+
+    client.force_login(acme_admin)
+    post(client, two_rows("03/04/2099", "05/06/2099"))
+    ProspectImport.objects.update(finished_at=timezone.now() - datetime.timedelta(days=2))
+
+    imports_expire()
+
+    asked = ProspectImport.objects.get()
+    assert (bytes(asked.content), asked.asks) == (b"", "")
