@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.utils.dateparse import parse_datetime
 
 from portal.companies import contacts, notes
-from portal.companies.details import DETAILS, details_errors, lead_choices, website_errors
+from portal.companies.details import DETAILS, details_errors, lead_choices, website_clean
 from portal.companies.models import Company
 from portal.companies.selectors import notes_of
 from portal.core.text import Form
@@ -41,10 +41,7 @@ class DetailsForm(Form):
             ].help_text = "Users of your MSP with the MSP Implementation Lead option set."
 
     def clean_website(self):
-        website = self.cleaned_data["website"].strip()
-        for message in website_errors(website):
-            self.add_error("website", message)
-        return website
+        return website_clean(self.cleaned_data["website"])
 
     def clean_seen(self):
         seen = parse_datetime(self.cleaned_data["seen"])
@@ -118,8 +115,8 @@ def company_sections(request, company: Company) -> dict:
     return {
         "contacts": people,
         "contact_form": ContactForm(),
-        "contacts_full": len(people) >= contacts.MAX_CONTACTS,
-        "max_contacts": contacts.MAX_CONTACTS,
+        # Said instead of the Add Contact form once the customer has the most it can have.
+        "contacts_full": contacts.TOO_MANY if len(people) >= contacts.MAX_CONTACTS else "",
         "notes_page": page,
         "note_form": NoteForm(),
     }
