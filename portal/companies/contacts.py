@@ -53,8 +53,6 @@ def contact_errors(*, name: str, role: str, email: str, phone: str) -> dict[str,
         add("phone", PHONE_MESSAGE)
     if phone and sum(c.isdigit() for c in phone) < 3:
         add("phone", "A phone number has at least 3 digits.")
-    if not (email or phone) and name:
-        add("email", "Give an e-mail address or a phone number.")
     return errors
 
 
