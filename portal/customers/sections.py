@@ -2,7 +2,6 @@
 page itself and by the views that answer those forms (``detail_views``)."""
 
 from django import forms
-from django.core.paginator import Paginator
 from django.utils.dateparse import parse_datetime
 
 from portal.companies import contacts, notes
@@ -105,10 +104,26 @@ class NoteForm(Form):
         return text.strip()
 
 
+class NotesPage:
+    """A page of notes, newest first, read without counting them all (one query): the page
+    links say Newer and Older, not how many pages there are."""
+
+    def __init__(self, company: Company, number: str | None):
+        self.number = int(number) if (number or "").isdigit() and int(number) > 0 else 1
+        start = (self.number - 1) * notes.PAGE
+        found = list(notes_of(company)[start : start + notes.PAGE + 1])
+        self.object_list = found[: notes.PAGE]
+        self.has_next = len(found) > notes.PAGE
+        self.has_previous = self.number > 1
+        self.has_other_pages = self.has_next or self.has_previous
+        self.next_page_number = self.number + 1
+        self.previous_page_number = self.number - 1
+
+
 def company_sections(request, company: Company) -> dict:
     """What the Contacts and Notes sections show: the contacts, a page of notes (``?notes=``)
     and an empty form of each."""
-    page = Paginator(notes_of(company), notes.PAGE).get_page(request.GET.get("notes"))
+    page = NotesPage(company, request.GET.get("notes"))
     for note in page.object_list:
         note.changeable = notes.may_change(request.user, note)
     people = list(company.contacts.all())

@@ -89,7 +89,7 @@ def test_saving_changes_the_details_and_writes_one_history_entry_of_old_and_new(
     assert entries[0].actor == acme_sales
     assert entries[0].changes == {
         "Website": ["", "https://contoso.example"],
-        "Sector": ["finance", "healthcare"],
+        "Sector": ["Finance and insurance", "Healthcare"],
         "Secondary implementation contact": [None, str(lead2)],
     }
 
@@ -101,7 +101,7 @@ def test_the_history_log_on_the_page_shows_old_and_new(client, acme_sales, custo
     page = client.get(reverse("companies:detail", args=[customer.pk])).content.decode()
 
     assert "Changed sector" in page
-    assert "<del>finance</del> → <ins>legal</ins>" in page
+    assert "<del>Finance and insurance</del> → <ins>Legal</ins>" in page
 
 
 def test_saving_unchanged_details_writes_no_history(client, acme_sales, customer):
