@@ -36,8 +36,7 @@ class ChangedSince(Exception):
         when = timezone.localtime(company.updated_at)
         super().__init__(
             f"{company.name} was changed by {who} at {when:%Y-%m-%d %H:%M} since you opened "
-            "it. Nothing was saved: look at the details as they are now and make your change "
-            "again."
+            "it: nothing was saved."
         )
 
 
