@@ -54,6 +54,8 @@ def test_edit_details_add_a_contact_and_a_note_and_see_them_in_the_history_log(
     contacts.get_by_role("button", name="Add Contact").click()
     expect(page.locator("#contacts").get_by_text("Enter a valid e-mail address.")).to_be_visible()
     assert not CustomerContact.objects.exists()
+    # htmx swapped the section in place: no page was loaded (a plain post would be at /contacts/).
+    assert not page.url.split("#")[0].endswith("/contacts/"), page.url
     page.locator("#contacts").get_by_label("E-mail").fill("jane.doe@northwindtraders.example")
     page.locator("#contacts").get_by_label("Phone").fill("+1 (555) 010-0100")
     page.locator("#contacts").get_by_role("button", name="Add Contact").click()
@@ -67,10 +69,21 @@ def test_edit_details_add_a_contact_and_a_note_and_see_them_in_the_history_log(
     expect(page.locator("#notes .entry")).to_contain_text("Sam Sales")
     assert CustomerNote.objects.get().author.email == "sales@acme-msp.example"
 
+    # A second contact, removed again (after the browser's confirmation).
+    contacts = page.locator("#contacts")
+    contacts.get_by_label("Name").fill("Temp Person")
+    contacts.get_by_label("Phone").fill("555 0199")
+    contacts.get_by_role("button", name="Add Contact").click()
+    expect(page.locator("#contacts .entry")).to_have_count(2)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#contacts").get_by_role("button", name="Remove Temp Person").click()
+    expect(page.locator("#contacts .entry")).to_have_count(1)
+
     page.reload()
     log = page.locator("section", has=page.get_by_role("heading", name="History Log"))
     expect(log).to_contain_text("Changed website, sector, secondary implementation contact")
     expect(log).to_contain_text("Contact added: Jane Doe (IT Manager)")
+    expect(log).to_contain_text("Contact removed: Temp Person")
     expect(log).to_contain_text("Note added: Wants Mac clients in Q2.")
     expect(log).to_contain_text("Transport and logistics")
     screenshots(page, screenshot, "customer-details-page")
