@@ -4,8 +4,12 @@ Adding and removing answer with the company's page (htmx swaps only the section 
 browser without JavaScript follows the redirect); editing a contact or a note has a small page
 of its own. Contacts and notes are on a prospect's page too (a partner manager keeps notes
 from the first call on); Edit Details only on a customer's (a prospect has Edit prospect, with
-every field); the API has contacts and notes under customers/ only. A note another user wrote is changed only by an Admin: to anyone else its edit and
-delete pages do not exist (404), as the project's other Admin-only pages."""
+every field); the API has contacts and notes under customers/ only.
+
+A note another user wrote is changed only by an Admin: to anyone else its edit and delete pages
+do not exist (404), as the project's other Admin-only pages. There is no read-only role in the
+portal (DESIGN.md §1: Sales and Admin both work on customers), so both may edit details and
+contacts."""
 
 from django.contrib import messages
 from django.http import Http404
