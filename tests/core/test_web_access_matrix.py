@@ -83,6 +83,14 @@ MATRIX = {
     "companies:attachment": Row(LOGIN, GONE, OK, OK, GONE, NOT_ALLOWED),
     "companies:downsell_cancel": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE, GONE),
     "companies:sync": Row(LOGIN, GONE, OK, OK, GONE, NOT_ALLOWED),
+    "companies:details_edit": Row(LOGIN, GONE, OK, OK, GONE, GONE),
+    "companies:contact_add": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE, GONE),
+    "companies:contact_edit": Row(LOGIN, GONE, OK, OK, GONE, GONE),
+    "companies:contact_remove": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE, GONE),
+    "companies:note_add": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE, GONE),
+    # The note is the Admin's: another user of the MSP may read it, not change it.
+    "companies:note_edit": Row(LOGIN, GONE, GONE, OK, GONE, GONE),
+    "companies:note_remove": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE, GONE),
     # The header search: an MSP searches its own companies; vendor staff have none to search.
     "companies:search": Row(LOGIN, OK, OK, OK, GONE),
     "companies:search_suggest": Row(LOGIN, OK, OK, OK, GONE),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('companies', '0008_prospect_customer'),
+        ('companies', '0009_contacts_and_notes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
