@@ -25,14 +25,13 @@ from portal.companies.selectors import (
     attachment_for,
     company_counts_for,
     company_for,
-    recent_customers_for,
 )
 from portal.companies.versions import Standing, change_of, downsell_open, standing
 from portal.core.history import history_for
 from portal.core.tenancy import PartnerRequiredMixin
 from portal.orders.selectors import order_of
 
-from .attention import attention_for, recent_activity
+from .attention import attention_for, recent_activity, recent_customers
 from .sections import company_sections
 
 # Addenda are named "<Order|Change> addendum - <Company> - v<version>.pdf"
@@ -180,7 +179,7 @@ class HomeView(PartnerRequiredMixin, TemplateView):
         return super().get_context_data(
             counts=company_counts_for(user),
             attention=attention_for(user),
-            customers=recent_customers_for(user, limit=10),
+            customers=recent_customers(user, limit=10),
             activity=recent_activity(user, limit=10),
             **kwargs,
         )

@@ -14,7 +14,7 @@ from portal.changes.models import ChangeOrder
 from portal.companies.models import Agreement, Company
 from portal.core.history import history_record
 from portal.core.models import HistoryEntry
-from portal.customers.attention import SHOWN, attention_for
+from portal.customers.attention import SHOWN, attention_for, recent_customers
 from portal.orders.models import Order
 from portal.rfi.models import InformationRequest
 from tests.fixtures.factories import make_company
@@ -136,7 +136,10 @@ def test_each_kind_is_listed_when_due_with_a_link_and_never_to_another_msp(
     assert found[key].count == 1
     [item] = found[key].items
     assert item.name == company.name
-    assert str(company.pk) in item.url
+    if key == "expiring_quotes":
+        assert item.url == reverse("changes:quote", args=[company.change_orders.get().pk])
+    else:
+        assert f"/{company.pk}/" in item.url
     assert kinds(outsider) == {}
 
 
@@ -306,3 +309,19 @@ def test_home_queries_do_not_grow_with_the_items(client, acme, acme_admin):
         maker(acme, f"{key} more")
     assert home_queries() == few + len(MAKERS)
     assert few <= 16
+
+
+def test_recently_changed_customers_mix_both_statuses_newest_first(acme, acme_admin, globex):
+    now = timezone.now()
+    for minutes, name, status in [
+        (5, "Old Complete", Company.Status.COMPLETE),
+        (1, "New In Progress", Company.Status.IN_PROGRESS),
+        (3, "Mid Complete", Company.Status.COMPLETE),
+        (0, "A Prospect", Company.Status.PROSPECT),
+    ]:
+        make_company(
+            acme, name, status=status, updated_at=now - datetime.timedelta(minutes=minutes)
+        )
+    make_company(globex, "Globex Customer", status=Company.Status.COMPLETE, updated_at=now)
+    names = [c.name for c in recent_customers(acme_admin, limit=2)]
+    assert names == ["New In Progress", "Mid Complete"]
