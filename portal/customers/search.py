@@ -4,8 +4,8 @@ Built on the lists' search (``search_list``: the lower-case ``name_key``, trigra
 PostgreSQL) and the ``company_domain`` index: each status is read in name order from its own
 ``(partner, status, name_key, id)`` index and stops at ``limit + 1`` rows, the whole domain is
 one more query on its index, and the four are merged in name order; so a search costs about
-the same at 100,000 prospects as at 100 (four queries, whatever it finds). ``company_search`` is also what the list
-benchmark calls to time it.
+the same at 100,000 prospects as at 100 (four queries, whatever it finds). ``company_search``
+is also what the list benchmark calls to time it.
 """
 
 import heapq
