@@ -14,7 +14,7 @@ from portal.core.history import changed_fields, history_record, snapshot
 from portal.core.models import HistoryEntry
 from portal.core.outbox import message_queue
 
-from .events import rfi_submitted
+from .events import rfi_answered, rfi_submitted
 from .links import link_max_age, rfi_url
 from .models import ANSWER_FIELDS, InformationRequest
 
@@ -27,8 +27,8 @@ NO_LEAD = (
     "Choose one on the customer first."
 )
 PROVISIONING_STARTED = (
-    "Provisioning has started, so these answers can no longer be changed here. "
-    "To change anything, ask {partner}."
+    "The vendor has confirmed the order with these answers, so they can no longer be changed "
+    "here. To change anything, ask {partner}."
 )
 
 
@@ -37,7 +37,7 @@ class RfiNotSendable(ValidationError):
 
 
 class RfiLocked(ValidationError):
-    """Provisioning has started: the answers are read-only."""
+    """The vendor has confirmed the order: the answers are read-only."""
 
 
 def _answers(rfi: InformationRequest) -> dict[str, Any]:
@@ -117,9 +117,11 @@ def rfi_save(
 ) -> InformationRequest:
     """Store the answers (the form's cleaned data) and mark the request Submitted.
 
-    The row is locked and the customer's status read again under the lock, so answers never
-    land after provisioning has started. A save that changes nothing writes nothing. Raises
-    ``RfiLocked`` once the customer is no longer in progress.
+    Each save that changes the answers (and the first one) is a new version of them, which the
+    vendor sync sends to the vendor (``rfi.answered``). The row is locked and the customer's
+    status read again under the lock, so answers never land after the vendor has confirmed. A
+    save that changes nothing writes and sends nothing. Raises ``RfiLocked`` once the customer
+    is no longer in progress.
     """
     unknown = set(answers) - set(ANSWER_FIELDS)
     if unknown:
@@ -144,6 +146,8 @@ def rfi_save(
     rfi.status = InformationRequest.Status.SUBMITTED
     rfi.submitted_at = rfi.submitted_at or now
     rfi.changed_at = now
+    rfi.answers_version += 1
+    rfi_vendor_state(rfi, InformationRequest.Vendor.QUEUED, save=False)
     rfi.save()
     source = f" from {ip}" if ip else ""
     if first:
@@ -153,6 +157,7 @@ def rfi_save(
     else:
         names = ", ".join(name.lower() for name in changes)
         summary = f"{TITLE} answers changed through its link{source}: {names}"
+    rfi_answered(rfi=rfi)
     history_record(
         actor=None,
         obj=rfi.company,
@@ -160,4 +165,17 @@ def rfi_save(
         summary=summary,
         changes=changes,
     )
+    return rfi
+
+
+def rfi_vendor_state(
+    rfi: InformationRequest, state: int, *, reason: str = "", save: bool = True
+) -> InformationRequest:
+    """Record where the newest answers are with the vendor (the vendor sync calls it, in the
+    transaction that delivers or settles their provisioning request)."""
+    rfi.vendor_state = state
+    rfi.vendor_state_at = timezone.now()
+    rfi.vendor_reason = reason[:300]
+    if save:
+        rfi.save(update_fields=["vendor_state", "vendor_state_at", "vendor_reason"])
     return rfi

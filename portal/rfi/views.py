@@ -66,10 +66,10 @@ class InformationRequestFormView(View):
             return self.render(locked_message=" ".join(exc.messages))
         messages.success(
             request,
-            "Thank you: your answers are saved. You can change them with this link until "
-            "provisioning starts."
+            "Thank you: your answers are saved and on their way to the vendor. You can change "
+            "them with this link until the vendor confirms the order."
             if first
-            else "Your changes are saved.",
+            else "Your changes are saved; the new answers go to the vendor.",
         )
         return redirect(request.path)
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from portal.companies.lifecycle import agreement_confirm, agreement_reject
 from portal.core.signing import BadSignature, verify
 
-from .confirm import Conflict, settle
+from .confirm import Conflict, Waiting, settle
 from .models import ProvisioningCallback, ProvisioningRequest, RefusedCallbacks
 from .signing import sync_secret
 
@@ -109,7 +109,7 @@ REPEATED = Answer(200, {"result": "repeated", "detail": "This callback was recei
 def _apply(request, outcome: str, reason: str, actor=None) -> Answer:
     try:
         settled = settle(request=request, outcome=outcome, reason=reason, actor=actor)
-    except Conflict as exc:
+    except (Conflict, Waiting) as exc:
         return _refuse(409, str(exc))
     except ValidationError as exc:
         return _refuse(400, " ".join(exc.messages))
@@ -174,16 +174,18 @@ def staff_settle(*, request: ProvisioningRequest, outcome: str, reason: str, act
 
 
 def staff_settle_agreement(*, agreement, outcome: str, reason: str, actor):
-    """The same from the agreement's side (the Agreements list of the console); the agreement
-    as it is afterwards."""
-    request = agreement.provisioning_requests.exclude(
-        action=ProvisioningRequest.Action.CANCEL
+    """The same from the agreement's side (the Agreements list of the console): the agreement
+    as it is afterwards, and what the request's settling said (empty if there was none)."""
+    request = agreement.provisioning_requests.filter(
+        action__in=[ProvisioningRequest.Action.ORDER, ProvisioningRequest.Action.CHANGE]
     ).first()
+    said = ""
     if request is not None:
-        staff_settle(request=request, outcome=outcome, reason=reason, actor=actor)
+        answer = staff_settle(request=request, outcome=outcome, reason=reason, actor=actor)
+        said = str(answer.body.get("detail") or answer.body.get("error") or "")
     elif outcome == ProvisioningRequest.Status.SYNCED:  # a version made before sync existed
         agreement_confirm(agreement=agreement, actor=actor)
     else:
         agreement_reject(agreement=agreement, actor=actor, reason=reason)
     agreement.refresh_from_db()
-    return agreement
+    return agreement, said
