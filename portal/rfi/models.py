@@ -134,3 +134,28 @@ class InformationRequest(models.Model):
     def answer_rows(self) -> list[tuple[str, object]]:
         """(label, value) of every answer, in the form's order."""
         return [(self.answer_label(name), getattr(self, name)) for name in ANSWER_FIELDS]
+
+
+def rfi_progress_of(company: Company) -> str:
+    """Where the company's RFI is, in a few words (``rfi`` read with it, or one query)."""
+    rfi = getattr(company, "rfi", None)
+    return rfi.progress() if rfi is not None else "Not sent"
+
+
+def rfi_summary_of(company: Company) -> dict | None:
+    """The RFI's state for the API: where it is, in words and as a code; None if none was sent.
+    The answers themselves are the customer's and stay in the portal."""
+    rfi = InformationRequest.objects.filter(company=company).first()
+    if rfi is None:
+        return None
+    not_answered = rfi.status == InformationRequest.Status.SENT
+    return {
+        "status": "not_answered"
+        if not_answered
+        else InformationRequest.Vendor(rfi.vendor_state).name.lower(),
+        "label": rfi.progress(),
+        "answers_version": rfi.answers_version,
+        "submitted_at": rfi.submitted_at,
+        "vendor_updated_at": rfi.vendor_state_at,
+        "editable": rfi.is_editable,
+    }

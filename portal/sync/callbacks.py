@@ -109,8 +109,10 @@ REPEATED = Answer(200, {"result": "repeated", "detail": "This callback was recei
 def _apply(request, outcome: str, reason: str, actor=None) -> Answer:
     try:
         settled = settle(request=request, outcome=outcome, reason=reason, actor=actor)
-    except (Conflict, Waiting) as exc:
+    except Conflict as exc:
         return _refuse(409, str(exc))
+    except Waiting as exc:
+        return Answer(409, {"error": str(exc), "result": "waiting"})
     except ValidationError as exc:
         return _refuse(400, " ".join(exc.messages))
     return Answer(
@@ -128,14 +130,17 @@ def _settle(request, data, signature, source, remote_addr) -> Answer | None:
     try:
         with transaction.atomic():
             answer = _apply(request, data["status"], data.get("reason", ""))
-            # The signature is unique: a replay of this exact callback stops here.
+            # The signature is unique: a replay of this exact callback stops here. One that
+            # had to wait (a new order before its RFI answers) changed nothing: the vendor may
+            # send the very same callback again once the answers are there.
+            waited = answer.body.get("result") == "waiting"
             _log(
                 request=request,
                 source=source,
                 data=data,
                 answer=answer,
                 remote_addr=remote_addr,
-                signature=signature,
+                signature=None if waited else signature,
             )
     except IntegrityError:
         return None

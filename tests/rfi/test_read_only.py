@@ -27,7 +27,10 @@ def test_the_link_shows_the_answers_read_only_once_the_vendor_confirmed(
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "The vendor has confirmed the order with these answers, so they can no longer be changed here." in page
+    assert (
+        "The vendor has confirmed the order with these answers, so they can no longer be "
+        "changed here." in page
+    )
     assert "To change anything, ask Acme IT Services." in page
     assert "Tom Tech" in page
     assert "<form" not in page.split("</header>")[1]

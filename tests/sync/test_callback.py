@@ -85,7 +85,9 @@ def test_a_repeated_confirmation_changes_nothing_twice(client, order_request, rf
     assert len(synced) == 1
 
 
-def test_a_replayed_callback_is_answered_without_a_second_effect(client, order_request, rfi_answered):
+def test_a_replayed_callback_is_answered_without_a_second_effect(
+    client, order_request, rfi_answered
+):
     body = json.dumps(confirmation(order_request)).encode()
     headers = signed_headers(SECRET, body)
 
