@@ -278,3 +278,37 @@ def test_another_msps_rfi_is_404(client, order_request, outsider):
     assert client.get(reverse("companies:detail", args=[company_id])).status_code == 404
     listing = client.get(reverse("customers:in_progress")).content.decode()
     assert "Contoso" not in listing
+
+
+# -- the In Progress list ----------------------------------------------------------------------
+
+
+def rfi_cell(client) -> str:
+    from lxml import html as lxml_html
+
+    page = client.get(reverse("customers:in_progress"), {"sort": "rfi"})
+    assert page.status_code == 200
+    tree = lxml_html.fromstring(page.content)
+    headers = [th.text_content().strip() for th in tree.xpath("//table[@class='list']//th")]
+    # Sorted by it: the header carries the sort's arrow.
+    column = next(i for i, h in enumerate(headers) if h.startswith("Request for Information"))
+    [row] = [
+        tr for tr in tree.xpath("//table[@class='list']/tbody/tr") if "Contoso" in tr.text_content()
+    ]
+    return row.xpath("td")[column].text_content().strip()
+
+
+def test_the_in_progress_list_shows_where_each_customers_rfi_is(client, order_request, acme_admin):
+    client.force_login(acme_admin)
+    assert rfi_cell(client) == "Not answered"
+
+    answers = answer_rfi(order_request.company)
+    assert rfi_cell(client) == "Answered, waiting to be sent to the vendor"
+
+    request_deliver(request_id=answers.pk)
+    assert rfi_cell(client) == f"Sent to vendor {timezone.localdate():%Y-%m-%d}"
+
+    settle(request=answers, outcome="synced")
+    page = client.get(reverse("customers:in_progress")).content.decode()
+    assert "Contoso" not in page  # Complete now
+    assert rfi_of(order_request).progress() == f"Confirmed {timezone.localdate():%Y-%m-%d}"
