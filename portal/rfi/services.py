@@ -169,13 +169,23 @@ def rfi_save(
 
 
 def rfi_vendor_state(
-    rfi: InformationRequest, state: int, *, reason: str = "", save: bool = True
+    rfi: InformationRequest, state: int, *, reason: str = "", save: bool = True, logged: str = ""
 ) -> InformationRequest:
     """Record where the newest answers are with the vendor (the vendor sync calls it, in the
-    transaction that delivers or settles their provisioning request)."""
+    transaction that delivers or settles their provisioning request); ``logged``: the History
+    Log's line for it, if it needs one of its own."""
+    before = rfi.get_vendor_state_display()
     rfi.vendor_state = state
     rfi.vendor_state_at = timezone.now()
     rfi.vendor_reason = reason[:300]
     if save:
         rfi.save(update_fields=["vendor_state", "vendor_state_at", "vendor_reason"])
+    if logged:
+        history_record(
+            actor=None,
+            obj=rfi.company,
+            action=HistoryEntry.Action.STATUS,
+            summary=logged,
+            changes={TITLE: [before, rfi.get_vendor_state_display()]},
+        )
     return rfi

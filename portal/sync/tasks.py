@@ -43,7 +43,12 @@ def _delivered(request: ProvisioningRequest) -> None:
     if request.action == ProvisioningRequest.Action.RFI:
         if rfi is not None and rfi.answers_version == request.revision:
             if rfi.vendor_state == InformationRequest.Vendor.QUEUED:
-                rfi_vendor_state(rfi, InformationRequest.Vendor.SENT)
+                rfi_vendor_state(
+                    rfi,
+                    InformationRequest.Vendor.SENT,
+                    logged=f"Request for Information answers (version {request.revision}) "
+                    "sent to the vendor",
+                )
     elif request.action == ProvisioningRequest.Action.ORDER and rfi is not None:
         return
     if not settings.SYNC_VENDOR_URL:

@@ -152,6 +152,11 @@ def test_the_answers_go_to_the_vendor_as_a_request_of_their_own(order_request):
     rfi = rfi_of(order_request)
     assert rfi.vendor_state == InformationRequest.Vendor.SENT
     assert rfi.progress() == f"Sent to vendor {timezone.localdate():%Y-%m-%d}"
+    entry = history_for(order_request.company)[0]
+    assert entry.summary == "Request for Information answers (version 1) sent to the vendor"
+    assert entry.changes == {
+        "Request for Information": ["Waiting to be sent to the vendor", "Sent to vendor"]
+    }
     assert lifecycle(order_request)[1:] == ("new_pending", "in_progress")
 
 
