@@ -126,8 +126,10 @@ def rfi_save(
     unknown = set(answers) - set(ANSWER_FIELDS)
     if unknown:
         raise ValueError(f"Not answers of the form: {', '.join(sorted(unknown))}")
+    # The company first, as the vendor's confirmation takes it: one waits for the other.
+    Company.objects.select_for_update().get(pk=rfi.company_id)
     rfi = (
-        InformationRequest.objects.select_for_update()
+        InformationRequest.objects.select_for_update(of=("self",))
         .select_related("company__partner")
         .get(pk=rfi.pk)
     )

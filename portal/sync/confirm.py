@@ -108,14 +108,10 @@ def _rfi_of(request: ProvisioningRequest) -> InformationRequest | None:
 
 
 def _check_answers_sent(request: ProvisioningRequest) -> None:
-    """A new order is confirmed only once some version of its RFI answers has gone out (a
-    customer from before the RFI, without one, is not held up)."""
-    if _rfi_of(request) is None:
-        return
-    answered = request.agreement.provisioning_requests.filter(
-        action=ProvisioningRequest.Action.RFI
-    ).exists()
-    if not answered:
+    """A new order is confirmed only once its RFI has been answered, whose answers go to the
+    vendor with it (a customer from before the RFI, without one, is not held up)."""
+    rfi = _rfi_of(request)
+    if rfi is not None and rfi.answers_version == 0:
         raise Waiting(WAITING.format(company=request.company))
 
 
