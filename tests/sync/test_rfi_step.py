@@ -317,3 +317,21 @@ def test_the_in_progress_list_shows_where_each_customers_rfi_is(client, order_re
     page = client.get(reverse("customers:in_progress")).content.decode()
     assert "Contoso" not in page  # Complete now
     assert rfi_of(order_request).progress() == f"Confirmed {timezone.localdate():%Y-%m-%d}"
+
+
+def test_the_console_counts_new_orders_waiting_for_their_rfi_apart(client, staff, order_request):
+    from portal.sync.templatetags.console import sync_summary
+
+    def rows():
+        return {label: count for label, count, _ in sync_summary()["rows"]}
+
+    request_deliver(request_id=order_request.pk)
+    ProvisioningRequest.objects.filter(pk=order_request.pk).update(
+        delivered_at=timezone.now() - datetime.timedelta(days=3)
+    )
+    assert rows()["New orders waiting for their Request for Information"] == 1
+    assert rows()["… of them for more than a day"] == 0  # waiting for the customer
+
+    answer_rfi(order_request.company)
+    assert rows()["New orders waiting for their Request for Information"] == 0
+    assert rows()["… of them for more than a day"] == 1  # now the vendor's turn
