@@ -32,6 +32,19 @@ PROVISIONING_STARTED = (
 )
 
 
+ORDER_RETURNED = (
+    "The order of {company} went back to {partner} to be corrected, so these answers cannot be "
+    "changed here now; they can again once the order is submitted again."
+)
+
+
+def rfi_locked_message(rfi: InformationRequest) -> str:
+    """Why the form shows the answers instead of taking changes."""
+    if rfi.company.status == Company.Status.PROSPECT:
+        return ORDER_RETURNED.format(company=rfi.company, partner=rfi.company.partner)
+    return PROVISIONING_STARTED.format(partner=rfi.company.partner)
+
+
 class RfiNotSendable(ValidationError):
     """The customer is not in progress, or has no implementation lead to send the link to."""
 
@@ -134,9 +147,7 @@ def rfi_save(
         .get(pk=rfi.pk)
     )
     if not rfi.is_editable:
-        raise RfiLocked(
-            PROVISIONING_STARTED.format(partner=rfi.company.partner), code="provisioning"
-        )
+        raise RfiLocked(rfi_locked_message(rfi), code="provisioning")
     before = _answers(rfi)
     for name, value in answers.items():
         setattr(rfi, name, value)

@@ -335,3 +335,20 @@ def test_the_console_counts_new_orders_waiting_for_their_rfi_apart(client, staff
     answer_rfi(order_request.company)
     assert rows()["New orders waiting for their Request for Information"] == 0
     assert rows()["… of them for more than a day"] == 1  # now the vendor's turn
+
+
+def test_a_rejected_order_keeps_its_answers_until_it_is_submitted_again(
+    client, order_request, acme_admin
+):
+    answer_rfi(order_request.company)
+    settle(request=order_request, outcome="rejected", reason="Wrong seats")
+    path = link(order_request)
+
+    page = client.get(path).content.decode()
+
+    assert "went back to Acme IT Services to be corrected" in page
+    assert "The vendor has confirmed" not in page
+    assert "Tom Tech" in page
+    rfi = rfi_of(order_request)
+    assert rfi.vendor_state == InformationRequest.Vendor.RETURNED
+    assert rfi.progress().endswith("Order rejected: Wrong seats")
