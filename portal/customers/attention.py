@@ -160,11 +160,12 @@ def rejected(partner_id: int, today: datetime.date) -> Attention:
 
 
 def unanswered_rfis(partner_id: int, today: datetime.date) -> Attention:
-    """New customers whose Request for Information has been sent and not answered (oldest
-    first): the vendor needs it to provision them."""
+    """New customers whose Request for Information has been sent and not answered, or whose
+    answers the vendor returned (oldest first): the vendor needs them to provision."""
     rows = (
         InformationRequest.objects.filter(
-            status=InformationRequest.Status.SENT,
+            Q(status=InformationRequest.Status.SENT)
+            | Q(vendor_state=InformationRequest.Vendor.RETURNED),
             company__partner_id=partner_id,
             company__status=Company.Status.IN_PROGRESS,
         )
@@ -173,11 +174,12 @@ def unanswered_rfis(partner_id: int, today: datetime.date) -> Attention:
     )
 
     def item(rfi: InformationRequest) -> Item:
-        return Item(
-            rfi.company.name,
-            _detail(rfi.company_id, "rfi"),
-            f"Sent {timezone.localtime(rfi.sent_at):%Y-%m-%d} to {rfi.sent_to}, not answered",
-        )
+        if rfi.status == InformationRequest.Status.SENT:
+            sent = timezone.localtime(rfi.sent_at)
+            note = f"Sent {sent:%Y-%m-%d} to {rfi.sent_to}, not answered"
+        else:
+            note = f"Returned by the vendor: {rfi.vendor_reason}"
+        return Item(rfi.company.name, _detail(rfi.company_id, "rfi"), note)
 
     return _gather("rfis", "Requests for Information not answered", rows, item)
 

@@ -98,10 +98,12 @@ class InformationRequest(models.Model):
     class Meta:
         verbose_name = "request for information"
         verbose_name_plural = "requests for information"
-        # The home page's RFIs not answered: the ones sent, oldest first.
+        # The home page's RFIs not answered: sent and not saved, or returned by the vendor.
         indexes = [
             models.Index(
-                fields=["sent_at"], condition=models.Q(status="sent"), name="rfi_unanswered"
+                fields=["sent_at"],
+                condition=models.Q(status="sent") | models.Q(vendor_state=3),
+                name="rfi_unanswered",
             )
         ]
 

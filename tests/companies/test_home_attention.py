@@ -325,3 +325,18 @@ def test_recently_changed_customers_mix_both_statuses_newest_first(acme, acme_ad
     make_company(globex, "Globex Customer", status=Company.Status.COMPLETE, updated_at=now)
     names = [c.name for c in recent_customers(acme_admin, limit=2)]
     assert names == ["New In Progress", "Mid Complete"]
+
+
+def test_answers_the_vendor_returned_are_listed_with_its_reason(acme, acme_admin):
+    company = rfi_sent(acme)
+    InformationRequest.objects.filter(company=company).update(
+        status=InformationRequest.Status.SUBMITTED,
+        vendor_state=InformationRequest.Vendor.RETURNED,
+        vendor_reason="The smarthost does not answer",
+    )
+    [item] = kinds(acme_admin)["rfis"].items
+    assert item.note == "Returned by the vendor: The smarthost does not answer"
+    InformationRequest.objects.filter(company=company).update(
+        vendor_state=InformationRequest.Vendor.SENT
+    )
+    assert "rfis" not in kinds(acme_admin)
