@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# axe-core, the browser tests' accessibility check, from npm at the version of its lock file.
+AXE := tools/axe/node_modules/axe-core/axe.min.js
 
 .DEFAULT_GOAL := help
 .PHONY: help install migrate demo-data demo serve test lint format check bench clean
@@ -19,7 +21,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install the portal with its tools
+$(AXE): tools/axe/package.json tools/axe/package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js) is needed for axe-core, the browser tests' accessibility check"; exit 1; }
+	npm ci --prefix tools/axe --no-audit --no-fund --silent
+	touch $(AXE)
+
+install: $(STAMP) $(AXE) ## create .venv and install the portal with its tools (axe-core with npm)
 
 migrate: install ## apply database migrations
 	$(PY) manage.py migrate --noinput
@@ -55,4 +62,4 @@ bench: install ## benchmarks (see bench/README.md)
 	$(PY) bench/run.py
 
 clean: ## remove the virtualenv and local data under var/
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var tools/axe/node_modules
