@@ -14,7 +14,9 @@
       if (!table.tHead || !table.tHead.rows.length) return;
       var headers = [];
       Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
-        for (var i = 0; i < th.colSpan; i++) headers.push(th.textContent.trim());
+        var name = th.cloneNode(true);  // its words, without a sort arrow only seen
+        name.querySelectorAll("[aria-hidden=true]").forEach(function (e) { e.remove(); });
+        for (var i = 0; i < th.colSpan; i++) headers.push(name.textContent.trim());
       });
       var rows = table.querySelectorAll(":scope > tbody > tr, :scope > tfoot > tr");
       rows.forEach(function (row) {
@@ -29,6 +31,24 @@
     });
   }
   labelCells(document);
+
+  // The Menu button (the seeds' Menu icon, on a phone): a disclosure of the menu panel. It is
+  // hidden until this runs, so that without JavaScript the menu simply stays open.
+  var menuButton = document.querySelector(".menu-button");
+  if (menuButton) {
+    var setOpen = function (open) { menuButton.setAttribute("aria-expanded", String(open)); };
+    menuButton.hidden = false;
+    menuButton.addEventListener("click", function () {
+      setOpen(menuButton.getAttribute("aria-expanded") !== "true");
+    });
+    // Escape closes it from anywhere in the menu, and the focus goes back to the button.
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || menuButton.getAttribute("aria-expanded") !== "true") return;
+      if (getComputedStyle(menuButton).display === "none") return;  // a wide screen: no Menu
+      setOpen(false);
+      menuButton.focus();
+    });
+  }
   // A table htmx puts in the page (a quote's preview) is labelled when it arrives.
   document.addEventListener("htmx:afterSwap", function () { labelCells(document); });
 })();

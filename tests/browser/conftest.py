@@ -131,10 +131,12 @@ class Accessibility:
     def record(self, report: dict) -> None:
         CHECKED.add(report["state"])
         for violation in report["violations"]:
-            self.found.append(
+            found = (
                 f"{violation['id']} ({violation['impact']}) on {report['url']}: {violation['help']}"
                 + "".join(f"\n    {target}" for target in violation["targets"])
             )
+            if found not in self.found:  # a page polled again says it once
+                self.found.append(found)
 
     def check(self) -> None:
         """The page as it is now."""
