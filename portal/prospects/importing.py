@@ -21,6 +21,7 @@ from portal.core.models import HistoryEntry
 
 from .imports import FileRejected, Plan, PlannedRow, TimeLimitReached, check_file
 from .models import ProspectImport
+from .regional import NeedsAnswer
 
 logger = logging.getLogger(__name__)
 BATCH = 10_000
@@ -81,10 +82,28 @@ def _check_and_save(upload: ProspectImport, deadline: datetime.datetime) -> None
 
     try:
         content = ProspectImport.objects.values_list("content", flat=True).get(pk=upload.pk)
-        plan = check_file(upload.partner, upload.filename, bytes(content), progress, deadline)
+        plan = check_file(
+            upload.partner,
+            upload.filename,
+            bytes(content),
+            progress,
+            deadline,
+            date_order=upload.date_order,
+            decimal_mark=upload.decimal_mark,
+        )
         del content
     except FileRejected as exc:
         _finish(upload, status=ProspectImport.Status.INVALID, message=str(exc))
+        return
+    except NeedsAnswer as exc:
+        # Upload Prospects asks; the file is kept for the answer (``import_answered``).
+        _finish(
+            upload,
+            keep_file=True,
+            status=ProspectImport.Status.INVALID,
+            message=str(exc),
+            asks=" ".join(exc.asks),
+        )
         return
     upload.total_rows = plan.total
     if plan.error_count:
@@ -145,11 +164,13 @@ def _fail(upload: ProspectImport, message: str) -> None:
     _finish(upload, status=ProspectImport.Status.FAILED, message=message)
 
 
-def _finish(upload: ProspectImport, **fields) -> bool:
+def _finish(upload: ProspectImport, *, keep_file: bool = False, **fields) -> bool:
     """Ends a running import; False if it had been ended already (by ``imports_expire``)."""
     now = timezone.now()
-    # The file is not needed any more; its hash still guards against importing it twice.
-    fields.update(finished_at=now, updated_at=now, content=b"")
+    fields.update(finished_at=now, updated_at=now)
+    if not keep_file:
+        # The file is not needed any more; its hash still guards against importing it twice.
+        fields["content"] = b""
     fields["message"] = fields.get("message", "")[:500]
     ended = ProspectImport.objects.filter(pk=upload.pk, status__in=RUNNING).update(**fields)
     if ended:
