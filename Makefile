@@ -26,7 +26,7 @@ $(AXE): tools/axe/package.json tools/axe/package-lock.json
 	npm ci --prefix tools/axe --no-audit --no-fund --silent
 	touch $(AXE)
 
-install: $(STAMP) $(AXE) ## create .venv and install the portal with its tools (axe-core with npm)
+install: $(STAMP) ## create .venv and install the portal with its tools
 
 migrate: install ## apply database migrations
 	$(PY) manage.py migrate --noinput
@@ -55,7 +55,7 @@ check: install ## Django system checks (also --deploy as in production), missing
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
-test: lint check ## lint, checks and the whole test suite
+test: lint check $(AXE) ## lint, checks and the whole test suite (axe-core from npm for the browser tests)
 	$(BIN)/pytest
 
 bench: install ## benchmarks (see bench/README.md)

@@ -17,7 +17,7 @@ from django.conf import settings
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
-# axe-core from its npm package, installed by `make install` (tools/axe/package-lock.json).
+# axe-core from its npm package, installed by `make test` (tools/axe/package-lock.json).
 AXE = Path(settings.BASE_DIR) / "tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -153,7 +153,7 @@ class Accessibility:
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     if not AXE.exists():
-        pytest.fail(f"axe-core is not installed at {AXE}: run make install", pytrace=False)
+        pytest.fail(f"axe-core is not installed at {AXE}: run make test (npm ci --prefix tools/axe)", pytrace=False)
     return AXE.read_text()
 
 
