@@ -153,7 +153,10 @@ class Accessibility:
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     if not AXE.exists():
-        pytest.fail(f"axe-core is not installed at {AXE}: run make test (npm ci --prefix tools/axe)", pytrace=False)
+        pytest.fail(
+            f"axe-core is not installed at {AXE}: run make test (npm ci --prefix tools/axe)",
+            pytrace=False,
+        )
     return AXE.read_text()
 
 
