@@ -49,15 +49,16 @@
       item.id = "header-search-option-" + i;
       item.setAttribute("role", "option");
       item.setAttribute("aria-selected", "false");
-      var link = document.createElement("a");
-      link.href = result.url;
-      link.tabIndex = -1; // the input keeps the focus; the arrow keys move through the list
-      link.textContent = result.name;
+      // An option holds no link (no control inside a control): Enter or a click opens its page.
+      item.setAttribute("data-url", result.url);
+      var name = document.createElement("span");
+      name.className = "header-search-name";
+      name.textContent = result.name;
       var detail = document.createElement("span");
       detail.className = "header-search-detail";
       detail.textContent = result.status + (result.domain ? " · " + result.domain : "");
-      link.appendChild(detail);
-      item.appendChild(link);
+      item.appendChild(name);
+      item.appendChild(detail);
       list.appendChild(item);
     });
     var found = list.children.length;
@@ -106,7 +107,7 @@
       choose(next);
     } else if (event.key === "Enter" && active >= 0 && !list.hidden) {
       event.preventDefault();
-      window.location.assign(all[active].querySelector("a").href);
+      window.location.assign(all[active].getAttribute("data-url"));
     } else if (event.key === "Escape") {
       if (!list.hidden) {
         event.preventDefault();
@@ -123,9 +124,16 @@
     if (options().length) show(true);
   });
 
-  // Close when the focus leaves the search (a click on a suggestion follows its link first).
+  // A click on a suggestion opens it; pressing on it keeps the focus in the box.
+  list.addEventListener("mousedown", function (event) { event.preventDefault(); });
+  list.addEventListener("click", function (event) {
+    var option = event.target.closest("[role=option]");
+    if (option) window.location.assign(option.getAttribute("data-url"));
+  });
+
+  // Close when the focus leaves the search.
   form.addEventListener("focusout", function (event) {
-    if (!form.contains(event.relatedTarget)) setTimeout(function () { show(false); }, 150);
+    if (!form.contains(event.relatedTarget)) show(false);
   });
 
   document.addEventListener("keydown", function (event) {
