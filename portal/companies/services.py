@@ -11,6 +11,7 @@ from portal.pricing import Line
 
 from .domains import normalize_domain
 from .models import Agreement, AgreementLine, Attachment, Company, CompanyProduct
+from .versions import company_fees_refresh
 
 
 class InvalidTransition(Exception):
@@ -79,6 +80,7 @@ def agreement_create(
         summary=f"Agreement version {agreement.version}: {agreement.get_status_display()}",
         changes={"agreement": [last, agreement.version]},
     )
+    company_fees_refresh(company)
     return agreement
 
 
