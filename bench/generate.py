@@ -23,7 +23,7 @@ from portal.companies.models import Company
 SEED = 20260101
 PARTNER_PREFIX = "Bench Partner"
 # Bump to have every bench database loaded again after a change to the data below.
-DATA_VERSION = "bench-data-3"
+DATA_VERSION = "bench-data-4"
 LEADS_PER_PARTNER = 4
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()

@@ -3,18 +3,18 @@ date range (the Expected Provision Date on the Prospect List and Customers | In 
 Billing Date on Customers | Complete, as each list shows).
 
 Each is served by an index at 100,000 rows: the lead and the sector by their
-``(partner, status, …, name_key, id)`` indexes, the dates by their sort indexes; a product by the
-``(company, product)`` key of a prospect's products, or by the products a customer pays for,
-kept on the company (``versions.company_fees_refresh``).
+``(partner, status, …, name_initial, name_key, id)`` indexes, the dates by their sort indexes, a
+product by the codes kept on the company (a prospect's expected products, by database triggers;
+a customer's paid ones, by ``versions.company_fees_refresh``) and the index that holds them.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from portal.accounts.selectors import implementation_leads_for
 from portal.catalog.selectors import products_enabled_for
 from portal.core.lists import Filter, ListState
 
-from .models import Company, CompanyProduct
+from .models import Company
 
 # The date each list filters on: the one its columns show.
 DATES = {
@@ -72,13 +72,9 @@ def apply_filters(queryset: QuerySet, state: ListState, *, user, status: str) ->
     if sector := chosen.get("sector"):
         queryset = queryset.filter(sector=sector)
     if code := chosen.get("product"):
-        if status == Company.Status.PROSPECT:
-            # What the prospect is expected to buy; one probe of the (company, product) key.
-            wanted = CompanyProduct.objects.filter(company=OuterRef("pk"), product__code=code)
-            queryset = queryset.filter(Exists(wanted))
-        else:
-            # What the customer pays for: the codes kept with spaces around each.
-            queryset = queryset.filter(fee_products__contains=f" {code} ")
+        # The codes kept on the company, with spaces around each: what a prospect is expected to
+        # buy, what a customer pays for.
+        queryset = queryset.filter(fee_products__contains=f" {code} ")
     date, _, field = DATES[status]
     if start := chosen.get(f"{date}_from"):
         queryset = queryset.filter(Q(**{f"{field}__gte": start}))

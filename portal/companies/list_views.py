@@ -219,7 +219,12 @@ class CompanyListView(PartnerRequiredMixin, TemplateView):
             rows=self.rows_html(page.object_list),
             # Only letters that lead to some row of what the search leaves are links.
             letters=state.letter_links(
-                letters_in(search_list(filtered_companies(user, self.status, state), state))
+                letters_in(
+                    search_list(filtered_companies(user, self.status, state), state),
+                    # Without a letter, the page's count is that of the rows the letters
+                    # choose among (unless a search listed only its first matches).
+                    count=None if state.letter or page.capped else page.count,
+                )
             ),
             headers=state.header_links(self.columns),
             pages=page_links(state, page),

@@ -104,6 +104,8 @@ class Company(models.Model):
     # What a customer pays, copied from its agreement in effect (before any sync: its new order
     # pending) by ``versions.company_fees_refresh`` whenever a version is made or moves: the
     # customer lists show, sort, filter and total these for 100,000 rows without reading lines.
+    # A prospect's products are its expected ones (``CompanyProduct``), kept here by database
+    # triggers (migration 0009) whoever writes them: the product filter reads one column.
     fee_products = models.CharField(max_length=300, blank=True, editable=False)  # " S1 A1 "
     fee_seats = models.PositiveIntegerField(null=True, blank=True, editable=False)
     monthly_fees = models.DecimalField(
@@ -138,15 +140,27 @@ class Company(models.Model):
                 name="company_list_az",
             ),
             models.Index(fields=["domain"], name="company_domain"),
-            # The lists' filters: a lead's or a sector's rows in name order, straight from an
-            # index (the dates filter on their sort indexes), and the customers' fee totals.
+            # The lists' filters. A lead's or a sector's rows: counted and probed per first
+            # letter from these; a product's (codes kept on the company, see fee_products): each
+            # letter's probe and the count read this index alone, not the rows.
             models.Index(
-                fields=["partner", "status", "implementation_lead", "name_key", "id"],
+                fields=[
+                    "partner",
+                    "status",
+                    "implementation_lead",
+                    "name_initial",
+                    "name_key",
+                    "id",
+                ],
                 name="company_list_lead",
             ),
             models.Index(
-                fields=["partner", "status", "sector", "name_key", "id"],
+                fields=["partner", "status", "sector", "name_initial", "name_key", "id"],
                 name="company_list_sector",
+            ),
+            models.Index(
+                fields=["partner", "status", "name_initial", "fee_products"],
+                name="company_list_products",
             ),
             models.Index(
                 fields=["partner", "status", "fees_currency", "monthly_fees"],

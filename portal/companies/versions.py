@@ -157,7 +157,16 @@ def company_fees_refresh(company: Company, today: datetime.date | None = None) -
     today = today or timezone.localdate()
     agreements = list(company.agreements.select_related("change_order").prefetch_related("lines"))
     paying = paying_version(agreements, today)
-    figures = {"fee_products": "", "fee_seats": None, "monthly_fees": None, "fees_currency": ""}
+    # Nothing to pay (a prospect, or a new order rejected): the products it is expected to buy,
+    # as the database's triggers keep them for a prospect.
+    expected = company.products.order_by("product__position", "product__code")
+    codes = list(expected.values_list("product__code", flat=True))
+    figures = {
+        "fee_products": f" {' '.join(codes)} " if codes else "",
+        "fee_seats": None,
+        "monthly_fees": None,
+        "fees_currency": "",
+    }
     if paying is not None:
         lines = list(paying.lines.all())
         figures = {

@@ -184,7 +184,10 @@ def starting_with(letter: str) -> Q:
     return Q(name_initial__in=DIGITS) if letter == "#" else Q(name_initial=letter)
 
 
-def letters_in(queryset: QuerySet) -> set[str]:
+FEW = 2000  # rows few enough to read their initials rather than probe every letter
+
+
+def letters_in(queryset: QuerySet, *, count: int | None = None) -> set[str]:
     """The letters (and #) that some row of ``queryset`` starts with, in one query.
 
     One EXISTS per letter, each stopping at the first row it finds in the (partner, status,
@@ -195,7 +198,16 @@ def letters_in(queryset: QuerySet) -> set[str]:
 
     The 26 letters' probes are one compiled subquery with the letter as its last parameter (the
     filter added last): compiling 27 ORM subqueries took longer than running them.
+
+    ``count``, when the caller knows how many rows ``queryset`` holds: at most ``FEW`` (a
+    narrow filter), their initials are read in one pass instead, since a probe for a letter none
+    of them starts with would read every row of that letter in the list to find nothing.
     """
+    if count is not None and count <= FEW:
+        initials = set(queryset.order_by().values_list("name_initial", flat=True).distinct())
+        return {letter for letter in LETTERS[:-1] if letter in initials} | (
+            {"#"} if initials & set(DIGITS) else set()
+        )
     letter_sql, letter_params = _first_row_sql(queryset, "A")
     if not letter_params or letter_params[-1] != "A":
         # Django placed the letter elsewhere: substituting it would probe the wrong letters.
