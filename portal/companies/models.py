@@ -106,12 +106,17 @@ class Company(models.Model):
     # customer lists show, sort, filter and total these for 100,000 rows without reading lines.
     # A prospect's products are its expected ones (``CompanyProduct``), kept here by database
     # triggers (migration 0009) whoever writes them: the product filter reads one column.
-    fee_products = models.CharField(max_length=300, blank=True, editable=False)  # " S1 A1 "
+    # A database default too: the upload and the benchmark insert rows with SQL of their own.
+    fee_products = models.CharField(
+        max_length=300, blank=True, default="", db_default="", editable=False
+    )  # " S1 A1 "
     fee_seats = models.PositiveIntegerField(null=True, blank=True, editable=False)
     monthly_fees = models.DecimalField(
         max_digits=14, decimal_places=2, null=True, blank=True, editable=False
     )
-    fees_currency = models.CharField(max_length=3, blank=True, editable=False)
+    fees_currency = models.CharField(
+        max_length=3, blank=True, default="", db_default="", editable=False
+    )
     # The day the figures change by themselves (a synced downsell takes effect): read again then.
     fees_until = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

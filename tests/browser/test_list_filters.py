@@ -36,10 +36,14 @@ def test_prospect_filters_are_chosen_in_the_page_and_kept_in_the_url(page, demo_
 
     assert query(page)["lead"] == [str(lead.pk)] and query(page)["sector"] == ["healthcare"]
     expected = sorted(
-        prospects.filter(implementation_lead=lead, sector="healthcare").values_list("name", flat=True),
+        prospects.filter(implementation_lead=lead, sector="healthcare").values_list(
+            "name", flat=True
+        ),
         key=str.lower,
     )
-    assert expected and [name.replace("Saved order", "").strip() for name in names(page)] == expected
+    assert (
+        expected and [name.replace("Saved order", "").strip() for name in names(page)] == expected
+    )
     expect(page.get_by_role("status")).to_contain_text(f"of {len(expected)} prospect")
 
     # The search keeps the filters; a letter keeps both.

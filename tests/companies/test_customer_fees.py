@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from portal.changes.models import ChangeOrder
 from portal.companies.lifecycle import agreement_confirm, agreement_reject
-from portal.companies.models import Company
+from portal.companies.models import Company, CompanyProduct
 from tests.fixtures.factories import make_company
 
 from .test_lifecycle_sync import BILLING, make_catalog, make_customer, make_version, submit_change
@@ -228,3 +228,17 @@ def test_export_reads_no_row_on_its_own(client, acme, acme_sales):
 def test_export_needs_a_signed_in_user_of_an_msp(client, url_name):
     response = client.get(reverse(url_name))
     assert response.status_code == 302
+
+
+def test_a_rejected_new_order_leaves_the_prospects_expected_products(acme, acme_admin):
+    products = make_catalog(acme)
+    company = make_company(acme, "Contoso", status=Company.Status.IN_PROGRESS)
+    CompanyProduct.objects.create(company=company, product=products["S1"])
+    pending = make_version(company, acme_admin, {"S1": 100, "C1": 100}, 100, "new_pending")
+    assert figures(company)[:3] == (" S1 C1 ", 100, Decimal("475.00"))
+
+    agreement_reject(agreement=pending, actor=None, reason="Not this time")
+
+    company.refresh_from_db()
+    assert company.status == Company.Status.PROSPECT
+    assert figures(company) == (" S1 ", None, None, "", None)

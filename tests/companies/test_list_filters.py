@@ -273,3 +273,38 @@ def test_a_filtered_page_is_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse(url_name), params)
     assert len(response.context["page"].object_list) == 50
+
+
+def test_a_prospects_product_codes_follow_its_products_whoever_writes_them(acme):
+    s1, a1 = make_product("S1", position=1), make_product("A1", position=2)
+    prospect = make_company(acme, "Tracked")
+
+    CompanyProduct.objects.bulk_create(
+        [CompanyProduct(company=prospect, product=a1), CompanyProduct(company=prospect, product=s1)]
+    )
+    prospect.refresh_from_db()
+    assert prospect.fee_products == " S1 A1 "
+
+    CompanyProduct.objects.filter(company=prospect, product=s1).delete()
+    prospect.refresh_from_db()
+    assert prospect.fee_products == " A1 "
+
+
+def test_a_customers_codes_are_not_rewritten_by_its_old_expected_products(acme):
+    s1 = make_product("S1")
+    customer = make_company(acme, "Paying", status=Company.Status.COMPLETE, fee_products=" C1 ")
+
+    CompanyProduct.objects.create(company=customer, product=s1)
+
+    customer.refresh_from_db()
+    assert customer.fee_products == " C1 "
+
+
+def test_the_letters_of_a_narrow_list_are_read_in_one_pass_and_agree_with_the_probes(acme):
+    from portal.core.lists import letters_in
+
+    for name in ("alpha", "Beta", "3 Rivers", "Zulu", "_under"):
+        make_company(acme, name)
+    rows = Company.objects.filter(partner=acme)
+
+    assert letters_in(rows, count=rows.count()) == letters_in(rows) == {"A", "B", "Z", "#"}

@@ -151,7 +151,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="company",
             name="fee_products",
-            field=models.CharField(blank=True, editable=False, max_length=300),
+            field=models.CharField(blank=True, db_default="", default="", editable=False, max_length=300),
         ),
         migrations.AddField(
             model_name="company",
@@ -161,7 +161,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="company",
             name="fees_currency",
-            field=models.CharField(blank=True, editable=False, max_length=3),
+            field=models.CharField(blank=True, db_default="", default="", editable=False, max_length=3),
         ),
         migrations.AddField(
             model_name="company",
