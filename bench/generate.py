@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from importlib import import_module
 
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
@@ -23,7 +24,7 @@ from portal.companies.models import Company
 SEED = 20260101
 PARTNER_PREFIX = "Bench Partner"
 # Bump to have every bench database loaded again after a change to the data below.
-DATA_VERSION = "bench-data-4"
+DATA_VERSION = "bench-data-5"
 LEADS_PER_PARTNER = 4
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -252,7 +253,9 @@ def _rows(size: Size, leads: list[tuple[int, list[tuple[int, str]]]]):
         updated = NOW - timedelta(seconds=rng.randrange(three_years))
         provision = TODAY + timedelta(days=rng.randrange(-180, 540))
         users = min(20_000, max(1, int(rng.lognormvariate(4, 1.2))))
-        fees = ("", None, None, "")
+        # A prospect's expected products, as the triggers would keep them on the company.
+        codes = [code for code, _, share in PRODUCTS if rng.randrange(100) < share]
+        fees = (f" {' '.join(codes)} " if codes else "", None, None, "")
         if customer:
             products, price = rng.choice(PLANS)
             fees = (products, users, Decimal(price) * users, rng.choice(["USD"] * 9 + ["EUR"]))
@@ -335,14 +338,20 @@ def _load_sqlite(rows, batch: int = 20_000) -> None:
 
 
 def _products_of_prospects() -> None:
-    """Each prospect's expected products, spread by id (the same on every load): one
-    INSERT … SELECT per product, so that the filter by product has rows to find."""
+    """Each prospect's expected products as rows of companies_companyproduct, made from the codes
+    loaded on the company: one INSERT … SELECT per product, the triggers that keep those codes
+    off meanwhile (they would rewrite every prospect to the same value)."""
+    codes = import_module("portal.companies.migrations.0009_customer_fees_and_list_filters")
+    postgres = connection.vendor == "postgresql"
     with transaction.atomic(), connection.cursor() as cursor:
-        for step, (code, _, share) in enumerate(PRODUCTS):
-            product_id = Product.objects.get(code=code).pk
+        for sql in codes.POSTGRES_DROP if postgres else codes.SQLITE_DROP:
+            cursor.execute(sql)
+        for code, _, _ in PRODUCTS:
             cursor.execute(
                 "INSERT INTO companies_companyproduct (company_id, product_id, seats) "
                 "SELECT id, %s, NULL FROM companies_company "
-                "WHERE status = 'prospect' AND ((id * %s + %s) %% 100) < %s",
-                [product_id, 7 + 6 * step, 13 * step, share],
+                "WHERE status = 'prospect' AND fee_products LIKE %s",
+                [Product.objects.get(code=code).pk, f"% {code} %"],
             )
+        for sql in codes.POSTGRES if postgres else codes.SQLITE:
+            cursor.execute(sql)
