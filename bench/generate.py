@@ -11,7 +11,6 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from importlib import import_module
 
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
@@ -253,7 +252,7 @@ def _rows(size: Size, leads: list[tuple[int, list[tuple[int, str]]]]):
         updated = NOW - timedelta(seconds=rng.randrange(three_years))
         provision = TODAY + timedelta(days=rng.randrange(-180, 540))
         users = min(20_000, max(1, int(rng.lognormvariate(4, 1.2))))
-        # A prospect's expected products, as the triggers would keep them on the company.
+        # A prospect's expected products, kept on the company as the upload writes them.
         codes = [code for code, _, share in PRODUCTS if rng.randrange(100) < share]
         fees = (f" {' '.join(codes)} " if codes else "", None, None, "")
         if customer:
@@ -339,13 +338,8 @@ def _load_sqlite(rows, batch: int = 20_000) -> None:
 
 def _products_of_prospects() -> None:
     """Each prospect's expected products as rows of companies_companyproduct, made from the codes
-    loaded on the company: one INSERT … SELECT per product, the triggers that keep those codes
-    off meanwhile (they would rewrite every prospect to the same value)."""
-    codes = import_module("portal.companies.migrations.0009_customer_fees_and_list_filters")
-    postgres = connection.vendor == "postgresql"
+    loaded on the company (as the upload writes both): one INSERT … SELECT per product."""
     with transaction.atomic(), connection.cursor() as cursor:
-        for sql in codes.POSTGRES_DROP if postgres else codes.SQLITE_DROP:
-            cursor.execute(sql)
         for code, _, _ in PRODUCTS:
             cursor.execute(
                 "INSERT INTO companies_companyproduct (company_id, product_id, seats) "
@@ -353,5 +347,3 @@ def _products_of_prospects() -> None:
                 "WHERE status = 'prospect' AND fee_products LIKE %s",
                 [Product.objects.get(code=code).pk, f"% {code} %"],
             )
-        for sql in codes.POSTGRES if postgres else codes.SQLITE:
-            cursor.execute(sql)

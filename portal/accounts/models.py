@@ -53,6 +53,21 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **fields)
 
 
+class DateOrder(models.TextChoices):
+    """How a spreadsheet of the user's region writes a date: which comes first, day or month.
+    Asked on Upload Prospects when a file's dates could be read either way."""
+
+    DAY_FIRST = "dmy", "Day first: 03/04/2027 is 3 April 2027"
+    MONTH_FIRST = "mdy", "Month first: 03/04/2027 is March 4, 2027"
+
+
+class DecimalMark(models.TextChoices):
+    """How a spreadsheet of the user's region writes a number: 1,250.5 or 1.250,5."""
+
+    POINT = ".", "1,250 is one thousand two hundred and fifty (a decimal point: 2.5)"
+    COMMA = ",", "1.250 is one thousand two hundred and fifty (a decimal comma: 2,5)"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """Someone who signs in with an e-mail address.
 
@@ -80,6 +95,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     # link's token, so only the newest link works.
     link_generation = models.PositiveIntegerField(default=0, editable=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # The regional format of the user's spreadsheets, as last answered on Upload Prospects:
+    # offered again on the next upload ("" until answered once).
+    upload_date_order = models.CharField(max_length=3, choices=DateOrder.choices, blank=True)
+    upload_decimal_mark = models.CharField(max_length=1, choices=DecimalMark.choices, blank=True)
 
     objects = UserManager()
 

@@ -2,7 +2,17 @@ from csp.decorators import csp_update
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .views import catalog, changes, customers, imports, me, orders, prospects, users
+from .views import (
+    catalog,
+    changes,
+    customer_details,
+    customers,
+    imports,
+    me,
+    orders,
+    prospects,
+    users,
+)
 from .views.base import NoSuchEndpointView
 
 v1 = [
@@ -34,6 +44,24 @@ v1 = [
         "customers/<int:pk>/agreements/<int:agreement_pk>/cancel-downsell/",
         customers.DownsellCancelView.as_view(),
         name="downsell_cancel",
+    ),
+    path(
+        "customers/<int:pk>/contacts/",
+        customer_details.ContactListView.as_view(),
+        name="customer_contacts",
+    ),
+    path(
+        "customers/<int:pk>/contacts/<int:contact_pk>/",
+        customer_details.ContactDetailView.as_view(),
+        name="customer_contact",
+    ),
+    path(
+        "customers/<int:pk>/notes/", customer_details.NoteListView.as_view(), name="customer_notes"
+    ),
+    path(
+        "customers/<int:pk>/notes/<int:note_pk>/",
+        customer_details.NoteDetailView.as_view(),
+        name="customer_note",
     ),
     path("customers/<int:pk>/history/", customers.HistoryView.as_view(), name="customer_history"),
     path(

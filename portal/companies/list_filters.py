@@ -4,8 +4,9 @@ Billing Date on Customers | Complete, as each list shows).
 
 Each is served by an index at 100,000 rows: the lead and the sector by their
 ``(partner, status, …, name_initial, name_key, id)`` indexes, the dates by their sort indexes, a
-product by the codes kept on the company (a prospect's expected products, by database triggers;
-a customer's paid ones, by ``versions.company_fees_refresh``) and the index that holds them.
+product by the codes kept on the company (a prospect's expected products, written by its
+services and the upload; a customer's paid ones, by ``versions.company_fees_refresh``) and the
+index that holds them.
 """
 
 from django.db.models import Q, QuerySet

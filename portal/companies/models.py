@@ -104,8 +104,8 @@ class Company(models.Model):
     # What a customer pays, copied from its agreement in effect (before any sync: its new order
     # pending) by ``versions.company_fees_refresh`` whenever a version is made or moves: the
     # customer lists show, sort, filter and total these for 100,000 rows without reading lines.
-    # A prospect's products are its expected ones (``CompanyProduct``), kept here by database
-    # triggers (migration 0009) whoever writes them: the product filter reads one column.
+    # A prospect's are its expected products (``CompanyProduct``), written with them by the
+    # services and the upload (``services.product_codes``): the product filter reads one column.
     # A database default too: the upload and the benchmark insert rows with SQL of their own.
     fee_products = models.CharField(
         max_length=300, blank=True, default="", db_default="", editable=False
@@ -365,3 +365,40 @@ class Customer(Company):
 
     class Meta:
         proxy = True
+
+
+class CustomerContact(models.Model):
+    """A person at the customer the MSP deals with (not a portal user: no login)."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=150)
+    role = models.CharField(max_length=100, blank=True)
+    email = models.EmailField("e-mail", max_length=254, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["company", "name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+
+class CustomerNote(models.Model):
+    """A note on a company by one of the MSP's users; only its author or an Admin changes it."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["company", "-created_at", "-id"]
+        indexes = [models.Index(fields=["company", "-created_at", "-id"], name="note_newest_first")]
+
+    def __str__(self) -> str:
+        return self.text[:60]

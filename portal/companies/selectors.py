@@ -8,7 +8,16 @@ from django.db.models import Count, Prefetch, QuerySet, Sum
 
 from portal.core.tenancy import for_partner, get_for_partner_or_404
 
-from .models import Agreement, Attachment, Company, CompanyTally, Customer, Prospect
+from .models import (
+    Agreement,
+    Attachment,
+    Company,
+    CompanyTally,
+    Customer,
+    CustomerContact,
+    CustomerNote,
+    Prospect,
+)
 
 # What the screens and the API read of a company found by its id (the MSP's name and notice
 # days, the lead the order and the RFI go to): joined in, not fetched one by one.
@@ -110,3 +119,30 @@ def attachment_for(user, pk: int, *, company_pk: int) -> Attachment:
     return get_for_partner_or_404(
         Attachment, user, partner_path="company__partner", pk=pk, company_id=company_pk
     )
+
+
+def contact_for(user, pk: int, *, company_pk: int):
+    """A contact of the user's partner's company ``company_pk``."""
+    return get_for_partner_or_404(
+        CustomerContact.objects.select_related("company"),
+        user,
+        partner_path="company__partner",
+        pk=pk,
+        company_id=company_pk,
+    )
+
+
+def note_for(user, pk: int, *, company_pk: int):
+    """A note on the user's partner's company ``company_pk``."""
+    return get_for_partner_or_404(
+        CustomerNote.objects.select_related("company", "author"),
+        user,
+        partner_path="company__partner",
+        pk=pk,
+        company_id=company_pk,
+    )
+
+
+def notes_of(company: Company):
+    """The company's notes, newest first, with their authors."""
+    return company.notes.select_related("author").order_by("-created_at", "-id")

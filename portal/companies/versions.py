@@ -158,7 +158,7 @@ def company_fees_refresh(company: Company, today: datetime.date | None = None) -
     agreements = list(company.agreements.select_related("change_order").prefetch_related("lines"))
     paying = paying_version(agreements, today)
     # Nothing to pay (a prospect, or a new order rejected): the products it is expected to buy,
-    # as the database's triggers keep them for a prospect.
+    # as services.product_codes keeps them for a prospect.
     expected = company.products.order_by("product__position", "product__code")
     codes = list(expected.values_list("product__code", flat=True))
     figures = {

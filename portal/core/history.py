@@ -17,6 +17,9 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
         value = getattr(obj, name)
         if field.many_to_many:
             value = sorted(str(item) for item in value.all()) if obj.pk else []
+        elif field.choices and value not in (None, ""):
+            # "Finance and insurance", not "finance": the log reads as the screens do.
+            value = str(dict(field.flatchoices).get(value, value))
         elif value is not None and not isinstance(value, bool | int | str):
             value = str(value)
         values[name] = value

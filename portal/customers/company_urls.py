@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import detail_views as d
 from .views import AttachmentDownloadView, CompanyDetailView, DownsellCancelView, SyncWatchView
 
 # The namespace the customer pages have always had (their URLs start with companies/).
@@ -17,4 +18,15 @@ urlpatterns = [
         name="downsell_cancel",
     ),
     path("<int:pk>/agreements/<int:agreement_pk>/sync/", SyncWatchView.as_view(), name="sync"),
+    path("<int:pk>/details/", d.DetailsEditView.as_view(), name="details_edit"),
+    path("<int:pk>/contacts/", d.ContactAddView.as_view(), name="contact_add"),
+    path("<int:pk>/contacts/<int:contact_pk>/", d.ContactEditView.as_view(), name="contact_edit"),
+    path(
+        "<int:pk>/contacts/<int:contact_pk>/remove/",
+        d.ContactRemoveView.as_view(),
+        name="contact_remove",
+    ),
+    path("<int:pk>/notes/", d.NoteAddView.as_view(), name="note_add"),
+    path("<int:pk>/notes/<int:note_pk>/", d.NoteEditView.as_view(), name="note_edit"),
+    path("<int:pk>/notes/<int:note_pk>/remove/", d.NoteRemoveView.as_view(), name="note_remove"),
 ]

@@ -32,6 +32,8 @@ from portal.core.history import history_entries_for, history_for
 from portal.core.tenancy import PartnerRequiredMixin
 from portal.orders.selectors import order_of
 
+from .sections import company_sections
+
 # Addenda are named "<Order|Change> addendum - <Company> - v<version>.pdf"
 # (portal.orders.addendum.addendum_file_name): the version at the end links one to its agreement.
 ADDENDUM_NAME = re.compile(r"addendum - .* - v(\d+)\.pdf$", re.IGNORECASE)
@@ -55,6 +57,8 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         company = self.object
+        # Contacts and notes; a view answering their forms gives its bound form in kwargs.
+        kwargs = {**company_sections(self.request, company), **kwargs}
         today = timezone.localdate()
         agreements = list(company.agreements.all())
         # Two queries for every version at once: who made it, and the change order behind it.

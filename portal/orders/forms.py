@@ -15,7 +15,14 @@ from .infrastructure import Options
 from .models import Order, Question
 from .product_fields import ProductFields
 from .quote import prospect_quote
-from .rules import UNTICKED, key_error, order_check, order_number_error
+from .rules import (
+    NUMBER_AND_NOT_REQUIRED,
+    NUMBER_MISSING,
+    UNTICKED,
+    key_error,
+    order_check,
+    order_number_error,
+)
 from .services import OrderInput
 
 MSA_STATEMENT = (
@@ -28,7 +35,18 @@ AUTHORITY_STATEMENT = "I confirm that I am authorised to place this order on beh
 class OrderDetails(Form):
     """Order Details and the two statements: the same on an order and on a change order."""
 
-    order_number = forms.CharField(label="Order Number", max_length=60, required=False)
+    # The Order Number rule's words, for the page to say as the user types (order_number.js).
+    NUMBER_MISSING = NUMBER_MISSING
+    NUMBER_AND_NOT_REQUIRED = NUMBER_AND_NOT_REQUIRED
+
+    order_number = forms.CharField(
+        label="Order Number",
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"aria-describedby": "id_order_number_helptext id_order_number_error"}
+        ),
+    )
     order_number_not_required = forms.BooleanField(
         label="Order Number Not Required",
         required=False,

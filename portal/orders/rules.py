@@ -78,11 +78,23 @@ def no_price_message(exc: NoPrice) -> str:
     return f"{exc.code} has no contracted price for {exc.quantity:,}: ask the vendor."
 
 
+# The seeds: "enter your Order Number, or, select the Order Number Not Required checkbox".
+# Either one, never both: an order that names a purchase order and says it needs none would
+# reach the vendor saying two things, and dropping the typed number silently would lose it.
+# static/js/order_number.js says these same words (the templates hand them over) as the user
+# types, next to the Order Number field; the server checks again on submit.
+NUMBER_MISSING = "Enter the order number, or tick Order Number Not Required."
+NUMBER_AND_NOT_REQUIRED = "Enter an order number or tick Order Number Not Required, not both."
+
+
 def order_number_error(number: str, not_required: bool, *, submitting: bool) -> str:
+    """What is wrong with the Order Number, "" if nothing. ``number`` as typed, trimmed. A
+    number with Order Number Not Required is wrong even on a saved draft; a missing one only
+    once the order is submitted."""
     if number and not_required:
-        return "Enter an order number or tick Order Number Not Required, not both."
+        return NUMBER_AND_NOT_REQUIRED
     if submitting and not number and not not_required:
-        return "Enter the order number, or tick Order Number Not Required."
+        return NUMBER_MISSING
     return ""
 
 

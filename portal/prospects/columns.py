@@ -63,7 +63,12 @@ FIXED = [
         LEAD, "Required. The e-mail of a user of your MSP with the MSP Implementation Lead option."
     ),
     fixed(SECONDARY_CONTACT, "Optional. As above; not the same person as the lead."),
-    fixed(PROVISION, "Optional. YYYY-MM-DD; not in the past for a new prospect.", "2027-03-01"),
+    fixed(
+        PROVISION,
+        "Optional. YYYY-MM-DD, or as your spreadsheet writes dates (25/03/2027, 3/25/2027); "
+        "not in the past for a new prospect.",
+        "2027-03-01",
+    ),
     fixed(USERS, "Required. A whole number from 1 to 1,000,000.", "250"),
 ]
 YES = {"yes", "y", "true", "1", "x"}

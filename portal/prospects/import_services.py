@@ -27,6 +27,9 @@ from .xlsx_check import ArchiveRefused, unpacked_size
 
 INLINE_BYTES = 100_000  # about 1,000 rows of CSV: larger files are imported by a task
 INLINE_UNPACKED_BYTES = 1_000_000  # an XLSX file unpacked: about 1,000 rows
+# A file kept for its regional-format answer is given up when nobody answers within a day.
+ASKED_KEPT = datetime.timedelta(days=1)
+ANSWERED = "That file is no longer kept (answered already, or a day old): choose it again."
 EXPIRE_GRACE = datetime.timedelta(seconds=60)  # a live task stops itself at its deadline
 
 
@@ -55,18 +58,53 @@ def runs_inline(filename: str, content: bytes) -> bool:
         return True  # refused at once when read: nothing to parse
 
 
-def import_upload(*, actor, file: UploadedFile) -> ProspectImport:
+def import_upload(
+    *, actor, file: UploadedFile, date_order: str | None = None, decimal_mark: str | None = None
+) -> ProspectImport:
     """An uploaded file, as the screen and the API take it: started, and imported before the
-    answer goes back when it is small (``upload.queued`` False); a larger one is the worker's."""
+    answer goes back when it is small (``upload.queued`` False); a larger one is the worker's.
+
+    ``date_order``, ``decimal_mark``: the uploader's regional format, as the upload page's
+    answers give it ("": not answered); None (the API) takes the format last answered."""
     upload = import_start(
-        partner=actor.partner, actor=actor, filename=file.name, content=file.read()
+        partner=actor.partner,
+        actor=actor,
+        filename=file.name,
+        content=file.read(),
+        date_order=actor.upload_date_order if date_order is None else date_order,
+        decimal_mark=actor.upload_decimal_mark if decimal_mark is None else decimal_mark,
     )
     if not upload.queued:
         import_run(import_id=upload.pk)
     return upload
 
 
-def import_start(*, partner, actor, filename: str, content: bytes) -> ProspectImport:
+def import_answered(
+    *, actor, asked: ProspectImport, date_order: str, decimal_mark: str
+) -> ProspectImport:
+    """The file of an import that asked about its regional format, imported again with the
+    answers (as ``import_upload``): the user need not choose the file again. The asked import
+    gives its file up. Raises FileRejected when the file is no longer kept."""
+    content = ProspectImport.objects.values_list("content", flat=True).get(pk=asked.pk)
+    if not asked.asks or not content:
+        raise FileRejected(ANSWERED)
+    upload = import_start(
+        partner=actor.partner,
+        actor=actor,
+        filename=asked.filename,
+        content=bytes(content),
+        date_order=date_order,
+        decimal_mark=decimal_mark,
+    )
+    ProspectImport.objects.filter(pk=asked.pk).update(content=b"", asks="")
+    if not upload.queued:
+        import_run(import_id=upload.pk)
+    return upload
+
+
+def import_start(
+    *, partner, actor, filename: str, content: bytes, date_order: str = "", decimal_mark: str = ""
+) -> ProspectImport:
     """Record the upload; the same file twice (two clicks, two tabs) raises AlreadyImported.
 
     Unless ``runs_inline`` says it is small, its task is queued in the same transaction, and
@@ -93,6 +131,8 @@ def import_start(*, partner, actor, filename: str, content: bytes) -> ProspectIm
                 filename=CONTROL.sub("", filename)[:255],
                 sha256=digest,
                 content=content,
+                date_order=date_order,
+                decimal_mark=decimal_mark,
             )
             upload.queued = not runs_inline(filename, content)
             if upload.queued:
@@ -102,7 +142,14 @@ def import_start(*, partner, actor, filename: str, content: bytes) -> ProspectIm
             partner=partner, sha256=digest, status__in=ProspectImport.HOLDS_FILE
         ).first()
         if existing is None:  # the other one ended in the meantime: try once more
-            return import_start(partner=partner, actor=actor, filename=filename, content=content)
+            return import_start(
+                partner=partner,
+                actor=actor,
+                filename=filename,
+                content=content,
+                date_order=date_order,
+                decimal_mark=decimal_mark,
+            )
         raise AlreadyImported(existing) from None
     return upload
 
@@ -113,7 +160,8 @@ def imports_expire(imports=None) -> int:
     One left "Checking rows" or "Saving" by a worker that died or was stopped, once its deadline
     has passed by a minute; one that no worker took up within the wait limit.
     """
-    imports = ProspectImport.objects.all() if imports is None else imports
+    everyone = imports is None
+    imports = ProspectImport.objects.all() if everyone else imports
     now = timezone.now()
     ended = {"status": ProspectImport.Status.FAILED, "finished_at": now, "updated_at": now}
     limit = limit_text(settings.PROSPECT_IMPORT_TIME_LIMIT_SECONDS)
@@ -136,6 +184,8 @@ def imports_expire(imports=None) -> int:
         ". Nothing was imported; upload the file again.",
         **ended,
     )
+    if everyone:  # the sweep of ``outbox_recover``: files kept for an answer nobody gave
+        imports.filter(asks__gt="", finished_at__lt=now - ASKED_KEPT).update(content=b"", asks="")
     return stopped + never_started
 
 

@@ -14,13 +14,14 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from portal.companies.models import Company, CompanyProduct
-from portal.companies.services import EDITABLE, labelled
+from portal.companies.services import EDITABLE, labelled, product_codes
 from portal.core.bulk import insert_rows, reserve_ids
 from portal.core.history import changed_fields, snapshot
 from portal.core.models import HistoryEntry
 
 from .imports import FileRejected, Plan, PlannedRow, TimeLimitReached, check_file
 from .models import ProspectImport
+from .regional import NeedsAnswer
 
 logger = logging.getLogger(__name__)
 BATCH = 10_000
@@ -81,10 +82,28 @@ def _check_and_save(upload: ProspectImport, deadline: datetime.datetime) -> None
 
     try:
         content = ProspectImport.objects.values_list("content", flat=True).get(pk=upload.pk)
-        plan = check_file(upload.partner, upload.filename, bytes(content), progress, deadline)
+        plan = check_file(
+            upload.partner,
+            upload.filename,
+            bytes(content),
+            progress,
+            deadline,
+            date_order=upload.date_order,
+            decimal_mark=upload.decimal_mark,
+        )
         del content
     except FileRejected as exc:
         _finish(upload, status=ProspectImport.Status.INVALID, message=str(exc))
+        return
+    except NeedsAnswer as exc:
+        # Upload Prospects asks; the file is kept for the answer (``import_answered``).
+        _finish(
+            upload,
+            keep_file=True,
+            status=ProspectImport.Status.INVALID,
+            message=str(exc),
+            asks=" ".join(exc.asks),
+        )
         return
     upload.total_rows = plan.total
     if plan.error_count:
@@ -145,11 +164,13 @@ def _fail(upload: ProspectImport, message: str) -> None:
     _finish(upload, status=ProspectImport.Status.FAILED, message=message)
 
 
-def _finish(upload: ProspectImport, **fields) -> bool:
+def _finish(upload: ProspectImport, *, keep_file: bool = False, **fields) -> bool:
     """Ends a running import; False if it had been ended already (by ``imports_expire``)."""
     now = timezone.now()
-    # The file is not needed any more; its hash still guards against importing it twice.
-    fields.update(finished_at=now, updated_at=now, content=b"")
+    fields.update(finished_at=now, updated_at=now)
+    if not keep_file:
+        # The file is not needed any more; its hash still guards against importing it twice.
+        fields["content"] = b""
     fields["message"] = fields.get("message", "")[:500]
     ended = ProspectImport.objects.filter(pk=upload.pk, status__in=RUNNING).update(**fields)
     if ended:
@@ -190,6 +211,7 @@ COMPANY_COLUMNS = [
     "lead_name",
     "expected_provision_date",
     "permitted_users",
+    "fee_products",
     "created_at",
     "updated_at",
 ]
@@ -232,6 +254,7 @@ def _create(upload: ProspectImport, rows: list[PlannedRow]) -> None:
             str(lead) if lead else "",
             ops.adapt_datefield_value(f.get("expected_provision_date")),
             f["permitted_users"],
+            product_codes(row.products),  # what the lists' product filter reads
             now,
             now,
         )
@@ -280,10 +303,11 @@ def _update(upload: ProspectImport, rows: list[PlannedRow]) -> int:
         company.domain = company.domain.lower()
         lead = row.fields.get("implementation_lead")
         company.lead_name = str(lead) if lead else ""
+        company.fee_products = product_codes(row.products)
         company.updated_at = now
         companies.append(company)
         changes.append(labelled(changed_fields(before, snapshot(company, EDITABLE))))
-    Company.objects.bulk_update(companies, [*EDITABLE, "lead_name", "updated_at"])
+    Company.objects.bulk_update(companies, [*EDITABLE, "lead_name", "fee_products", "updated_at"])
     CompanyProduct.objects.filter(company__in=companies).delete()
     CompanyProduct.objects.bulk_create(
         CompanyProduct(company=company, product=product, seats=seats)

@@ -23,6 +23,15 @@ from portal.companies.models import Company, Prospect
 from portal.companies.seats import MAX_USERS, seats_error
 
 from .columns import FIXED, FORMULA_STARTS, NO, YES, SheetColumn, header_key, sheet_columns
+from .regional import (
+    DATE_ORDER,
+    DECIMAL_MARK,
+    FileFormat,
+    Written,
+    read_date,
+    read_whole_number,
+    whole,
+)
 from .rules import (
     Known,
     check_domain,
@@ -138,6 +147,10 @@ class Plan:
     total: int = 0
     order: dict[str, int] = field(default_factory=dict)  # column header → its place in the file
     example_row: int | None = None  # the template's example row, skipped
+    # Cells read once the file's regional format is decided: (row, where, header, Written,
+    # bounds); where is a field's key, a Product (its seats) or "id".
+    written: list = field(default_factory=list)
+    format: FileFormat = field(default_factory=FileFormat)
     last_listed_row: float = math.inf  # a later row's errors cannot be among those listed
 
     def error(self, row: int, column: str, message: str) -> None:
@@ -297,30 +310,39 @@ def _text(value) -> str:
     return text
 
 
-def _whole_number(value, low: int, high: int) -> int:
+def _whole_number(value, low: int, high: int) -> int | Written:
+    """A whole number from low to high: a sheet's number as it is, a text as its region writes
+    it (``regional.py``); one that reads two ways (1,250) is a Written, checked once read."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str):
-        value = value.strip().replace(",", "")
-        if not value.isdigit():
-            raise ValidationError("Enter a whole number.")
-        value = int(value)
+        try:
+            value = read_whole_number(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        if isinstance(value, Written):
+            return value
     if not isinstance(value, int) or isinstance(value, bool):
         raise ValidationError("Enter a whole number.")
+    return _in_range(value, low, high)
+
+
+def _in_range(value: int, low: int, high: int) -> int:
     if not low <= value <= high:
         raise ValidationError(f"Enter a number from {low:,} to {high:,}.")
     return value
 
 
-def _date(value) -> datetime.date:
+def _date(value) -> datetime.date | Written:
+    """A sheet's date as it is; a text as ISO, or as its region writes it (a Written)."""
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
     try:
-        return datetime.date.fromisoformat(_text(value))
-    except ValueError:
-        raise ValidationError("Enter the date as YYYY-MM-DD.") from None
+        return read_date(_text(value))
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
 
 
 def _choice(choices) -> Callable[[str], str]:
@@ -382,7 +404,22 @@ class Checker:
                 ok = False
         values.setdefault("company_type", Company.CompanyType.END_CUSTOMER)
         pk = values.pop("id", None)
-        return PlannedRow(number, pk, values, products, ok)
+        planned = PlannedRow(number, pk, values, products, ok)
+        for where, value in (("id", pk), *values.items(), *products.items()):
+            if isinstance(value, Written):
+                self._later(plan, planned, where, value)
+        return planned
+
+    def _later(self, plan: Plan, row: PlannedRow, where, written: Written) -> None:
+        """A cell read once the file's regional format is known (``read_written``)."""
+        if where == "id":
+            header, bounds = HEADER["id"], (1, 2**63 - 1)
+        elif isinstance(where, str):
+            header, bounds = HEADER[where], (1, MAX_USERS)
+        else:
+            header, bounds = f"Product {where.code} Seats", (1, MAX_USERS)
+        plan.written.append((row, where, header, written, bounds))
+        plan.format.note(row.row, header, written)
 
     def _field(self, key: str, value):
         text = _text(value)
@@ -433,9 +470,14 @@ def check_file(
     content: bytes,
     progress: Callable[[int], None] = lambda checked: None,
     deadline: datetime.datetime | None = None,
+    *,
+    date_order: str = "",
+    decimal_mark: str = "",
 ) -> Plan:
     """Every row read and checked; ``plan.errors`` empty means the file can be imported.
 
+    ``date_order`` and ``decimal_mark``: the uploader's regional format, for the cells that
+    read two ways when the file does not settle it ("": not said; NeedsAnswer if needed).
     Raises TimeLimitReached once the clock passes ``deadline``.
     """
     checker = Checker(partner)
@@ -463,9 +505,39 @@ def check_file(
         if plan.example_row is not None:
             raise FileRejected(ONLY_EXAMPLE.format(row=plan.example_row))
         raise FileRejected(NO_ROWS)
+    read_written(plan, {DATE_ORDER: date_order, DECIMAL_MARK: decimal_mark})
     _check_against_each_other_and_saved(partner, plan)
     progress(plan.total)
     return plan
+
+
+def read_written(plan: Plan, answers: dict[str, str]) -> None:
+    """The cells that waited for the file's regional format, read under it, decided from all
+    the rows at once (``FileFormat.decide``; raises NeedsAnswer when nothing settles it). A
+    cell the format cannot read is an error of its row, and its field is left out."""
+    if not plan.written:
+        return
+    decided = plan.format.decide(answers)
+    for row, where, header, written, bounds in plan.written:
+        try:
+            value = FileFormat.read(written, decided)
+            if written.question == DECIMAL_MARK:
+                value = _in_range(whole(value, written.text, decided[DECIMAL_MARK][0]), *bounds)
+        except (ValueError, ValidationError) as exc:
+            row.ok = False
+            message = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            plan.error(row.row, header, " ".join(message))
+            value = None
+            if where != "id":
+                (row.fields if isinstance(where, str) else row.products).pop(where, None)
+                continue
+        if where == "id":
+            row.pk = value
+        elif isinstance(where, str):
+            row.fields[where] = value
+        else:
+            row.products[where] = value
+    plan.written = []
 
 
 def _example_finder(columns: list) -> Callable[[list], bool]:

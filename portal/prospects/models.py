@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from portal.accounts.models import DateOrder, DecimalMark
+
 
 class ProspectImport(models.Model):
     class Status(models.TextChoices):
@@ -39,6 +41,13 @@ class ProspectImport(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     # Set when checking starts: by then the import has ended, or it is ended as failed.
     deadline = models.DateTimeField(null=True, blank=True)
+    # The regional format the uploader said the file is in ("": not said). It is used only
+    # where the file's own cells do not settle it (regional.py).
+    date_order = models.CharField(max_length=3, choices=DateOrder.choices, blank=True)
+    decimal_mark = models.CharField(max_length=1, choices=DecimalMark.choices, blank=True)
+    # Not imported because the file can be read two ways and nobody said which: the questions
+    # to ask ("date_order", "decimal_mark"), space separated.
+    asks = models.CharField(max_length=30, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,30 +1,47 @@
-// Submit Order opens only when the order is complete; the server checks it all again.
+// Submit Order opens only when the order is complete, and the hint beside it says exactly what
+// is still missing; the Order Number's own problem is said next to it (order_number.js). The
+// server checks it all again.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-order-form]");
-  if (!form) return;
+  if (!form || !window.portalOrderNumber) return;
   var submit = form.querySelector("[data-submit-order]");
   var hint = form.querySelector("[data-submit-hint]");
+  var touched = false;
 
-  function complete() {
-    var answered = Array.prototype.every.call(
-      form.querySelectorAll("select[data-needed]"),
-      function (select) { return select.value !== ""; }
-    );
-    var number = form.elements["order_number"].value.trim() !== "";
-    var notRequired = form.elements["order_number_not_required"].checked;
-    return answered && number !== notRequired &&
-      form.elements["accept_msa"].checked && form.elements["accept_authority"].checked;
+  // The rule's message as a part of the hint: lower case first letter, no full stop.
+  function sentence(message) {
+    return message.charAt(0).toLowerCase() + message.slice(1).replace(/\.$/, "");
   }
 
-  function update() {
-    var ok = complete();
-    submit.disabled = !ok;
-    hint.hidden = ok;
+  function missing() {
+    var left = [];
+    var unanswered = Array.prototype.filter.call(
+      form.querySelectorAll("select[data-needed]"),
+      function (select) { return select.value === ""; }
+    ).length;
+    if (unanswered === 1) left.push("answer the last drop-down of Infrastructure Information");
+    if (unanswered > 1) left.push("answer " + unanswered + " drop-downs of Infrastructure Information");
+    var number = window.portalOrderNumber.show(form, touched);
+    if (number) left.push("Order Number: " + sentence(number));
+    var unticked = ["accept_msa", "accept_authority"].filter(function (name) {
+      return !form.elements[name].checked;
+    }).length;
+    if (unticked === 2) left.push("tick both boxes above");
+    if (unticked === 1) left.push("tick the other box above");
+    return left;
+  }
+
+  function update(event) {
+    if (event) touched = true;
+    var left = missing();
+    submit.disabled = left.length > 0;
+    hint.hidden = left.length === 0;
+    if (left.length) hint.textContent = "To open Submit Order: " + left.join("; ") + ".";
   }
 
   form.addEventListener("change", update);
   form.addEventListener("input", update);
-  document.body.addEventListener("htmx:afterSwap", update);
+  document.body.addEventListener("htmx:afterSwap", function () { update(); });
   update();
 })();

@@ -1,15 +1,35 @@
-// Submit appears only once both statements are ticked; the server checks them again.
+// Submit appears once both statements are ticked and the Order Number is given or not required
+// (the seeds: "enter your Order Number, or, select the Order Number Not Required checkbox and
+// select the two checkboxes"); until then the hint says what is still missing, and the Order
+// Number's own problem is said next to it (order_number.js). The server checks them again.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-review-form]");
-  if (!form) return;
+  if (!form || !window.portalOrderNumber) return;
   var submit = form.querySelector("[data-appears-when-ticked]");
   var hint = form.querySelector("[data-tick-hint]");
-  function update() {
-    var ticked = form.elements["accept_msa"].checked && form.elements["accept_authority"].checked;
-    submit.hidden = !ticked;
-    hint.hidden = ticked;
+  var touched = false;
+
+  // The rule's message as a part of the hint: lower case first letter, no full stop.
+  function sentence(message) {
+    return message.charAt(0).toLowerCase() + message.slice(1).replace(/\.$/, "");
+  }
+
+  function update(event) {
+    if (event) touched = true;
+    var left = [];
+    var number = window.portalOrderNumber.show(form, touched);
+    if (number) left.push("Order Number: " + sentence(number));
+    var unticked = ["accept_msa", "accept_authority"].filter(function (name) {
+      return !form.elements[name].checked;
+    }).length;
+    if (unticked === 2) left.push("tick both boxes above");
+    if (unticked === 1) left.push("tick the other box above");
+    submit.hidden = left.length > 0;
+    hint.hidden = left.length === 0;
+    if (left.length) hint.textContent = "For Submit to appear: " + left.join("; ") + ".";
   }
   form.addEventListener("change", update);
+  form.addEventListener("input", update);
   update();
 })();

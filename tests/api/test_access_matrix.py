@@ -72,6 +72,8 @@ P = {"id": "prospect"}
 C = {"id": "customer"}
 Q = {"id": "quote"}
 U = {"id": "user"}
+CC = {"id": "customer", "contact_pk": "contact"}
+CN = {"id": "customer", "note_pk": "note"}
 V1 = "/api/v1"
 
 OPERATIONS = [
@@ -100,6 +102,18 @@ OPERATIONS = [
         f"{V1}/customers/{{id}}/agreements/{{agreement_pk}}/cancel-downsell/",
         {"id": "customer", "agreement_pk": "agreement"},
     ),
+    Op("PATCH", f"{V1}/customers/{{id}}/", C, body={"sector": "legal"}),
+    Op("GET", f"{V1}/customers/{{id}}/contacts/", C),
+    Op("POST", f"{V1}/customers/{{id}}/contacts/", C, body={"name": "Tom", "phone": "555 0100"}),
+    Op("GET", f"{V1}/customers/{{id}}/contacts/{{contact_pk}}/", CC),
+    Op("PATCH", f"{V1}/customers/{{id}}/contacts/{{contact_pk}}/", CC, body={"role": "CIO"}),
+    Op("DELETE", f"{V1}/customers/{{id}}/contacts/{{contact_pk}}/", CC),
+    Op("GET", f"{V1}/customers/{{id}}/notes/", C),
+    Op("POST", f"{V1}/customers/{{id}}/notes/", C, body={"text": "Called."}),
+    Op("GET", f"{V1}/customers/{{id}}/notes/{{note_pk}}/", CN),
+    # The note is the Admin's: a Sales user may read it, not change it (404, as Admin-only).
+    Op("PATCH", f"{V1}/customers/{{id}}/notes/{{note_pk}}/", CN, {"text": "x"}, admin_only=True),
+    Op("DELETE", f"{V1}/customers/{{id}}/notes/{{note_pk}}/", CN, admin_only=True),
     Op("GET", f"{V1}/customers/{{id}}/history/", C),
     Op("GET", f"{V1}/customers/{{id}}/attachments/", C),
     Op(

@@ -38,7 +38,7 @@ from schemathesis.specs.openapi.checks import (
 from config.wsgi import application
 from portal.accounts.models import User
 from portal.api.tokens import token_create
-from tests.fixtures.api import add_api_objects
+from tests.fixtures.api import add_api_objects, contact_and_note
 from tests.fixtures.catalog import add_catalog, add_price_list, add_prospect
 from tests.fixtures.customers import make_customer
 from tests.fixtures.factories import add_infrastructure_choices, make_partner, make_user
@@ -65,7 +65,12 @@ ID_OF = [
     ("/api/v1/change-quotes/", "quote"),
     ("/api/v1/users/", "user"),
 ]
-OTHER_IDS = {"agreement_pk": "agreement", "attachment_pk": "attachment"}
+OTHER_IDS = {
+    "agreement_pk": "agreement",
+    "attachment_pk": "attachment",
+    "contact_pk": "contact",
+    "note_pk": "note",
+}
 
 
 def real_ids(operation, world: dict) -> dict:
@@ -112,6 +117,7 @@ def build_world() -> dict:
         "customer": customer.pk,
         "agreement": customer.agreements.get().pk,
         **objects,
+        **contact_and_note(customer, acme_admin),
         "user": acme_sales.pk,
         "acme": acme_token,
         "globex": bearer(outsider),

@@ -108,6 +108,7 @@ def test_the_main_pages_run_under_the_strict_policy_without_a_violation(
     screenshot("csp-change-preview")
     page.get_by_role("button", name="Review Order").click()
     expect(page.get_by_role("heading", name="Change Order Summary")).to_be_visible()
+    page.get_by_label("Order Number", exact=True).fill("PO-CSP")  # Submit waits for it too
     page.get_by_label("governed by the Managed Service Providers Agreement").check()
     page.get_by_label("authorised to place this order").check()
     expect(page.get_by_role("button", name="Submit", exact=True)).to_be_visible()

@@ -186,3 +186,78 @@ def test_every_problem_of_every_row_at_once_and_the_template_alone_imports_nothi
     expect(page.get_by_role("status").filter(has_text="created")).to_contain_text(
         "2 prospects created, 0 updated."
     )
+
+
+def saved_as_csv_in_europe(template: bytes, rows: list[dict]) -> bytes:
+    """The template as a spreadsheet in a day/month, decimal-comma region saves it as CSV:
+    separated by semicolons, in Windows-1252, dates and numbers as the cells show them."""
+    header = next(csv.reader(io.StringIO(template.decode("utf-8-sig"))))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header, delimiter=";")
+    writer.writeheader()
+    for values in rows:
+        writer.writerow({column: values.get(column, "") for column in header})
+    return out.getvalue().encode("cp1252")
+
+
+def regional_screenshots(page, screenshot, name: str) -> None:
+    for width, height in ((1366, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        screenshot(f"{name}-{width}")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_a_file_saved_as_csv_in_a_regional_format_is_asked_about_once(page, demo_data, screenshot):
+    from portal.accounts.models import User
+    from portal.companies.models import Company
+
+    next_year = datetime.date.today().year + 1
+    log_in(page, "admin@acme-msp.example")
+    page.get_by_role("link", name="Upload Prospects").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download template (CSV)").click()
+    template = open(download.value.path(), "rb").read()
+    rows = [
+        prospect("Zürich Rückversicherung Beispiel", "zurich-re.example", "1.250")
+        | {"Expected Provision Date": f"03/04/{next_year}"},
+        prospect("Lyon Équipements Beispiel", "lyon-equipements.example", "80")
+        | {"Expected Provision Date": f"05/06/{next_year}"},
+    ]
+    file = {
+        "name": "prospects.csv",
+        "mimeType": "text/csv",
+        "buffer": saved_as_csv_in_europe(template, rows),
+    }
+    page.get_by_label("Prospects file (CSV or XLSX)").set_input_files(files=[file])
+    page.get_by_role("button", name="Submit").click()
+
+    # Both read two ways and nothing in the file settles them: asked, nothing imported.
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text(f"Dates like 03/04/{next_year} (row 2")
+    expect(alert).to_contain_text("can be read with a decimal point or a decimal comma")
+    dates = page.get_by_role("group", name="Dates like 03/04/2027 are")
+    numbers = page.get_by_role("group", name="Numbers like 1,250 or 1.250 are written with")
+    expect(dates).to_contain_text("Choose one: the file you uploaded can be read either way.")
+    expect(numbers).to_contain_text("Choose one")
+    assert not Company.objects.filter(domain="zurich-re.example").exists()
+    regional_screenshots(page, screenshot, "upload-asks-regional-format")
+
+    # Answered, and Submit: the kept file is imported, not chosen again.
+    expect(page.get_by_text("prospects.csv is imported again with your answers")).to_be_visible()
+    dates.get_by_label("Day first: 03/04/2027 is 3 April 2027").check()
+    numbers.get_by_label("1.250 is one thousand two hundred and fifty").check()
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_role("status").filter(has_text="created")).to_contain_text(
+        "2 prospects created, 0 updated."
+    )
+    regional_screenshots(page, screenshot, "upload-regional-format-done")
+    zurich = Company.objects.get(domain="zurich-re.example")
+    assert zurich.expected_provision_date == datetime.date(next_year, 4, 3)
+    assert zurich.permitted_users == 1250
+    admin = User.objects.get(email="admin@acme-msp.example")
+    assert (admin.upload_date_order, admin.upload_decimal_mark) == ("dmy", ",")
+
+    # The next upload offers the answers kept.
+    page.get_by_role("link", name="Upload another file").click()
+    expect(page.get_by_label("Day first: 03/04/2027 is 3 April 2027")).to_be_checked()
+    expect(page.get_by_label("1.250 is one thousand two hundred and fifty")).to_be_checked()

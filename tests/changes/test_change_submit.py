@@ -210,3 +210,16 @@ def test_two_users_submitting_changes_at_once_one_wins(quote_change, northwind, 
     [refusal] = [o for o in outcomes if o != "submitted"]
     assert "already pending" in refusal or "submitted a moment ago" in refusal
     assert Agreement.objects.filter(company=northwind, version=2).count() == 1
+
+
+def test_review_change_order_hands_the_order_number_rule_to_the_page(quote_change, northwind):
+    """The same words as Review Order's: order_number.js says them next to the field."""
+    import html
+
+    from portal.orders.rules import NUMBER_AND_NOT_REQUIRED, NUMBER_MISSING
+
+    page = quote_change(northwind, review=True, seats="700").content.decode()
+
+    assert f'data-number-missing="{html.escape(NUMBER_MISSING)}"' in page
+    assert f'data-number-both="{html.escape(NUMBER_AND_NOT_REQUIRED)}"' in page
+    assert "js/order_number.js" in page and "js/review.js" in page

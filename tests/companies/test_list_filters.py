@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 
 from portal.companies.models import Company, CompanyProduct
+from portal.companies.services import company_create, company_update
 from tests.fixtures.factories import make_company, make_product, make_user, set_prices
 
 PROSPECTS = "prospects:list"
@@ -275,26 +276,23 @@ def test_a_filtered_page_is_a_fixed_number_of_queries(
     assert len(response.context["page"].object_list) == 50
 
 
-def test_a_prospects_product_codes_follow_its_products_whoever_writes_them(acme):
+def test_a_prospects_product_codes_follow_its_products_as_the_services_write_them(acme, acme_admin):
     s1, a1 = make_product("S1", position=1), make_product("A1", position=2)
-    prospect = make_company(acme, "Tracked")
 
-    CompanyProduct.objects.bulk_create(
-        [CompanyProduct(company=prospect, product=a1), CompanyProduct(company=prospect, product=s1)]
+    prospect = company_create(
+        partner=acme, actor=acme_admin, name="Tracked", products={a1: 5, s1: None}
     )
-    prospect.refresh_from_db()
-    assert prospect.fee_products == " S1 A1 "
+    assert Company.objects.get(pk=prospect.pk).fee_products == " S1 A1 "
 
-    CompanyProduct.objects.filter(company=prospect, product=s1).delete()
-    prospect.refresh_from_db()
-    assert prospect.fee_products == " A1 "
+    company_update(company=prospect, actor=acme_admin, products={a1: 5})
+    assert Company.objects.get(pk=prospect.pk).fee_products == " A1 "
 
 
 def test_a_customers_codes_are_not_rewritten_by_its_old_expected_products(acme):
     s1 = make_product("S1")
     customer = make_company(acme, "Paying", status=Company.Status.COMPLETE, fee_products=" C1 ")
 
-    CompanyProduct.objects.create(company=customer, product=s1)
+    company_update(company=customer, actor=None, products={s1: None})
 
     customer.refresh_from_db()
     assert customer.fee_products == " C1 "

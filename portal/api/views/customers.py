@@ -18,6 +18,7 @@ from .. import serializers as s
 from ..errors import ApiError
 from ..idempotency import idempotent
 from .base import PortalView, company_list_answer
+from .customer_details import CustomerDetailsInput, details_patch
 from .prospects import LIST_PARAMETERS
 
 LISTS = {
@@ -87,7 +88,23 @@ class CustomerListView(PortalView):
 class CustomerDetailView(PortalView):
     @extend_schema(operation_id="customers_read", responses=CustomerOut, summary="A customer")
     def get(self, request, pk: int):
+        return self.answer(customer_for(request.user, pk))
+
+    @extend_schema(
+        operation_id="customers_partial_update",
+        request=CustomerDetailsInput,
+        responses=CustomerOut,
+        summary="Edit Details: website, sector, implementation lead, secondary contact",
+        description="Outside Change Options, with the customer page's checks and one History "
+        "Log entry. Give the updated_at you read to be refused (409 changed_since) rather than "
+        "overwrite what someone saved since.",
+    )
+    def patch(self, request, pk: int):
         company = customer_for(request.user, pk)
+        details_patch(request, company)
+        return self.answer(customer_for(request.user, pk))
+
+    def answer(self, company):
         agreements = list(company.agreements.select_related("created_by"))
         active = next((a for a in agreements if a.status == Agreement.Status.ACTIVE), None)
         state = change_options_state(company, agreements=agreements)

@@ -1,5 +1,5 @@
-"""What customers pay, kept on the company; a prospect's product codes kept there by triggers;
-the indexes of the lists' filters and of the fee totals."""
+"""What customers pay, kept on the company, and a prospect's product codes; the indexes of the
+lists' filters and of the fee totals."""
 
 from decimal import Decimal
 from importlib import import_module
@@ -10,92 +10,27 @@ from django.utils import timezone
 
 tally = import_module("portal.companies.migrations.0004_company_tally")
 
-# A prospect's expected products as codes on the company (" S1 A1 "), kept in step with
-# companies_companyproduct by the database, whatever writes it (the form, an upload, COPY).
-# PostgreSQL: once per statement (transition tables), so an upload of 100,000 rows costs one
-# UPDATE, not 100,000. Customers' codes are those they pay for (versions.company_fees_refresh).
-CODES_OF = """
-    coalesce((SELECT ' ' || string_agg(p.code, ' ' ORDER BY p.position, p.code) || ' '
-              FROM companies_companyproduct cp JOIN catalog_product p ON p.id = cp.product_id
-              WHERE cp.company_id = c.id), '')
-"""
-POSTGRES = [
-    f"""
-    CREATE FUNCTION companies_product_codes() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      IF TG_OP = 'DELETE' THEN
-        UPDATE companies_company c SET fee_products = {CODES_OF}
-        WHERE c.status = 'prospect' AND c.id IN (SELECT company_id FROM old_rows);
-      ELSE
-        UPDATE companies_company c SET fee_products = {CODES_OF}
-        WHERE c.status = 'prospect' AND c.id IN (SELECT company_id FROM new_rows);
-      END IF;
-      RETURN NULL;
-    END $$
-    """,
-    "CREATE TRIGGER company_product_codes_insert AFTER INSERT ON companies_companyproduct "
-    "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
-    "EXECUTE FUNCTION companies_product_codes()",
-    "CREATE TRIGGER company_product_codes_delete AFTER DELETE ON companies_companyproduct "
-    "REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT "
-    "EXECUTE FUNCTION companies_product_codes()",
-    "CREATE TRIGGER company_product_codes_update AFTER UPDATE ON companies_companyproduct "
-    "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT "
-    "EXECUTE FUNCTION companies_product_codes()",
-]
-POSTGRES_DROP = [
-    "DROP TRIGGER IF EXISTS company_product_codes_insert ON companies_companyproduct",
-    "DROP TRIGGER IF EXISTS company_product_codes_delete ON companies_companyproduct",
-    "DROP TRIGGER IF EXISTS company_product_codes_update ON companies_companyproduct",
-    "DROP FUNCTION IF EXISTS companies_product_codes()",
-]
-SQLITE_CODES_OF = """
-    coalesce((SELECT ' ' || group_concat(code, ' ') || ' ' FROM (
-        SELECT p.code FROM companies_companyproduct cp JOIN catalog_product p
-        ON p.id = cp.product_id WHERE cp.company_id = {row}.company_id
-        ORDER BY p.position, p.code)), '')
-"""
-SQLITE = [
-    f"""
-    CREATE TRIGGER company_product_codes_{event} AFTER {event.upper()}
-    ON companies_companyproduct BEGIN
-      UPDATE companies_company SET fee_products = {SQLITE_CODES_OF.format(row=row)}
-      WHERE id = {row}.company_id AND status = 'prospect';
-    END
-    """
-    for event, row in (("insert", "NEW"), ("delete", "OLD"), ("update", "NEW"))
-]
-SQLITE_DROP = [
-    f"DROP TRIGGER IF EXISTS company_product_codes_{event}"
-    for event in ("insert", "delete", "update")
-]
-FILL_PROSPECTS = (
-    f"UPDATE companies_company c SET fee_products = {CODES_OF} WHERE c.status = 'prospect'"
-)
-SQLITE_FILL_PROSPECTS = (
-    "UPDATE companies_company SET fee_products = "
-    + SQLITE_CODES_OF.format(row="companies_company").replace(
-        "companies_company.company_id", "companies_company.id"
+def restore_sqlite_triggers(apps, schema_editor):
+    # SQLite added the columns by copying the table into a new one, which lost its triggers.
+    if schema_editor.connection.vendor == "sqlite":
+        for sql in tally.SQLITE_DROP + tally.SQLITE:
+            schema_editor.execute(sql)
+
+
+def fill_prospect_codes(apps, schema_editor):
+    """A prospect's expected products as codes on the company (" S1 A1 "), as
+    services.product_codes writes them from now on."""
+    Company = apps.get_model("companies", "Company")
+    CompanyProduct = apps.get_model("companies", "CompanyProduct")
+    codes: dict[int, list] = {}
+    rows = CompanyProduct.objects.filter(company__status="prospect").values_list(
+        "company_id", "product__position", "product__code"
     )
-    + " WHERE status = 'prospect'"
-)
-
-
-def install_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        statements = [FILL_PROSPECTS, *POSTGRES]
-    else:
-        # SQLite added the columns by copying the table into a new one, which lost its tally
-        # triggers: they are made again.
-        statements = [*tally.SQLITE_DROP, *tally.SQLITE, SQLITE_FILL_PROSPECTS, *SQLITE]
-    for sql in statements:
-        schema_editor.execute(sql)
-
-
-def uninstall_triggers(apps, schema_editor):
-    postgres = schema_editor.connection.vendor == "postgresql"
-    for sql in POSTGRES_DROP if postgres else SQLITE_DROP:
-        schema_editor.execute(sql)
+    for company_id, position, code in rows.iterator():
+        codes.setdefault(company_id, []).append((position, code))
+    for company_id, found in codes.items():
+        text = f" {' '.join(code for _, code in sorted(found))} "
+        Company.objects.filter(pk=company_id).update(fee_products=text)
 
 
 def fill_fees(apps, schema_editor):
@@ -143,7 +78,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("changes", "0001_initial"),
         ("accounts", "0004_partner_require_two_step"),
-        ("companies", "0008_prospect_customer"),
+        ("companies", "0009_contacts_and_notes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -230,6 +165,7 @@ class Migration(migrations.Migration):
                 name="company_fees_until",
             ),
         ),
-        migrations.RunPython(install_triggers, uninstall_triggers),
+        migrations.RunPython(restore_sqlite_triggers, migrations.RunPython.noop),
+        migrations.RunPython(fill_prospect_codes, migrations.RunPython.noop),
         migrations.RunPython(fill_fees, migrations.RunPython.noop),
     ]
