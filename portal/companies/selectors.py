@@ -79,7 +79,9 @@ def fee_totals_for(user, status: str) -> list[dict]:
         .filter(status=status)
         .exclude(fees_currency="")
         .values("fees_currency")
-        .annotate(total=Sum("monthly_fees"), customers=Count("id"))
+        # Counted on a column of the (partner, status, fees_currency, monthly_fees) index, not
+        # the id: the whole answer then comes from the index alone.
+        .annotate(total=Sum("monthly_fees"), customers=Count("fees_currency"))
         .order_by("fees_currency")
     )
     return [
