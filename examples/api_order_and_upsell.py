@@ -96,7 +96,14 @@ def run(api: Api, *, seats: int = 682, more: int = 18, wait=wait_until, out=prin
     )
     out(f"Submitted: agreement version 1 {order['agreement']['status_label']}")
 
-    wait(lambda: api.get(f"/customers/{pid}/")["status"] == "complete", "the order's sync")
+    # The vendor provisions a new customer once its Request for Information is answered (the
+    # form's link went to the implementation lead): the order waits for that, then the sync.
+    out("Waiting for the Request for Information answers and the vendor's confirmation")
+    wait(
+        lambda: api.get(f"/customers/{pid}/")["status"] == "complete",
+        "the order's sync",
+        seconds=3600,
+    )
     out("Synced: the customer is Complete")
 
     upsell = api.post(

@@ -74,12 +74,16 @@ CHANGED = CompanyColumn("changed", "Last Changed", attr="updated_at")
 PRODUCTS = CompanyColumn(label="Products", attr="fee_products")
 SEATS = CompanyColumn("seats", "Seats", attr="fee_seats", numeric=True)
 FEES = CompanyColumn("fees", "Monthly Fees", attr="monthly_fees", numeric=True)
+# Where the new customer's Request for Information is (not answered, sent to the vendor,
+# confirmed): put on the page's rows by the list view (it lives in ``rfi``); sorted through the
+# join, which the In Progress list (customers waiting to be provisioned: few) can afford.
+RFI = CompanyColumn("rfi", "Request for Information", "rfi__vendor_state", attr="rfi_progress")
 
 # Each list page's columns, in its order.
 PROSPECT_LIST = [NAME, DOMAIN, USERS, LEAD, PROVISION, CHANGED]
 # Every customer In Progress waits for its first order to be provisioned (agreement version 1,
 # New Order Pending), so the date it is expected is what tells them apart.
-IN_PROGRESS_LIST = [NAME, DOMAIN, PRODUCTS, SEATS, FEES, LEAD, PROVISION, CHANGED]
+IN_PROGRESS_LIST = [NAME, DOMAIN, PRODUCTS, SEATS, FEES, LEAD, PROVISION, RFI, CHANGED]
 # The next billing date is when a change takes effect, and a downsell's deadline.
 COMPLETE_LIST = [NAME, DOMAIN, PRODUCTS, SEATS, FEES, LEAD, BILLING, CHANGED]
 

@@ -9,6 +9,7 @@ index (``models.SORTABLE``), and a page is built from the page's rows alone: no 
 from collections.abc import Callable
 from datetime import date
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import DateField, DateTimeField, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -67,7 +68,10 @@ def _cell(column: CompanyColumn) -> tuple[str, Callable]:
         return '<td class="num">{}</td>', lambda company, *_: (
             money(company.monthly_fees, company.fees_currency),
         )
-    field = Company._meta.get_field(column.attr)
+    try:
+        field = Company._meta.get_field(column.attr)
+    except FieldDoesNotExist:
+        field = None  # a value the list view puts on the page's rows (``rows_html``)
     if isinstance(field, DateTimeField):
 
         def moment(company, *_):

@@ -26,6 +26,8 @@ CHANGE_SYNCED = "change.synced"
 CHANGE_REJECTED = "change.rejected"
 DOWNSELL_CANCELLED = "change.cancelled"
 RFI_SUBMITTED = "rfi.submitted"
+# Each version of the RFI answers, the first included: the vendor sync sends it (no webhook).
+RFI_ANSWERED = "rfi.answered"
 USER_RENAMED = "user.renamed"
 
 NAMES = (
@@ -37,6 +39,7 @@ NAMES = (
     CHANGE_REJECTED,
     DOWNSELL_CANCELLED,
     RFI_SUBMITTED,
+    RFI_ANSWERED,
     USER_RENAMED,
 )
 

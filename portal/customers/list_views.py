@@ -21,6 +21,7 @@ from portal.companies.versions import fees_due_refresh
 from portal.core.lists import filter_list
 from portal.core.sheets import CSV, XLSX, csv_lines, write_table
 from portal.core.tenancy import PartnerRequiredMixin
+from portal.rfi.models import rfi_progress_of
 
 CHUNK = 2000
 SECTORS = dict(Company.Sector.choices)
@@ -51,6 +52,15 @@ class InProgressListView(CustomerListView):
     title = "Customers | In Progress"
     columns = IN_PROGRESS_LIST
     export_names = ("customers:in_progress_csv", "customers:in_progress_xlsx")
+
+    def page_rows(self):
+        return Company.objects.select_related("rfi")
+
+    def rows_html(self, companies):
+        # The Request for Information column: where each new customer's answers are.
+        for company in companies:
+            company.rfi_progress = rfi_progress_of(company)
+        return super().rows_html(companies)
 
 
 class CompleteListView(CustomerListView):

@@ -4,6 +4,7 @@ provision it, answered through a signed link e-mailed to the implementation lead
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from portal.companies.models import Company
 
@@ -25,11 +26,23 @@ ANSWER_FIELDS = [
 
 class InformationRequest(models.Model):
     """One per customer. Sent when the order is submitted (and again on Resend); Submitted once
-    the form has been saved, and still editable while the customer is In Progress."""
+    the form has been saved. Each saved version of the answers goes to the vendor as a
+    provisioning step of its own (``portal.sync``), and the answers stay editable until the
+    vendor confirms: the customer is In Progress until then."""
 
     class Status(models.TextChoices):
         SENT = "sent", "Sent"
         SUBMITTED = "submitted", "Submitted"
+
+    class Vendor(models.IntegerChoices):
+        """Where the newest answers are with the vendor; in this order, which the In Progress
+        list sorts by."""
+
+        NONE = 0, "Not answered"
+        QUEUED = 1, "Waiting to be sent to the vendor"
+        SENT = 2, "Sent to vendor"
+        RETURNED = 3, "Returned by the vendor"
+        CONFIRMED = 4, "Confirmed"
 
     company = models.OneToOneField(Company, on_delete=models.CASCADE, related_name="rfi")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENT)
@@ -76,6 +89,12 @@ class InformationRequest(models.Model):
     go_live_date = models.DateField("desired go-live date", null=True, blank=True)
     notes = models.TextField(max_length=5000, blank=True)
 
+    # Raised by every save that changes the answers: the vendor gets each version once.
+    answers_version = models.PositiveIntegerField(default=0)
+    vendor_state = models.PositiveSmallIntegerField(choices=Vendor.choices, default=Vendor.NONE)
+    vendor_state_at = models.DateTimeField(null=True, blank=True)
+    vendor_reason = models.CharField(max_length=300, blank=True)
+
     class Meta:
         verbose_name = "request for information"
         verbose_name_plural = "requests for information"
@@ -85,9 +104,26 @@ class InformationRequest(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        """Answers can change until provisioning starts, i.e. while the customer is In Progress
-        (the vendor's sync moves it on once provisioning is confirmed)."""
-        return self.company.status == Company.Status.IN_PROGRESS
+        """Answers can change until the vendor confirms the order, i.e. while the customer is
+        In Progress (the vendor's confirmation moves it on to Complete)."""
+        return (
+            self.company.status == Company.Status.IN_PROGRESS
+            and self.vendor_state != self.Vendor.CONFIRMED
+        )
+
+    def progress(self) -> str:
+        """One line for the In Progress list: not answered, sent to the vendor, confirmed."""
+        if self.status == self.Status.SENT:
+            return "Not answered"
+        when = self.vendor_state_at
+        day = f" {timezone.localtime(when):%Y-%m-%d}" if when else ""
+        if self.vendor_state == self.Vendor.SENT:
+            return f"Sent to vendor{day}"
+        if self.vendor_state == self.Vendor.CONFIRMED:
+            return f"Confirmed{day}"
+        if self.vendor_state == self.Vendor.RETURNED:
+            return f"Returned by the vendor{day}: {self.vendor_reason}"
+        return "Answered, waiting to be sent to the vendor"
 
     @classmethod
     def answer_label(cls, name: str) -> str:
@@ -98,3 +134,28 @@ class InformationRequest(models.Model):
     def answer_rows(self) -> list[tuple[str, object]]:
         """(label, value) of every answer, in the form's order."""
         return [(self.answer_label(name), getattr(self, name)) for name in ANSWER_FIELDS]
+
+
+def rfi_progress_of(company: Company) -> str:
+    """Where the company's RFI is, in a few words (``rfi`` read with it, or one query)."""
+    rfi = getattr(company, "rfi", None)
+    return rfi.progress() if rfi is not None else "Not sent"
+
+
+def rfi_summary_of(company: Company) -> dict | None:
+    """The RFI's state for the API: where it is, in words and as a code; None if none was sent.
+    The answers themselves are the customer's and stay in the portal."""
+    rfi = InformationRequest.objects.filter(company=company).first()
+    if rfi is None:
+        return None
+    not_answered = rfi.status == InformationRequest.Status.SENT
+    return {
+        "status": "not_answered"
+        if not_answered
+        else InformationRequest.Vendor(rfi.vendor_state).name.lower(),
+        "label": rfi.progress(),
+        "answers_version": rfi.answers_version,
+        "submitted_at": rfi.submitted_at,
+        "vendor_updated_at": rfi.vendor_state_at,
+        "editable": rfi.is_editable,
+    }

@@ -14,7 +14,7 @@ from portal.core.history import changed_fields, history_record, snapshot
 from portal.core.models import HistoryEntry
 from portal.core.outbox import message_queue
 
-from .events import rfi_submitted
+from .events import rfi_answered, rfi_submitted
 from .links import link_max_age, rfi_url
 from .models import ANSWER_FIELDS, InformationRequest
 
@@ -27,9 +27,22 @@ NO_LEAD = (
     "Choose one on the customer first."
 )
 PROVISIONING_STARTED = (
-    "Provisioning has started, so these answers can no longer be changed here. "
-    "To change anything, ask {partner}."
+    "The vendor has confirmed the order with these answers, so they can no longer be changed "
+    "here. To change anything, ask {partner}."
 )
+
+
+ORDER_RETURNED = (
+    "The order of {company} went back to {partner} to be corrected, so these answers cannot be "
+    "changed here now; they can again once the order is submitted again."
+)
+
+
+def rfi_locked_message(rfi: InformationRequest) -> str:
+    """Why the form shows the answers instead of taking changes."""
+    if rfi.company.status == Company.Status.PROSPECT:
+        return ORDER_RETURNED.format(company=rfi.company, partner=rfi.company.partner)
+    return PROVISIONING_STARTED.format(partner=rfi.company.partner)
 
 
 class RfiNotSendable(ValidationError):
@@ -37,7 +50,7 @@ class RfiNotSendable(ValidationError):
 
 
 class RfiLocked(ValidationError):
-    """Provisioning has started: the answers are read-only."""
+    """The vendor has confirmed the order: the answers are read-only."""
 
 
 def _answers(rfi: InformationRequest) -> dict[str, Any]:
@@ -117,22 +130,24 @@ def rfi_save(
 ) -> InformationRequest:
     """Store the answers (the form's cleaned data) and mark the request Submitted.
 
-    The row is locked and the customer's status read again under the lock, so answers never
-    land after provisioning has started. A save that changes nothing writes nothing. Raises
-    ``RfiLocked`` once the customer is no longer in progress.
+    Each save that changes the answers (and the first one) is a new version of them, which the
+    vendor sync sends to the vendor (``rfi.answered``). The row is locked and the customer's
+    status read again under the lock, so answers never land after the vendor has confirmed. A
+    save that changes nothing writes and sends nothing. Raises ``RfiLocked`` once the customer
+    is no longer in progress.
     """
     unknown = set(answers) - set(ANSWER_FIELDS)
     if unknown:
         raise ValueError(f"Not answers of the form: {', '.join(sorted(unknown))}")
+    # The company first, as the vendor's confirmation takes it: one waits for the other.
+    Company.objects.select_for_update().get(pk=rfi.company_id)
     rfi = (
-        InformationRequest.objects.select_for_update()
+        InformationRequest.objects.select_for_update(of=("self",))
         .select_related("company__partner")
         .get(pk=rfi.pk)
     )
     if not rfi.is_editable:
-        raise RfiLocked(
-            PROVISIONING_STARTED.format(partner=rfi.company.partner), code="provisioning"
-        )
+        raise RfiLocked(rfi_locked_message(rfi), code="provisioning")
     before = _answers(rfi)
     for name, value in answers.items():
         setattr(rfi, name, value)
@@ -144,6 +159,8 @@ def rfi_save(
     rfi.status = InformationRequest.Status.SUBMITTED
     rfi.submitted_at = rfi.submitted_at or now
     rfi.changed_at = now
+    rfi.answers_version += 1
+    rfi_vendor_state(rfi, InformationRequest.Vendor.QUEUED, save=False)
     rfi.save()
     source = f" from {ip}" if ip else ""
     if first:
@@ -153,6 +170,7 @@ def rfi_save(
     else:
         names = ", ".join(name.lower() for name in changes)
         summary = f"{TITLE} answers changed through its link{source}: {names}"
+    rfi_answered(rfi=rfi)
     history_record(
         actor=None,
         obj=rfi.company,
@@ -160,4 +178,27 @@ def rfi_save(
         summary=summary,
         changes=changes,
     )
+    return rfi
+
+
+def rfi_vendor_state(
+    rfi: InformationRequest, state: int, *, reason: str = "", save: bool = True, logged: str = ""
+) -> InformationRequest:
+    """Record where the newest answers are with the vendor (the vendor sync calls it, in the
+    transaction that delivers or settles their provisioning request); ``logged``: the History
+    Log's line for it, if it needs one of its own."""
+    before = rfi.get_vendor_state_display()
+    rfi.vendor_state = state
+    rfi.vendor_state_at = timezone.now()
+    rfi.vendor_reason = reason[:300]
+    if save:
+        rfi.save(update_fields=["vendor_state", "vendor_state_at", "vendor_reason"])
+    if logged:
+        history_record(
+            actor=None,
+            obj=rfi.company,
+            action=HistoryEntry.Action.STATUS,
+            summary=logged,
+            changes={TITLE: [before, rfi.get_vendor_state_display()]},
+        )
     return rfi

@@ -12,7 +12,7 @@ from portal.core.tenancy import PartnerRequiredMixin
 
 from .forms import InformationRequestForm
 from .links import LinkExpired, LinkProblem, LinkReplaced, link_max_age, rfi_for_token
-from .services import PROVISIONING_STARTED, RfiLocked, RfiNotSendable, rfi_save, rfi_send
+from .services import RfiLocked, RfiNotSendable, rfi_locked_message, rfi_save, rfi_send
 
 
 # The answers are the customer's: no shared cache may keep the page.
@@ -40,8 +40,7 @@ class InformationRequestFormView(View):
             "company": rfi.company,
             "form": form,
             "expires_at": rfi.sent_at + link_max_age(),
-            "locked_message": locked_message
-            or PROVISIONING_STARTED.format(partner=rfi.company.partner),
+            "locked_message": locked_message or rfi_locked_message(rfi),
         }
         return render(self.request, self.template_name, context)
 
@@ -66,10 +65,10 @@ class InformationRequestFormView(View):
             return self.render(locked_message=" ".join(exc.messages))
         messages.success(
             request,
-            "Thank you: your answers are saved. You can change them with this link until "
-            "provisioning starts."
+            "Thank you: your answers are saved and on their way to the vendor. You can change "
+            "them with this link until the vendor confirms the order."
             if first
-            else "Your changes are saved.",
+            else "Your changes are saved; the new answers go to the vendor.",
         )
         return redirect(request.path)
 

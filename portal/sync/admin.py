@@ -5,10 +5,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
 
 from portal.companies.models import Agreement, AgreementLine
 from portal.core.outbox.admin import DeliverableAdmin, report
 from portal.core.text import Form
+from portal.rfi.models import InformationRequest
 
 from .callbacks import staff_settle, staff_settle_agreement
 from .models import ProvisioningCallback, ProvisioningRequest, RefusedCallbacks
@@ -186,13 +188,57 @@ class AgreementLineInline(admin.TabularInline):
 
 @admin.register(Agreement)
 class AgreementAdmin(admin.ModelAdmin):
-    list_display = ["company", "version", "status", "total_users", "created_at", "activated_at"]
+    list_display = [
+        "company",
+        "version",
+        "status",
+        "total_users",
+        "created_at",
+        "activated_at",
+        "rfi_progress",
+    ]
     list_filter = ["status", "created_at", "company__partner"]
     search_fields = ["company__name"]
-    list_select_related = ["company"]
+    list_select_related = ["company", "company__rfi"]
     raw_id_fields = ["company", "created_by"]
+    readonly_fields = ["rfi_answers"]
     inlines = [AgreementLineInline]
     actions = ["confirm_selected", "reject_selected"]
+
+    @staticmethod
+    def _rfi(obj):
+        if obj.status != Agreement.Status.NEW_ORDER_PENDING:
+            return None  # only a new customer's order waits for its RFI
+        return InformationRequest.objects.filter(company_id=obj.company_id).first()
+
+    @admin.display(description="Request for Information")
+    def rfi_progress(self, obj):
+        """A new order is confirmed once its RFI answers have reached the vendor: said here,
+        so that staff know why Mark as synced is refused before."""
+        if obj.status != Agreement.Status.NEW_ORDER_PENDING:
+            return "—"
+        rfi = getattr(obj.company, "rfi", None)
+        if rfi is None:
+            return "—"
+        if rfi.answers_version == 0:
+            return "Not answered: the order waits for it"
+        return rfi.progress()
+
+    @admin.display(description="Request for Information answers")
+    def rfi_answers(self, obj):
+        rfi = self._rfi(obj)
+        if rfi is None:
+            return "—"
+        if rfi.answers_version == 0:
+            return "Not answered yet: this order can be confirmed once the answers arrive."
+        rows = format_html_join(
+            "",
+            "<dt>{}</dt><dd>{}</dd>",
+            ((label, value or "—") for label, value in rfi.answer_rows()),
+        )
+        return format_html(
+            "<p>{} (version {})</p><dl>{}</dl>", rfi.progress(), rfi.answers_version, rows
+        )
 
     def _apply(self, request, queryset, service, target: str, done: str) -> None:
         """Run ``service`` on each selected version (each in its own transaction: one that
@@ -203,8 +249,11 @@ class AgreementAdmin(admin.ModelAdmin):
             if agreement.status not in Agreement.PENDING:
                 skipped.append(f"{label} (not pending: {agreement.get_status_display()})")
                 continue
-            result = service(agreement)
-            if result.status != target:
+            result, said = service(agreement)
+            if result.status == agreement.status and said:
+                # Refused as it was: a new order waiting for its Request for Information.
+                skipped.append(f"{label} ({said.rstrip('.')})")
+            elif result.status != target:
                 # Someone else (a callback, a cancel) closed it between the list and now.
                 skipped.append(f"{label} (meanwhile {result.get_status_display()})")
             else:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from portal.companies.lifecycle import agreement_confirm, agreement_reject
 from portal.core.signing import BadSignature, verify
 
-from .confirm import Conflict, settle
+from .confirm import Conflict, Waiting, settle
 from .models import ProvisioningCallback, ProvisioningRequest, RefusedCallbacks
 from .signing import sync_secret
 
@@ -111,6 +111,8 @@ def _apply(request, outcome: str, reason: str, actor=None) -> Answer:
         settled = settle(request=request, outcome=outcome, reason=reason, actor=actor)
     except Conflict as exc:
         return _refuse(409, str(exc))
+    except Waiting as exc:
+        return Answer(409, {"error": str(exc), "result": "waiting"})
     except ValidationError as exc:
         return _refuse(400, " ".join(exc.messages))
     return Answer(
@@ -128,14 +130,17 @@ def _settle(request, data, signature, source, remote_addr) -> Answer | None:
     try:
         with transaction.atomic():
             answer = _apply(request, data["status"], data.get("reason", ""))
-            # The signature is unique: a replay of this exact callback stops here.
+            # The signature is unique: a replay of this exact callback stops here. One that
+            # had to wait (a new order before its RFI answers) changed nothing: the vendor may
+            # send the very same callback again once the answers are there.
+            waited = answer.body.get("result") == "waiting"
             _log(
                 request=request,
                 source=source,
                 data=data,
                 answer=answer,
                 remote_addr=remote_addr,
-                signature=signature,
+                signature=None if waited else signature,
             )
     except IntegrityError:
         return None
@@ -174,16 +179,18 @@ def staff_settle(*, request: ProvisioningRequest, outcome: str, reason: str, act
 
 
 def staff_settle_agreement(*, agreement, outcome: str, reason: str, actor):
-    """The same from the agreement's side (the Agreements list of the console); the agreement
-    as it is afterwards."""
-    request = agreement.provisioning_requests.exclude(
-        action=ProvisioningRequest.Action.CANCEL
+    """The same from the agreement's side (the Agreements list of the console): the agreement
+    as it is afterwards, and what the request's settling said (empty if there was none)."""
+    request = agreement.provisioning_requests.filter(
+        action__in=[ProvisioningRequest.Action.ORDER, ProvisioningRequest.Action.CHANGE]
     ).first()
+    said = ""
     if request is not None:
-        staff_settle(request=request, outcome=outcome, reason=reason, actor=actor)
+        answer = staff_settle(request=request, outcome=outcome, reason=reason, actor=actor)
+        said = str(answer.body.get("detail") or answer.body.get("error") or "")
     elif outcome == ProvisioningRequest.Status.SYNCED:  # a version made before sync existed
         agreement_confirm(agreement=agreement, actor=actor)
     else:
         agreement_reject(agreement=agreement, actor=actor, reason=reason)
     agreement.refresh_from_db()
-    return agreement
+    return agreement, said

@@ -6,6 +6,12 @@ becomes Rejected and the state before it is restored (``lifecycle.agreement_reje
 way the request records the answer and the MSP user who submitted is e-mailed, all in one
 transaction under the company's row lock. A request is settled once: the same answer again
 changes nothing, the other answer is a conflict.
+
+A new customer's order waits for its Request for Information: the vendor confirms the request
+that carries the newest version of the answers (or the order itself, once some version has been
+sent), and only then is the order Active and the customer Complete. Confirming the order before
+any answers exist is refused (``Waiting``); an older version's confirmation only settles that
+version. Rejecting an RFI request returns the answers to the customer, who can change them.
 """
 
 from dataclasses import dataclass
@@ -23,6 +29,8 @@ from portal.companies.versions import Standing, standing
 from portal.core.history import history_record
 from portal.core.models import HistoryEntry
 from portal.core.outbox import message_queue
+from portal.rfi.models import InformationRequest
+from portal.rfi.services import rfi_vendor_state
 
 from .models import ProvisioningRequest
 
@@ -32,6 +40,17 @@ REJECTED = ProvisioningRequest.Status.REJECTED
 
 class Conflict(Exception):
     """The request was settled the other way already."""
+
+
+class Waiting(Exception):
+    """A new customer's order cannot be confirmed before its RFI answers reach the vendor."""
+
+
+RFI_TITLE = "Request for Information"
+WAITING = (
+    "The order of {company} waits for its Request for Information, not answered yet: confirm "
+    "the order once the answers have been sent to the vendor."
+)
 
 
 @dataclass(frozen=True)
@@ -60,18 +79,109 @@ def settle(*, request: ProvisioningRequest, outcome: str, reason: str = "", acto
             )
         if request.action == ProvisioningRequest.Action.CANCEL:
             message = _cancellation_settled(request, outcome, reason, actor)
+        elif request.action == ProvisioningRequest.Action.RFI:
+            message = _rfi_settled(request, outcome, reason, actor)
         else:
+            if outcome == SYNCED and request.action == ProvisioningRequest.Action.ORDER:
+                _check_answers_sent(request)
             message = _agreement_settled(request, outcome, reason, actor)
-        now = timezone.now()
-        request.status = outcome
-        request.reason = reason
-        request.settled_at = now
-        request.settled_by = actor if getattr(actor, "pk", None) else None
-        request.delivered_at = request.delivered_at or now
-        request.claimed_until = None
-        request.next_attempt_at = None
-        request.save()
+            if request.action == ProvisioningRequest.Action.ORDER:
+                _rfi_requests_close(request, outcome, reason, actor)
+        _request_settle(request, outcome, reason, actor)
     return Settled(True, outcome, message)
+
+
+def _request_settle(request: ProvisioningRequest, outcome: str, reason: str, actor) -> None:
+    now = timezone.now()
+    request.status = outcome
+    request.reason = reason
+    request.settled_at = now
+    request.settled_by = actor if getattr(actor, "pk", None) else None
+    request.delivered_at = request.delivered_at or now
+    request.claimed_until = None
+    request.next_attempt_at = None
+    request.save()
+
+
+def _rfi_of(request: ProvisioningRequest) -> InformationRequest | None:
+    return InformationRequest.objects.select_for_update().filter(company=request.company_id).first()
+
+
+def _check_answers_sent(request: ProvisioningRequest) -> None:
+    """A new order is confirmed only once its RFI has been answered, whose answers go to the
+    vendor with it (a customer from before the RFI, without one, is not held up)."""
+    rfi = _rfi_of(request)
+    if rfi is not None and rfi.answers_version == 0:
+        raise Waiting(WAITING.format(company=request.company))
+
+
+def _rfi_requests_close(request: ProvisioningRequest, outcome: str, reason: str, actor) -> None:
+    """The order settled: its RFI requests still open are settled with it (the vendor has
+    provisioned, or refused, the order they belong to), and the RFI says so."""
+    status = Agreement.objects.values_list("status", flat=True).get(pk=request.agreement_id)
+    if status != (Agreement.Status.ACTIVE if outcome == SYNCED else Agreement.Status.REJECTED):
+        return  # left as it was (cancelled meanwhile): so are its RFI requests
+    why = "Settled with the order" + (f": {reason}" if reason else "")
+    for open_request in request.agreement.provisioning_requests.filter(
+        action=ProvisioningRequest.Action.RFI
+    ).exclude(status__in=ProvisioningRequest.SETTLED):
+        _request_settle(open_request, outcome, why[:300], actor)
+    rfi = _rfi_of(request)
+    if rfi is not None and outcome == SYNCED:
+        rfi_vendor_state(rfi, InformationRequest.Vendor.CONFIRMED)
+    elif rfi is not None and rfi.vendor_state != InformationRequest.Vendor.NONE:
+        rfi_vendor_state(
+            rfi, InformationRequest.Vendor.RETURNED, reason=f"Order rejected: {reason}"
+        )
+
+
+def _rfi_settled(request, outcome, reason, actor) -> str:
+    """The vendor's answer to one version of the RFI answers."""
+    rfi = _rfi_of(request)
+    version = request.revision
+    newest = rfi is not None and rfi.answers_version == version
+    if not newest:
+        return (
+            f"{RFI_TITLE} answers version {version} {ProvisioningRequest.Status(outcome).label}; "
+            "newer answers were sent since, and the order waits for those."
+        )
+    if outcome == REJECTED:
+        rfi_vendor_state(rfi, InformationRequest.Vendor.RETURNED, reason=reason)
+        history_record(
+            actor=actor,
+            obj=request.company,
+            action=HistoryEntry.Action.STATUS,
+            summary=f"The vendor returned the {RFI_TITLE} answers (version {version}): {reason}",
+            changes={RFI_TITLE: ["Sent to vendor", "Returned by the vendor"]},
+        )
+        _rfi_returned_notify(rfi, request, reason)
+        return f"{RFI_TITLE} answers version {version} returned to the customer."
+    order = request.agreement.provisioning_requests.filter(
+        action=ProvisioningRequest.Action.ORDER
+    ).first()
+    message = _agreement_settled(request, outcome, reason, actor)
+    if order is not None and order.status not in ProvisioningRequest.SETTLED:
+        _request_settle(order, outcome, f"Confirmed with {RFI_TITLE} version {version}", actor)
+    # The older versions' requests are settled too: the vendor provisioned with this one.
+    _rfi_requests_close(order or request, outcome, reason, actor)
+    return message
+
+
+def _rfi_returned_notify(rfi: InformationRequest, request, reason: str) -> None:
+    """The implementation lead (who has the form's link) and the submitter of the order."""
+    to = [rfi.sent_to, *_recipients(request.agreement)]
+    message_queue(
+        template="rfi_returned",
+        to=list(dict.fromkeys(address for address in to if address)),
+        context={
+            "company": request.company,
+            "reason": reason,
+            "version": request.revision,
+            "customer_url": settings.SITE_URL
+            + reverse("companies:detail", args=[request.company_id]),
+        },
+        partner=request.company.partner,
+    )
 
 
 def _agreement_settled(request, outcome, reason, actor) -> str:

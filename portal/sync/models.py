@@ -17,6 +17,8 @@ class ProvisioningRequest(Deliverable):
         ORDER = "order", "New order"
         CHANGE = "change", "Change order"
         CANCEL = "cancel", "Downsell cancellation"
+        # The answers of a new customer's Request for Information, one request per version.
+        RFI = "rfi", "Request for Information"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -37,6 +39,8 @@ class ProvisioningRequest(Deliverable):
         "companies.Agreement", on_delete=models.CASCADE, related_name="provisioning_requests"
     )
     action = models.CharField(max_length=10, choices=Action.choices)
+    # The version of the RFI answers it carries (0 for every other action).
+    revision = models.PositiveIntegerField(default=0)
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
@@ -52,9 +56,11 @@ class ProvisioningRequest(Deliverable):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            # However an order is retried, the vendor gets one request for each step of it.
+            # However an order is retried, the vendor gets one request for each step of it (and
+            # for each version of the RFI answers).
             models.UniqueConstraint(
-                fields=["agreement", "action"], name="one_request_per_agreement_action"
+                fields=["agreement", "action", "revision"],
+                name="one_request_per_agreement_action_revision",
             )
         ]
 

@@ -10,12 +10,16 @@ from django.utils import timezone
 
 from portal.companies.agreement_json import agreement_json
 from portal.companies.models import Agreement
+from portal.rfi.models import ANSWER_FIELDS, InformationRequest
+from portal.rfi.services import rfi_vendor_state
 
 from .models import ProvisioningRequest
 from .tasks import REQUESTS
 
 # 2: the agreement carries status_label and its four totals, as in the API and webhooks.
-PROTOCOL_VERSION = 2
+# 3: a new customer's Request for Information answers come as requests of their own (action
+#    "rfi", with "rfi": {"version", "order_request_id", "answers"}); the order waits for them.
+PROTOCOL_VERSION = 3
 
 
 def _moment(value) -> str | None:
@@ -75,6 +79,28 @@ def request_payload(request: ProvisioningRequest, submission, replaces: Agreemen
     return payload
 
 
+def _answer(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def rfi_payload(request: ProvisioningRequest, rfi: InformationRequest) -> dict:
+    """The order's payload with the answers of one version of the RFI: the vendor provisions
+    the order with the newest version it has, and confirms that one."""
+    order = getattr(request.agreement, "order", None)
+    payload = request_payload(request, order, None)
+    original = request.agreement.provisioning_requests.filter(
+        action=ProvisioningRequest.Action.ORDER
+    ).first()
+    payload["rfi"] = {
+        "version": request.revision,
+        "order_request_id": str(original.key) if original else None,
+        "submitted_at": _moment(rfi.submitted_at),
+        "changed_at": _moment(rfi.changed_at),
+        "answers": {name: _answer(getattr(rfi, name)) for name in ANSWER_FIELDS},
+    }
+    return payload
+
+
 def provisioning_queue(*, agreement: Agreement, action: str, submission=None, replaces=None):
     """Write the request and enqueue its delivery; call inside the submitting transaction.
 
@@ -92,4 +118,38 @@ def provisioning_queue(*, agreement: Agreement, action: str, submission=None, re
     request.payload = request_payload(request, submission, replaces)
     request.save()
     REQUESTS.enqueue(request.pk)
+    return request
+
+
+def rfi_queue(*, rfi: InformationRequest) -> ProvisioningRequest | None:
+    """Write the request carrying the newest version of the answers, for the new order that
+    waits for them; call in the transaction that saved them. One request per version: a
+    version already written is not written again. None if no new order waits (the RFI of a
+    customer whose order was rejected is sent again when the order is submitted again)."""
+    company = rfi.company
+    agreement = (
+        company.agreements.filter(status=Agreement.Status.NEW_ORDER_PENDING)
+        .order_by("-version")
+        .first()
+    )
+    if agreement is None or rfi.answers_version < 1:
+        return None
+    existing = agreement.provisioning_requests.filter(
+        action=ProvisioningRequest.Action.RFI, revision=rfi.answers_version
+    ).first()
+    if existing is not None:
+        return existing
+    request = ProvisioningRequest(
+        partner_id=company.partner_id,
+        company=company,
+        agreement=agreement,
+        action=ProvisioningRequest.Action.RFI,
+        revision=rfi.answers_version,
+        created_at=timezone.now(),
+    )
+    request.payload = rfi_payload(request, rfi)
+    request.save()
+    REQUESTS.enqueue(request.pk)
+    if rfi.vendor_state != InformationRequest.Vendor.QUEUED:
+        rfi_vendor_state(rfi, InformationRequest.Vendor.QUEUED)
     return request

@@ -1,12 +1,14 @@
 """What the vendor sync does on business events (see portal.core.events): a submit or a
-cancellation writes a provisioning request, and the vendor's answer is e-mailed to the user who
-submitted — both in the transaction of the change."""
+cancellation writes a provisioning request, so does each version of a new customer's Request
+for Information answers, and the vendor's answer is e-mailed to the user who submitted — all
+in the transaction of the change."""
 
 from portal.core import events
+from portal.rfi.models import InformationRequest
 
 from .confirm import provisioning_notify
 from .models import ProvisioningRequest
-from .requests import provisioning_queue
+from .requests import provisioning_queue, rfi_queue
 
 ACTIONS = {
     events.ORDER_SUBMITTED: ProvisioningRequest.Action.ORDER,
@@ -23,6 +25,16 @@ def provisioning_requested(event: events.Happened) -> None:
         submission=event.submission,
         replaces=event.replaces,
     )
+    if event.name == events.ORDER_SUBMITTED:
+        # An order submitted again after a rejection: the answers given before go with it.
+        rfi = InformationRequest.objects.filter(company=event.company).first()
+        if rfi is not None and rfi.answers_version:
+            rfi_queue(rfi=rfi)
+
+
+@events.subscribe(events.RFI_ANSWERED)
+def rfi_answered(event: events.Happened) -> None:
+    rfi_queue(rfi=event.rfi)
 
 
 ANSWERS = {

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from portal.core.outbox import Kind, enqueue_in_transaction, register
+from portal.rfi.models import InformationRequest
+from portal.rfi.services import rfi_vendor_state
 
 from .delivery import request_send
 from .models import ProvisioningRequest
@@ -32,8 +34,23 @@ def simulated_confirmation(request_id: int) -> str:
     return simulate_confirmation(request_id=request_id)
 
 
-def _simulate(request: ProvisioningRequest) -> None:
-    """With no vendor, the simulated provisioner confirms the request after its delay."""
+def _delivered(request: ProvisioningRequest) -> None:
+    """The vendor has the request: the RFI says its answers are sent, and with no vendor the
+    simulated provisioner confirms the request after its delay. A new customer's order is not
+    confirmed on its own: it waits for its RFI answers, whose request the simulator confirms
+    (a customer from before the RFI, without one, is confirmed as before)."""
+    rfi = InformationRequest.objects.filter(company=request.company_id).first()
+    if request.action == ProvisioningRequest.Action.RFI:
+        if rfi is not None and rfi.answers_version == request.revision:
+            if rfi.vendor_state == InformationRequest.Vendor.QUEUED:
+                rfi_vendor_state(
+                    rfi,
+                    InformationRequest.Vendor.SENT,
+                    logged=f"Request for Information answers (version {request.revision}) "
+                    "sent to the vendor",
+                )
+    elif request.action == ProvisioningRequest.Action.ORDER and rfi is not None:
+        return
     if not settings.SYNC_VENDOR_URL:
         delay = datetime.timedelta(seconds=settings.SYNC_SIMULATOR_DELAY_SECONDS)
         enqueue_in_transaction(
@@ -42,7 +59,7 @@ def _simulate(request: ProvisioningRequest) -> None:
 
 
 REQUESTS = register(
-    Kind(ProvisioningRequest, deliver_request, request_send, "SYNC", on_done=_simulate)
+    Kind(ProvisioningRequest, deliver_request, request_send, "SYNC", on_done=_delivered)
 )
 
 

@@ -8,6 +8,8 @@ from django.core.management import call_command
 
 from portal.accounts.models import User
 from portal.api.tokens import token_create
+from portal.companies.models import Company
+from tests.fixtures.sync import answer_rfi
 
 SCRIPT = settings.BASE_DIR / "examples" / "api_order_and_upsell.py"
 
@@ -31,6 +33,9 @@ def test_the_example_script_orders_and_upsells_with_the_seed_figures(
 
     def work_then_check(check, what, seconds=60):
         # Here the worker runs between the script's calls; against a real portal, it polls.
+        if what == "the order's sync":
+            # Meanwhile the customer's technical contact answers the Request for Information.
+            answer_rfi(Company.objects.filter(status="in_progress").latest("pk"))
         call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
         assert check(), what
 

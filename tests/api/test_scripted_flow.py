@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from portal.sync.models import ProvisioningRequest
-from tests.fixtures.sync import SECRET
+from tests.fixtures.sync import SECRET, answer_rfi
 from tests.sync.test_callback import confirmation
 from tests.sync.test_callback import post as vendor_callback
 
@@ -107,11 +107,20 @@ def test_a_script_goes_from_a_new_prospect_to_a_synced_order_and_an_upsell(
     in_progress = admin_api.get("/api/v1/customers/", {"status": "in_progress"}).json()
     assert [row["id"] for row in in_progress["results"]] == [prospect["id"]]
 
-    # then: the vendor confirms, and the customer is Complete with Change Options open
+    # then: the order waits for the Request for Information e-mailed to the lead
     request = ProvisioningRequest.objects.get(company_id=prospect["id"])
+    customer = admin_api.get(f"/api/v1/customers/{prospect['id']}/").json()
+    assert customer["rfi"]["status"] == "not_answered"
+    assert vendor_callback(screen, confirmation(request)).status_code == 409
+    answer_rfi(request.company)
+    customer = admin_api.get(f"/api/v1/customers/{prospect['id']}/").json()
+    assert (customer["rfi"]["status"], customer["rfi"]["answers_version"]) == ("queued", 1)
+
+    # then: the vendor confirms, and the customer is Complete with Change Options open
     assert vendor_callback(screen, confirmation(request)).status_code == 200
     customer = admin_api.get(f"/api/v1/customers/{prospect['id']}/").json()
     assert customer["status"] == "complete"
+    assert (customer["rfi"]["status"], customer["rfi"]["editable"]) == ("confirmed", False)
     assert customer["change_options"]["enabled"] is True
     assert customer["agreement_in_effect"]["status"] == "active"
 

@@ -1,11 +1,13 @@
 """A new prospect, ordered through Review Order, becomes a customer under Customers | In
-Progress; the totals update as seats change; once the simulated provisioner has confirmed the
-order, the customer is under Customers | Complete."""
+Progress; the totals update as seats change; once its Request for Information is answered and
+the simulated provisioner has confirmed, the customer is under Customers | Complete (the RFI
+itself, in the browser, is walked in test_rfi.py)."""
 
 from playwright.sync_api import expect
 
 from portal.companies.models import Company
 from portal.core.models import OutgoingMessage
+from tests.fixtures.sync import answer_rfi
 
 from .conftest import log_in, run_worker_while_page_waits
 
@@ -76,10 +78,13 @@ def test_order_a_new_prospect_and_find_the_customer_in_progress(
     page.get_by_role("link", name="In Progress").click()
     expect(page.get_by_role("link", name="Tailspin Toys Incorporated")).to_be_visible()
 
-    # The worker delivers the request and the simulated provisioner confirms it; the customer
-    # page, left open, updates itself.
+    # The order waits for its Request for Information: once the customer's technical contact
+    # has answered it, the worker delivers both and the simulated provisioner confirms; the
+    # customer page, left open, updates itself.
     page.get_by_role("link", name="Tailspin Toys Incorporated").click()
     expect(page.get_by_text("is waiting for the vendor to confirm it")).to_be_visible()
+    expect(page.locator("#rfi")).to_contain_text("the customer stays In Progress until then")
+    answer_rfi(company)
     run_worker_while_page_waits(page)
     expect(page.locator(".page-head .badge")).to_have_text("Customer (Complete)")
     page.get_by_role("link", name="In Progress").click()

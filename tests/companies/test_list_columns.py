@@ -8,7 +8,10 @@ from portal.prospects.columns import FIXED
 
 def test_every_column_a_list_sorts_by_has_its_own_index():
     lists = columns.PROSPECT_LIST + columns.IN_PROGRESS_LIST + columns.COMPLETE_LIST
-    sorted_by = {column.order_by for column in lists + columns.SORTS if column.key}
+    # A column sorted through a join (the RFI's state on In Progress) lists few rows: no index.
+    sorted_by = {column.order_by for column in lists + columns.SORTS if column.key} - {
+        column.order_by for column in lists if "__" in column.order_by
+    }
     assert sorted_by == set(SORTABLE)
 
 

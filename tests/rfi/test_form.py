@@ -37,7 +37,7 @@ def test_submitting_saves_the_answers_on_the_customer(client, customer, form_pat
     assert rfi.go_live_date == datetime.date(2099, 1, 15)
     assert rfi.notes == "Migrate the shared mailboxes first."
     page = client.get(response.url).content.decode()
-    assert "Thank you: your answers are saved." in page
+    assert "Thank you: your answers are saved and on their way to the vendor." in page
     assert 'value="Tom Tech"' in page
     assert "Save Changes" in page
 

@@ -52,13 +52,13 @@ def test_resend_posts_with_the_csrf_token_while_in_progress(customer, sent):
     assert "E-mails Lena Lead (lena.lead@acme.test) a new link" in html
 
 
-def test_no_resend_once_provisioning_started(customer, sent):
+def test_no_resend_once_the_vendor_confirmed(customer, sent):
     Company.objects.filter(pk=customer.pk).update(status=Company.Status.COMPLETE)
 
     html = block(customer)
 
     assert "Resend" not in html
-    assert "Provisioning has started" in html
+    assert "The vendor has confirmed the order" in html
 
 
 def test_resend_without_a_lead_is_disabled_and_says_why(acme):

@@ -54,7 +54,7 @@ def test_the_url_is_the_one_given_to_the_vendor(order_request):
 
 
 def test_a_signed_confirmation_makes_the_order_active_and_the_customer_complete(
-    client, order_request, acme_admin
+    client, order_request, rfi_answered, acme_admin
 ):
     response = post(client, confirmation(order_request))
 
@@ -72,7 +72,7 @@ def test_a_signed_confirmation_makes_the_order_active_and_the_customer_complete(
     assert ProvisioningCallback.objects.get().http_status == 200
 
 
-def test_a_repeated_confirmation_changes_nothing_twice(client, order_request):
+def test_a_repeated_confirmation_changes_nothing_twice(client, order_request, rfi_answered):
     first = post(client, confirmation(order_request))
     time.sleep(1.01)  # another timestamp: a new signature, not a byte-for-byte replay
     second = post(client, confirmation(order_request))
@@ -85,7 +85,9 @@ def test_a_repeated_confirmation_changes_nothing_twice(client, order_request):
     assert len(synced) == 1
 
 
-def test_a_replayed_callback_is_answered_without_a_second_effect(client, order_request):
+def test_a_replayed_callback_is_answered_without_a_second_effect(
+    client, order_request, rfi_answered
+):
     body = json.dumps(confirmation(order_request)).encode()
     headers = signed_headers(SECRET, body)
 
@@ -99,7 +101,7 @@ def test_a_replayed_callback_is_answered_without_a_second_effect(client, order_r
     assert OutgoingMessage.objects.filter(template="provisioning_synced").count() == 1
 
 
-def test_a_rejection_after_the_sync_is_a_conflict(client, order_request):
+def test_a_rejection_after_the_sync_is_a_conflict(client, order_request, rfi_answered):
     post(client, confirmation(order_request))
 
     response = post(client, confirmation(order_request, "rejected", reason="Too late"))
@@ -230,9 +232,13 @@ def test_a_rejected_new_order_is_a_prospect_again_with_its_order_saved(
     assert agreement.reason == "No signed MSA on file"
 
 
-def test_a_rejected_order_can_be_corrected_and_submitted_again(client, order_request, acme_admin):
+def test_a_rejected_order_can_be_corrected_and_submitted_again(
+    client, order_request, rfi_answered, acme_admin
+):
     post(client, confirmation(order_request, "rejected", reason="Wrong seats"))
     company = Company.objects.get(pk=order_request.company_id)
+    rfi_answered.refresh_from_db()
+    assert rfi_answered.status == "rejected"  # settled with its order: not delivered again
 
     again = submit_order(company, acme_admin, seats=700)
 
@@ -241,13 +247,17 @@ def test_a_rejected_order_can_be_corrected_and_submitted_again(client, order_req
     assert again.payload["agreement"]["total_users"] == 700
     company.refresh_from_db()
     assert company.status == "in_progress"
+    # The answers given before go to the vendor with the order submitted again.
+    answers = ProvisioningRequest.objects.get(agreement_id=again.agreement_id, action="rfi")
+    assert answers.payload["rfi"]["answers"]["contact_name"] == "Tom Tech"
+    assert answers.payload["rfi"]["order_request_id"] == str(again.key)
     response = post(client, confirmation(again))
     assert response.status_code == 200
     assert state(again) == ("synced", "active", "complete")
 
 
 def test_another_partners_order_of_the_same_shape_is_untouched(
-    client, order_request, globex, outsider, catalog
+    client, order_request, rfi_answered, globex, outsider, catalog
 ):
     other = make_company(
         globex, "Initech", implementation_lead=outsider, permitted_users=10, domain="initech.test"
@@ -259,7 +269,9 @@ def test_another_partners_order_of_the_same_shape_is_untouched(
     post(client, confirmation(order_request))
 
     assert state(theirs) == ("queued", "new_pending", "in_progress")
-    assert ProvisioningRequest.objects.filter(status="synced").get() == order_request
+    synced = ProvisioningRequest.objects.filter(status="synced")
+    assert synced.get(action="order") == order_request
+    assert synced.get(action="rfi") == rfi_answered
 
 
 def test_the_order_form_says_why_the_vendor_rejected_the_order(client, order_request, acme_admin):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from portal.companies.models import Company
 from portal.core.models import OutgoingMessage
 from portal.sync.models import ProvisioningCallback, ProvisioningRequest
+from tests.fixtures.sync import answer_rfi
 
 CHANGELIST = "admin:sync_provisioningrequest_changelist"
 
@@ -60,6 +61,17 @@ def test_staff_deliver_a_failed_request_again(client, staff, failed_request):
 
 def test_staff_confirm_a_request_like_the_vendor_would(client, staff, order_request):
     client.force_login(staff)
+
+    # The new order waits for its Request for Information, and the console says so.
+    early = run_action(client, "confirm_selected", [order_request])
+    assert said(early) == [
+        "1 skipped: Contoso Pharmaceuticals (New order): The order of Contoso Pharmaceuticals "
+        "waits for its Request for Information, not answered yet: confirm the order once the "
+        "answers have been sent to the vendor."
+    ]
+    assert Company.objects.get(pk=order_request.company_id).status == "in_progress"
+    ProvisioningCallback.objects.all().delete()  # the refused try is logged; not the point here
+    answer_rfi(order_request.company)
 
     response = run_action(client, "confirm_selected", [order_request])
 

@@ -23,7 +23,7 @@ from portal.sync.callbacks import receive
 from portal.sync.delivery import request_body
 from portal.sync.models import ProvisioningCallback, ProvisioningRequest
 from portal.sync.tasks import request_deliver, request_retry
-from tests.fixtures.sync import SECRET
+from tests.fixtures.sync import SECRET, answer_rfi
 
 from .vendor_server import VendorServer
 
@@ -333,7 +333,7 @@ def killed_after_posting(request):
 
 
 def test_a_worker_killed_mid_delivery_is_recovered_and_the_duplicate_settles_once(
-    order_request, vendor, acme_admin
+    order_request, rfi_answered, vendor, acme_admin
 ):
     with (
         mock.patch("portal.sync.delivery.post", killed_after_posting),
@@ -415,7 +415,7 @@ def test_a_second_delivery_while_the_first_holds_the_claim_does_nothing(order_re
 
 @pytest.mark.parametrize("mode", ["ok", "error"])
 def test_a_callback_that_settles_during_the_post_is_not_overwritten_by_the_delivery(
-    order_request, vendor, mode
+    order_request, rfi_answered, vendor, mode
 ):
     vendor.mode = mode
     answers = []
@@ -510,16 +510,28 @@ def test_the_worker_delivers_to_the_vendor_and_its_callback_completes_the_custom
     assert lifecycle(request) == ("sent", "new_pending", "in_progress")
     assert [t.status for t in delivery_tasks(request)] == ["SUCCESSFUL"]
 
+    # The order waits for its Request for Information: a confirmation now is refused.
+    early = callback(request)
+    assert early.http_status == 409
+    assert "waits for its Request for Information" in early.body["error"]
+    assert lifecycle(request) == ("sent", "new_pending", "in_progress")
+
+    answers = answer_rfi(request.company)
+    run_worker()
+    assert fresh(answers).status == "sent"
+    assert [p["action"] for p in vendor.payloads()] == ["order", "rfi"]
+    assert vendor.payloads()[1]["rfi"]["answers"]["contact_name"] == "Tom Tech"
     answer = callback(request)
     run_worker()
 
     assert (answer.http_status, answer.body["result"]) == (200, "applied")
     assert lifecycle(request) == ("synced", "active", "complete")
+    assert fresh(answers).status == "synced"  # settled with the order
     assert synced_entries(request) == [SYNCED_SUMMARY]
     [synced] = OutgoingMessage.objects.filter(template="provisioning_synced")
     assert (synced.status, synced.to) == ("sent", [acme_admin.email])
     assert len(mail.outbox) == order_mails + 1
-    assert len(vendor.received) == 1  # the worker did not deliver it again
+    assert len(vendor.received) == 2  # the worker delivered neither again
 
 
 def test_the_worker_alone_takes_the_order_to_complete_with_the_simulated_provisioner(
@@ -530,11 +542,20 @@ def test_the_worker_alone_takes_the_order_to_complete_with_the_simulated_provisi
 
     run_worker()
 
+    # The simulated provisioner has the order, and waits for its Request for Information.
+    request = fresh(order_request)
+    assert lifecycle(request) == ("sent", "new_pending", "in_progress")
+    assert not ProvisioningCallback.objects.exists()
+    answers = answer_rfi(request.company)
+    run_worker()
+
     request = fresh(order_request)
     assert lifecycle(request) == ("synced", "active", "complete")
     assert (request.attempts, request.response_code, request.last_error) == (1, None, "")
     assert request.delivered_at is not None and request.settled_at is not None
-    [simulated] = ProvisioningCallback.objects.filter(request=request)
+    assert fresh(answers).status == "synced"
+    # It confirmed the answers' request; that confirmed the order.
+    [simulated] = ProvisioningCallback.objects.filter(request=answers)
     assert (simulated.source, simulated.outcome, simulated.http_status) == (
         "simulator",
         "synced",
@@ -548,5 +569,5 @@ def test_the_worker_alone_takes_the_order_to_complete_with_the_simulated_provisi
     assert set(OutgoingMessage.objects.values_list("status", flat=True)) == {"sent"}
 
     run_worker()  # nothing left to do: no second confirmation, no second e-mail
-    assert ProvisioningCallback.objects.filter(request=request).count() == 1
+    assert ProvisioningCallback.objects.count() == 1
     assert len(mail.outbox) == order_mails + 1

@@ -50,7 +50,9 @@ def test_an_order_rolled_back_leaves_no_request_and_no_task(prospect, acme_admin
     assert prospect.status == Company.Status.PROSPECT
 
 
-def test_the_simulated_provisioner_confirms_through_the_callback(order_request, settings):
+def test_the_simulated_provisioner_confirms_through_the_callback(
+    order_request, rfi_answered, settings
+):
     settings.SYNC_SECRET = ""  # the simulator's own secret, derived from SECRET_KEY
 
     result = simulate_confirmation(request_id=order_request.pk)

@@ -63,7 +63,7 @@ def test_a_submitted_order_is_told_to_its_subscriber_only(subscribers, order_req
     }
 
 
-def test_a_synced_order_is_told_to_its_subscriber_only(subscribers, order_request):
+def test_a_synced_order_is_told_to_its_subscriber_only(subscribers, order_request, rfi_answered):
     settle(request=order_request, outcome="synced")
 
     data = only_for(subscribers, "order.synced").payload["data"]
@@ -114,7 +114,7 @@ def test_a_submitted_rfi_is_told_once_without_its_answers(subscribers, order_req
     assert "Tom Tech" not in str(data)
 
 
-def test_a_partner_without_endpoints_gets_no_deliveries(order_request):
+def test_a_partner_without_endpoints_gets_no_deliveries(order_request, rfi_answered):
     settle(request=order_request, outcome="synced")
 
     assert deliveries() == []
@@ -134,7 +134,7 @@ def test_a_cancelled_downsell_is_told_to_its_subscribers(
     assert data["change_order"]["kind"] == "downsell"
 
 
-def test_a_synced_order_is_told_with_the_vendors_note(subscribers, order_request):
+def test_a_synced_order_is_told_with_the_vendors_note(subscribers, order_request, rfi_answered):
     settle(request=order_request, outcome="synced", reason="Provisioned on tenant 42")
 
     data = only_for(subscribers, "order.synced").payload["data"]

@@ -13,6 +13,7 @@ from portal.companies.selectors import agreement_for, customer_for
 from portal.core.history import history_for
 from portal.customers.list_views import CompleteListView, InProgressListView
 from portal.customers.views import attachment_download
+from portal.rfi.models import rfi_summary_of
 
 from .. import serializers as s
 from ..errors import ApiError
@@ -33,9 +34,25 @@ class ChangeOptionsOut(serializers.Serializer):
     opens_again = serializers.CharField(help_text="When it opens again, where known.")
 
 
+class RfiOut(serializers.Serializer):
+    status = serializers.ChoiceField(
+        ["not_answered", "queued", "sent", "returned", "confirmed"],
+        help_text="Where the Request for Information is: the new order waits for its answers, "
+        "which go to the vendor; confirmed with the order.",
+    )
+    label = serializers.CharField(help_text="The same in words, as the In Progress list says.")
+    answers_version = serializers.IntegerField(help_text="Each change of the answers adds one.")
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    vendor_updated_at = serializers.DateTimeField(allow_null=True)
+    editable = serializers.BooleanField(help_text="The form takes changes until confirmed.")
+
+
 class CustomerOut(s.CompanyOut):
     change_options = ChangeOptionsOut()
     agreement_in_effect = s.AgreementOut(allow_null=True)
+    rfi = RfiOut(
+        source="rfi_summary", allow_null=True, help_text="The Request for Information, if sent."
+    )
 
 
 class HistoryOut(serializers.Serializer):
@@ -110,6 +127,7 @@ class CustomerDetailView(PortalView):
         state = change_options_state(company, agreements=agreements)
         company.change_options = state
         company.agreement_in_effect = s.agreement_out(active) if active else None
+        company.rfi_summary = rfi_summary_of(company)
         return Response(CustomerOut(company).data)
 
 

@@ -27,10 +27,20 @@ def sync_summary():
     mail = _counts(OutgoingMessage)
     request_list = reverse("admin:sync_provisioningrequest_changelist")
     mail_list = reverse("admin:core_outgoingmessage_changelist")
-    stale = ProvisioningRequest.objects.filter(
-        status=ProvisioningRequest.Status.SENT,
-        delivered_at__lt=timezone.now() - AWAITING_TOO_LONG,
-    ).count()
+    # A new order whose Request for Information is not answered waits for the customer, not
+    # for the vendor: counted on its own, and not as "too long".
+    waiting_for_rfi = ProvisioningRequest.objects.filter(
+        action=ProvisioningRequest.Action.ORDER, company__rfi__answers_version=0
+    ).exclude(status__in=ProvisioningRequest.SETTLED)
+    stale = (
+        ProvisioningRequest.objects.filter(
+            status=ProvisioningRequest.Status.SENT,
+            delivered_at__lt=timezone.now() - AWAITING_TOO_LONG,
+        )
+        .exclude(pk__in=waiting_for_rfi.values("pk"))
+        .count()
+    )
+    agreement_list = reverse("admin:companies_agreement_changelist")
     return {
         "rows": [
             (
@@ -49,6 +59,11 @@ def sync_summary():
                 f"{request_list}?status__exact=sent",
             ),
             ("… of them for more than a day", stale, f"{request_list}?status__exact=sent"),
+            (
+                "New orders waiting for their Request for Information",
+                waiting_for_rfi.count(),
+                f"{agreement_list}?status__exact=new_pending",
+            ),
             ("E-mails failed", mail.get("failed", 0), f"{mail_list}?status__exact=failed"),
             (
                 "E-mails waiting to be sent",
