@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# axe-core, the browser tests' accessibility check, from npm at the version of its lock file.
+AXE := tools/axe/node_modules/axe-core/axe.min.js
 
 .DEFAULT_GOAL := help
 .PHONY: help install migrate demo-data demo serve test lint format check bench clean
@@ -18,6 +20,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+$(AXE): tools/axe/package.json tools/axe/package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js) is needed for axe-core, the browser tests' accessibility check"; exit 1; }
+	npm ci --prefix tools/axe --no-audit --no-fund --silent
+	touch $(AXE)
 
 install: $(STAMP) ## create .venv and install the portal with its tools
 
@@ -48,11 +55,11 @@ check: install ## Django system checks (also --deploy as in production), missing
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
-test: lint check ## lint, checks and the whole test suite
+test: lint check $(AXE) ## lint, checks and the whole test suite (axe-core from npm for the browser tests)
 	$(BIN)/pytest
 
 bench: install ## benchmarks (see bench/README.md)
 	$(PY) bench/run.py
 
 clean: ## remove the virtualenv and local data under var/
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var tools/axe/node_modules

@@ -33,6 +33,10 @@ class UserAdmin(BaseUserAdmin):
         ),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
+    # What happened, not settings: and the split date-time inputs have no label of their own.
+    readonly_fields = ["last_login", "date_joined"]
+    # Plain multiple selects: the two-box widget's script puts aria-label on a bare <span>.
+    filter_horizontal = []
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -17,7 +17,7 @@ class ContractedPriceInline(admin.TabularInline):
 class PartnerAdmin(admin.ModelAdmin):
     list_display = ["name", "currency", "msa_version", "downsell_notice_days"]
     search_fields = ["name"]
-    filter_horizontal = ["products"]
+    # Plain multiple selects, no filter_horizontal: its script puts aria-label on a bare <span>.
     inlines = [ContractedPriceInline]
 
 
@@ -26,7 +26,6 @@ class ProductAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "kind", "charge", "term", "needs_own_seats", "is_active"]
     list_filter = ["kind", "charge", "term", "is_active"]
     search_fields = ["code", "name"]
-    filter_horizontal = ["addable_to", "upgrades"]
 
 
 class ListPriceInline(admin.TabularInline):

@@ -13,7 +13,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import DateField, DateTimeField, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import escape, format_html_join
 from django.views.generic import TemplateView
 
 from portal.core.lists import (
@@ -187,6 +187,11 @@ class CompanyListView(PartnerRequiredMixin, TemplateView):
         # database spends finding them.
         detail = pk_url("companies:detail")
         html, values = zip(*map(_cell, self.columns), strict=True)
+        # Each cell names its column: on a phone a row is a card of labelled values (portal.css).
+        html = [
+            cell.replace("<td", f'<td data-label="{escape(column.label)}"', 1)
+            for cell, column in zip(html, self.columns, strict=True)
+        ]
         row = "<tr>" + "".join(html) + "{}</tr>"
 
         def cells(company: Company) -> list:
