@@ -122,9 +122,9 @@ def test_each_list_shows_products_seats_and_fees_with_the_msps_total(
     response = client.get(reverse(COMPLETE))
     html = response.content.decode()
 
-    assert "<td>S1, C1</td>" in html
-    assert '<td class="num">350</td>' in html
-    assert '<td class="num">USD 1,505.00</td>' in html
+    assert '<td data-label="Products">S1, C1</td>' in html
+    assert '<td data-label="Seats" class="num">350</td>' in html
+    assert '<td data-label="Monthly Fees" class="num">USD 1,505.00</td>' in html
     assert response.context["fee_totals"] == [
         {"currency": "EUR", "total": Decimal("35.50"), "customers": 1},
         {"currency": "USD", "total": V1_FEES, "customers": 1},
