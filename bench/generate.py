@@ -10,18 +10,20 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.db import connection, transaction
 
 from portal.accounts.models import Partner, User
+from portal.catalog.models import Product
 from portal.companies.models import Company
 
 SEED = 20260101
 PARTNER_PREFIX = "Bench Partner"
 # Bump to have every bench database loaded again after a change to the data below.
-DATA_VERSION = "bench-data-2"
+DATA_VERSION = "bench-data-5"
 LEADS_PER_PARTNER = 4
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -54,6 +56,12 @@ GIVEN = "Alex Sam Jordan Taylor Morgan Casey Riley Jamie Avery Quinn Drew Harper
 FAMILY = "Smith Jones Garcia Müller Rossi Nguyen Kim Patel Silva Novak Brown Okafor".split()
 COMPANY_TYPES = ["end_customer"] * 7 + ["public_sector", "non_profit", "education", "other"]
 SECTORS = [choice for choice, _ in Company.Sector.choices] + [""]
+# The products every partner has enabled, with the share of prospects expected to buy each
+# (a prospect's products are rows of companies_companyproduct): a common one, a middling one and
+# a rare one, so that the product filter is measured at both ends.
+PRODUCTS = [("BS1", "Bench Suite", 60), ("BA1", "Bench Add-on", 30), ("BR1", "Bench Rare", 2)]
+# What the big partner's Complete customers pay: products, a price per seat, a currency.
+PLANS = [(" BS1 ", "4.50"), (" BS1 BA1 ", "6.25"), (" BS1 BR1 ", "9.00"), (" BA1 ", "2.00")]
 
 # Every column the loader writes; the two GENERATED columns (name_initial, name_key) are left to
 # the database.
@@ -71,6 +79,10 @@ COLUMNS = (
     "expected_provision_date",
     "permitted_users",
     "next_billing_date",
+    "fee_products",
+    "fee_seats",
+    "monthly_fees",
+    "fees_currency",
     "created_at",
     "updated_at",
 )
@@ -81,6 +93,7 @@ class Size:
     partners: int
     total: int  # prospects of all partners together
     big: int  # prospects of the first partner, the one the benchmark signs in to
+    customers: int = 0  # Complete customers of the first partner
 
     def counts(self) -> list[int]:
         rest, extra = divmod(self.total - self.big, self.partners - 1)
@@ -89,7 +102,8 @@ class Size:
     def __str__(self) -> str:
         return (
             f"{self.partners} partners, {self.total:,} prospects, "
-            f"{self.big:,} of them for the partner measured"
+            f"{self.big:,} of them for the partner measured, "
+            f"which also has {self.customers:,} Complete customers"
         )
 
 
@@ -107,9 +121,11 @@ def present(size: Size) -> bool:
     if len(partners) != size.partners or not User.objects.filter(email=admin_email(0)).exists():
         return False
     prospects = Company.objects.filter(status=Company.Status.PROSPECT)
+    customers = Company.objects.filter(partner_id=partners[0], status=Company.Status.COMPLETE)
     return (
         prospects.count() == size.total
         and prospects.filter(partner_id=partners[0]).count() == size.big
+        and customers.count() == size.customers
     )
 
 
@@ -123,10 +139,12 @@ def ensure(size: Size) -> float | None:
     rows = _rows(size, leads)
     if connection.vendor == "postgresql":
         _load_postgresql(rows)
+        _products_of_prospects()
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
     else:
         _load_sqlite(rows)
+        _products_of_prospects()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return time.perf_counter() - start
@@ -140,6 +158,17 @@ def _partners_and_users(size: Size) -> list[tuple[int, list[tuple[int, str]]]]:
     partners = Partner.objects.bulk_create(
         Partner(name=f"{PARTNER_PREFIX} {index:03d}", msa_version=DATA_VERSION)
         for index in range(size.partners)
+    )
+    products = [
+        Product.objects.update_or_create(
+            code=code, defaults={"name": name, "kind": Product.Kind.PRIMARY, "position": n}
+        )[0]
+        for n, (code, name, _) in enumerate(PRODUCTS)
+    ]
+    Partner.products.through.objects.bulk_create(
+        Partner.products.through(partner_id=partner.pk, product_id=product.pk)
+        for partner in partners
+        for product in products
     )
     rng = random.Random(SEED)
     password = make_password(None)  # unusable: the benchmark signs in with force_login
@@ -199,11 +228,14 @@ def _rows(size: Size, leads: list[tuple[int, list[tuple[int, str]]]]):
     """
     rng = random.Random(SEED)
     order = [index for index, count in enumerate(size.counts()) for _ in range(count)]
+    order += [-1] * size.customers  # the big partner's Complete customers
     rng.shuffle(order)
     names: list[set[str]] = [set() for _ in leads]
     domains: set[str] = set()
     three_years = 3 * 365 * 86400
     for index in order:
+        customer = index == -1
+        index = max(index, 0)
         partner_id, partner_leads = leads[index]
         name = _name(rng)
         while name.lower() in names[index]:  # one name per partner, whatever its case
@@ -220,9 +252,15 @@ def _rows(size: Size, leads: list[tuple[int, list[tuple[int, str]]]]):
         updated = NOW - timedelta(seconds=rng.randrange(three_years))
         provision = TODAY + timedelta(days=rng.randrange(-180, 540))
         users = min(20_000, max(1, int(rng.lognormvariate(4, 1.2))))
+        # A prospect's expected products, kept on the company as the upload writes them.
+        codes = [code for code, _, share in PRODUCTS if rng.randrange(100) < share]
+        fees = (f" {' '.join(codes)} " if codes else "", None, None, "")
+        if customer:
+            products, price = rng.choice(PLANS)
+            fees = (products, users, Decimal(price) * users, rng.choice(["USD"] * 9 + ["EUR"]))
         yield (
             partner_id,
-            Company.Status.PROSPECT.value,
+            (Company.Status.COMPLETE if customer else Company.Status.PROSPECT).value,
             rng.choice(COMPANY_TYPES),
             name,
             domain,
@@ -233,7 +271,8 @@ def _rows(size: Size, leads: list[tuple[int, list[tuple[int, str]]]]):
             lead_name,
             provision if rng.random() < 0.75 else None,
             users if rng.random() < 0.9 else None,
-            None,
+            TODAY + timedelta(days=rng.randrange(1, 365)) if customer else None,
+            *fees,
             updated - timedelta(seconds=rng.randrange(365 * 86400)),
             updated,
         )
@@ -277,9 +316,34 @@ def _load_sqlite(rows, batch: int = 20_000) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         chunk = []
         for row in rows:
-            chunk.append((*row[:10], date(row[10]), *row[11:13], moment(row[13]), moment(row[14])))
+            chunk.append(
+                (
+                    *row[:10],
+                    date(row[10]),
+                    row[11],
+                    date(row[12]),
+                    *row[13:15],
+                    None if row[15] is None else str(row[15]),
+                    row[16],
+                    moment(row[17]),
+                    moment(row[18]),
+                )
+            )
             if len(chunk) == batch:
                 cursor.executemany(sql, chunk)
                 chunk.clear()
         if chunk:
             cursor.executemany(sql, chunk)
+
+
+def _products_of_prospects() -> None:
+    """Each prospect's expected products as rows of companies_companyproduct, made from the codes
+    loaded on the company (as the upload writes both): one INSERT … SELECT per product."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for code, _, _ in PRODUCTS:
+            cursor.execute(
+                "INSERT INTO companies_companyproduct (company_id, product_id, seats) "
+                "SELECT id, %s, NULL FROM companies_company "
+                "WHERE status = 'prospect' AND fee_products LIKE %s",
+                [Product.objects.get(code=code).pk, f"% {code} %"],
+            )

@@ -457,6 +457,7 @@ def raw_load(partner, rows: Iterable[dict]) -> float:
                 )
             ),
             None,
+            *("", None, None, ""),  # what a customer pays: nothing, for a prospect
             now,
             now,
         )
@@ -473,7 +474,7 @@ def raw_load(partner, rows: Iterable[dict]) -> float:
     else:
         ops = connection.ops
         date, moment = ops.adapt_datefield_value, ops.adapt_datetimefield_value
-        values = [(*v[:10], date(v[10]), *v[11:13], moment(v[13]), moment(v[14])) for v in values]
+        values = [(*v[:10], date(v[10]), *v[11:17], moment(v[17]), moment(v[18])) for v in values]
         sql = (
             f"INSERT INTO companies_company ({', '.join(RAW_COLUMNS)}) "
             f"VALUES ({', '.join(['%s'] * len(RAW_COLUMNS))})"

@@ -20,6 +20,7 @@ every variant, and a deep page no dearer than twice the first one (median agains
 """
 
 import argparse
+import datetime
 import math
 import os
 import re
@@ -49,6 +50,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--partners", type=int, help="override the data set's size")
     parser.add_argument("--total", type=int, help="prospects of all partners together")
     parser.add_argument("--big", type=int, help="prospects of the partner measured")
+    parser.add_argument("--customers", type=int, help="Complete customers of that partner")
     parser.add_argument(
         "--explain",
         choices=["slowest", "all"],
@@ -68,7 +70,7 @@ def parse_args() -> argparse.Namespace:
 def run_each(args: argparse.Namespace) -> int:
     """Run this script once per database, each in a fresh process with its own settings."""
     options = ["--repeat", str(args.repeat), "--explain", args.explain]
-    for option in ("partners", "total", "big"):
+    for option in ("partners", "total", "big", "customers"):
         if getattr(args, option):
             options += [f"--{option}", str(getattr(args, option))]
     return run_per_database(__file__, args.db, options)
@@ -216,17 +218,22 @@ def run_one(args: argparse.Namespace) -> None:
     from django.db import connection
     from django.test import Client
 
-    from bench.generate import Size, admin_email, ensure
+    from bench.generate import TODAY, Size, admin_email, ensure
     from portal.accounts.models import User
     from portal.api.models import ApiToken
     from portal.api.tokens import token_create
     from portal.companies.list_views import PER_PAGE
 
     if args.db == "postgres":
-        size = Size(100, 1_000_000, 100_000)
+        size = Size(100, 1_000_000, 100_000, 100_000)
     else:
-        size = Size(100, 200_000, 20_000)
-    size = Size(args.partners or size.partners, args.total or size.total, args.big or size.big)
+        size = Size(100, 200_000, 20_000, 20_000)
+    size = Size(
+        args.partners or size.partners,
+        args.total or size.total,
+        args.big or size.big,
+        size.customers if args.customers is None else args.customers,
+    )
 
     settings_db = connection.settings_dict
     print(f"database: {connection.vendor} {settings_db['NAME']}")
@@ -245,9 +252,42 @@ def run_one(args: argparse.Namespace) -> None:
     api = Client(raise_request_exception=False, headers={"Authorization": f"Bearer {token}"})
     deep_page = max(1, math.ceil(size.big / PER_PAGE) * 3 // 4)
 
+    lead = User.objects.filter(partner=admin.partner, is_implementation_lead=True).first()
+    mine = Client(raise_request_exception=False)
+    mine.force_login(lead)
+    day = TODAY.isoformat()
+    later = (TODAY + datetime.timedelta(days=90)).isoformat()
+    # The filters: on screen only (the API's lists take search, letter, sort and page).
+    filters = [
+        (f"filter lead={lead.pk}", {"lead": lead.pk}, screen),
+        ("filter sector=retail", {"sector": "retail"}, screen),
+        ("filter product (60%)", {"product": "BS1"}, screen),
+        ("filter product (2%)", {"product": "BR1"}, screen),
+        ("filter provision, 90 days", {"provision_from": day, "provision_to": later}, screen),
+        ("filter my accounts (as a lead)", {"mine": "1"}, mine),
+        (
+            "filters combined",
+            {
+                "lead": lead.pk,
+                "sector": "retail",
+                "product": "BA1",
+                "provision_from": day,
+                "provision_to": later,
+            },
+            screen,
+        ),
+        ("filters combined + q=ver", {"q": "ver", "lead": lead.pk, "product": "BS1"}, screen),
+        ("filter lead, sort -changed", {"lead": lead.pk, "sort": "-changed"}, screen),
+        ("filter sector, letter M", {"sector": "retail", "letter": "M"}, screen),
+        ("filter product (60%), page 100", {"product": "BS1", "page": 100}, screen),
+    ]
+
     results = {}
     for name, client, url in [("screen", screen, "/prospects/"), ("API", api, API_URL)]:
-        results[name] = measure_list(args, client, url, deep_page, admin)
+        extra = filters if name == "screen" else []
+        results[name] = measure_list(args, client, url, deep_page, admin, extra)
+    results["customers"] = measure_customers(args, screen, admin, lead)
+    results["search"] = measure_search(args, screen, admin)
     worst = max(results["screen"], key=lambda label: results["screen"][label]["p95"])
     ApiToken.objects.filter(user=admin, name="benchmark").delete()
 
@@ -260,13 +300,31 @@ def run_one(args: argparse.Namespace) -> None:
         explain(label, results["screen"][label]["sql"])
 
 
-def measure_list(args, client, url: str, deep_page: int, admin) -> dict:
-    """Every variant of one list (the screen's or the API's), its table and its verdicts."""
+def listed(user, status: str, params: dict, columns) -> int:
+    """How many rows the variant lists, counted through the lists' own code."""
     from django.http import QueryDict
 
+    from portal.companies.list_filters import list_filters
+    from portal.companies.list_views import filtered_companies, list_state
+    from portal.core.lists import filter_list
+
+    # list_state reads a request's QueryDict (its .lists()), not a plain dict.
+    state = list_state(
+        QueryDict(urlencode(params)),
+        user=user,
+        status=status,
+        columns=columns,
+        default_sort="name",
+        filters=list_filters(user, status),
+    )
+    return filter_list(filtered_companies(user, status, state), state, columns).count()
+
+
+def measure_list(args, client, url: str, deep_page: int, admin, extra=()) -> dict:
+    """Every variant of one list (the screen's or the API's), its table and its verdicts;
+    ``extra``: more variants, each with the client that asks for it."""
+    from portal.accounts.models import User
     from portal.companies.columns import PROSPECT_LIST as COLUMNS
-    from portal.companies.selectors import prospects_for
-    from portal.core.lists import ListState, filter_list
 
     results = {}
     print(
@@ -274,17 +332,15 @@ def measure_list(args, client, url: str, deep_page: int, admin) -> dict:
         "SQL ms: the page's queries in one request; rows: prospects the variant lists\n"
     )
     print(f"{'variant':40s} {'p50':>8s} {'p95':>8s} {'queries':>8s} {'SQL ms':>8s} {'rows':>8s}")
-    for label, params in variants(deep_page):
-        result = results[label] = measure(client, url, params, args.repeat)
-        rows = filter_list(
-            prospects_for(admin),
-            # from_query reads a request's QueryDict (its .lists()), not a plain dict.
-            ListState.from_query(QueryDict(urlencode(params)), COLUMNS, "name"),
-            COLUMNS,
-        )
+    every = [(label, params, client) for label, params in variants(deep_page)] + list(extra)
+    for label, params, asking in every:
+        result = results[label] = measure(asking, url, params, args.repeat)
+        signed_in = asking.session.get("_auth_user_id")  # the API's client has a token instead
+        user = User.objects.get(pk=signed_in) if signed_in else admin
+        rows = listed(user, "prospect", params, COLUMNS)
         print(
             f"{label:40s} {result['p50']:8.1f} {result['p95']:8.1f} {result['queries']:8d} "
-            f"{result['sql_ms']:8.1f} {rows.count():8d}",
+            f"{result['sql_ms']:8.1f} {rows:8d}",
             flush=True,
         )
 
@@ -306,6 +362,136 @@ def measure_list(args, client, url: str, deep_page: int, admin) -> dict:
     queries = {result["queries"] for result in results.values()}
     print(f"queries per page: {', '.join(map(str, sorted(queries)))}")
     return results
+
+
+def report(title: str, results: dict, db: str) -> None:
+    worst = max(results, key=lambda label: results[label]["p95"])
+    over = [label for label, result in results.items() if result["p95"] > TARGET_P95_MS]
+    target = "target" if db == "postgres" else "PostgreSQL's target, for reference"
+    print(
+        f"\n{'PASS' if not over else 'FAIL'}: {title} p95 <= {TARGET_P95_MS:.0f} ms for every "
+        f"variant ({target}); slowest {worst!r} p95 {results[worst]['p95']:.1f} ms"
+        + (f"; over: {', '.join(over)}" if over else "")
+    )
+
+
+def measure_customers(args, client, admin, lead) -> dict:
+    """Customers | Complete (products, seats, monthly fees, the total at the top) with its
+    sorts and filters, on screen."""
+    from django.urls import reverse
+
+    from bench.generate import TODAY
+    from portal.companies.columns import COMPLETE_LIST
+
+    url = reverse("customers:complete")
+    day = TODAY.isoformat()
+    month = (TODAY + datetime.timedelta(days=30)).isoformat()
+    every = [
+        ("first page (with the fee totals)", {}),
+        ("deep page 1500", {"page": 1500}),
+        ("sort -fees", {"sort": "-fees"}),
+        ("sort seats", {"sort": "seats"}),
+        ("search q=ver", {"q": "ver"}),
+        ("filter product (25%)", {"product": "BR1"}),
+        ("filter billing, 30 days", {"billing_from": day, "billing_to": month}),
+        (f"filter lead={lead.pk}", {"lead": lead.pk}),
+        ("filters combined", {"lead": lead.pk, "sector": "retail", "product": "BA1"}),
+        ("filter product, sort -fees", {"product": "BA1", "sort": "-fees"}),
+    ]
+    print(f"\n{url}: {args.repeat} requests per variant; times in ms\n")
+    print(f"{'variant':40s} {'p50':>8s} {'p95':>8s} {'queries':>8s} {'SQL ms':>8s} {'rows':>8s}")
+    results = {}
+    for label, params in every:
+        result = results[label] = measure(client, url, params, args.repeat)
+        rows = listed(admin, "complete", params, COMPLETE_LIST)
+        print(
+            f"{label:40s} {result['p50']:8.1f} {result['p95']:8.1f} {result['queries']:8d} "
+            f"{result['sql_ms']:8.1f} {rows:8d}",
+            flush=True,
+        )
+    report(url, results, args.db)
+    return results
+
+
+def measure_search(args, client, admin) -> dict:
+    """The header search over prospects and customers, by part of the name or the domain:
+    its page when the portal has one (``companies:search``), else the function behind it."""
+    from django.urls import NoReverseMatch, reverse
+
+    from portal.companies.models import Company
+
+    domain = Company.objects.filter(partner=admin.partner).values_list("domain", flat=True)[0]
+    terms = [("q=ver (common)", "ver"), ("q=xen (rare)", "xen"), ("a domain", domain)]
+    results = {}
+    try:
+        url = reverse("companies:search")
+    except NoReverseMatch:
+        url = None
+    if url:
+        print(f"\n{url} (the header search's page): {args.repeat} requests per variant\n")
+        for label, q in terms:
+            results[f"header search {label}"] = measure(client, url, {"q": q}, args.repeat)
+    else:
+        search, where = header_search_function()
+        print(f"\nheader search, no page yet: {where} called in process\n")
+        for label, q in terms:
+            results[f"header search {label}"] = time_call(lambda q=q: search(admin, q), args.repeat)
+    print(f"{'variant':40s} {'p50':>8s} {'p95':>8s} {'queries':>8s} {'SQL ms':>8s}")
+    for label, result in results.items():
+        print(
+            f"{label:40s} {result['p50']:8.1f} {result['p95']:8.1f} {result['queries']:8d} "
+            f"{result['sql_ms']:8.1f}",
+            flush=True,
+        )
+    report("header search", results, args.db)
+    return results
+
+
+def header_search_function():
+    """``customers.search.company_search`` if the portal has it, else the same search written
+    here: the first 50 prospects and customers whose name holds ``q`` or whose domain is it."""
+    try:
+        from portal.customers.search import company_search
+    except ImportError:
+        pass
+    else:
+        return company_search, "portal.customers.search.company_search"
+
+    from portal.companies.models import Company
+    from portal.companies.selectors import companies_for
+    from portal.core.lists import ListState, search_list
+
+    def search(user, q):
+        found = []
+        for status in Company.Status.values:
+            companies = companies_for(user).filter(status=status)
+            matches = search_list(companies, ListState(q=q)) | companies.filter(domain=q.lower())
+            found += list(matches.order_by("name_key", "id")[:51])
+        return found
+
+    return search, "bench.prospect_list.header_search_function (name or domain, 50 per status)"
+
+
+def time_call(call, repeat: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(WARMUP):
+        call()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - start) * 1000)
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return {
+        "p50": statistics.median(samples),
+        "p95": percentile(samples, 0.95),
+        "queries": len(captured.captured_queries),
+        "sql_ms": sum(float(query["time"]) for query in captured.captured_queries) * 1000,
+        "sql": [query["sql"] for query in captured.captured_queries],
+    }
 
 
 if __name__ == "__main__":

@@ -69,6 +69,11 @@ USERS = CompanyColumn(
 )
 BILLING = CompanyColumn("billing", "Next Billing Date", attr="next_billing_date")
 CHANGED = CompanyColumn("changed", "Last Changed", attr="updated_at")
+# What a customer pays, from its agreement in effect (kept on the company: see
+# ``versions.company_fees_refresh``). Products are a list of codes: shown, not sorted.
+PRODUCTS = CompanyColumn(label="Products", attr="fee_products")
+SEATS = CompanyColumn("seats", "Seats", attr="fee_seats", numeric=True)
+FEES = CompanyColumn("fees", "Monthly Fees", attr="monthly_fees", numeric=True)
 # Where the new customer's Request for Information is (not answered, sent to the vendor,
 # confirmed): put on the page's rows by the list view (it lives in ``rfi``); sorted through the
 # join, which the In Progress list (customers waiting to be provisioned: few) can afford.
@@ -78,9 +83,9 @@ RFI = CompanyColumn("rfi", "Request for Information", "rfi__vendor_state", attr=
 PROSPECT_LIST = [NAME, DOMAIN, USERS, LEAD, PROVISION, CHANGED]
 # Every customer In Progress waits for its first order to be provisioned (agreement version 1,
 # New Order Pending), so the date it is expected is what tells them apart.
-IN_PROGRESS_LIST = [NAME, DOMAIN, USERS, LEAD, PROVISION, RFI, CHANGED]
+IN_PROGRESS_LIST = [NAME, DOMAIN, PRODUCTS, SEATS, FEES, LEAD, PROVISION, RFI, CHANGED]
 # The next billing date is when a change takes effect, and a downsell's deadline.
-COMPLETE_LIST = [NAME, DOMAIN, USERS, LEAD, BILLING, CHANGED]
+COMPLETE_LIST = [NAME, DOMAIN, PRODUCTS, SEATS, FEES, LEAD, BILLING, CHANGED]
 
 # A row of a list in the API: every list's columns, and the company's id.
 API_ROW = [ID, NAME, DOMAIN, USERS, LEAD, PROVISION, BILLING, CHANGED]

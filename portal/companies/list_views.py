@@ -17,6 +17,7 @@ from django.utils.html import escape, format_html_join
 from django.views.generic import TemplateView
 
 from portal.core.lists import (
+    Filter,
     ListState,
     Page,
     filter_list,
@@ -25,9 +26,11 @@ from portal.core.lists import (
     paginate,
     search_list,
 )
+from portal.core.templatetags.money import money
 from portal.core.tenancy import PartnerRequiredMixin
 
-from .columns import NAME, CompanyColumn
+from .columns import FEES, NAME, PRODUCTS, CompanyColumn
+from .list_filters import apply_filters, check_range, list_filters
 from .models import Company
 from .selectors import companies_for, company_counts_for
 
@@ -50,10 +53,21 @@ def day(value: date | None) -> str:
     return value.isoformat() if value else "—"
 
 
+def products_shown(codes: str) -> str:
+    """ " S1 A1 " (as kept, for the filter) as "S1, A1"."""
+    return ", ".join(codes.split()) or "—"
+
+
 def _cell(column: CompanyColumn) -> tuple[str, Callable]:
     """The HTML of the column's cell, and ``(company, link, badge) -> its values``."""
     if column is NAME:
         return '<td><a href="{}">{}</a>{}</td>', lambda c, link, badge: (link, c.name, badge)
+    if column is PRODUCTS:
+        return "<td>{}</td>", lambda company, *_: (products_shown(company.fee_products),)
+    if column is FEES:
+        return '<td class="num">{}</td>', lambda company, *_: (
+            money(company.monthly_fees, company.fees_currency),
+        )
     try:
         field = Company._meta.get_field(column.attr)
     except FieldDoesNotExist:
@@ -71,6 +85,22 @@ def _cell(column: CompanyColumn) -> tuple[str, Callable]:
     return html, lambda company, *_: (getattr(company, column.attr) or "—",)
 
 
+def list_state(
+    query, *, user, status: str, columns: list[CompanyColumn], default_sort: str, filters
+) -> ListState:
+    """The list's query string read: search, letter, sort, page and ``filters`` (checked)."""
+    state = ListState.from_query(query, columns, default_sort, filters)
+    if filters:
+        check_range(state, status)
+    return state
+
+
+def filtered_companies(user, status: str, state: ListState) -> QuerySet:
+    """The user's partner's companies in ``status`` that the state's filters leave: what the
+    search, the letters, the count and the export work on."""
+    return apply_filters(companies_for(user).filter(status=status), state, user=user, status=status)
+
+
 def company_page(
     *,
     user,
@@ -81,14 +111,22 @@ def company_page(
     default_sort: str = NAME.key,
     per_page: int = PER_PAGE,
     search_cap: int = SEARCH_CAP,
+    filters: list[Filter] = (),
 ) -> tuple[ListState, Page]:
     """One page of the user's partner's companies in ``status``, searched, narrowed by letter
-    and sorted as ``query`` (the list's query string) says: for the list pages and the API."""
-    state = ListState.from_query(query, columns, default_sort)
-    companies = companies_for(user).filter(status=status)
-    queryset = filter_list(companies, state, columns)
+    and ``filters`` and sorted as ``query`` (the list's query string) says: for the list pages
+    and the API."""
+    state = list_state(
+        query,
+        user=user,
+        status=status,
+        columns=columns,
+        default_sort=default_sort,
+        filters=filters,
+    )
+    queryset = filter_list(filtered_companies(user, status, state), state, columns)
     # Unfiltered, the kept tally gives the total without counting 100,000 rows.
-    filtered = bool(state.q or state.letter)
+    filtered = state.narrowed
     page = paginate(
         queryset,
         state.page,
@@ -98,6 +136,19 @@ def company_page(
         count=None if filtered else company_counts_for(user)[status],
     )
     return state, page
+
+
+def filter_bar(filters: list[Filter], state: ListState) -> list[dict]:
+    """Each filter as the filter bar shows it: its field, the value chosen, the message."""
+    return [
+        {
+            "filter": one,
+            "id": f"filter-{one.param}",
+            "value": state.filters.get(one.param, ""),
+            "error": state.filter_errors.get(one.param, ""),
+        }
+        for one in filters
+    ]
 
 
 class CompanyListView(PartnerRequiredMixin, TemplateView):
@@ -152,9 +203,11 @@ class CompanyListView(PartnerRequiredMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         context = self.get_context_data(**kwargs)
-        return self.render_to_response(context, status=400 if context["state"].error else 200)
+        return self.render_to_response(context, status=400 if context["state"].refused else 200)
 
     def get_context_data(self, **kwargs):
+        user = self.request.user
+        filters = list_filters(user, self.status)
         state, page = company_page(
             user=self.request.user,
             status=self.status,
@@ -164,6 +217,7 @@ class CompanyListView(PartnerRequiredMixin, TemplateView):
             default_sort=self.default_sort,
             per_page=self.per_page,
             search_cap=self.search_cap,
+            filters=filters,
         )
         return super().get_context_data(
             title=self.title,
@@ -175,11 +229,16 @@ class CompanyListView(PartnerRequiredMixin, TemplateView):
             # Only letters that lead to some row of what the search leaves are links.
             letters=state.letter_links(
                 letters_in(
-                    search_list(companies_for(self.request.user).filter(status=self.status), state)
+                    search_list(filtered_companies(user, self.status, state), state),
+                    # Without a letter, the page's count is that of the rows the letters
+                    # choose among (unless a search listed only its first matches).
+                    count=None if state.letter or page.capped else page.count,
                 )
             ),
             headers=state.header_links(self.columns),
             pages=page_links(state, page),
             clear_url=state.url(q=None, letter=None, page=None),
+            filter_bar=filter_bar(filters, state),
+            clear_filters_url=state.url(**dict.fromkeys(state.filters), page=None),
             **kwargs,
         )

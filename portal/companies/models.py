@@ -20,6 +20,8 @@ SORTABLE = [
     "expected_provision_date",
     "next_billing_date",
     "updated_at",
+    "fee_seats",
+    "monthly_fees",
 ]
 
 
@@ -99,6 +101,24 @@ class Company(models.Model):
     expected_provision_date = models.DateField(null=True, blank=True)
     permitted_users = models.PositiveIntegerField(null=True, blank=True)
     next_billing_date = models.DateField(null=True, blank=True)
+    # What a customer pays, copied from its agreement in effect (before any sync: its new order
+    # pending) by ``versions.company_fees_refresh`` whenever a version is made or moves: the
+    # customer lists show, sort, filter and total these for 100,000 rows without reading lines.
+    # A prospect's are its expected products (``CompanyProduct``), written with them by the
+    # services and the upload (``services.product_codes``): the product filter reads one column.
+    # A database default too: the upload and the benchmark insert rows with SQL of their own.
+    fee_products = models.CharField(
+        max_length=300, blank=True, default="", db_default="", editable=False
+    )  # " S1 A1 "
+    fee_seats = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    monthly_fees = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, editable=False
+    )
+    fees_currency = models.CharField(
+        max_length=3, blank=True, default="", db_default="", editable=False
+    )
+    # The day the figures change by themselves (a synced downsell takes effect): read again then.
+    fees_until = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -125,6 +145,37 @@ class Company(models.Model):
                 name="company_list_az",
             ),
             models.Index(fields=["domain"], name="company_domain"),
+            # The lists' filters. A lead's or a sector's rows: counted and probed per first
+            # letter from these; a product's (codes kept on the company, see fee_products): each
+            # letter's probe and the count read this index alone, not the rows.
+            models.Index(
+                fields=[
+                    "partner",
+                    "status",
+                    "implementation_lead",
+                    "name_initial",
+                    "name_key",
+                    "id",
+                ],
+                name="company_list_lead",
+            ),
+            models.Index(
+                fields=["partner", "status", "sector", "name_initial", "name_key", "id"],
+                name="company_list_sector",
+            ),
+            models.Index(
+                fields=["partner", "status", "name_initial", "fee_products"],
+                name="company_list_products",
+            ),
+            models.Index(
+                fields=["partner", "status", "fees_currency", "monthly_fees"],
+                name="company_fee_totals",
+            ),
+            models.Index(
+                fields=["partner", "fees_until"],
+                condition=models.Q(fees_until__isnull=False),
+                name="company_fees_until",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from portal.pricing import Line
 
 from .domains import normalize_domain
 from .models import Agreement, AgreementLine, Attachment, Company, CompanyProduct
+from .versions import company_fees_refresh
 
 
 class InvalidTransition(Exception):
@@ -79,6 +80,7 @@ def agreement_create(
         summary=f"Agreement version {agreement.version}: {agreement.get_status_display()}",
         changes={"agreement": [last, agreement.version]},
     )
+    company_fees_refresh(company)
     return agreement
 
 
@@ -148,12 +150,22 @@ def _products_snapshot(company: Company) -> list[str]:
     return sorted(str(item) for item in company.products.select_related("product"))
 
 
+def product_codes(products) -> str:
+    """A prospect's products as the lists filter them, kept on the company: " S1 A1 "."""
+    codes = [p.code for p in sorted(products, key=lambda p: (p.position, p.code))]
+    return f" {' '.join(codes)} " if codes else ""
+
+
 def _set_products(company: Company, products: dict) -> None:
     company.products.all().delete()
     CompanyProduct.objects.bulk_create(
         CompanyProduct(company=company, product=product, seats=seats)
         for product, seats in products.items()
     )
+    if company.status == Company.Status.PROSPECT:
+        # A customer's codes are those it pays for (versions.company_fees_refresh).
+        company.fee_products = product_codes(products)
+        Company.objects.filter(pk=company.pk).update(fee_products=company.fee_products)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ sync payload that says whether a version is pending, scheduled, in effect or ove
 """
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,7 +16,7 @@ from django.utils import timezone
 from portal.core.history import history_record
 from portal.core.models import HistoryEntry
 
-from .models import Agreement
+from .models import Agreement, Company
 
 Status = Agreement.Status
 
@@ -129,3 +130,67 @@ def versions_move(
         summary=summary,
         changes={**changes, **(also or {})},
     )
+    company_fees_refresh(company)
+
+
+# What a customer pays, as the customer lists show it
+
+
+def paying_version(agreements: list[Agreement], today: datetime.date) -> Agreement | None:
+    """The version whose fees the customer pays ``today``: the one in effect (a synced downsell
+    waiting for its billing date leaves the version it replaces in effect), or before any
+    sync the new order pending. None for a company without one."""
+    by_pk = {agreement.pk: agreement for agreement in agreements}
+    for agreement in sorted(agreements, key=lambda a: a.version, reverse=True):
+        where = standing(agreement, today)
+        if where == Standing.IN_EFFECT:
+            return agreement
+        if where == Standing.SCHEDULED:
+            prior = change_of(agreement).prior_id
+            return by_pk.get(prior)
+    return next((a for a in agreements if a.status == Status.NEW_ORDER_PENDING), None)
+
+
+def company_fees_refresh(company: Company, today: datetime.date | None = None) -> None:
+    """Copy the paying version's products, seats and monthly fees onto the company (the
+    customer lists read them from there); called whenever a version is made or moves."""
+    today = today or timezone.localdate()
+    agreements = list(company.agreements.select_related("change_order").prefetch_related("lines"))
+    paying = paying_version(agreements, today)
+    # Nothing to pay (a prospect, or a new order rejected): the products it is expected to buy,
+    # as services.product_codes keeps them for a prospect.
+    expected = company.products.order_by("product__position", "product__code")
+    codes = list(expected.values_list("product__code", flat=True))
+    figures = {
+        "fee_products": f" {' '.join(codes)} " if codes else "",
+        "fee_seats": None,
+        "monthly_fees": None,
+        "fees_currency": "",
+    }
+    if paying is not None:
+        lines = list(paying.lines.all())
+        figures = {
+            # Spaces around each code, so that a filter matches a whole code: " S1 ".
+            "fee_products": f" {' '.join(line.code for line in lines)} " if lines else "",
+            "fee_seats": paying.total_users,
+            "monthly_fees": sum(
+                (line.payment for line in lines if line.term == "monthly"), Decimal("0.00")
+            ),
+            "fees_currency": paying.currency,
+        }
+    # A synced downsell changes the figures on its billing date, with no service running then.
+    figures["fees_until"] = min(
+        (takes_effect_on(a) for a in agreements if standing(a, today) == Standing.SCHEDULED),
+        default=None,
+    )
+    Company.objects.filter(pk=company.pk).update(**figures)
+    for name, value in figures.items():
+        setattr(company, name, value)
+
+
+def fees_due_refresh(partner_id: int, today: datetime.date | None = None) -> None:
+    """Read the figures again of the partner's companies whose downsell has taken effect since
+    (one indexed query, nearly always finding none): the lists call it before reading."""
+    today = today or timezone.localdate()
+    for company in Company.objects.filter(partner_id=partner_id, fees_until__lte=today):
+        company_fees_refresh(company, today)

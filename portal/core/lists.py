@@ -1,10 +1,11 @@
-"""List pages: search, A–Z, sort by any column and pages, all kept in the query string.
+"""List pages: search, A–Z, filters, sort by any column and pages, all kept in the query string.
 
 Pages are read with a deferred join: the page's ids come from an index alone, then only those
 rows are loaded. A page deep in the list therefore costs about what the first one does, and a
 page is always the same few queries, whatever its size or the size of the list.
 """
 
+import datetime
 import math
 import string
 from dataclasses import dataclass, field
@@ -27,6 +28,31 @@ class Column:
     numeric: bool = False
 
 
+@dataclass(frozen=True)
+class Filter:
+    """One filter of a list: its query parameter, its label, and what it takes: one of
+    ``choices`` (value, label), a date (YYYY-MM-DD), or "1" for a box to tick."""
+
+    param: str
+    label: str
+    kind: str = "choice"  # "choice", "date" or "flag"
+    choices: tuple[tuple[str, str], ...] = ()
+    invalid: str = ""  # said next to the filter when its value is none of the choices
+
+    def parse(self, value: str) -> tuple[str, str]:
+        """(the value kept, "") or ("", why it is refused)."""
+        if self.kind == "date":
+            try:
+                return datetime.date.fromisoformat(value).isoformat(), ""
+            except ValueError:
+                return "", f"{self.label}: “{value[:20]}” is not a date; write it as YYYY-MM-DD."
+        if self.kind == "flag":
+            return ("1", "") if value == "1" else ("", f"{self.label}: tick the box or leave it.")
+        if value in {choice for choice, _ in self.choices}:
+            return value, ""
+        return "", self.invalid or f"{self.label}: choose one from the list."
+
+
 @dataclass
 class ListState:
     q: str = ""
@@ -35,17 +61,34 @@ class ListState:
     descending: bool = False
     page: int = 1
     error: str = ""  # shown under the search box: a parameter held a control character
+    filters: dict[str, str] = field(default_factory=dict)  # param -> value, each one valid
+    filter_errors: dict[str, str] = field(default_factory=dict)  # param -> said next to it
 
     @classmethod
-    def from_query(cls, query, columns: list[Column], default_sort: str) -> "ListState":
+    def from_query(
+        cls, query, columns: list[Column], default_sort: str, filters: list[Filter] = ()
+    ) -> "ListState":
         error = ""
+        filter_errors = {}
         if refused := query_refusals(query):
-            # Listed as if the refused parameters were not given; the search box says why.
+            # Listed as if the refused parameters were not given; the search box says why, or
+            # the filter that held the character.
+            params = {f.param for f in filters}
+            filter_errors = {name: text for name, text in refused.items() if name in params}
             if "q" in refused:
                 error = message(first_problem(query.getlist("q")), "The search")
-            error = error or next(iter(refused.values()))
+            others = [text for name, text in refused.items() if name not in params]
+            error = error or next(iter(others), "")
             query = {name: value for name, value in query.items() if name not in refused}
-        keys = {column.key for column in columns}
+        chosen = {}
+        for one in filters:
+            value = query.get(one.param, "").strip()
+            if value and one.param not in filter_errors:
+                chosen[one.param], why = one.parse(value)
+                if why:
+                    del chosen[one.param]
+                    filter_errors[one.param] = why
+        keys = {column.key for column in columns if column.key}
         sort = query.get("sort", "")
         descending = sort.startswith("-")
         sort = sort.removeprefix("-")
@@ -63,7 +106,18 @@ class ListState:
             descending=descending,
             page=page,
             error=error,
+            filters=chosen,
+            filter_errors=filter_errors,
         )
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether the search, a letter or a filter leaves out some rows."""
+        return bool(self.q or self.letter or self.filters)
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.error or self.filter_errors)
 
     def sort_param(self, key: str) -> str:
         """The sort a column header links to: A→Z first, Z→A on the second click."""
@@ -77,6 +131,7 @@ class ListState:
         params = {
             "q": self.q,
             "letter": self.letter,
+            **self.filters,
             "sort": f"-{self.sort}" if self.descending else self.sort,
             "page": self.page if self.page > 1 else None,
         }
@@ -103,11 +158,12 @@ class ListState:
         return links
 
     def header_links(self, columns: list[Column]) -> list[tuple[Column, str, str]]:
-        """(column, url, "ascending"/"descending"/"") for each column header."""
+        """(column, url, "ascending"/"descending"/"") for each column header; a column without
+        a key is not sorted, and its header has no url."""
         return [
             (
                 column,
-                self.url(sort=self.sort_param(column.key), page=None),
+                self.url(sort=self.sort_param(column.key), page=None) if column.key else "",
                 ("descending" if self.descending else "ascending")
                 if column.key == self.sort
                 else "",
@@ -128,7 +184,10 @@ def starting_with(letter: str) -> Q:
     return Q(name_initial__in=DIGITS) if letter == "#" else Q(name_initial=letter)
 
 
-def letters_in(queryset: QuerySet) -> set[str]:
+FEW = 2000  # rows few enough to read their initials rather than probe every letter
+
+
+def letters_in(queryset: QuerySet, *, count: int | None = None) -> set[str]:
     """The letters (and #) that some row of ``queryset`` starts with, in one query.
 
     One EXISTS per letter, each stopping at the first row it finds in the (partner, status,
@@ -139,7 +198,16 @@ def letters_in(queryset: QuerySet) -> set[str]:
 
     The 26 letters' probes are one compiled subquery with the letter as its last parameter (the
     filter added last): compiling 27 ORM subqueries took longer than running them.
+
+    ``count``, when the caller knows how many rows ``queryset`` holds: at most ``FEW`` (a
+    narrow filter), their initials are read in one pass instead, since a probe for a letter none
+    of them starts with would read every row of that letter in the list to find nothing.
     """
+    if count is not None and count <= FEW:
+        initials = set(queryset.order_by().values_list("name_initial", flat=True).distinct())
+        return {letter for letter in LETTERS[:-1] if letter in initials} | (
+            {"#"} if initials & set(DIGITS) else set()
+        )
     letter_sql, letter_params = _first_row_sql(queryset, "A")
     if not letter_params or letter_params[-1] != "A":
         # Django placed the letter elsewhere: substituting it would probe the wrong letters.
@@ -165,7 +233,7 @@ def filter_list(queryset: QuerySet, state: ListState, columns: list[Column]) -> 
     queryset = search_list(queryset, state)
     if state.letter:
         queryset = queryset.filter(starting_with(state.letter))
-    column = next(c for c in columns if c.key == state.sort)
+    column = next(c for c in columns if c.key and c.key == state.sort)
     prefix = "-" if state.descending else ""
     # id breaks ties, so that every row has one place and pages never overlap.
     return queryset.order_by(f"{prefix}{column.order_by}", f"{prefix}id")

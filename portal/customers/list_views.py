@@ -1,21 +1,57 @@
 """Customers | In Progress and Customers | Complete: the company list (companies.list_views)
-with the columns of each, as the seeds show them."""
+with the columns of each, as the seeds show them, what each customer pays, the MSP's total of
+monthly fees, and the list exported as CSV or XLSX."""
+
+import itertools
+import tempfile
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.views import View
 
 from portal.companies.columns import COMPLETE_LIST, IN_PROGRESS_LIST
-from portal.companies.list_views import CompanyListView
+from portal.companies.list_filters import DATES, list_filters
+from portal.companies.list_views import CompanyListView, filtered_companies, list_state
 from portal.companies.models import Company
+from portal.companies.selectors import fee_totals_for
+from portal.companies.versions import fees_due_refresh
+from portal.core.lists import filter_list
+from portal.core.sheets import CSV, XLSX, csv_lines, write_table
+from portal.core.tenancy import PartnerRequiredMixin
 from portal.rfi.models import rfi_progress_of
+
+CHUNK = 2000
+SECTORS = dict(Company.Sector.choices)
+EXPORT_LABELS = ("Export CSV", "Export XLSX")
 
 
 class CustomerListView(CompanyListView):
     noun = "customer"
     search_label = "Search Customers"
+    export_names: tuple[str, str]  # the URL names of Export CSV and Export XLSX
+
+    def get_context_data(self, **kwargs):
+        # A downsell that took effect since the figures were kept: read them again first.
+        fees_due_refresh(self.request.user.partner_id)
+        query = self.request.GET.urlencode()
+        return super().get_context_data(
+            fee_totals=fee_totals_for(self.request.user, self.status),
+            exports=[
+                (label, reverse(name) + (f"?{query}" if query else ""))
+                for label, name in zip(EXPORT_LABELS, self.export_names, strict=True)
+            ],
+            **kwargs,
+        )
 
 
 class InProgressListView(CustomerListView):
     status = Company.Status.IN_PROGRESS
     title = "Customers | In Progress"
     columns = IN_PROGRESS_LIST
+    export_names = ("customers:in_progress_csv", "customers:in_progress_xlsx")
 
     def page_rows(self):
         return Company.objects.select_related("rfi")
@@ -31,3 +67,111 @@ class CompleteListView(CustomerListView):
     status = Company.Status.COMPLETE
     title = "Customers | Complete"
     columns = COMPLETE_LIST
+    export_names = ("customers:complete_csv", "customers:complete_xlsx")
+
+
+# The export: the list as it is searched, filtered and sorted, every page of it
+
+
+def export_headers(status: str) -> list[str]:
+    return [
+        "ID",
+        "Company Name",
+        "Domain",
+        "Sector",
+        "Implementation Lead",
+        "Products",
+        "Seats",
+        "Monthly Fees",
+        "Currency",
+        DATES[status][1],
+        "Last Changed",
+    ]
+
+
+def export_rows(companies, status: str):
+    """The rows of the export, read 2,000 at a time: no query per row, whatever the count."""
+    date = DATES[status][2]
+    rows = companies.values_list(
+        "id",
+        "name",
+        "domain",
+        "sector",
+        "lead_name",
+        "fee_products",
+        "fee_seats",
+        "monthly_fees",
+        "fees_currency",
+        date,
+        "updated_at",
+    ).iterator(chunk_size=CHUNK)
+    for row in rows:
+        (pk, name, domain, sector, lead, products, seats, fees, currency, day, changed) = row
+        yield [
+            pk,
+            name,
+            domain or None,
+            SECTORS.get(sector) or None,
+            lead or None,
+            ", ".join(products.split()) or None,
+            seats,
+            fees,
+            currency or None,
+            day,
+            timezone.localtime(changed),
+        ]
+
+
+class ExportView(PartnerRequiredMixin, View):
+    status: str
+    columns: list
+    kind: str  # "csv" or "xlsx"
+
+    def get(self, request):
+        user = request.user
+        fees_due_refresh(user.partner_id)
+        state = list_state(
+            request.GET,
+            user=user,
+            status=self.status,
+            columns=self.columns,
+            default_sort="name",
+            filters=list_filters(user, self.status),
+        )
+        # A refused parameter is left out, as on the page: the export is what the page lists.
+        companies = filter_list(filtered_companies(user, self.status, state), state, self.columns)
+        headers = export_headers(self.status)
+        rows = export_rows(companies, self.status)
+        partner = slugify(user.partner.name) or "msp"
+        stem = slugify(self.status).replace("_", "-")
+        filename = f"{partner}-customers-{stem}-{timezone.localdate().isoformat()}.{self.kind}"
+        if self.kind == "csv":
+            response = StreamingHttpResponse(csv_lines(headers, rows), content_type=CSV)
+            response["Content-Disposition"] = content_disposition_header(True, filename)
+            return response
+        # An XLSX is a zip, finished only at the end: written to a temporary file, then sent.
+        target = tempfile.TemporaryFile()
+        write_table(target, "Customers", headers, rows)
+        target.seek(0)
+        return FileResponse(target, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def export_view(status: str, columns: list, kind: str):
+    return type(
+        f"Export{kind.title()}View",
+        (ExportView,),
+        {"status": status, "columns": columns, "kind": kind},
+    ).as_view()
+
+
+# Each list's export views, by URL name.
+EXPORTS = {
+    f"{name}_{kind}": export_view(status, columns, kind)
+    for (name, status, columns), kind in itertools.product(
+        [
+            ("in_progress", Company.Status.IN_PROGRESS, IN_PROGRESS_LIST),
+            ("complete", Company.Status.COMPLETE, COMPLETE_LIST),
+        ],
+        ("csv", "xlsx"),
+    )
+}

@@ -22,6 +22,7 @@ from portal.companies.columns import (
     WEBSITE,
     CompanyColumn,
 )
+from portal.core import sheets
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ FIXED = [
 YES = {"yes", "y", "true", "1", "x"}
 # Text a spreadsheet would run as a formula: exported with a quote before it, which the
 # upload takes off again.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = sheets.FORMULA_STARTS
 NO = {"", "no", "n", "false", "0"}
 
 

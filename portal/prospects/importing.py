@@ -14,7 +14,7 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from portal.companies.models import Company, CompanyProduct
-from portal.companies.services import EDITABLE, labelled
+from portal.companies.services import EDITABLE, labelled, product_codes
 from portal.core.bulk import insert_rows, reserve_ids
 from portal.core.history import changed_fields, snapshot
 from portal.core.models import HistoryEntry
@@ -211,6 +211,7 @@ COMPANY_COLUMNS = [
     "lead_name",
     "expected_provision_date",
     "permitted_users",
+    "fee_products",
     "created_at",
     "updated_at",
 ]
@@ -253,6 +254,7 @@ def _create(upload: ProspectImport, rows: list[PlannedRow]) -> None:
             str(lead) if lead else "",
             ops.adapt_datefield_value(f.get("expected_provision_date")),
             f["permitted_users"],
+            product_codes(row.products),  # what the lists' product filter reads
             now,
             now,
         )
@@ -301,10 +303,11 @@ def _update(upload: ProspectImport, rows: list[PlannedRow]) -> int:
         company.domain = company.domain.lower()
         lead = row.fields.get("implementation_lead")
         company.lead_name = str(lead) if lead else ""
+        company.fee_products = product_codes(row.products)
         company.updated_at = now
         companies.append(company)
         changes.append(labelled(changed_fields(before, snapshot(company, EDITABLE))))
-    Company.objects.bulk_update(companies, [*EDITABLE, "lead_name", "updated_at"])
+    Company.objects.bulk_update(companies, [*EDITABLE, "lead_name", "fee_products", "updated_at"])
     CompanyProduct.objects.filter(company__in=companies).delete()
     CompanyProduct.objects.bulk_create(
         CompanyProduct(company=company, product=product, seats=seats)

@@ -12,8 +12,10 @@ from django.views import View
 from portal.accounts.selectors import implementation_leads_for
 from portal.catalog.selectors import products_enabled_for
 from portal.companies.columns import PROSPECT_LIST
-from portal.companies.selectors import prospects_for
-from portal.core.lists import ListState, filter_list
+from portal.companies.list_filters import list_filters
+from portal.companies.list_views import filtered_companies, list_state
+from portal.companies.models import Company
+from portal.core.lists import filter_list
 from portal.core.tenancy import PartnerRequiredMixin
 
 from .columns import SheetColumn, sheet_columns
@@ -53,11 +55,20 @@ class TemplateCsvView(SheetView):
 
 
 class ExportView(SheetView):
-    """The Prospect List as it is searched, narrowed and sorted, in the template's columns."""
+    """The Prospect List as it is searched, filtered, narrowed and sorted, in the template's
+    columns (a refused filter is left out, as on the page)."""
 
     def companies(self):
-        state = ListState.from_query(self.request.GET, PROSPECT_LIST, default_sort="name")
-        return filter_list(prospects_for(self.request.user), state, PROSPECT_LIST)
+        user, status = self.request.user, Company.Status.PROSPECT
+        state = list_state(
+            self.request.GET,
+            user=user,
+            status=status,
+            columns=PROSPECT_LIST,
+            default_sort="name",
+            filters=list_filters(user, status),
+        )
+        return filter_list(filtered_companies(user, status, state), state, PROSPECT_LIST)
 
     def filename(self, extension: str) -> str:
         partner = slugify(self.request.user.partner.name) or "msp"

@@ -8,7 +8,6 @@ An export streams: rows are read 2,000 at a time (one more query per 2,000 for t
 and written straight out, so 100,000 prospects cost about what 2,000 do in memory.
 """
 
-import csv
 import datetime
 import itertools
 from collections import defaultdict
@@ -26,8 +25,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from portal.catalog.models import Product
 from portal.companies.models import Company, CompanyProduct
 from portal.companies.seats import MAX_USERS
+from portal.core import sheets
+from portal.core.sheets import neutralise
 
-from .columns import FIXED, FORMULA_STARTS, SheetColumn
+from .columns import FIXED, SheetColumn
 
 CHUNK = 2000
 YES = "Yes"
@@ -49,13 +50,6 @@ LABELS = {
     if (choices := Company._meta.get_field(column.key).choices)
 }
 Cell = str | int | datetime.date | None
-
-
-def neutralise(value: Cell) -> Cell:
-    """Text that a spreadsheet would run as a formula, made plain text with a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 # The template
@@ -126,33 +120,9 @@ def _cell(column: SheetColumn, row: dict, has: dict[int, int | None]) -> Cell:
 # Writers
 
 
-class _Echo:
-    """A file that hands back what is written to it, for csv.writer to stream through."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_lines(columns: list[SheetColumn], rows: Iterable[list[Cell]]) -> Iterator[bytes]:
-    """UTF-8 with a byte order mark, so that Excel reads it as UTF-8; comma separated.
-
-    Sent 500 lines at a time rather than one write to the client per line.
-    """
-    writer = csv.writer(_Echo())
-    yield ("\ufeff" + writer.writerow([column.header for column in columns])).encode()
-    rows = iter(rows)
-    while batch := list(itertools.islice(rows, 500)):
-        yield "".join(
-            writer.writerow([_csv_value(value) for value in row]) for row in batch
-        ).encode()
-
-
-def _csv_value(value: Cell) -> str | int:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return neutralise(value)
+    """UTF-8 with a byte order mark, so that Excel reads it as UTF-8; comma separated."""
+    return sheets.csv_lines([column.header for column in columns], rows)
 
 
 def write_xlsx(
@@ -180,18 +150,18 @@ def write_xlsx(
         sheet.column_dimensions[get_column_letter(number)].width = min(width, 45)
     for validation in _validations(columns, lists.title):
         sheet.data_validations.append(validation)
-    sheet.append(_bold(sheet, [column.header for column in columns]))
+    sheet.append(sheets.bold(sheet, [column.header for column in columns]))
     for row in rows:
         sheet.append(
             _as_example(sheet, columns, row)
             if example
-            else [_xlsx_value(sheet, value) for value in row]
+            else [sheets.xlsx_value(sheet, value) for value in row]
         )
 
     explained.freeze_panes = "A2"
     explained.column_dimensions["A"].width = 40
     explained.column_dimensions["B"].width = 100
-    explained.append(_bold(explained, ["Column", "What to enter"]))
+    explained.append(sheets.bold(explained, ["Column", "What to enter"]))
     for column in columns:
         help_cell = WriteOnlyCell(explained, column.help)
         help_cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -205,15 +175,6 @@ def write_xlsx(
     workbook.save(target)
 
 
-def _bold(sheet, values: list[str]) -> list[WriteOnlyCell]:
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(sheet, value)
-        cell.font = Font(bold=True)
-        cells.append(cell)
-    return cells
-
-
 def _as_example(sheet, columns: list[SheetColumn], row: list[Cell]) -> list[WriteOnlyCell]:
     cells = []
     for column, value in zip(columns, row, strict=True):
@@ -225,15 +186,6 @@ def _as_example(sheet, columns: list[SheetColumn], row: list[Cell]) -> list[Writ
             cell.comment = Comment(EXAMPLE_NOTE, "MSP Partner Portal", width=260, height=90)
         cells.append(cell)
     return cells
-
-
-def _xlsx_value(sheet, value: Cell):
-    if isinstance(value, datetime.date):
-        cell = WriteOnlyCell(sheet, value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
-    # Neutralised before writing: openpyxl stores a string that starts with "=" as a formula.
-    return neutralise(value)
 
 
 def _validations(columns: list[SheetColumn], lists_title: str) -> list[DataValidation]:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('companies', '0009_contacts_and_notes'),
+        ('companies', '0010_customer_fees_and_list_filters'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,84 @@
+"""The filters of the company lists: implementation lead, "my accounts", sector, product and a
+date range (the Expected Provision Date on the Prospect List and Customers | In Progress, the Next
+Billing Date on Customers | Complete, as each list shows).
+
+Each is served by an index at 100,000 rows: the lead and the sector by their
+``(partner, status, …, name_initial, name_key, id)`` indexes, the dates by their sort indexes, a
+product by the codes kept on the company (a prospect's expected products, written by its
+services and the upload; a customer's paid ones, by ``versions.company_fees_refresh``) and the
+index that holds them.
+"""
+
+from django.db.models import Q, QuerySet
+
+from portal.accounts.selectors import implementation_leads_for
+from portal.catalog.selectors import products_enabled_for
+from portal.core.lists import Filter, ListState
+
+from .models import Company
+
+# The date each list filters on: the one its columns show.
+DATES = {
+    Company.Status.PROSPECT: ("provision", "Expected Provision Date", "expected_provision_date"),
+    Company.Status.IN_PROGRESS: (
+        "provision",
+        "Expected Provision Date",
+        "expected_provision_date",
+    ),
+    Company.Status.COMPLETE: ("billing", "Next Billing Date", "next_billing_date"),
+}
+
+
+def list_filters(user, status: str) -> list[Filter]:
+    """The filters of the list of ``status`` for ``user``: the MSP's leads and products."""
+    leads = implementation_leads_for(user.partner).values_list("pk", "full_name", "email")
+    products = products_enabled_for(partner=user.partner).values_list("code", "name")
+    date, label, _ = DATES[status]
+    return [
+        Filter(
+            "lead",
+            "Implementation Lead",
+            choices=tuple((str(pk), name or email) for pk, name, email in leads),
+            invalid="Implementation Lead: choose one of your MSP's implementation leads.",
+        ),
+        Filter("mine", "My accounts", kind="flag"),
+        Filter("sector", "Sector", choices=tuple(Company.Sector.choices)),
+        Filter(
+            "product",
+            "Product",
+            choices=tuple((code, f"{code} {name}") for code, name in products),
+            invalid="Product: choose one of the products your agreement enables.",
+        ),
+        Filter(f"{date}_from", f"{label} from", kind="date"),
+        Filter(f"{date}_to", f"{label} to", kind="date"),
+    ]
+
+
+def check_range(state: ListState, status: str) -> None:
+    """A range that ends before it starts is refused next to its end."""
+    date = DATES[status][0]
+    start, end = state.filters.get(f"{date}_from"), state.filters.get(f"{date}_to")
+    if start and end and end < start:
+        del state.filters[f"{date}_to"]
+        state.filter_errors[f"{date}_to"] = f"{DATES[status][1]} to: the end is before the start."
+
+
+def apply_filters(queryset: QuerySet, state: ListState, *, user, status: str) -> QuerySet:
+    """``queryset`` narrowed by the state's filters (each already checked by ``list_filters``)."""
+    chosen = state.filters
+    if lead := chosen.get("lead"):
+        queryset = queryset.filter(implementation_lead_id=int(lead))
+    if chosen.get("mine"):
+        queryset = queryset.filter(implementation_lead_id=user.pk)
+    if sector := chosen.get("sector"):
+        queryset = queryset.filter(sector=sector)
+    if code := chosen.get("product"):
+        # The codes kept on the company, with spaces around each: what a prospect is expected to
+        # buy, what a customer pays for.
+        queryset = queryset.filter(fee_products__contains=f" {code} ")
+    date, _, field = DATES[status]
+    if start := chosen.get(f"{date}_from"):
+        queryset = queryset.filter(Q(**{f"{field}__gte": start}))
+    if end := chosen.get(f"{date}_to"):
+        queryset = queryset.filter(Q(**{f"{field}__lte": end}))
+    return queryset
