@@ -21,7 +21,7 @@ from portal.companies.models import Agreement, Company
 from portal.core.history import history_for
 from portal.core.models import OutgoingMessage
 from portal.sync.models import ProvisioningRequest
-from tests.fixtures.sync import SECRET
+from tests.fixtures.sync import SECRET, answer_rfi
 
 from .test_callback import confirmation, post
 
@@ -80,7 +80,9 @@ def test_a_worker_killed_mid_delivery_leaves_the_request_to_be_delivered_once_mo
     assert first["body"] == second["body"]
     assert first["headers"]["Idempotency-Key"] == second["headers"]["Idempotency-Key"]
 
-    # The vendor provisions the key once but may confirm after each delivery.
+    # The vendor provisions the key once (the new order's RFI answered meanwhile) but may
+    # confirm after each delivery.
+    answer_rfi(order_request.company)
     post(client, confirmation(order_request))
     time.sleep(1.01)
     post(client, confirmation(order_request))
