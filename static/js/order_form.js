@@ -9,11 +9,6 @@
   var hint = form.querySelector("[data-submit-hint]");
   var touched = false;
 
-  // The rule's message as a part of the hint: lower case first letter, no full stop.
-  function sentence(message) {
-    return message.charAt(0).toLowerCase() + message.slice(1).replace(/\.$/, "");
-  }
-
   function missing() {
     var left = [];
     var unanswered = Array.prototype.filter.call(
@@ -22,14 +17,7 @@
     ).length;
     if (unanswered === 1) left.push("answer the last drop-down of Infrastructure Information");
     if (unanswered > 1) left.push("answer " + unanswered + " drop-downs of Infrastructure Information");
-    var number = window.portalOrderNumber.show(form, touched);
-    if (number) left.push("Order Number: " + sentence(number));
-    var unticked = ["accept_msa", "accept_authority"].filter(function (name) {
-      return !form.elements[name].checked;
-    }).length;
-    if (unticked === 2) left.push("tick both boxes above");
-    if (unticked === 1) left.push("tick the other box above");
-    return left;
+    return left.concat(window.portalOrderNumber.missing(form, touched));
   }
 
   function update(event) {

@@ -30,5 +30,22 @@
     return message;
   }
 
-  window.portalOrderNumber = { problem: problem, show: show };
+  // What the order details (Order Number and the two statements) still need, as parts of the
+  // hint beside Submit: the rule's message with a lower-case first letter and no full stop.
+  function missing(form, touched) {
+    var left = [];
+    var number = show(form, touched);
+    if (number) {
+      var said = number.charAt(0).toLowerCase() + number.slice(1).replace(/\.$/, "");
+      left.push("Order Number: " + said);
+    }
+    var unticked = ["accept_msa", "accept_authority"].filter(function (name) {
+      return !form.elements[name].checked;
+    }).length;
+    if (unticked === 2) left.push("tick both boxes above");
+    if (unticked === 1) left.push("tick the other box above");
+    return left;
+  }
+
+  window.portalOrderNumber = { problem: problem, show: show, missing: missing };
 })();

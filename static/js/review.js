@@ -10,21 +10,9 @@
   var hint = form.querySelector("[data-tick-hint]");
   var touched = false;
 
-  // The rule's message as a part of the hint: lower case first letter, no full stop.
-  function sentence(message) {
-    return message.charAt(0).toLowerCase() + message.slice(1).replace(/\.$/, "");
-  }
-
   function update(event) {
     if (event) touched = true;
-    var left = [];
-    var number = window.portalOrderNumber.show(form, touched);
-    if (number) left.push("Order Number: " + sentence(number));
-    var unticked = ["accept_msa", "accept_authority"].filter(function (name) {
-      return !form.elements[name].checked;
-    }).length;
-    if (unticked === 2) left.push("tick both boxes above");
-    if (unticked === 1) left.push("tick the other box above");
+    var left = window.portalOrderNumber.missing(form, touched);
     submit.hidden = left.length > 0;
     hint.hidden = left.length === 0;
     if (left.length) hint.textContent = "For Submit to appear: " + left.join("; ") + ".";
