@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from .text import first_problem, message, query_refusals
 
@@ -204,10 +204,7 @@ def letters_in(queryset: QuerySet, *, count: int | None = None) -> set[str]:
     of them starts with would read every row of that letter in the list to find nothing.
     """
     if count is not None and count <= FEW:
-        initials = set(queryset.order_by().values_list("name_initial", flat=True).distinct())
-        return {letter for letter in LETTERS[:-1] if letter in initials} | (
-            {"#"} if initials & set(DIGITS) else set()
-        )
+        return letters_of(queryset.order_by().values_list("name_initial", flat=True).distinct())
     letter_sql, letter_params = _first_row_sql(queryset, "A")
     if not letter_params or letter_params[-1] != "A":
         # Django placed the letter elsewhere: substituting it would probe the wrong letters.
@@ -222,6 +219,37 @@ def letters_in(queryset: QuerySet, *, count: int | None = None) -> set[str]:
         cursor.execute(sql, [*params, *digits_params])
         row = cursor.fetchone()
     return {letter for letter, found in zip(LETTERS, row, strict=True) if found}
+
+
+def letters_of(initials) -> set[str]:
+    """The A–Z links (and #) that rows with these name initials lead to."""
+    initials = set(initials)
+    return {letter for letter in LETTERS[:-1] if letter in initials} | (
+        {"#"} if initials & set(DIGITS) else set()
+    )
+
+
+def rows_by_initial(queryset: QuerySet) -> dict[str, int]:
+    """How many rows start with each name initial, in one pass over ``queryset``.
+
+    For a filtered list this one query gives both the page's count and the letters that lead
+    somewhere: counting and probing would each read every row the filter leaves (the filters'
+    indexes hold the initial, so this is read from the index alone).
+    """
+    return dict(
+        queryset.order_by().values_list("name_initial").annotate(rows=Count("*")).order_by()
+    )
+
+
+def rows_starting_with(by_initial: dict[str, int], letter: str) -> int:
+    """How many of the rows counted by ``rows_by_initial`` the letter (or none) chooses."""
+    if not letter:
+        return sum(by_initial.values())
+    return sum(
+        rows
+        for initial, rows in by_initial.items()
+        if (initial in DIGITS if letter == "#" else initial == letter)
+    )
 
 
 def _first_row_sql(queryset: QuerySet, letter: str) -> tuple[str, tuple]:
@@ -246,6 +274,7 @@ class Page:
     count: int
     object_list: list = field(default_factory=list)
     capped: bool = False  # more matched than were listed
+    letters: set[str] | None = None  # the A–Z links, when the count's query found them too
 
     @property
     def num_pages(self) -> int:
