@@ -154,8 +154,8 @@ class Company(models.Model):
             ),
             models.Index(fields=["domain"], name="company_domain"),
             # The lists' filters. A lead's or a sector's rows: counted and probed per first
-            # letter from these; a product's (codes kept on the company, see fee_products): each
-            # letter's probe and the count read this index alone, not the rows.
+            # letter from these; a product's (codes kept on the company, see fee_products): the
+            # sets of codes that hold it are skipped to, then read from this index alone.
             models.Index(
                 fields=[
                     "partner",
@@ -172,8 +172,8 @@ class Company(models.Model):
                 name="company_list_sector",
             ),
             models.Index(
-                fields=["partner", "status", "name_initial", "fee_products"],
-                name="company_list_products",
+                fields=["partner", "status", "fee_products", "name_initial", "name_key", "id"],
+                name="company_list_product_sets",
             ),
             # A billing date range's letters: each probe stops at its letter's first customer
             # in the range, where company_by_next_billing_date made it read the whole range

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.urls import reverse
 
+from portal.companies import list_filters
 from portal.companies.models import Company, CompanyProduct
 from portal.companies.services import company_create, company_update
 from tests.fixtures.factories import make_company, make_product, make_user, set_prices
@@ -101,6 +102,23 @@ def test_the_sector_filter(names, world, url_name):
 def test_the_product_filter_matches_a_whole_code(names, world, url_name):
     assert names(url_name, product="S1") == ["Alpha Retail", "Avalon Legal"]
     assert names(url_name, product="A1") == ["Avalon Legal", "Beacon Retail"]
+
+
+@pytest.mark.parametrize("url_name", LISTS)
+def test_the_product_filter_lists_the_same_rows_when_there_are_too_many_sets_of_codes(
+    names, world, url_name, monkeypatch
+):
+    # Past MOST_SETS different sets of codes, the filter reads each row's codes instead.
+    monkeypatch.setattr(list_filters, "MOST_SETS", 0)
+    assert names(url_name, product="S1") == ["Alpha Retail", "Avalon Legal"]
+    assert names(url_name, product="A1") == ["Avalon Legal", "Beacon Retail"]
+
+
+def test_the_sets_of_codes_holding_a_product_are_read_from_the_partners_list(world):
+    partner = world["lena"].partner
+    sets = list_filters.product_sets("default", partner.pk, "prospect", "A1")
+    assert sorted(sets) == [" A1 ", " S1 A1 "]
+    assert list_filters.product_sets("default", partner.pk, "prospect", "ZZ9") == []
 
 
 @pytest.mark.parametrize(
