@@ -147,8 +147,10 @@ def company_page(
         rows=Company.objects.all() if rows is None else rows,
         cap=search_cap if state.q else None,
         count=count,
+        initials=bool(state.q) and not state.letter,
     )
-    page.letters = None if by_initial is None else letters_of(by_initial)
+    if by_initial is not None:
+        page.letters = letters_of(by_initial)
     return state, page
 
 

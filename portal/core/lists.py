@@ -313,19 +313,28 @@ def paginate(
     *,
     cap: int | None = None,
     count: int | None = None,
+    initials: bool = False,
 ) -> Page:
     """One page of ``queryset``; ``rows`` loads the chosen ids with whatever joins it needs.
 
     ``count``, when the caller knows it (a kept tally), saves counting the rows.
+
+    ``initials``, with ``cap`` on a list of companies searched without a letter: the matches'
+    name initials are read with their ids, and when they were all read, ``page.letters`` are
+    the A–Z links they lead to.
 
     With ``cap``, only the first ``cap`` matches are listed, and they are found in one query:
     a search that matches few rows would otherwise be read twice, once to count and once for
     the page (a search on part of a name cannot be answered from the sort index alone).
     """
     if cap:
-        first = list(queryset.values_list("id", flat=True)[: cap + 1])
+        found = list(queryset.values_list("id", "name_initial" if initials else "id")[: cap + 1])
+        first = [pk for pk, _ in found]
         page = Page(number=1, per_page=per_page, count=min(len(first), cap))
         page.capped = len(first) > cap
+        if initials and not page.capped:
+            # Every match was read: their initials are the letters, without probing again.
+            page.letters = letters_of(initial for _, initial in found)
         first = first[:cap]
         page.number = min(page_number, page.num_pages)
         offset = (page.number - 1) * per_page
