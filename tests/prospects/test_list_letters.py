@@ -46,9 +46,7 @@ def test_letters_follow_the_search(letters, some):
     assert linked(letters(q="nowhere")) == ["All"]
 
 
-def test_letters_of_a_search_past_its_cap_are_probed_and_still_right(
-    letters, some, monkeypatch
-):
+def test_letters_of_a_search_past_its_cap_are_probed_and_still_right(letters, some, monkeypatch):
     # Up to the cap a search's letters are its matches' initials, read with them; past it the
     # matches are not all read, and the letters are probed instead: the same links either way.
     monkeypatch.setattr("portal.companies.list_views.CompanyListView.search_cap", 1)
