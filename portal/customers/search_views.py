@@ -11,7 +11,7 @@ from portal.core.text import query_refusals
 
 from .search import Found, company_search, suggestions
 
-SHOWN = 50  # per group on the results page
+SHOWN = 20  # per group on the results page: a jump to one company; the lists list them all
 SUGGESTED = 8
 
 

@@ -159,3 +159,21 @@ def test_a_search_is_a_fixed_number_of_queries_whatever_it_finds(acme, acme_admi
         make_company(acme, f"Alpha {i:02}", status=Company.Status.COMPLETE)
         make_company(acme, f"Alpha prospect {i:02}")
     assert queries("alpha") == one
+
+
+def test_the_results_page_lists_the_first_of_each_group_and_leads_to_the_lists(
+    acme, acme_admin, client
+):
+    for n in range(22):
+        make_company(acme, f"Harbor Prospect {n:02}")
+        make_company(acme, f"Harbor Customer {n:02}", status=Company.Status.COMPLETE)
+    client.force_login(acme_admin)
+
+    page = client.get(RESULTS, {"q": "harbor"}).content.decode()
+
+    assert "Harbor Prospect 19" in page and "Harbor Prospect 20" not in page
+    assert "Harbor Customer 19" in page and "Harbor Customer 20" not in page
+    assert page.count("Only the first 20") == 2
+    assert f'href="{reverse("prospects:list")}?q=harbor"' in page
+    assert f'href="{reverse("customers:in_progress")}?q=harbor"' in page
+    assert f'href="{reverse("customers:complete")}?q=harbor"' in page
