@@ -147,7 +147,9 @@ def company_page(
         rows=Company.objects.all() if rows is None else rows,
         cap=search_cap if state.q else None,
         count=count,
-        initials=bool(state.q) and not state.letter,
+        # Filtered, the filters' indexes hold the initial beside the name; the name's own index
+        # does not, and reading it from the rows would slow a plain search down.
+        initials=bool(state.q and state.filters) and not state.letter,
     )
     if by_initial is not None:
         page.letters = letters_of(by_initial)

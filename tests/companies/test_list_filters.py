@@ -158,6 +158,18 @@ def test_letters_and_the_count_follow_the_filters(client, acme_sales, world):
     assert "1–2 of 2 prospects" in response.content.decode()
 
 
+def test_letters_follow_a_search_within_the_filters(client, acme_sales, world):
+    # The search's matches are all read with their initials: no second pass for the letters.
+    client.force_login(acme_sales)
+
+    response = client.get(reverse(PROSPECTS), {"sector": "retail", "q": "retail"})
+
+    links = {label: url for label, url, _ in response.context["letters"]}
+    assert [label for label, url in links.items() if url] == ["All", "A", "B"]
+    response = client.get(reverse(PROSPECTS), {"sector": "legal", "q": "retail"})
+    assert [label for label, url, _ in response.context["letters"] if url] == ["All"]
+
+
 def test_every_link_of_the_page_keeps_the_filters_and_a_new_filter_starts_at_page_one(
     client, acme, acme_sales, world
 ):
