@@ -322,6 +322,15 @@ if os.environ.get("TASK_BACKEND") == "rq":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Periodic jobs: `manage.py portal_scheduler` (run by bin/serve) enqueues each task on its
+# cron schedule (in TIME_ZONE); every job is safe to run twice or in two workers at once.
+SCHEDULE = {
+    # Scheduled agreement versions take effect on their date (cheap when none is due).
+    "portal.companies.tasks.scheduled_versions_take_effect": os.environ.get(
+        "SCHEDULE_VERSIONS_TAKE_EFFECT", "*/15 * * * *"
+    ),
+}
+
 # Prospect imports: checking and saving one file stops itself after this long (and an import
 # whose worker died is ended as failed a minute later); one that no worker takes up within the
 # wait limit is ended as failed too. The file limits are in portal/prospects/xlsx_check.py.

@@ -1,6 +1,7 @@
 """The vendor's catalog, its versioned list prices and each partner's contracted prices."""
 
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from portal.pricing import Charge, Term
@@ -11,6 +12,43 @@ TERM_CHOICES = [
     (Term.ONE_TIME.value, "One Time"),
 ]
 CHARGE_CHOICES = [(Charge.PER_SEAT.value, "Per seat"), (Charge.FLAT.value, "Flat")]
+
+
+class Commitment(models.TextChoices):
+    """How long a subscription line runs before it renews (its *term*)."""
+
+    MONTHLY = "monthly", "Monthly"
+    ONE_YEAR = "1y", "1-year commitment"
+    THREE_YEARS = "3y", "3-year commitment"
+
+    @property
+    def months(self) -> int:
+        return {"monthly": 1, "1y": 12, "3y": 36}[self.value]
+
+
+class Billing(models.TextChoices):
+    """How often a line is invoiced: a product priced per year is billed annually."""
+
+    MONTHLY = "monthly", "Monthly"
+    ANNUAL = "annual", "Annual"
+
+
+class FewerSeats(models.TextChoices):
+    """When the seats of a commitment may go down (a monthly term's always may, at its next
+    billing date after the partner's notice days)."""
+
+    AT_RENEWAL = "renewal", "Only at renewal"
+    AT_BILLING_DATE = "billing", "At the next billing date"
+
+
+def default_terms() -> list[str]:
+    return [Commitment.MONTHLY.value, Commitment.ONE_YEAR.value]
+
+
+def terms_check(value) -> None:
+    known = set(Commitment.values)
+    if not isinstance(value, list) or not value or not set(value) <= known:
+        raise ValidationError("Offer at least one term: Monthly, 1-year or 3-year commitment.")
 
 
 class Product(models.Model):
@@ -51,12 +89,32 @@ class Product(models.Model):
     )
     is_active = models.BooleanField(default=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # The vendor's term policy for the product (a one-time charge has no term).
+    terms_offered = models.JSONField(
+        "terms offered", default=default_terms, validators=[terms_check]
+    )
+    cancellation_days = models.PositiveSmallIntegerField(
+        "cancellation window (days)",
+        default=7,
+        validators=[MaxValueValidator(90)],
+        help_text="Days after a purchase or renewal in which the product can be cancelled.",
+    )
+    fewer_seats = models.CharField(
+        "fewer seats of a commitment",
+        max_length=10,
+        choices=FewerSeats.choices,
+        default=FewerSeats.AT_RENEWAL,
+    )
 
     class Meta:
         ordering = ["position", "code"]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
+
+    def terms(self) -> list[Commitment]:
+        """The terms offered, in the catalog's order (shortest first)."""
+        return [term for term in Commitment if term.value in self.terms_offered]
 
 
 class PriceList(models.Model):

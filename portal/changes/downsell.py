@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from portal.companies.lifecycle import company_lock, restore_users
+from portal.companies.lifecycle import company_lock
 from portal.companies.models import Agreement
 from portal.companies.versions import downsell_open, versions_move
 
@@ -57,7 +57,7 @@ def downsell_refusal(
         return "This downsell has been cancelled already."
     if agreement.status == Agreement.Status.REJECTED:
         return "The vendor rejected this downsell: there is nothing to cancel."
-    if not downsell_open(agreement, today):
+    if not downsell_open(agreement):
         when = f" on {change.effective_on:%Y-%m-%d}" if change.effective_on else ""
         return f"This downsell took effect{when}: it can no longer be cancelled."
     if change.cancel_by is not None and today > change.cancel_by:
@@ -85,19 +85,17 @@ def downsell_cancel(
     if reason := downsell_refusal(agreement, change, today, later=later):
         raise CannotCancel(reason)
     prior = Agreement.objects.get(pk=change.prior_id)
-    moves = [(agreement, Agreement.Status.CANCELLED)]
-    if prior.status == Agreement.Status.SUPERSEDED:
-        # A synced downsell had replaced it: it is the version in effect again.
-        moves.append((prior, Agreement.Status.ACTIVE))
+    # A synced downsell was to end the version in effect on its date: it no longer ends.
+    scheduled = agreement.status == Agreement.Status.SCHEDULED and prior.effective_until
     versions_move(
         company=company,
-        moves=moves,
+        moves=[(agreement, Agreement.Status.CANCELLED)],
+        ends=[(prior, None)] if scheduled else [],
         actor=actor,
         summary=f"Downsell cancelled: agreement version {agreement.version} "
         f"({agreement.total_users:,} seats) will not take effect; version {prior.version} "
         f"({prior.total_users:,} seats) stays in effect",
         reason=f"Cancelled by {actor or 'the system'}",
     )
-    restore_users(company, prior, actor)
     downsell_cancelled(change=change, agreement=agreement, prior=prior, actor=actor)
     return agreement

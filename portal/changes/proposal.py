@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from portal.catalog.models import Product
 from portal.companies.seats import seats_error
+from portal.companies.terms import LineTerm, fewer_seats_refusal
 from portal.orders.rules import go_together, missing_host, no_price_message
 from portal.pricing import (
     ChangeQuote,
@@ -43,6 +44,8 @@ class Current:
     lines: list[Line]
     products: dict[str, Product]  # code → product, for every code on the lines
     seats: int  # the total users of the agreement
+    # code → the line's term as it runs today (its dates rolled on past renewals)
+    terms: dict[str, LineTerm] = field(default_factory=dict)
 
     @property
     def primaries(self) -> list[Product]:
@@ -144,6 +147,14 @@ def errors(current: Current, proposal: Proposal, products: dict[str, Product]) -
             f"Product changes cannot be combined with a seat decrease ({current.seats:,} → "
             f"{proposal.seats:,}): submit the seat decrease first, then the product change."
         )
+    before = {line.code: line.quantity for line in current.lines}
+    for code, quantity in wanted.items():
+        term = current.terms.get(code)
+        if term is not None and quantity < before.get(code, 0):
+            if refusal := fewer_seats_refusal(
+                product=products[code], commitment=term.commitment, term_end=term.term_end
+            ):
+                problems.append(refusal)
     chosen = {products[code] for code in wanted}
     for addon, own in proposal.addons.items():
         if addon.needs_own_seats and (message := seats_error(addon.name, own, proposal.seats)):
@@ -151,6 +162,20 @@ def errors(current: Current, proposal: Proposal, products: dict[str, Product]) -
         if names := missing_host(addon, chosen):
             problems.append(f"{addon.code} can only be added to {names}.")
     return problems
+
+
+def line_terms(current: Current, codes) -> dict[str, LineTerm]:
+    """The terms of the changed version's lines: a product kept runs on in its term; one
+    added (an add-on, another or a new primary) is co-termed with the first primary's term,
+    so that the customer has one renewal date. Its start is the day it is provisioned."""
+    host = next((current.terms[p.code] for p in current.primaries if p.code in current.terms), None)
+    terms = {}
+    for code in codes:
+        if code in current.terms:
+            terms[code] = current.terms[code]
+        elif host is not None:
+            terms[code] = LineTerm(host.commitment, host.auto_renew, None, host.term_end)
+    return terms
 
 
 def quote(table: PriceTable, current: Current, proposal: Proposal) -> ChangeQuote:

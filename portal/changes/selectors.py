@@ -1,10 +1,15 @@
 """Reads of change orders: ``change_order_for(user, pk)`` is one of the user's MSP (another
 MSP's is a 404); ``<noun>_of(...)`` reads what the caller already holds."""
 
+import datetime
+
+from django.utils import timezone
+
 from portal.catalog.models import Product
 from portal.catalog.selectors import products_enabled_for
 from portal.companies.agreements import agreement_lines
 from portal.companies.models import Agreement, Company
+from portal.companies.terms import LineTerm, current_term
 from portal.core.tenancy import get_for_partner_or_404
 from portal.pricing import Line, Money, Totals
 
@@ -23,12 +28,21 @@ def change_order_for(user, pk: int) -> ChangeOrder:
     )
 
 
-def current_of(agreement: Agreement) -> Current:
+def current_of(agreement: Agreement, today: datetime.date | None = None) -> Current:
+    today = today or timezone.localdate()
     lines = agreement_lines(agreement)
     products = Product.objects.prefetch_related("addable_to", "upgrades").in_bulk(
         [line.code for line in lines], field_name="code"
     )
-    return Current(lines=lines, products=products, seats=agreement.total_users)
+    terms = {}
+    for row in agreement.lines.all():
+        if not row.commitment:
+            continue
+        start, end = row.term_start, row.term_end
+        if start and end and row.auto_renew:
+            start, end = current_term(start, end, row.commitment, today)
+        terms[row.code] = LineTerm(row.commitment, row.auto_renew, start, end)
+    return Current(lines=lines, products=products, seats=agreement.total_users, terms=terms)
 
 
 def change_submitted_with(company: Company, key) -> bool:

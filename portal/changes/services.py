@@ -219,6 +219,11 @@ def _prior_checked(company: Company) -> Agreement:
             f"submitted {timezone.localtime(pending.created_at):%Y-%m-%d %H:%M}); this one "
             "was not submitted. Try again once it has synced."
         )
+    if scheduled := company.agreements.filter(status=Agreement.Status.SCHEDULED).first():
+        raise ChangeRefused(
+            f"Agreement version {scheduled.version} is scheduled to take effect on "
+            f"{scheduled.effective_from:%Y-%m-%d}; a change can be submitted from then."
+        )
     return active_agreement_of(company)
 
 
@@ -326,21 +331,25 @@ def change_submit_reviewed(
 def _submitted(company, change, actor, kind, quote, seats, key, ip, order_number, not_required):
     """The new agreement version, the change order submitted, the customer updated and the
     event told: the steps of every submit, in the caller's transaction."""
-    agreement = agreement_create(
-        company=company,
-        lines=list(quote.proposed),
-        status=PENDING_STATUS[kind],
-        total_users=seats,
-        currency=quote.new_totals.currency,
-        actor=actor,
-    )
-    now = timezone.now()
     if kind == ChangeOrder.Kind.DOWNSELL:
         change.effective_on, change.cancel_by = downsell_dates(
             next_billing_date=company.next_billing_date,
             notice_days=company.partner.downsell_notice_days,
             today=timezone.localdate(),
         )
+    proposed = list(quote.proposed)
+    agreement = agreement_create(
+        company=company,
+        lines=proposed,
+        status=PENDING_STATUS[kind],
+        total_users=seats,
+        currency=quote.new_totals.currency,
+        actor=actor,
+        terms=rules.line_terms(current_of(change.prior), [line.code for line in proposed]),
+        # A downsell takes effect at its billing date; anything else when provisioned.
+        effective_from=change.effective_on,
+    )
+    now = timezone.now()
     change.status = ChangeOrder.Status.SUBMITTED
     change.kind = kind
     change.idempotency_key = key
@@ -355,10 +364,12 @@ def _submitted(company, change, actor, kind, quote, seats, key, ip, order_number
 
 
 def _apply_to_company(company: Company, change: ChangeOrder, actor) -> None:
-    """The lead and the user count the change order names are the customer's from now on."""
-    fields = {"permitted_users": change.seats}
+    """The lead the change order names is the customer's from now on (its seats are the
+    Permitted Users once it is in effect: versions_move)."""
+    fields = {}
     if change.implementation_lead_id:
         fields["implementation_lead"] = change.implementation_lead
         if company.secondary_contact_id == change.implementation_lead_id:
             fields["secondary_contact"] = None
-    company_update(company=company, actor=actor, **fields)
+    if fields:
+        company_update(company=company, actor=actor, **fields)

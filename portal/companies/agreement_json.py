@@ -55,7 +55,9 @@ def agreement_json(
     if detail:
         data |= {
             "id": agreement.pk,
-            "standing": standing(agreement, today).value,
+            "standing": standing(agreement).value,
+            "effective_from": agreement.effective_from,
+            "effective_until": agreement.effective_until,
             "reason": agreement.reason,
             "created_at": agreement.created_at,
             "activated_at": agreement.activated_at,

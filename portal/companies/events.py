@@ -22,3 +22,16 @@ def agreement_rejected(*, agreement: Agreement, actor, reason: str) -> None:
     """The vendor refused a version: order.rejected, or change.rejected for a change order."""
     name = events.CHANGE_REJECTED if change_of(agreement) else events.ORDER_REJECTED
     _publish(name, agreement, actor, reason)
+
+
+def agreements_took_effect(*, agreements: list[Agreement], replaced: dict) -> None:
+    """Scheduled versions became Active on their date (one event for the scheduled job's
+    batch, of many MSPs: each subscriber keeps every MSP's to itself)."""
+    events.publish(
+        events.Happened(
+            events.AGREEMENT_TOOK_EFFECT,
+            partner=None,
+            agreements=tuple(agreements),
+            replaced=replaced,
+        )
+    )

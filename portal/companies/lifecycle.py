@@ -20,7 +20,7 @@ from portal.catalog.models import ListPrice, PriceList, Product
 from .billing import first_of_next_month
 from .events import agreement_rejected, agreement_synced
 from .models import Agreement, AgreementLine, Company
-from .services import company_set_status, company_update
+from .services import company_set_status, terms_begin
 from .versions import versions_move
 
 WHEN_CONFIRMED = "when the vendor confirms it"
@@ -30,13 +30,6 @@ def company_lock(agreement: Agreement) -> tuple[Company, Agreement]:
     """The company locked, and the agreement as it is now (not as the caller read it)."""
     company = Company.objects.select_for_update().get(pk=agreement.company_id)
     return company, Agreement.objects.get(pk=agreement.pk)
-
-
-def restore_users(company: Company, in_effect: Agreement | None, actor) -> None:
-    """Submitting a change set the customer's permitted users to its seats; once the change
-    is cancelled or rejected, the version in effect again decides them."""
-    if in_effect is not None and company.permitted_users != in_effect.total_users:
-        company_update(company=company, actor=actor, permitted_users=in_effect.total_users)
 
 
 @transaction.atomic
@@ -50,28 +43,38 @@ def agreement_confirm(*, agreement: Agreement, actor, reason: str = "") -> Agree
     company, agreement = company_lock(agreement)
     if agreement.status not in Agreement.PENDING:
         return agreement
+    today = timezone.localdate()
     was = agreement.get_status_display()
     new_business = agreement.status == Agreement.Status.NEW_ORDER_PENDING
-    replaced = list(
-        company.agreements.filter(status=Agreement.Status.ACTIVE)
-        .exclude(pk=agreement.pk)
-        .order_by("-version")
+    in_effect = (
+        company.agreements.filter(status=Agreement.Status.ACTIVE).exclude(pk=agreement.pk).first()
     )
-    moves = [(agreement, Agreement.Status.ACTIVE)]
-    moves += [(old, Agreement.Status.SUPERSEDED) for old in replaced]
-    also = {}
+    also, ends = {}, []
+    if in_effect is not None and agreement.effective_from > today:
+        # A downsell waits for its billing date; the version in effect stops then.
+        moves = [(agreement, Agreement.Status.SCHEDULED)]
+        ends = [(in_effect, agreement.effective_from)]
+        outcome = f"Scheduled from {agreement.effective_from:%Y-%m-%d}"
+    else:
+        moves = [(agreement, Agreement.Status.ACTIVE)]
+        if in_effect is not None:
+            moves.append((in_effect, Agreement.Status.SUPERSEDED))
+        outcome = "Active"
     if new_business and company.next_billing_date is None:
-        company.next_billing_date = first_of_next_month(timezone.localdate())
+        company.next_billing_date = first_of_next_month(today)
         company.updated_at = timezone.now()
         company.save(update_fields=["next_billing_date", "updated_at"])
         also["Next billing date"] = [None, str(company.next_billing_date)]
     versions_move(
         company=company,
         moves=moves,
+        ends=ends,
         actor=actor,
-        summary=f"Agreement version {agreement.version} synced with the vendor: {was} → Active",
+        summary=f"Agreement version {agreement.version} synced with the vendor: {was} → {outcome}",
         also=also,
+        today=today,
     )
+    terms_begin(agreement)
     if new_business and company.status == Company.Status.IN_PROGRESS:
         company_set_status(company=company, status=Company.Status.COMPLETE, actor=actor)
     # Subscribers e-mail the submitter (sync) and tell the webhooks.
@@ -101,12 +104,6 @@ def agreement_reject(*, agreement: Agreement, actor, reason: str) -> Agreement:
     if new_business:
         if company.status == Company.Status.IN_PROGRESS:
             company_set_status(company=company, status=Company.Status.PROSPECT, actor=actor)
-    else:
-        restore_users(
-            company,
-            company.agreements.filter(status=Agreement.Status.ACTIVE).order_by("-version").first(),
-            actor,
-        )
     # Subscribers put a new customer's order back to a draft (orders), e-mail the submitter
     # (sync) and tell the webhooks.
     agreement_rejected(agreement=agreement, actor=actor, reason=reason)
@@ -189,6 +186,15 @@ def change_options_state(
         )
     if company.status != Company.Status.COMPLETE:
         return ChangeOptions(False, "The order for this customer has not been provisioned yet.")
+    scheduled = next((a for a in agreements if a.status == Agreement.Status.SCHEDULED), None)
+    if scheduled is not None:
+        when = f"{scheduled.effective_from:%Y-%m-%d}"
+        return ChangeOptions(
+            False,
+            f"Agreement version {scheduled.version} ({scheduled.total_users:,} seats) is "
+            f"scheduled to take effect on {when}; the next change can be made from then.",
+            f"on {when}",
+        )
     active = next((a for a in agreements if a.status == Agreement.Status.ACTIVE), None)
     if active is None:
         return ChangeOptions(False, "This customer has no agreement in effect.")

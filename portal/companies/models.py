@@ -10,7 +10,7 @@ from django.db.models.functions import Left, Lower, Upper
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
-from portal.catalog.models import CHARGE_CHOICES, TERM_CHOICES
+from portal.catalog.models import CHARGE_CHOICES, TERM_CHOICES, Billing, Commitment
 
 SORTABLE = [
     "name_key",
@@ -117,8 +117,6 @@ class Company(models.Model):
     fees_currency = models.CharField(
         max_length=3, blank=True, default="", db_default="", editable=False
     )
-    # The day the figures change by themselves (a synced downsell takes effect): read again then.
-    fees_until = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -186,11 +184,6 @@ class Company(models.Model):
                 fields=["partner", "status", "fees_currency", "monthly_fees"],
                 name="company_fee_totals",
             ),
-            models.Index(
-                fields=["partner", "fees_until"],
-                condition=models.Q(fees_until__isnull=False),
-                name="company_fees_until",
-            ),
         ]
 
     def __str__(self) -> str:
@@ -251,6 +244,9 @@ class Agreement(models.Model):
         UPSELL_PENDING = "upsell_pending", "Upsell Pending Order"
         DOWNSELL_PENDING = "downsell_pending", "Downsell Pending Order"
         UPGRADE_PENDING = "upgrade_pending", "Upgrade Pending Order"
+        # Confirmed by the vendor, taking effect on a later date (a downsell at the next
+        # billing date): the version in effect stays Active until then.
+        SCHEDULED = "scheduled", "Scheduled"
         ACTIVE = "active", "Active"
         SUPERSEDED = "superseded", "Superseded"
         CANCELLED = "cancelled", "Cancelled"
@@ -279,6 +275,12 @@ class Agreement(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     activated_at = models.DateTimeField(null=True, blank=True)
+    # The first day the version is (or will be) in effect; until confirmed, the day it is
+    # expected to. Once another version replaces it (or is scheduled to), the day it stops:
+    # [effective_from, effective_until) of the versions that are or were in effect never
+    # overlap (on PostgreSQL an exclusion constraint, migration 0015, holds it).
+    effective_from = models.DateField()
+    effective_until = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["company", "-version"]
@@ -297,6 +299,22 @@ class Agreement(models.Model):
                 ),
                 name="one_pending_agreement",
             ),
+            # Exactly one version in effect, at most one waiting for its date.
+            models.UniqueConstraint(
+                fields=["company"],
+                condition=models.Q(status="active"),
+                name="one_agreement_in_effect",
+            ),
+            models.UniqueConstraint(
+                fields=["company"],
+                condition=models.Q(status="scheduled"),
+                name="one_scheduled_agreement",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(effective_until__isnull=True)
+                | models.Q(effective_until__gte=models.F("effective_from")),
+                name="agreement_ends_after_it_starts",
+            ),
         ]
         # The home page's rejections (pending versions have one_pending_agreement's index).
         indexes = [
@@ -304,7 +322,13 @@ class Agreement(models.Model):
                 fields=["-created_at"],
                 condition=models.Q(status="rejected"),
                 name="agreement_rejected",
-            )
+            ),
+            # The scheduled job's look-up: only the versions waiting for their date.
+            models.Index(
+                fields=["effective_from", "id"],
+                condition=models.Q(status="scheduled"),
+                name="agreement_scheduled_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -327,6 +351,18 @@ class AgreementLine(models.Model):
     quantity = models.PositiveIntegerField()
     unit_price = models.DecimalField(max_digits=12, decimal_places=4)
     payment = models.DecimalField(max_digits=14, decimal_places=2)
+    # The subscription term (``term`` above is the price's: per month, per year or once). A
+    # one-time charge has none of these: commitment and billing "", no dates, no renewal.
+    commitment = models.CharField(
+        "term", max_length=7, choices=Commitment.choices, blank=True, default=""
+    )
+    billing = models.CharField(
+        "billing frequency", max_length=7, choices=Billing.choices, blank=True, default=""
+    )
+    # [term_start, term_end): the term renews (or ends) on term_end. Empty until provisioned.
+    term_start = models.DateField(null=True, blank=True)
+    term_end = models.DateField(null=True, blank=True)
+    auto_renew = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["agreement", "id"]

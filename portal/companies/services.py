@@ -1,5 +1,8 @@
 """Every write to companies, agreements and attachments: one function per action."""
 
+import datetime
+from collections.abc import Mapping
+
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +14,7 @@ from portal.pricing import Line
 
 from .domains import normalize_domain
 from .models import Agreement, AgreementLine, Attachment, Company, CompanyProduct
+from .terms import LineTerm, billing_of, default_term, term_end_of
 from .versions import company_fees_refresh
 
 
@@ -46,10 +50,19 @@ def agreement_create(
     total_users: int,
     currency: str,
     actor,
+    terms: Mapping[str, LineTerm] | None = None,
+    effective_from: datetime.date | None = None,
 ) -> Agreement:
-    """A new agreement version with its priced lines copied on."""
+    """A new agreement version with its priced lines copied on.
+
+    ``terms``: each product code's term (a product kept carries its dates on, one co-termed
+    has its end); a code without one gets the product's default term. ``effective_from``: the
+    day it is to take effect (today unless said: a downsell's billing date).
+    """
+    terms = terms or {}
     last = company.agreements.order_by("-version").values_list("version", flat=True).first()
     agreement = Agreement.objects.create(
+        effective_from=effective_from or timezone.localdate(),
         company=company,
         version=(last or 0) + 1,
         status=status,
@@ -59,20 +72,32 @@ def agreement_create(
         activated_at=timezone.now() if status == Agreement.Status.ACTIVE else None,
     )
     products = Product.objects.in_bulk([line.code for line in lines], field_name="code")
-    AgreementLine.objects.bulk_create(
-        AgreementLine(
-            agreement=agreement,
-            product=products[line.code],
-            code=line.code,
-            name=line.name,
-            term=line.term.value,
-            charge=line.charge.value,
-            quantity=line.quantity,
-            unit_price=line.unit_price.amount,
-            payment=line.payment.amount,
+    rows = []
+    for line in lines:
+        product = products[line.code]
+        term = terms.get(line.code) or LineTerm(default_term(product))
+        priced_once = line.term.value == "one_time"
+        rows.append(
+            AgreementLine(
+                agreement=agreement,
+                product=product,
+                code=line.code,
+                name=line.name,
+                term=line.term.value,
+                charge=line.charge.value,
+                quantity=line.quantity,
+                unit_price=line.unit_price.amount,
+                payment=line.payment.amount,
+                commitment="" if priced_once else term.commitment,
+                billing=billing_of(line.term.value),
+                term_start=None if priced_once else term.term_start,
+                term_end=None if priced_once else term.term_end,
+                auto_renew=not priced_once and term.auto_renew,
+            )
         )
-        for line in lines
-    )
+    AgreementLine.objects.bulk_create(rows)
+    if status == Agreement.Status.ACTIVE:
+        terms_begin(agreement)
     history_record(
         actor=actor,
         obj=company,
@@ -82,6 +107,16 @@ def agreement_create(
     )
     company_fees_refresh(company)
     return agreement
+
+
+def terms_begin(agreement: Agreement) -> None:
+    """The terms of the version's new lines start the day it takes effect (a line kept or
+    co-termed has its dates already)."""
+    starts = agreement.lines.filter(term_start__isnull=True).exclude(commitment="")
+    for line in starts:
+        line.term_start = agreement.effective_from
+        line.term_end = line.term_end or term_end_of(agreement.effective_from, line.commitment)
+        line.save(update_fields=["term_start", "term_end"])
 
 
 @transaction.atomic

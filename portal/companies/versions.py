@@ -20,15 +20,18 @@ from .models import Agreement, Company
 
 Status = Agreement.Status
 
-# What each status may become. A pending version is synced (Active) or rejected, and a pending
-# downsell may be cancelled; an Active one is superseded by the next, or cancelled while it is a
-# synced downsell not yet in effect (changes.downsell says when), which puts the version it
-# replaced back in effect (Superseded → Active).
+# What each status may become. A pending version is synced (Active, or Scheduled when it takes
+# effect on a later date) or rejected, and a pending downsell may be cancelled; a Scheduled one
+# becomes Active on its date (``schedule``) or is cancelled until its deadline (a downsell);
+# an Active one is superseded by the next.
 TRANSITIONS: dict[str, set[str]] = {
-    **{pending: {Status.ACTIVE, Status.REJECTED} for pending in Agreement.PENDING},
-    Status.DOWNSELL_PENDING: {Status.ACTIVE, Status.REJECTED, Status.CANCELLED},
-    Status.ACTIVE: {Status.SUPERSEDED, Status.CANCELLED},
-    Status.SUPERSEDED: {Status.ACTIVE},
+    **{
+        pending: {Status.ACTIVE, Status.SCHEDULED, Status.REJECTED} for pending in Agreement.PENDING
+    },
+    Status.DOWNSELL_PENDING: {Status.ACTIVE, Status.SCHEDULED, Status.REJECTED, Status.CANCELLED},
+    Status.SCHEDULED: {Status.ACTIVE, Status.CANCELLED},
+    Status.ACTIVE: {Status.SUPERSEDED},
+    Status.SUPERSEDED: set(),
     Status.CANCELLED: set(),
     Status.REJECTED: set(),
 }
@@ -45,10 +48,10 @@ class ForbiddenMove(ValidationError):
 
 
 class Standing(models.TextChoices):
-    """Where a version stands in time, whatever its status says."""
+    """Where a version stands in time."""
 
     PENDING = "pending", "Pending"
-    # Synced with the vendor, but a downsell waits for its billing date.
+    # Synced with the vendor, waiting for the date it takes effect.
     SCHEDULED = "scheduled", "Scheduled"
     IN_EFFECT = "in_effect", "In effect"
     OVER = "over", "Over"
@@ -64,31 +67,26 @@ def change_of(agreement: Agreement):
     return getattr(agreement, "change_order", None)
 
 
-def takes_effect_on(agreement: Agreement) -> datetime.date | None:
-    """The date a version made by a downsell takes effect (its next billing date), else None."""
-    change = change_of(agreement)
-    if change is None or change.kind != "downsell":
-        return None
-    return change.effective_on
-
-
-def standing(agreement: Agreement, today: datetime.date | None = None) -> Standing:
+def standing(agreement: Agreement) -> Standing:
     if agreement.status in Agreement.PENDING:
         return Standing.PENDING
-    if agreement.status != Status.ACTIVE:
-        return Standing.OVER
-    starts = takes_effect_on(agreement)
-    if starts is not None and starts > (today or timezone.localdate()):
+    if agreement.status == Status.SCHEDULED:
         return Standing.SCHEDULED
-    return Standing.IN_EFFECT
+    if agreement.status == Status.ACTIVE:
+        return Standing.IN_EFFECT
+    return Standing.OVER
 
 
-def downsell_open(agreement: Agreement, today: datetime.date | None = None) -> bool:
-    """A downsell that has not taken effect yet: pending, or synced with its date ahead."""
+def downsell_open(agreement: Agreement) -> bool:
+    """A downsell that has not taken effect yet: pending, or synced and scheduled."""
     change = change_of(agreement)
     if change is None or change.kind != "downsell":
         return False
-    return standing(agreement, today) in (Standing.PENDING, Standing.SCHEDULED)
+    return standing(agreement) in (Standing.PENDING, Standing.SCHEDULED)
+
+
+def _date(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def versions_move(
@@ -98,31 +96,60 @@ def versions_move(
     actor,
     summary: str,
     reason: str = "",
+    ends: list[tuple[Agreement, datetime.date | None]] = (),
     also: dict | None = None,
+    today: datetime.date | None = None,
 ) -> None:
     """Move each version to its new status and write one history entry on the company.
 
-    Call inside the caller's transaction, with the company locked. ``reason`` is kept on the
-    versions that become Rejected or Cancelled; ``also``: further changes for the same entry.
+    Call inside the caller's transaction, with the company locked. The effective dates follow
+    the moves: a version made Active from pending takes effect ``today``; one Superseded stops
+    then (or on the day a Scheduled one had already set). ``ends``: the day a version that stays
+    in effect will stop (a successor is scheduled), or None again (that successor cancelled).
+    ``reason`` is kept on the versions that become Rejected or Cancelled; ``also``: further
+    changes for the same entry.
     """
     for agreement, to in moves:
         if to not in TRANSITIONS[agreement.status]:
             raise ForbiddenMove(agreement, to)
+    today = today or timezone.localdate()
     changes = {}
     now = timezone.now()
-    for agreement, to in moves:
+    # A version leaves Active before another one enters it: one in effect at a time, always.
+    for agreement, to in sorted(moves, key=lambda move: move[1] == Status.ACTIVE):
         was = agreement.get_status_display()
         fields = ["status"]
-        # Activated once, when synced; a version back in effect keeps its first date.
-        if to == Status.ACTIVE and agreement.status in Agreement.PENDING:
+        if agreement.status in Agreement.PENDING and to in (Status.ACTIVE, Status.SCHEDULED):
+            # Synced now (a version back in effect keeps its first date).
             agreement.activated_at = now
             fields.append("activated_at")
+        if agreement.status in Agreement.PENDING and to == Status.ACTIVE:
+            agreement.effective_from = today
+            fields.append("effective_from")
+        if to == Status.SUPERSEDED and agreement.effective_until is None:
+            agreement.effective_until = max(today, agreement.effective_from)
+            fields.append("effective_until")
         if to in (Status.REJECTED, Status.CANCELLED) and reason:
             agreement.reason = reason[: Agreement._meta.get_field("reason").max_length]
             fields.append("reason")
         agreement.status = to
         agreement.save(update_fields=fields)
         changes[f"Agreement version {agreement.version}"] = [was, Status(to).label]
+    # Permitted Users are the seats of the version in effect.
+    entering = next((a for a, to in moves if to == Status.ACTIVE), None)
+    if entering is not None and company.permitted_users != entering.total_users:
+        changes["permitted_users"] = [company.permitted_users, entering.total_users]
+        company.permitted_users = entering.total_users
+        company.updated_at = now
+        company.save(update_fields=["permitted_users", "updated_at"])
+    for agreement, until in ends:
+        was = agreement.effective_until
+        agreement.effective_until = until
+        agreement.save(update_fields=["effective_until"])
+        changes[f"Agreement version {agreement.version} in effect until"] = [
+            _date(was),
+            _date(until),
+        ]
     history_record(
         actor=actor,
         obj=company,
@@ -136,61 +163,43 @@ def versions_move(
 # What a customer pays, as the customer lists show it
 
 
-def paying_version(agreements: list[Agreement], today: datetime.date) -> Agreement | None:
-    """The version whose fees the customer pays ``today``: the one in effect (a synced downsell
-    waiting for its billing date leaves the version it replaces in effect), or before any
-    sync the new order pending. None for a company without one."""
-    by_pk = {agreement.pk: agreement for agreement in agreements}
-    for agreement in sorted(agreements, key=lambda a: a.version, reverse=True):
-        where = standing(agreement, today)
-        if where == Standing.IN_EFFECT:
-            return agreement
-        if where == Standing.SCHEDULED:
-            prior = change_of(agreement).prior_id
-            return by_pk.get(prior)
-    return next((a for a in agreements if a.status == Status.NEW_ORDER_PENDING), None)
+def paying_version(agreements: list[Agreement]) -> Agreement | None:
+    """The version whose fees the customer pays now: the one in effect, or before any sync
+    the new order pending. None for a company without one."""
+    in_effect = next((a for a in agreements if a.status == Status.ACTIVE), None)
+    return in_effect or next((a for a in agreements if a.status == Status.NEW_ORDER_PENDING), None)
 
 
-def company_fees_refresh(company: Company, today: datetime.date | None = None) -> None:
+def fee_figures(lines, total_users: int, currency: str) -> dict:
+    """The customer lists' figures of a version: its products, seats and monthly fees."""
+    return {
+        # Spaces around each code, so that a filter matches a whole code: " S1 ".
+        "fee_products": f" {' '.join(line.code for line in lines)} " if lines else "",
+        "fee_seats": total_users,
+        "monthly_fees": sum(
+            (line.payment for line in lines if line.term == "monthly"), Decimal("0.00")
+        ),
+        "fees_currency": currency,
+    }
+
+
+def company_fees_refresh(company: Company) -> None:
     """Copy the paying version's products, seats and monthly fees onto the company (the
     customer lists read them from there); called whenever a version is made or moves."""
-    today = today or timezone.localdate()
-    agreements = list(company.agreements.select_related("change_order").prefetch_related("lines"))
-    paying = paying_version(agreements, today)
-    # Nothing to pay (a prospect, or a new order rejected): the products it is expected to buy,
-    # as services.product_codes keeps them for a prospect.
-    expected = company.products.order_by("product__position", "product__code")
-    codes = list(expected.values_list("product__code", flat=True))
-    figures = {
-        "fee_products": f" {' '.join(codes)} " if codes else "",
-        "fee_seats": None,
-        "monthly_fees": None,
-        "fees_currency": "",
-    }
+    paying = paying_version(list(company.agreements.all()))
     if paying is not None:
-        lines = list(paying.lines.all())
+        figures = fee_figures(list(paying.lines.all()), paying.total_users, paying.currency)
+    else:
+        # Nothing to pay (a prospect, or a new order rejected): the products it is expected to
+        # buy, as services.product_codes keeps them for a prospect.
+        expected = company.products.order_by("product__position", "product__code")
+        codes = list(expected.values_list("product__code", flat=True))
         figures = {
-            # Spaces around each code, so that a filter matches a whole code: " S1 ".
-            "fee_products": f" {' '.join(line.code for line in lines)} " if lines else "",
-            "fee_seats": paying.total_users,
-            "monthly_fees": sum(
-                (line.payment for line in lines if line.term == "monthly"), Decimal("0.00")
-            ),
-            "fees_currency": paying.currency,
+            "fee_products": f" {' '.join(codes)} " if codes else "",
+            "fee_seats": None,
+            "monthly_fees": None,
+            "fees_currency": "",
         }
-    # A synced downsell changes the figures on its billing date, with no service running then.
-    figures["fees_until"] = min(
-        (takes_effect_on(a) for a in agreements if standing(a, today) == Standing.SCHEDULED),
-        default=None,
-    )
     Company.objects.filter(pk=company.pk).update(**figures)
     for name, value in figures.items():
         setattr(company, name, value)
-
-
-def fees_due_refresh(partner_id: int, today: datetime.date | None = None) -> None:
-    """Read the figures again of the partner's companies whose downsell has taken effect since
-    (one indexed query, nearly always finding none): the lists call it before reading."""
-    today = today or timezone.localdate()
-    for company in Company.objects.filter(partner_id=partner_id, fees_until__lte=today):
-        company_fees_refresh(company, today)

@@ -25,6 +25,9 @@ CHANGE_SUBMITTED = "change.submitted"
 CHANGE_SYNCED = "change.synced"
 CHANGE_REJECTED = "change.rejected"
 DOWNSELL_CANCELLED = "change.cancelled"
+# Scheduled versions whose date came: published once per batch of the scheduled job, with
+# ``agreements`` (and ``replaced``: company id → the version each one superseded).
+AGREEMENT_TOOK_EFFECT = "agreement.took_effect"
 RFI_SUBMITTED = "rfi.submitted"
 # Each version of the RFI answers, the first included: the vendor sync sends it (no webhook).
 RFI_ANSWERED = "rfi.answered"
@@ -38,6 +41,7 @@ NAMES = (
     CHANGE_SYNCED,
     CHANGE_REJECTED,
     DOWNSELL_CANCELLED,
+    AGREEMENT_TOOK_EFFECT,
     RFI_SUBMITTED,
     RFI_ANSWERED,
     USER_RENAMED,
@@ -60,6 +64,8 @@ class Happened:
     reason: str = ""
     rfi: Any = None
     user: Any = None
+    agreements: tuple = ()
+    replaced: Any = None
 
 
 Subscriber = Callable[[Happened], None]

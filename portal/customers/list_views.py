@@ -17,7 +17,6 @@ from portal.companies.list_filters import DATES, list_filters
 from portal.companies.list_views import CompanyListView, filtered_companies, list_state
 from portal.companies.models import Company
 from portal.companies.selectors import fee_totals_for
-from portal.companies.versions import fees_due_refresh
 from portal.core.lists import filter_list
 from portal.core.sheets import CSV, XLSX, csv_lines, write_table
 from portal.core.tenancy import PartnerRequiredMixin
@@ -34,8 +33,6 @@ class CustomerListView(CompanyListView):
     export_names: tuple[str, str]  # the URL names of Export CSV and Export XLSX
 
     def get_context_data(self, **kwargs):
-        # A downsell that took effect since the figures were kept: read them again first.
-        fees_due_refresh(self.request.user.partner_id)
         query = self.request.GET.urlencode()
         return super().get_context_data(
             fee_totals=fee_totals_for(self.request.user, self.status),
@@ -129,7 +126,6 @@ class ExportView(PartnerRequiredMixin, View):
 
     def get(self, request):
         user = request.user
-        fees_due_refresh(user.partner_id)
         state = list_state(
             request.GET,
             user=user,

@@ -93,7 +93,7 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
         for agreement in agreements:
             change = change_of(agreement)
             cancel = None
-            if downsell_open(agreement, today):
+            if downsell_open(agreement):
                 reason = downsell_refusal(
                     agreement, change, today, later=later_version(agreement, agreements)
                 )
@@ -112,8 +112,8 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
 
 
 def _scheduled(agreement: Agreement, today) -> bool:
-    """A synced downsell waits for its billing date: Active, but not in effect yet."""
-    return standing(agreement, today) == Standing.SCHEDULED
+    """A synced change waits for its date: Scheduled, not in effect yet."""
+    return standing(agreement) == Standing.SCHEDULED
 
 
 class DownsellCancelView(PartnerRequiredMixin, View):

@@ -25,6 +25,7 @@ class Event(models.TextChoices):
     CHANGE_SYNCED = events.CHANGE_SYNCED, "Change order synced"
     CHANGE_REJECTED = events.CHANGE_REJECTED, "Change order rejected"
     CHANGE_CANCELLED = events.DOWNSELL_CANCELLED, "Downsell cancelled"
+    AGREEMENT_TOOK_EFFECT = events.AGREEMENT_TOOK_EFFECT, "Scheduled change took effect"
     RFI_SUBMITTED = events.RFI_SUBMITTED, "Request for Information submitted"
     TEST = "test", "Test"
 

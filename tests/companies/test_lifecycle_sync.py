@@ -82,8 +82,8 @@ def make_customer(partner, actor, name="Fabrikam Logistics", quantities=None, us
 def submit_change(
     company, actor, quantities, users, kind, *, effective_on=None, cancel_by=None
 ) -> Agreement:
-    """What the change-order submit leaves behind: a pending version and its change order,
-    and the customer's permitted users set to the new seats."""
+    """What the change-order submit leaves behind: a pending version (taking effect on
+    ``effective_on``, if given) and its change order."""
     prior = company.agreements.get(status=Agreement.Status.ACTIVE)
     agreement = make_version(company, actor, quantities, users, PENDING_OF[kind])
     ChangeOrder.objects.create(
@@ -100,7 +100,9 @@ def submit_change(
         submitted_by=actor,
         submitted_at=timezone.now(),
     )
-    Company.objects.filter(pk=company.pk).update(permitted_users=users)
+    if effective_on:
+        agreement.effective_from = effective_on
+        agreement.save(update_fields=["effective_from"])
     return agreement
 
 
