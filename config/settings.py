@@ -311,6 +311,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CompanyStatusEnum": "portal.companies.models.Company.Status",
         "ImportStatusEnum": "portal.prospects.models.ProspectImport.Status",
+        "CommitmentEnum": "portal.catalog.models.Commitment",
     },
 }
 # Background work: the database queue by default, committed with the transaction that

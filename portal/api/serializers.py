@@ -6,9 +6,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.utils.field_mapping import ClassLookupDict
 
+from portal.catalog.models import CHARGE_CHOICES, TERM_CHOICES, Billing, Commitment
 from portal.companies.agreement_json import agreement_json, line_json
 from portal.companies.columns import API_ROW, CompanyColumn
-from portal.companies.models import Company
+from portal.companies.models import Agreement, Company
 from portal.companies.versions import Standing
 
 
@@ -120,11 +121,40 @@ class DomainCheckOut(serializers.Serializer):
 class LineOut(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
-    term = serializers.CharField()
-    charge = serializers.CharField()
+    term = serializers.ChoiceField(
+        TERM_CHOICES,
+        help_text="The price's term: what the unit price is per (a month, a year, once).",
+    )
+    charge = serializers.ChoiceField(CHARGE_CHOICES)
     quantity = serializers.IntegerField(help_text="Negative for a prior quantity on a change.")
     unit_price = serializers.DecimalField(max_digits=12, decimal_places=4)
     payment = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class AgreementLineOut(LineOut):
+    """A line of an agreement version, with its subscription term."""
+
+    commitment = serializers.ChoiceField(
+        Commitment.choices,
+        allow_null=True,
+        help_text="The subscription term: monthly, or a commitment of 1 or 3 years (1y, 3y); "
+        "null for a one-time charge.",
+    )
+    billing = serializers.ChoiceField(
+        Billing.choices,
+        allow_null=True,
+        help_text="How often it is invoiced; null for a one-time charge.",
+    )
+    term_start = serializers.DateField(
+        allow_null=True,
+        help_text="The first day of the term running; null until the version is provisioned.",
+    )
+    term_end = serializers.DateField(
+        allow_null=True,
+        help_text="The day the term renews (or ends, without auto_renew): the term is "
+        "[term_start, term_end). An add-on bought mid-term ends with the term it joins.",
+    )
+    auto_renew = serializers.BooleanField()
 
 
 class TotalsOut(serializers.Serializer):
@@ -159,7 +189,11 @@ def quote_data(quote) -> dict:
 class AgreementOut(serializers.Serializer):
     id = serializers.IntegerField()
     version = serializers.IntegerField()
-    status = serializers.CharField(help_text="The code, e.g. upsell_pending.")
+    status = serializers.ChoiceField(
+        Agreement.Status.choices,
+        help_text="The code, e.g. upsell_pending; scheduled: confirmed by the vendor, taking "
+        "effect on effective_from.",
+    )
     status_label = serializers.CharField(help_text="The words the pages show.")
     status_display = serializers.CharField(
         help_text="Deprecated: the same as status_label, which replaces it."
@@ -169,12 +203,20 @@ class AgreementOut(serializers.Serializer):
         help_text="Where the version stands in time: pending, scheduled (a synced downsell "
         "before its billing date), in_effect or over.",
     )
+    effective_from = serializers.DateField(
+        help_text="The day it takes (or took) effect; for a pending version, the day expected.",
+    )
+    effective_until = serializers.DateField(
+        allow_null=True,
+        help_text="The day it stops being in effect: set once a successor is scheduled or it "
+        "is superseded; null while nothing replaces it.",
+    )
     reason = serializers.CharField()
     total_users = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     activated_at = serializers.DateTimeField(allow_null=True)
     submitted_by = serializers.CharField(allow_null=True)
-    lines = LineOut(many=True)
+    lines = AgreementLineOut(many=True)
     totals = TotalsOut()
 
 

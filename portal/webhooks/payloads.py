@@ -15,8 +15,12 @@ def _company(company: Company) -> dict:
 
 def agreement_data(agreement: Agreement, *, reason: str = "") -> dict:
     """An order's or change order's agreement version: the company, the version with its
-    status and four totals, and the order or change order that made it."""
-    data = {"company": _company(agreement.company), "agreement": agreement_json(agreement)}
+    status, four totals, the days it is in effect and its lines with their terms, and the
+    order or change order that made it."""
+    data = {
+        "company": _company(agreement.company),
+        "agreement": agreement_json(agreement, lines=True),
+    }
     # The reverse one-to-one accessors raise an AttributeError when there is none.
     if change := getattr(agreement, "change_order", None):
         data["change_order"] = {

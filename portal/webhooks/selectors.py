@@ -23,6 +23,20 @@ def webhook_endpoints_for(user) -> QuerySet[WebhookEndpoint]:
     )
 
 
+def endpoints_listening(*, partner_ids, event: str) -> dict[int, list[WebhookEndpoint]]:
+    """The active endpoints subscribed to ``event`` of each of these partners that has one
+    (one query, whatever their number): a system's look-up across MSPs, for an event of many
+    (the scheduled job's batch); each MSP's endpoints are only ever sent its own objects."""
+    listening: dict[int, list[WebhookEndpoint]] = {}
+    endpoints = WebhookEndpoint.objects.filter(partner_id__in=set(partner_ids), is_active=True)
+    for endpoint in endpoints.order_by("pk"):
+        # A handful of endpoints per partner: the subscription is checked here rather than
+        # with a JSON lookup, which SQLite does not offer for lists.
+        if event in endpoint.events:
+            listening.setdefault(endpoint.partner_id, []).append(endpoint)
+    return listening
+
+
 def webhook_endpoint_for(user, pk: int) -> WebhookEndpoint:
     """One endpoint of the user's partner; another MSP's is a 404."""
     return get_for_partner_or_404(WebhookEndpoint, user, pk=pk)

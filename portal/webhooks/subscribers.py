@@ -5,9 +5,9 @@ from django.db.models import prefetch_related_objects
 
 from portal.core import events
 
-from .models import WebhookEndpoint
 from .payloads import agreement_data, rfi_data
-from .services import webhook_emit
+from .selectors import endpoints_listening
+from .services import webhook_emit, webhook_emit_many
 
 
 @events.subscribe(
@@ -31,18 +31,21 @@ def rfi_event(event: events.Happened) -> None:
 
 @events.subscribe(events.AGREEMENT_TOOK_EFFECT)
 def took_effect_event(event: events.Happened) -> None:
-    """A batch of the scheduled job, of many MSPs: only those with an endpoint at all are
-    told (one query finds them), each about its own customers."""
-    partners = {agreement.company.partner_id for agreement in event.agreements}
-    listening = set(
-        WebhookEndpoint.objects.filter(partner_id__in=partners, is_active=True).values_list(
-            "partner_id", flat=True
-        )
+    """A batch of the scheduled job, of many MSPs: one query finds those with an endpoint for
+    it; only their versions are read (a constant number of queries) and each is told to its
+    own MSP, with the version it replaced."""
+    listening = endpoints_listening(
+        partner_ids=[agreement.company.partner_id for agreement in event.agreements],
+        event=event.name,
     )
     told = [a for a in event.agreements if a.company.partner_id in listening]
-    prefetch_related_objects(told, "lines", "change_order__prior", "company__partner")
+    if not told:
+        return
+    prefetch_related_objects(told, "lines", "change_order__prior", "order")
+    items = []
     for agreement in told:
         data = agreement_data(agreement)
         if replaced := event.replaced.get(agreement.company_id):
             data["replaces_version"] = replaced.version
-        webhook_emit(partner=agreement.company.partner, event=event.name, data=data)
+        items.append((agreement.company.partner_id, data))
+    webhook_emit_many(event=event.name, told=items, listening=listening)

@@ -2,6 +2,7 @@
 to it, and none for anyone else, with the payload's shape and the partner's own figures."""
 
 import pytest
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from portal.core.models import OutgoingMessage
@@ -58,6 +59,26 @@ def test_a_submitted_order_is_told_to_its_subscriber_only(subscribers, order_req
                 "one_time": "0.00",
                 "initial": "2011.90",
             },
+            # Expected to take effect the day it is submitted; nothing replaces it yet.
+            "effective_from": timezone.localdate().isoformat(),
+            "effective_until": None,
+            "lines": [
+                {
+                    "code": "S1",
+                    "name": "Email Security Cloud Gateway",
+                    "term": "monthly",
+                    "charge": "per_seat",
+                    "quantity": 682,
+                    "unit_price": "2.9500",
+                    "payment": "2011.90",
+                    # The term's days are set when the vendor provisions it.
+                    "commitment": "monthly",
+                    "billing": "monthly",
+                    "term_start": None,
+                    "term_end": None,
+                    "auto_renew": True,
+                }
+            ],
         },
         "order": {"id": company.order.pk, "order_number": "PO-1001"},
     }

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from portal.catalog.models import CHARGE_CHOICES, TERM_CHOICES, Commitment, FewerSeats
 from portal.catalog.selectors import price_table_for, products_enabled_for
 
 from .base import PortalView
@@ -18,8 +19,21 @@ class PricedProductOut(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     kind = serializers.ChoiceField(["primary", "addon"])
-    charge = serializers.ChoiceField(["per_seat", "flat"])
-    term = serializers.ChoiceField(["monthly", "annual", "one_time"])
+    charge = serializers.ChoiceField(CHARGE_CHOICES)
+    term = serializers.ChoiceField(TERM_CHOICES, help_text="The price's term: what it is per.")
+    terms_offered = serializers.ListField(
+        child=serializers.ChoiceField(Commitment.choices),
+        help_text="The subscription terms the vendor offers: monthly, 1y, 3y (none for a "
+        "one-time charge).",
+    )
+    cancellation_days = serializers.IntegerField(
+        help_text="Days after a purchase or renewal in which it can be cancelled."
+    )
+    fewer_seats = serializers.ChoiceField(
+        FewerSeats.choices,
+        help_text="When the seats of a commitment may go down: only at renewal, or at the next "
+        "billing date (a monthly term's always may, after the MSP's notice days).",
+    )
     needs_own_seats = serializers.BooleanField()
     addable_to = serializers.ListField(child=serializers.CharField())
     upgrades = serializers.ListField(child=serializers.CharField())
@@ -44,6 +58,11 @@ class PriceListView(PortalView):
                 "kind": product.kind,
                 "charge": product.charge,
                 "term": product.term,
+                "terms_offered": []
+                if product.term == "one_time"
+                else [term.value for term in product.terms()],
+                "cancellation_days": product.cancellation_days,
+                "fewer_seats": product.fewer_seats,
                 "needs_own_seats": product.needs_own_seats,
                 "addable_to": sorted(p.code for p in product.addable_to.all()),
                 "upgrades": sorted(p.code for p in product.upgrades.all()),

@@ -1,6 +1,7 @@
 """Customers: the In Progress and Complete lists, a customer, its agreements, history and
 attachments, and Cancel downsell."""
 
+from django.db.models import prefetch_related_objects
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -49,7 +50,19 @@ class RfiOut(serializers.Serializer):
 
 class CustomerOut(s.CompanyOut):
     change_options = ChangeOptionsOut()
-    agreement_in_effect = s.AgreementOut(allow_null=True)
+    agreement_in_effect = s.AgreementOut(
+        allow_null=True, help_text="The version in effect today (status active)."
+    )
+    agreement_scheduled = s.AgreementOut(
+        allow_null=True,
+        help_text="A version confirmed by the vendor that takes effect on a later day (a "
+        "downsell at the billing date), if any; until then the one in effect stays.",
+    )
+    scheduled_from = serializers.DateField(
+        allow_null=True,
+        help_text="The day the scheduled version takes effect and the one in effect stops (its "
+        "effective_until): the scheduled version's effective_from; null when none is scheduled.",
+    )
     rfi = RfiOut(
         source="rfi_summary", allow_null=True, help_text="The Request for Information, if sent."
     )
@@ -124,9 +137,13 @@ class CustomerDetailView(PortalView):
     def answer(self, company):
         agreements = list(company.agreements.select_related("created_by"))
         active = next((a for a in agreements if a.status == Agreement.Status.ACTIVE), None)
+        scheduled = next((a for a in agreements if a.status == Agreement.Status.SCHEDULED), None)
+        prefetch_related_objects([a for a in (active, scheduled) if a], "lines")
         state = change_options_state(company, agreements=agreements)
         company.change_options = state
         company.agreement_in_effect = s.agreement_out(active) if active else None
+        company.agreement_scheduled = s.agreement_out(scheduled) if scheduled else None
+        company.scheduled_from = scheduled.effective_from if scheduled else None
         company.rfi_summary = rfi_summary_of(company)
         return Response(CustomerOut(company).data)
 
