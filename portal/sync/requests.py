@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.companies.agreement_json import agreement_json
+from portal.companies.agreement_json import agreement_json, term_json
 from portal.companies.models import Agreement
 from portal.rfi.models import ANSWER_FIELDS, InformationRequest
 from portal.rfi.services import rfi_vendor_state
@@ -19,6 +19,9 @@ from .tasks import REQUESTS
 # 2: the agreement carries status_label and its four totals, as in the API and webhooks.
 # 3: a new customer's Request for Information answers come as requests of their own (action
 #    "rfi", with "rfi": {"version", "order_request_id", "answers"}); the order waits for them.
+# Still 3 with the terms (agreement effective_from/until; each line's commitment, billing,
+# term_start, term_end, auto_renew): fields added, none changes meaning (a line's "term" stays
+# its price's term), so a vendor that reads 3 reads these requests as before.
 PROTOCOL_VERSION = 3
 
 
@@ -36,6 +39,9 @@ def _lines(agreement: Agreement) -> list[dict]:
             "quantity": line.quantity,
             "unit_price": str(line.unit_price),
             "payment": str(line.payment),
+            # The subscription term: a kept line's dates run on, a co-termed one has the end
+            # of the term it joins, a new one's start the day it is provisioned (null here).
+            **term_json(line),
         }
         for line in agreement.lines.order_by("id")
     ]

@@ -31,8 +31,15 @@ def test_a_submitted_order_writes_one_request_saying_what_was_ordered(
             "quantity": 682,
             "unit_price": "2.9500",
             "payment": "2011.90",
+            # A new line's term starts the day it is provisioned.
+            "commitment": "monthly",
+            "billing": "monthly",
+            "term_start": None,
+            "term_end": None,
+            "auto_renew": True,
         }
     ]
+    assert payload["protocol_version"] == 3
     assert payload["submitted_by"] == acme_admin.email
     assert payload["order_number"] == "PO-1001"
     tasks = DBTaskResult.objects.filter(task_path="portal.sync.tasks.deliver_request")
