@@ -1,5 +1,9 @@
-"""Demo data: two partners, their users, the catalog with tiered contracted prices, prospects
-and customers with active agreements. Running it again changes nothing."""
+"""Demo data: two partners, their users, the catalog with tiered contracted prices and the
+vendor's term policy, prospects, and customers with agreements in effect for some time: the
+seeds' Northwind and Fabrikam on monthly terms, and customers on annual (and one on a 3-year)
+commitments whose terms end over the coming months, counted from the day the data is loaded
+(some within 7, 30 and 60 days), one with an add-on co-termed mid-term. Running it again
+changes nothing."""
 
 import datetime
 from decimal import Decimal
@@ -8,10 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.accounts.models import Partner, User
-from portal.catalog.models import ContractedPrice, ListPrice, PriceList, Product
+from portal.catalog.models import Commitment, ContractedPrice, ListPrice, PriceList, Product
 from portal.catalog.selectors import price_table_for
+from portal.companies.billing import add_months, first_of_next_month
 from portal.companies.models import Agreement, Company
 from portal.companies.services import agreement_create, company_create, company_set_status
+from portal.companies.terms import LineTerm
+from portal.companies.versions import versions_move
 from portal.orders.models import Question
 from portal.orders.services import OrderInput, order_save
 from portal.pricing import price_order
@@ -36,6 +43,12 @@ LIST_PRICES = {
     "A2": "2.00",
     "A3": "12.00",
     "OB1": "750.00",
+}
+# The vendor's term policy: the terms each product is offered on (default: monthly, 1-year).
+TERMS_OFFERED = {
+    "S1": ["monthly", "1y", "3y"],
+    "S2": ["monthly", "1y", "3y"],
+    "A3": ["1y"],
 }
 # partner → code → [(from quantity, unit price)]: volume tiers, "all units"
 CONTRACTED = {
@@ -139,6 +152,21 @@ DIGIT_NAMES = [
     "100 Acre Farms",
 ]
 GLOBEX_PROSPECTS = ["Hooli Analytics", "Initrode Manufacturing", "Vandelay Industries"]
+# Acme's customers on commitments: name, domain, seats per product, term, days from the day
+# the demo is loaded to the term's end (its renewal). Their lead is Acme's Admin.
+YEAR, THREE_YEARS = Commitment.ONE_YEAR, Commitment.THREE_YEARS
+COMMITTED = [
+    ("Tailspin Toys", "tailspintoys.example", {"S1": 120}, YEAR, 5),
+    ("Litware Inc", "litware.example", {"S2": 260}, YEAR, 21),
+    ("Adventure Works Cycles", "adventure-works.example", {"S1": 430, "A3": 430}, YEAR, 45),
+    ("Lucerne Publishing", "lucernepublishing.example", {"S1": 85}, YEAR, 80),
+    ("Woodgrove Bank", "woodgrovebank.example", {"S2": 900}, THREE_YEARS, 150),
+    ("Coho Winery", "cohowinery.example", {"S1": 60}, YEAR, 270),
+]
+# The add-on bought mid-term: S1 on a 1-year commitment ending in CO_TERMED_DAYS, A2 added
+# ADDED_DAYS_AGO and co-termed (it renews with S1).
+CO_TERMED = ("Wide World Importers", "wideworldimporters.example", 300)
+CO_TERMED_DAYS, ADDED_DAYS_AGO = 200, 45
 
 
 def _prospect_names() -> list[str]:
@@ -148,8 +176,13 @@ def _prospect_names() -> list[str]:
     return names[:60]
 
 
-def _next_month_start(today: datetime.date) -> datetime.date:
-    return (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+def _next_billing(start: datetime.date, today: datetime.date) -> datetime.date:
+    """The next monthly billing date of a term that started on ``start``: its next monthly
+    anniversary after today (counted from the start, so that the 31st stays the 31st)."""
+    months = 1
+    while add_months(start, months) <= today:
+        months += 1
+    return add_months(start, months)
 
 
 @transaction.atomic
@@ -181,19 +214,25 @@ def load_demo_data() -> bool:
             else {products["S2"]: None, products["A1"]: 10},
         )
     _draft_order(acme, admin)
-    _customer(
-        acme, admin, lead, "Northwind Traders", "northwindtraders.example", {"S1": 682}, 682, today
+    _monthly_customer(
+        acme, admin, lead, "Northwind Traders", "northwindtraders.example", {"S1": 682}, today, 9
     )
-    _customer(
+    _monthly_customer(
         acme,
         admin,
         lead,
         "Fabrikam Logistics",
         "fabrikam-logistics.example",
         {"S1": 350, "C1": 350},
-        350,
         today,
+        5,
     )
+    for name, domain, seats, commitment, days in COMMITTED:
+        end = today + datetime.timedelta(days=days)
+        start = add_months(end, -Commitment(commitment).months)
+        terms = {code: LineTerm(commitment, True, start, end) for code in seats}
+        _customer(acme, admin, admin, name, domain, seats, terms, start, today)
+    _co_termed_customer(acme, admin, today)
 
     gina = users["admin@globex-msp.example"]
     for name in GLOBEX_PROSPECTS:
@@ -205,7 +244,9 @@ def load_demo_data() -> bool:
             domain=name.split()[0].lower() + ".example",
             permitted_users=120,
         )
-    _customer(globex, gina, gina, "Initech Holdings", "initech.example", {"S2": 140}, 140, today)
+    _monthly_customer(
+        globex, gina, gina, "Initech Holdings", "initech.example", {"S2": 140}, today, 3
+    )
     return True
 
 
@@ -242,6 +283,9 @@ def _catalog() -> dict[str, Product]:
             needs_own_seats=own_seats,
             position=position,
         )
+    for code, terms in TERMS_OFFERED.items():
+        products[code].terms_offered = terms
+        products[code].save(update_fields=["terms_offered"])
     products["S2"].upgrades.add(products["S1"])
     products["C1"].addable_to.add(products["S1"], products["S2"])
     for code in ("A1", "A2", "A3", "OB1"):
@@ -302,9 +346,23 @@ def _staff() -> None:
         )
 
 
-def _customer(partner, actor, lead, name, domain, seats, users, today) -> Company:
-    table = price_table_for(partner=partner)
-    quote = price_order(table, seats)
+def _monthly_customer(partner, actor, lead, name, domain, seats, today, months: int) -> Company:
+    """A customer since the first of the month ``months`` ago, on monthly terms: the term
+    running is this month's, renewed on the first of next month, its billing date."""
+    this_month = today.replace(day=1)
+    terms = {
+        code: LineTerm(Commitment.MONTHLY, True, this_month, first_of_next_month(today))
+        for code in seats
+    }
+    since = add_months(this_month, -months)
+    return _customer(partner, actor, lead, name, domain, seats, terms, since, today)
+
+
+def _customer(partner, actor, lead, name, domain, seats, terms, since, today) -> Company:
+    """A Complete customer whose version 1 has been in effect since ``since``, its lines on
+    ``terms``; billed monthly from the day its first line's term started."""
+    users = max(seats.values())
+    quote = price_order(price_table_for(partner=partner), seats)
     company = company_create(
         partner=partner,
         actor=actor,
@@ -312,17 +370,52 @@ def _customer(partner, actor, lead, name, domain, seats, users, today) -> Compan
         domain=domain,
         implementation_lead=lead,
         permitted_users=users,
-        next_billing_date=_next_month_start(today),
+        next_billing_date=_next_billing(next(iter(terms.values())).term_start, today),
         sector=Company.Sector.TRANSPORT if "Logistics" in name else Company.Sector.RETAIL,
     )
-    agreement_create(
+    _version(company, actor, quote, users, terms, since)
+    company_set_status(company=company, status=Company.Status.IN_PROGRESS, actor=actor)
+    company_set_status(company=company, status=Company.Status.COMPLETE, actor=actor)
+    return company
+
+
+def _version(company, actor, quote, users, terms, since) -> Agreement:
+    agreement = agreement_create(
         company=company,
         lines=list(quote.lines),
         status=Agreement.Status.ACTIVE,
         total_users=users,
-        currency=partner.currency,
+        currency=company.partner.currency,
         actor=actor,
+        terms=terms,
+        effective_from=since,
     )
-    company_set_status(company=company, status=Company.Status.IN_PROGRESS, actor=actor)
-    company_set_status(company=company, status=Company.Status.COMPLETE, actor=actor)
+    # Made and provisioned back then, as the Agreements tab shows it.
+    moment = timezone.make_aware(datetime.datetime.combine(since, datetime.time(9)))
+    Agreement.objects.filter(pk=agreement.pk).update(created_at=moment, activated_at=moment)
+    return agreement
+
+
+def _co_termed_customer(partner, actor, today) -> Company:
+    """S1 on a 1-year commitment; A2 bought mid-term in a second version, co-termed: its term
+    started the day it was added and ends with S1's."""
+    name, domain, users = CO_TERMED
+    end = today + datetime.timedelta(days=CO_TERMED_DAYS)
+    start = add_months(end, -12)
+    added = today - datetime.timedelta(days=ADDED_DAYS_AGO)
+    s1 = LineTerm(Commitment.ONE_YEAR, True, start, end)
+    company = _customer(
+        partner, actor, actor, name, domain, {"S1": users}, {"S1": s1}, start, today
+    )
+    first = company.agreements.get()
+    versions_move(
+        company=company,
+        moves=[(first, Agreement.Status.SUPERSEDED)],
+        actor=actor,
+        summary=f"Agreement version 1 superseded on {added:%Y-%m-%d}: A2 added",
+        today=added,
+    )
+    quote = price_order(price_table_for(partner=partner), {"S1": users, "A2": users})
+    a2 = LineTerm(Commitment.ONE_YEAR, True, added, end)
+    _version(company, actor, quote, users, {"S1": s1, "A2": a2}, added)
     return company
