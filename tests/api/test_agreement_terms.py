@@ -4,7 +4,11 @@ the date the scheduled one is in effect and the other over."""
 
 import datetime
 
+import requests
+import schemathesis
 import time_machine
+from drf_spectacular.generators import SchemaGenerator
+from schemathesis.core.transport import Response
 
 from portal.companies.schedule import versions_take_effect
 from portal.sync.confirm import settle
@@ -36,13 +40,32 @@ def customer(api, company) -> dict:
     return answer.json()
 
 
+def conforms(answer, path: str) -> None:
+    """The answer is what the OpenAPI schema says of that GET (its enums and nulls too)."""
+    schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
+    response = Response(
+        status_code=answer.status_code,
+        headers={"Content-Type": [answer["Content-Type"]]},
+        content=answer.content,
+        request=requests.Request("GET", f"http://testserver{path}").prepare(),
+        elapsed=0,
+        verify=True,
+    )
+    schema[path]["GET"].validate_response(response)
+
+
 def test_a_confirmed_downsell_is_scheduled_beside_the_version_in_effect(admin_api, fabrikam):
     with time_machine.travel(TODAY, tick=False):
         pending = change_submitted(admin_api, fabrikam, seats=200)
         assert (pending["status"], pending["standing"]) == ("downsell_pending", "pending")
         assert pending["effective_from"] == "2030-01-01"  # the billing date, expected
         confirmed(pending)
-        body = customer(admin_api, fabrikam)
+        answer = admin_api.get(f"/api/v1/customers/{fabrikam.pk}/")
+        listed = admin_api.get(f"/api/v1/customers/{fabrikam.pk}/agreements/")
+
+    conforms(answer, "/api/v1/customers/{id}/")
+    conforms(listed, "/api/v1/customers/{id}/agreements/")
+    body = answer.json()
 
     in_effect, scheduled = body["agreement_in_effect"], body["agreement_scheduled"]
     assert (in_effect["version"], in_effect["total_users"]) == (1, 350)

@@ -8,10 +8,12 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from portal.companies.models import Agreement
 from portal.companies.schedule import versions_take_effect
 from portal.sync.confirm import settle
+from portal.webhooks.models import WebhookEndpoint
 from tests.fixtures.customers import BILLING, make_customer
 
 from .conftest import deliveries, make_endpoint
@@ -123,3 +125,16 @@ def test_an_msp_with_an_endpoint_costs_one_statement_more_per_delivery(
 
     assert len(deliveries(TOOK_EFFECT)) == 3
     assert two - one == 1
+
+
+def test_the_webhook_form_offers_the_event_and_subscribes_to_it(client, acme_admin):
+    client.force_login(acme_admin)
+
+    form = client.get(reverse("webhooks:create")).content.decode()
+    client.post(
+        reverse("webhooks:create"),
+        {"url": "https://psa.example/hooks", "events": [TOOK_EFFECT], "is_active": "on"},
+    )
+
+    assert f'value="{TOOK_EFFECT}"' in form and "Scheduled change took effect" in form
+    assert WebhookEndpoint.objects.get(partner=acme_admin.partner).events == [TOOK_EFFECT]
