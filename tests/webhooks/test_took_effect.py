@@ -39,8 +39,11 @@ def scheduled(submit_change, fabrikam, northwind, acme_admin):
 def postpone(agreement: Agreement, day: datetime.date) -> None:
     """The scheduled version takes effect on ``day`` instead (the one in effect stays until
     then): so that the job finds a different number of versions due on two days."""
-    agreement.company.agreements.filter(status=Agreement.Status.ACTIVE).update(effective_until=day)
+    assert day > agreement.effective_from
+    # The scheduled one first, so the two never overlap (PostgreSQL's exclusion constraint
+    # checks each statement).
     Agreement.objects.filter(pk=agreement.pk).update(effective_from=day)
+    agreement.company.agreements.filter(status=Agreement.Status.ACTIVE).update(effective_until=day)
 
 
 def at(day: datetime.date):
