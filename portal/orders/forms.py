@@ -159,14 +159,20 @@ class OrderForm(ProductFields, OrderDetails):
     def chosen_terms(self) -> dict[str, LineTerm]:
         """The term of each product chosen, as the agreement takes it."""
         chosen = {p.code for p in self.chosen_products()}
-        return {
-            p.code: LineTerm(
-                self.cleaned_data.get(f"term_{p.code}") or default_term(p),
+        terms = {}
+        for p in self.termed:
+            if p.code not in chosen:
+                continue
+            if not self.cleaned_data.get(f"term_{p.code}"):
+                # Posted without the Terms section (a script, an older page): the defaults,
+                # Auto-renew on, since an absent tick box cannot say "off".
+                terms[p.code] = LineTerm(default_term(p))
+                continue
+            terms[p.code] = LineTerm(
+                self.cleaned_data[f"term_{p.code}"],
                 bool(self.cleaned_data.get(f"auto_renew_{p.code}")),
             )
-            for p in self.termed
-            if p.code in chosen
-        }
+        return terms
 
     def infrastructure_fields(self):
         return [self[value] for value in Question.values]
