@@ -161,7 +161,9 @@ class ChangeForm(Form):
             priceable=not self.errors,
         )
         # A seat decrease the term does not allow is said next to the seats.
-        refusals = rules.seat_refusals(self.current, proposal, self.products | self.current.products)
+        refusals = rules.seat_refusals(
+            self.current, proposal, self.products | self.current.products
+        )
         for message in checked.problems:
             self.add_error("seats" if message in refusals else None, message)
         if checked.quote:

@@ -148,9 +148,7 @@ def kind(current: Current, proposal: Proposal) -> str | None:
     return ChangeOrder.Kind.UPSELL
 
 
-def seat_refusals(
-    current: Current, proposal: Proposal, products: dict[str, Product]
-) -> list[str]:
+def seat_refusals(current: Current, proposal: Proposal, products: dict[str, Product]) -> list[str]:
     """Each product whose seats the proposal lowers before the vendor's policy allows it
     (a commitment's seats go down only at renewal), with the date they can."""
     wanted = quantities(current, proposal)

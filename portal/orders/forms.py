@@ -152,9 +152,7 @@ class OrderForm(ProductFields, OrderDetails):
 
     def term_rows(self):
         """(product, term field, auto-renew field) per product that has a term."""
-        return [
-            (p, self[f"term_{p.code}"], self[f"auto_renew_{p.code}"]) for p in self.termed
-        ]
+        return [(p, self[f"term_{p.code}"], self[f"auto_renew_{p.code}"]) for p in self.termed]
 
     def chosen_terms(self) -> dict[str, LineTerm]:
         """The term of each product chosen, as the agreement takes it."""

@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from portal.catalog.models import Product
 from portal.companies.models import Agreement, Company
-from portal.companies.terms import LineTerm
 from portal.companies.services import (
     agreement_create,
     company_set_status,
     company_update,
 )
+from portal.companies.terms import LineTerm
 from portal.core.history import history_record
 from portal.core.models import HistoryEntry
 

@@ -39,9 +39,7 @@ def test_each_product_offers_its_terms_with_the_default_and_auto_renew_on(
     assert "term_OB1" not in html  # a one-time charge has no term
 
 
-def test_submit_gives_the_agreement_line_the_term_and_auto_renew_chosen(
-    submit, prospect, catalog
-):
+def test_submit_gives_the_agreement_line_the_term_and_auto_renew_chosen(submit, prospect, catalog):
     catalog["S1"].terms_offered = ["monthly", "1y", "3y"]
     catalog["S1"].save()
 
