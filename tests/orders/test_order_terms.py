@@ -1,11 +1,14 @@
 """Terms on the order form: each product offers the terms the vendor allows for it, with its
 default term and Auto-renew on; Submit Order gives the agreement's lines the terms chosen."""
 
+import io
 import re
 
 from django.urls import reverse
+from pypdf import PdfReader
 
 from portal.companies.models import Agreement
+from portal.orders.addendum import addendum_pdf
 from portal.orders.models import Order
 from tests.orders.conftest import complete_order
 
@@ -59,6 +62,13 @@ def test_submit_gives_the_agreement_line_the_term_and_auto_renew_chosen(submit, 
     )
     # The term starts when the vendor provisions the order.
     assert lines["S1"].term_start is None and lines["S1"].term_end is None
+    reader = PdfReader(io.BytesIO(addendum_pdf(Order.objects.get(company=prospect))))
+    addendum = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert (
+        "Product Commitment Auto-renew Term "
+        "S1 – Email Security Cloud Gateway 3-year commitment Off from provisioning "
+        "A3 – Archive 10-Year 1-year commitment On from provisioning" in addendum
+    )
 
 
 def test_a_term_the_product_does_not_offer_is_refused_next_to_it(submit, prospect):
