@@ -253,3 +253,25 @@ def test_a_saved_quote_submitted_a_day_later_shows_the_new_prorated_charge_first
     assert saved.lines.get().prorated_charge == Decimal("17.70")  # 53.10 x 10 / 30
     assert ChangeOrder.objects.get().status == ChangeOrder.Status.QUOTE
     assert not Agreement.objects.filter(company=northwind, version=2).exists()
+
+
+def test_a_review_submitted_the_next_day_is_shown_again_with_the_new_prorated_charge(
+    client, acme_admin, northwind, clock
+):
+    monthly(northwind)
+    client.force_login(acme_admin)
+    url = reverse("changes:start", args=[northwind.pk])
+    review = client.post(url, {**change_data(northwind, seats="700"), "review": "1"})
+    page = dict(
+        re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', review.content.decode())
+    )
+
+    clock.move_to(datetime.datetime(2026, 11, 21, 12, tzinfo=datetime.UTC))
+    client.force_login(acme_admin)
+    response = client.post(url, {**page, **review_data(), "submit": "1"})
+
+    words = text(response.content.decode())
+    assert response.status_code == 409
+    assert "the prorated charges (a day later)" in words
+    assert "Prorated charge to 2026-12-01 S1: USD 53.10 × 10/30 days — USD 17.70" in words
+    assert not ChangeOrder.objects.exists()
