@@ -353,9 +353,9 @@ def change_submit_reviewed(
             checked = _checked(company, current_of(prior), proposal)
             if quote_fingerprint(prior, checked.quote, checked.timing) != quoted:
                 raise PricesChanged(
-                    "The contracted prices, the prorated charges (a day later) or the agreement "
-                    "have changed since this page was shown: it shows today's figures now. "
-                    "Check them and submit again."
+                    "The contracted prices or the agreement have changed since this page was "
+                    "shown (or, a day later, the prorated charges): it shows today's figures "
+                    "now. Check them and submit again."
                 )
             change = _quote_fill(
                 change or ChangeOrder(company=company, created_by=actor),

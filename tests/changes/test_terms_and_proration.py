@@ -272,6 +272,6 @@ def test_a_review_submitted_the_next_day_is_shown_again_with_the_new_prorated_ch
 
     words = text(response.content.decode())
     assert response.status_code == 409
-    assert "the prorated charges (a day later)" in words
+    assert "(or, a day later, the prorated charges)" in words
     assert "Prorated charge to 2026-12-01 S1: USD 53.10 × 10/30 days — USD 17.70" in words
     assert not ChangeOrder.objects.exists()
