@@ -240,7 +240,9 @@ class PreviewView(ChangeMixin, View):
             raise Http404
         form = self.form(request.POST)
         form.is_valid()
-        return render(request, "changes/_preview.html", {"form": form, "company": self.company})
+        # The seats' errors go next to the seats field, out of band.
+        context = {"form": form, "company": self.company, "oob": True}
+        return render(request, "changes/_preview.html", context)
 
 
 class QuoteDeleteView(ChangeMixin, View):
