@@ -192,16 +192,17 @@ def host_of(current: Current) -> tuple[str, LineTerm] | None:
     )
 
 
-def line_terms(current: Current, codes) -> dict[str, LineTerm]:
+def line_terms(current: Current, codes, products: dict[str, Product]) -> dict[str, LineTerm]:
     """The terms of the changed version's lines: a product kept runs on in its term; one
     added (an add-on, another or a new primary) is co-termed with the first primary's term,
-    so that the customer has one renewal date. Its start is the day it is provisioned."""
+    so that the customer has one renewal date, when the vendor offers the product on that
+    term (else it runs on its own default term). Its start is the day it is provisioned."""
     host = host_of(current)
     terms = {}
     for code in codes:
         if code in current.terms:
             terms[code] = current.terms[code]
-        elif host is not None:
+        elif host is not None and host[1].commitment in products[code].terms_offered:
             terms[code] = LineTerm(host[1].commitment, host[1].auto_renew, None, host[1].term_end)
     return terms
 
@@ -227,11 +228,13 @@ class Timing:
         return quote.new_totals.initial + self.prorated_total
 
 
-def timing(current: Current, quote: ChangeQuote, change_kind: str | None) -> Timing:
+def timing(
+    current: Current, quote: ChangeQuote, change_kind: str | None, products: dict[str, Product]
+) -> Timing:
     """The change's terms and prorated charges, priced ``current.today``. A downsell takes
     effect at a billing date: it charges nothing before it."""
     codes = [line.code for line in quote.proposed]
-    terms = line_terms(current, codes)
+    terms = line_terms(current, codes, products)
     host = host_of(current)
     co_termed = {
         code: host[0] for code in codes if host and code not in current.terms and code in terms
@@ -289,7 +292,11 @@ def check(
     except NoPrice as exc:
         return Checked([no_price_message(exc)])
     return Checked(
-        [], change_kind, priced, tier_moves(table, priced), timing(current, priced, change_kind)
+        [],
+        change_kind,
+        priced,
+        tier_moves(table, priced),
+        timing(current, priced, change_kind, products),
     )
 
 

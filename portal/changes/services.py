@@ -98,7 +98,9 @@ def _quote_fill(change, prior, proposal, kind, lead, quote) -> ChangeOrder:
     change.valid_until = quote_validity()
     change.updated_at = timezone.now()
     change.save()
-    store_lines(change, quote, rules.timing(current_of(prior), quote, kind))
+    codes = [line.code for line in quote.proposed]
+    products = Product.objects.in_bulk(codes, field_name="code")
+    store_lines(change, quote, rules.timing(current_of(prior), quote, kind, products))
     return change
 
 
@@ -399,7 +401,11 @@ def _submitted(company, change, actor, kind, quote, seats, key, ip, order_number
         total_users=seats,
         currency=quote.new_totals.currency,
         actor=actor,
-        terms=rules.line_terms(current_of(change.prior), [line.code for line in proposed]),
+        terms=rules.line_terms(
+            current_of(change.prior),
+            [line.code for line in proposed],
+            Product.objects.in_bulk([line.code for line in proposed], field_name="code"),
+        ),
         # A downsell takes effect at its billing date; anything else when provisioned.
         effective_from=change.effective_on,
     )

@@ -16,7 +16,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from portal.changes.addendum import change_addendum_pdf
+from portal.catalog.models import Product
 from portal.changes.models import ChangeOrder
+from portal.companies.lifecycle import agreement_confirm
 from portal.companies.models import Agreement, AgreementLine
 from tests.fixtures.customers import change_data, review_data
 
@@ -277,3 +279,23 @@ def test_a_review_submitted_the_next_day_is_shown_again_with_the_new_prorated_ch
     assert "(or, a day later, the prorated charges)" in words
     assert "Prorated charge to 2026-12-01 S1: USD 53.10 × 10/30 days — USD 17.70" in words
     assert not ChangeOrder.objects.exists()
+
+
+def test_an_add_on_the_vendor_offers_only_monthly_runs_on_its_own_term_not_co_termed(
+    client, acme_admin, northwind, staff
+):
+    # S1 is on a 1-year commitment; A3 is offered monthly only, so it cannot join that term.
+    Product.objects.filter(code="A3").update(terms_offered=["monthly"])
+    one_year(northwind)
+    client.force_login(acme_admin)
+
+    review, change = review_and_submit(client, northwind, seats="682", addon_A3="on")
+
+    assert "Co-termed with S1" not in text(review)
+    assert change.lines.get(code="A3").co_termed_with == ""
+    line = change.agreement.lines.get(code="A3")
+    assert (line.commitment, line.term_start, line.term_end) == ("monthly", None, None)
+    agreement_confirm(agreement=change.agreement, actor=staff)
+    line.refresh_from_db()
+    # Its own month from the day it is provisioned.
+    assert (line.term_start, line.term_end) == (TODAY.date(), datetime.date(2026, 12, 20))
