@@ -15,8 +15,8 @@ import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
-from portal.changes.addendum import change_addendum_pdf
 from portal.catalog.models import Product
+from portal.changes.addendum import change_addendum_pdf
 from portal.changes.models import ChangeOrder
 from portal.companies.lifecycle import agreement_confirm
 from portal.companies.models import Agreement, AgreementLine
