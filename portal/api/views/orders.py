@@ -8,11 +8,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from portal.catalog.models import Product
+from portal.catalog.models import Commitment, Product
 from portal.catalog.selectors import products_enabled_for
 from portal.companies.models import Company
 from portal.companies.seats import MAX_USERS
 from portal.companies.selectors import company_for
+from portal.companies.terms import LineTerm, default_term
 from portal.core.http import client_ip
 from portal.orders.infrastructure import Options
 from portal.orders.models import Order, Question
@@ -37,6 +38,17 @@ from ..idempotency import idempotent, submission_key
 from .base import PortalView
 
 
+class OrderProductChoice(s.ProductChoice):
+    commitment = serializers.ChoiceField(
+        Commitment.choices,
+        required=False,
+        help_text="The subscription term, one of the product's terms_offered (see the price "
+        "list); default: the product's (a product priced per year: 1y where offered). A "
+        "one-time charge has none.",
+    )
+    auto_renew = serializers.BooleanField(required=False, help_text="Default: true.")
+
+
 class OrderInputSerializer(serializers.Serializer):
     implementation_lead = serializers.IntegerField(
         required=False, help_text="Defaults to the prospect's."
@@ -44,7 +56,9 @@ class OrderInputSerializer(serializers.Serializer):
     permitted_users = serializers.IntegerField(
         required=False, help_text="Defaults to the prospect's."
     )
-    products = s.ProductChoice(many=True, required=False, help_text="Defaults to the prospect's.")
+    products = OrderProductChoice(
+        many=True, required=False, help_text="Defaults to the prospect's (and the draft's terms)."
+    )
     infrastructure = serializers.DictField(
         child=serializers.CharField(allow_blank=True),
         required=False,
@@ -69,11 +83,18 @@ class OrderInputSerializer(serializers.Serializer):
     )
 
 
+class SavedTermOut(serializers.Serializer):
+    code = serializers.CharField()
+    commitment = serializers.ChoiceField(Commitment.choices)
+    auto_renew = serializers.BooleanField()
+
+
 class DraftOut(serializers.Serializer):
     status = serializers.CharField()
     implementation_lead = serializers.IntegerField(allow_null=True)
     permitted_users = serializers.IntegerField(allow_null=True)
     products = s.CompanyProductOut(many=True)
+    terms = SavedTermOut(many=True, help_text="The terms chosen for the draft, by product.")
     infrastructure = serializers.DictField(child=serializers.CharField())
     order_number = serializers.CharField()
     order_number_not_required = serializers.BooleanField()
@@ -143,6 +164,7 @@ def _order_input(
     products, priceable = problems.products(
         enabled, s.company_products(company) if wanted is None else wanted
     )
+    terms = _terms(products, wanted, draft, problems)
     infrastructure = _answers(draft, values.get("infrastructure", {}), problems, submitting)
     shown = values.get("quoted_initial")
     check = order_check(
@@ -171,8 +193,33 @@ def _order_input(
         order_number=number,
         order_number_not_required=not_required,
         shown_initial=shown,
+        terms=terms,
     )
     return data, check.quote
+
+
+def _terms(products, wanted: list[dict] | None, draft: Order | None, problems: Problems) -> dict:
+    """The term of each product ordered, as the order form's Terms take it: the one asked for
+    (a term the product is offered on), else the draft's, else the product's default."""
+    given = {item["code"]: item for item in wanted or []}
+    saved = draft.terms if draft and wanted is None else {}
+    terms = {}
+    for product in products:
+        if not default_term(product):
+            continue  # a one-time charge
+        item = given.get(product.code) or saved.get(product.code) or {}
+        commitment = item.get("commitment") or default_term(product)
+        offered = [term.value for term in product.terms()]
+        if commitment not in offered:
+            labels = ", ".join(term.value for term in product.terms())
+            problems.add(
+                f"products.{product.code}",
+                f"{product.code} is not offered on a {Commitment(commitment).label}: "
+                f"choose one of {labels}.",
+            )
+            continue
+        terms[product.code] = LineTerm(commitment, item.get("auto_renew", True))
+    return terms
 
 
 def _answers(draft: Order | None, given: dict, problems: Problems, submitting: bool) -> dict:
@@ -211,6 +258,7 @@ def _draft_data(company: Company, draft: Order | None, quote) -> dict:
         "implementation_lead": company.implementation_lead_id,
         "permitted_users": company.permitted_users,
         "products": s.company_products(company),
+        "terms": [{"code": code, **term} for code, term in (draft.terms if draft else {}).items()],
         "infrastructure": draft.infrastructure if draft else {},
         "order_number": draft.order_number if draft else "",
         "order_number_not_required": draft.order_number_not_required if draft else False,
