@@ -179,3 +179,31 @@ def test_another_msps_customer_with_a_scheduled_version_is_404(admin_api, outsid
 
     assert outsider_api.get(f"/api/v1/customers/{fabrikam.pk}/").status_code == 404
     assert outsider_api.get(f"/api/v1/customers/{fabrikam.pk}/agreements/").status_code == 404
+
+
+def test_a_saved_quote_shows_the_co_termed_add_on_and_its_prorated_charge(admin_api, northwind):
+    northwind.agreements.get().lines.update(
+        commitment="1y", term_start=datetime.date(2026, 6, 1), term_end=datetime.date(2027, 6, 1)
+    )
+    type(northwind).objects.filter(pk=northwind.pk).update(
+        next_billing_date=datetime.date(2026, 12, 1)
+    )
+    body = {"seats": 682, "addons": [{"code": "A1", "seats": 40}]}
+
+    with time_machine.travel(datetime.datetime(2026, 11, 16, 12, tzinfo=datetime.UTC)):
+        saved = admin_api.post(
+            f"/api/v1/customers/{northwind.pk}/change-quotes/", body, format="json"
+        )
+
+    quote = saved.json()
+    a1 = next(row for row in quote["summary"] if row["code"] == "A1")
+    # 40 seats at 0.90 = 36.00 a month; 15 of November's 30 days left.
+    assert (a1["commitment"], a1["term_end"], a1["co_termed_with"]) == ("1y", "2027-06-01", "S1")
+    assert (a1["period_start"], a1["period_end"], a1["prorated_from"]) == (
+        "2026-11-01",
+        "2026-12-01",
+        "2026-11-16",
+    )
+    assert a1["prorated_charge"] == quote["prorated_total"] == "18.00"
+    assert quote["new_totals"]["initial"] == "2047.90"
+    assert quote["initial_fees"] == "2065.90"

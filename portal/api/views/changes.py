@@ -3,13 +3,14 @@ delete) and Submit. The change's rules (``changes.proposal``) decide what is all
 screen, in the same words."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from portal.catalog.models import Product
+from portal.catalog.models import Commitment, Product
 from portal.catalog.selectors import price_table_for
 from portal.changes import proposal as rules
 from portal.changes.models import ChangeOrder
@@ -93,6 +94,33 @@ class PreviewOut(serializers.Serializer):
     new_totals = s.TotalsOut()
 
 
+class SavedSummaryRow(SummaryRow):
+    """A row of a saved quote, with the new line's term and its prorated first charge as
+    quoted (the review and the addendum show the same)."""
+
+    commitment = serializers.ChoiceField(
+        Commitment.choices,
+        allow_blank=True,
+        help_text="The new line's subscription term; empty for a one-time or dropped product.",
+    )
+    term_end = serializers.DateField(
+        allow_null=True, help_text="Its renewal day, where known when quoted (a co-termed one)."
+    )
+    co_termed_with = serializers.CharField(
+        help_text="The product whose term an added one joins (it renews with it); else empty."
+    )
+    prorated_charge = serializers.DecimalField(
+        14,
+        2,
+        allow_null=True,
+        help_text="The first charge of a product bought or increased mid-period: its added fee "
+        "for [prorated_from, period_end) of the billing period [period_start, period_end).",
+    )
+    period_start = serializers.DateField(allow_null=True)
+    period_end = serializers.DateField(allow_null=True)
+    prorated_from = serializers.DateField(allow_null=True)
+
+
 class ChangeQuoteOut(serializers.Serializer):
     id = serializers.IntegerField()
     customer = serializers.IntegerField()
@@ -105,9 +133,15 @@ class ChangeQuoteOut(serializers.Serializer):
     implementation_lead = serializers.IntegerField(allow_null=True)
     valid_until = serializers.DateField(allow_null=True)
     expired = serializers.BooleanField()
-    summary = SummaryRow(many=True)
+    summary = SavedSummaryRow(many=True)
     prior_totals = s.TotalsOut()
     new_totals = s.TotalsOut()
+    prorated_total = serializers.DecimalField(
+        14, 2, help_text="The prorated first charges, invoiced with the change."
+    )
+    initial_fees = serializers.DecimalField(
+        14, 2, help_text="Total Initial Fees of the change: the new fees and the prorated charges."
+    )
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     agreement = s.AgreementOut(allow_null=True, help_text="Once submitted.")
@@ -154,6 +188,8 @@ def preview_data(proposed: Proposed) -> dict:
 
 def change_quote_out(change: ChangeOrder) -> dict:
     totals = change_totals_of(change)
+    rows = list(change.lines.all())
+    prorated = sum((row.prorated_charge or Decimal("0.00") for row in rows), Decimal("0.00"))
     return {
         "id": change.pk,
         "customer": change.company_id,
@@ -166,9 +202,11 @@ def change_quote_out(change: ChangeOrder) -> dict:
         "implementation_lead": change.implementation_lead_id,
         "valid_until": change.valid_until,
         "expired": bool(change.valid_until and change.valid_until < timezone.localdate()),
-        "summary": change.lines.all(),  # the stored rows: SummaryRow reads their fields
+        "summary": rows,  # the stored rows: SavedSummaryRow reads their fields
         "prior_totals": s.totals_data(totals["prior"]),
         "new_totals": s.totals_data(totals["new"]),
+        "prorated_total": prorated,
+        "initial_fees": totals["new"].initial.amount + prorated,
         "created_at": change.created_at,
         "updated_at": change.updated_at,
         "agreement": s.agreement_out(change.agreement) if change.agreement_id else None,
