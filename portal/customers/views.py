@@ -32,6 +32,7 @@ from portal.core.tenancy import PartnerRequiredMixin
 from portal.orders.selectors import order_of
 
 from .attention import attention_for, recent_activity, recent_customers
+from .in_time import current_products
 from .sections import company_sections
 
 # Addenda are named "<Order|Change> addendum - <Company> - v<version>.pdf"
@@ -63,15 +64,12 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
         agreements = list(company.agreements.all())
         # Two queries for every version at once: who made it, and the change order behind it.
         prefetch_related_objects(agreements, "created_by", "change_order")
-        active = next((a for a in agreements if a.status == Agreement.Status.ACTIVE), None)
-        # What the customer has: the Active version, or before any sync the order pending.
-        current = active or next((a for a in agreements if a.status not in a.CLOSED), None)
+        rows = self.agreement_rows(agreements, today)
+        # What the customer has: in effect now, and scheduled from a later date if anything is.
+        cancels = {row["agreement"].version: row["cancel"] for row in rows if row["cancel"]}
         return super().get_context_data(
-            agreements=self.agreement_rows(agreements, today),
-            current=current,
-            current_change=change_of(current) if current else None,
-            scheduled=current and _scheduled(current, today),
-            totals=agreement_totals(current) if current else None,
+            agreements=rows,
+            current=current_products(agreements, today, cancels),
             change_options=self.change_options(company, agreements, today),
             pending=next((a for a in agreements if a.status in Agreement.PENDING), None),
             order=order_of(company),
@@ -101,7 +99,7 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
             rows.append(
                 {
                     "agreement": agreement,
-                    "scheduled": _scheduled(agreement, today),
+                    "effective": effective_text(agreement, change),
                     "totals": agreement_totals(agreement),
                     "change": change,
                     "addendum": addenda.get(agreement.version),
@@ -111,9 +109,21 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
         return rows
 
 
-def _scheduled(agreement: Agreement, today) -> bool:
-    """A synced change waits for its date: Scheduled, not in effect yet."""
-    return standing(agreement) == Standing.SCHEDULED
+def effective_text(agreement: Agreement, change) -> str:
+    """The Agreements tab's Effective column: from when until when the version is (or was, or
+    will be) in effect — the same dates the current products' columns show."""
+    since, until = agreement.effective_from, agreement.effective_until
+    match standing(agreement):
+        case Standing.PENDING:
+            # Its day is known only for a downsell (the billing date); else the day it syncs.
+            if change is not None and change.effective_on:
+                return f"from {change.effective_on:%Y-%m-%d}, once synced"
+            return "once synced"
+        case Standing.OVER if agreement.status != Agreement.Status.SUPERSEDED:
+            return "never in effect"  # cancelled or rejected
+    if until:
+        return f"{since:%Y-%m-%d} – {until:%Y-%m-%d}"
+    return f"from {since:%Y-%m-%d}"
 
 
 class DownsellCancelView(PartnerRequiredMixin, View):
