@@ -241,6 +241,7 @@ def provisioning_notify(*, agreement: Agreement, action: str, outcome: str, reas
         return
     company = Company.objects.get(pk=agreement.company_id)  # as the change left it
     change = getattr(agreement, "change_order", None)
+    scheduled = standing(agreement) == Standing.SCHEDULED
     message_queue(
         template=f"provisioning_{outcome}",
         to=to,
@@ -250,7 +251,11 @@ def provisioning_notify(*, agreement: Agreement, action: str, outcome: str, reas
             "change": change,
             "what": ProvisioningRequest.Action(action).label,
             "cancellation": action == ProvisioningRequest.Action.CANCEL,
-            "scheduled": standing(agreement) == Standing.SCHEDULED,
+            # A version scheduled from a later date: the one in effect until then.
+            "scheduled": scheduled,
+            "in_effect": company.agreements.filter(status=Agreement.Status.ACTIVE).first()
+            if scheduled
+            else None,
             "reason": reason,
             "customer_url": settings.SITE_URL + reverse("companies:detail", args=[company.pk]),
         },
