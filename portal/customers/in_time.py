@@ -34,9 +34,10 @@ class LineTerms:
     line: AgreementLine
     term: str
     billing: str
-    term_ends: str
+    term_ends: str  # "Renews on", "Ends on", "Ended on", or all that is said ("—")
     auto_renew: str
     per: str
+    ends_on: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,9 @@ def line_terms(line: AgreementLine, on: datetime.date) -> LineTerms:
     if end is None:
         ends = "Set when provisioned"
     elif line.auto_renew:
-        ends = f"Renews on {end:%Y-%m-%d}"
+        ends = "Renews on"
     else:
-        ends = f"Ends on {end:%Y-%m-%d}" if end > on else f"Ended on {end:%Y-%m-%d}"
+        ends = "Ends on" if end > on else "Ended on"
     return LineTerms(
         line=line,
         term=Commitment(line.commitment).label,
@@ -89,6 +90,7 @@ def line_terms(line: AgreementLine, on: datetime.date) -> LineTerms:
         term_ends=ends,
         auto_renew="On" if line.auto_renew else "Off",
         per=per,
+        ends_on=end,
     )
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
@@ -117,13 +118,21 @@ def effective_text(agreement: Agreement, change) -> str:
         case Standing.PENDING:
             # Its day is known only for a downsell (the billing date); else the day it syncs.
             if change is not None and change.effective_on:
-                return f"from {change.effective_on:%Y-%m-%d}, once synced"
+                return format_html(
+                    'from <span class="nowrap">{}</span>, once synced',
+                    f"{change.effective_on:%Y-%m-%d}",
+                )
             return "once synced"
         case Standing.OVER if agreement.status != Agreement.Status.SUPERSEDED:
             return "never in effect"  # cancelled or rejected
+    # Each date on one line: a narrow column breaks between them, never inside one.
     if until:
-        return f"{since:%Y-%m-%d} – {until:%Y-%m-%d}"
-    return f"from {since:%Y-%m-%d}"
+        return format_html(
+            '<span class="nowrap">{} –</span> <span class="nowrap">{}</span>',
+            f"{since:%Y-%m-%d}",
+            f"{until:%Y-%m-%d}",
+        )
+    return format_html('from <span class="nowrap">{}</span>', f"{since:%Y-%m-%d}")
 
 
 class DownsellCancelView(PartnerRequiredMixin, View):
