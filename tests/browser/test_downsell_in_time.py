@@ -18,11 +18,13 @@ from .test_change import open_customer, review_and_submit
 
 def shots(page, screenshot, name: str) -> None:
     """The page as a laptop (1366 px) and a phone (390 px) show it, and its Current products
-    and seats alone (the whole page of a phone is too long to read them in)."""
+    and seats and its Agreements alone (a phone's whole page is too long to read them in)."""
     for width, height in ((1366, 900), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
         path = screenshot(f"{name}-{width}")
-        page.locator("#current").screenshot(path=str(path.with_name(f"{name}-current-{width}.png")))
+        for part in ("current", "agreements"):
+            part_path = path.with_name(f"{name}-{part}-{width}.png")
+            page.locator(f"#{part}").screenshot(path=str(part_path))
     page.set_viewport_size({"width": 1366, "height": 900})
 
 

@@ -20,6 +20,7 @@ from portal.companies.lifecycle import agreement_confirm, agreement_reject
 from portal.companies.models import Agreement, AgreementLine
 from portal.companies.schedule import versions_take_effect
 from portal.core.models import OutgoingMessage
+from portal.customers.attention import attention_for
 from tests.companies.test_lifecycle_sync import (
     make_catalog,
     make_customer,
@@ -344,3 +345,23 @@ def test_a_scheduled_version_costs_no_more_queries(
     # Not one more (one fewer: Change Options, closed while a version is scheduled, does not
     # look the products up on the price list).
     assert queries(fabrikam) <= queries(plain)
+
+
+def downsell_items(user, today: datetime.date) -> list[str]:
+    found = [a for a in attention_for(user, today=today) if a.key == "downsells"]
+    return [item.note for attention in found for item in attention.items]
+
+
+def test_home_lists_a_scheduled_downsell_until_its_deadline_and_not_once_in_effect(
+    clock, fabrikam, acme_admin, staff
+):
+    downsell(fabrikam, acme_admin, staff)
+    note = "Cancel downsell by 2026-12-29 (350 → 200 seats, takes effect 2027-01-01)"
+
+    assert downsell_items(acme_admin, datetime.date(2026, 11, 30)) == [note]
+    assert downsell_items(acme_admin, DEADLINE) == [note]
+    assert downsell_items(acme_admin, DEADLINE + datetime.timedelta(days=1)) == []
+
+    clock.move_to(TOOK_EFFECT)
+    versions_take_effect()
+    assert downsell_items(acme_admin, datetime.date(2026, 11, 30)) == []
