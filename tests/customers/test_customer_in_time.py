@@ -291,8 +291,7 @@ def test_the_sync_mail_of_a_scheduled_downsell_says_when_and_what_is_in_effect_n
     )
     body = " ".join(mail.text_body.split())
     assert (
-        "agreement version 2 (200 seats) is Scheduled from 1 January 2027, the next billing "
-        "date: it takes effect on that day."
+        "agreement version 2 (200 seats) is Scheduled from 1 January 2027, the next billing date."
     ) in body
     assert "In effect now: version 1 (350 seats), until 1 January 2027." in body
     assert "The downsell can be cancelled on the customer's page until 29 December 2026." in body
