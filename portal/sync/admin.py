@@ -293,32 +293,40 @@ class AgreementAdmin(admin.ModelAdmin):
             "<p>{} (version {})</p><dl>{}</dl>", rfi.progress(), rfi.answers_version, rows
         )
 
-    def _apply(self, request, queryset, service, target: str, done: str) -> None:
+    def _apply(
+        self, request, queryset, service, target: str, done: str, scheduled_too: bool = False
+    ) -> None:
         """Run ``service`` on each selected version (each in its own transaction: one that
-        cannot change does not undo the others) and say what changed and what was skipped."""
-        changed, skipped = [], []
+        cannot change does not undo the others) and say what changed and what was skipped.
+        ``scheduled_too``: a version that became Scheduled (synced, taking effect on a later
+        date: a downsell) is done too, and said apart with its date."""
+        changed, scheduled, skipped = [], [], []
         for agreement in queryset.select_related("company").order_by("company__name", "version"):
             label = f"{agreement.company} v{agreement.version}"
             if agreement.status not in Agreement.PENDING:
                 skipped.append(f"{label} (not pending: {agreement.get_status_display()})")
                 continue
+            was = agreement.status  # the service refreshes ``agreement`` in place
             result, said = service(agreement)
-            if result.status == agreement.status and said:
+            if result.status == was and said:
                 # Refused as it was: a new order waiting for its Request for Information.
                 skipped.append(f"{label} ({said.rstrip('.')})")
+            elif scheduled_too and result.status == Agreement.Status.SCHEDULED:
+                scheduled.append(f"{label} from {result.effective_from:%Y-%m-%d}")
             elif result.status != target:
                 # Someone else (a callback, a cancel) closed it between the list and now.
                 skipped.append(f"{label} (meanwhile {result.get_status_display()})")
             else:
                 changed.append(label)
-        if changed:
-            self.message_user(
-                request,
-                f"{len(changed)} agreement version{'s' if len(changed) != 1 else ''} {done}: "
-                + ", ".join(changed)
-                + ".",
-                messages.SUCCESS,
-            )
+        for labels, what in (
+            (changed, done),
+            (scheduled, "marked as synced, taking effect later (Scheduled)"),
+        ):
+            if labels:
+                count = f"{len(labels)} agreement version{'s' if len(labels) != 1 else ''}"
+                self.message_user(
+                    request, f"{count} {what}: {', '.join(labels)}.", messages.SUCCESS
+                )
         if skipped:
             self.message_user(
                 request,
@@ -332,7 +340,8 @@ class AgreementAdmin(admin.ModelAdmin):
                 agreement=agreement, outcome=outcome, reason=reason, actor=request.user
             )
 
-        self._apply(request, queryset, settle, target, done)
+        synced = outcome == ProvisioningRequest.Status.SYNCED
+        self._apply(request, queryset, settle, target, done, scheduled_too=synced)
 
     @admin.action(description="Mark as synced (confirm)")
     def confirm_selected(self, request, queryset):

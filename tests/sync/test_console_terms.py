@@ -235,19 +235,45 @@ def test_msp_users_never_reach_the_term_policy(client, acme_admin, catalog):
 
 
 @pytest.fixture
-def fabrikam_downsell(acme, acme_admin, price_list, staff, submit_change):
-    """Fabrikam, 350 seats since 2026-11-02 (monthly terms, billed on the 1st), and its
-    downsell to 200 seats submitted on 2026-11-20 and synced by vendor staff: Scheduled
-    from the billing date, 2026-12-01."""
+def fabrikam(acme, acme_admin, price_list):
+    """Fabrikam, 350 seats since 2026-11-02 on monthly terms, billed on the 1st; S1 can be
+    cancelled within 14 days, C1 within 7."""
     Product.objects.filter(code="S1").update(cancellation_days=14)
     with time_machine.travel(datetime.datetime(2026, 11, 2, 9, tzinfo=datetime.UTC)):
         company = make_customer(acme, acme_admin, "Fabrikam Logistics", {"S1": 350, "C1": 350}, 350)
     company.next_billing_date = datetime.date(2026, 12, 1)
     company.save(update_fields=["next_billing_date"])
-    with time_machine.travel(datetime.datetime(2026, 11, 20, 10, tzinfo=datetime.UTC)):
-        request = submit_change(company, "200")
-        staff_settle(request=request, outcome="synced", reason="", actor=staff)
     return company
+
+
+@pytest.fixture
+def fabrikam_downsell(fabrikam, staff, submit_change):
+    """Fabrikam's downsell to 200 seats, submitted on 2026-11-20 and synced by vendor staff:
+    Scheduled from the billing date, 2026-12-01."""
+    with time_machine.travel(datetime.datetime(2026, 11, 20, 10, tzinfo=datetime.UTC)):
+        request = submit_change(fabrikam, "200")
+        staff_settle(request=request, outcome="synced", reason="", actor=staff)
+    return fabrikam
+
+
+def test_staff_mark_a_downsell_as_synced_and_are_told_it_is_scheduled(
+    client, staff, fabrikam, submit_change
+):
+    with time_machine.travel(datetime.datetime(2026, 11, 20, 10, tzinfo=datetime.UTC)):
+        downsell = submit_change(fabrikam, "200").agreement
+        client.force_login(staff)
+        response = client.post(
+            reverse("admin:companies_agreement_changelist"),
+            {"action": "confirm_selected", "_selected_action": [downsell.pk]},
+            follow=True,
+        )
+
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "1 agreement version marked as synced, taking effect later (Scheduled): "
+        "Fabrikam Logistics v2 from 2026-12-01."
+    ]
+    downsell.refresh_from_db()
+    assert downsell.status == Status.SCHEDULED
 
 
 def section(html: str, name: str) -> str:
@@ -410,3 +436,23 @@ def test_a_company_without_versions_says_so(client, staff, prospect):
     html = client.get(reverse(TIMELINE, args=[prospect.pk])).content.decode()
 
     assert "No agreement versions yet: the company has not ordered." in html
+
+
+def test_staff_mark_an_upsell_as_synced_from_the_agreements_list(
+    client, staff, acme, acme_admin, price_list, submit_change
+):
+    # The version has its provisioning request: settled through it, as the vendor would.
+    company = make_customer(acme, acme_admin, "Northwind Traders", {"S1": 682}, 682)
+    upsell = submit_change(company, "700").agreement
+    client.force_login(staff)
+
+    response = client.post(
+        reverse("admin:companies_agreement_changelist"),
+        {"action": "confirm_selected", "_selected_action": [upsell.pk]},
+        follow=True,
+    )
+
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "1 agreement version marked as synced (Active): Northwind Traders v2."
+    ]
+    assert upsell.provisioning_requests.get().status == "synced"
