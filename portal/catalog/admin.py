@@ -70,7 +70,6 @@ class ProductTermPolicyAdmin(admin.ModelAdmin):
         "offered",
         "cancellation_window",
         "fewer_seats",
-        "is_active",
     ]
     list_display_links = ["product"]
     list_filter = ["fewer_seats", "kind", "is_active"]
