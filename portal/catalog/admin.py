@@ -54,6 +54,10 @@ class ProductAdmin(admin.ModelAdmin):
         )
 
 
+def _position(name: str) -> int:
+    return POLICY.index(name) if name in POLICY else len(POLICY)
+
+
 PRICED = {"monthly": "Per month, billed monthly", "annual": "Per year, billed annually"}
 
 
@@ -125,7 +129,10 @@ class ProductTermPolicyAdmin(admin.ModelAdmin):
                         entry.actor or "—",
                         "; ".join(
                             f"{labels.get(name, name)} {was} → {now}"
-                            for name, (was, now) in entry.changes.items()
+                            # In the form's order (PostgreSQL's jsonb keeps keys its own way).
+                            for name, (was, now) in sorted(
+                                entry.changes.items(), key=lambda item: _position(item[0])
+                            )
                         ),
                     )
                     for entry in entries
