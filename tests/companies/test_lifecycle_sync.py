@@ -175,8 +175,10 @@ def test_confirming_a_change_supersedes_the_version_it_replaces(fabrikam, acme_a
         entry.summary == "Agreement version 2 synced with the vendor: Upsell Pending Order → Active"
     )
     assert entry.changes == {
-        "Agreement version 2": ["Upsell Pending Order", "Active"],
         "Agreement version 1": ["Active", "Superseded"],
+        "Agreement version 2": ["Upsell Pending Order", "Active"],
+        # Permitted Users are the seats in effect.
+        "permitted_users": [350, 400],
     }
 
 
