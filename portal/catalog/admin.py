@@ -118,25 +118,23 @@ class ProductTermPolicyAdmin(admin.ModelAdmin):
         if not entries:
             return "None since the product was added: the policy is as it was set up."
         labels = {name: Product._meta.get_field(name).verbose_name for name in POLICY}
-        return format_html(
-            '<ul class="policy-history">{}</ul>',
-            format_html_join(
-                "",
-                "<li>{} · {}: {}</li>",
+        # One line per change, newest first (the last ten).
+        return format_html_join(
+            "",
+            "<div>{} · {}: {}</div>",
+            (
                 (
-                    (
-                        f"{localtime(entry.created_at):%Y-%m-%d %H:%M}",
-                        entry.actor or "—",
-                        "; ".join(
-                            f"{labels.get(name, name)} {was} → {now}"
-                            # In the form's order (PostgreSQL's jsonb keeps keys its own way).
-                            for name, (was, now) in sorted(
-                                entry.changes.items(), key=lambda item: _position(item[0])
-                            )
-                        ),
-                    )
-                    for entry in entries
-                ),
+                    f"{localtime(entry.created_at):%Y-%m-%d %H:%M}",
+                    entry.actor or "—",
+                    "; ".join(
+                        f"{labels.get(name, name)} {was} → {now}"
+                        # In the form's order (PostgreSQL's jsonb keeps keys its own way).
+                        for name, (was, now) in sorted(
+                            entry.changes.items(), key=lambda item: _position(item[0])
+                        )
+                    ),
+                )
+                for entry in entries
             ),
         )
 
