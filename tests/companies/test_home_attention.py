@@ -180,7 +180,7 @@ def test_a_submitted_change_is_no_longer_a_quote(acme, acme_admin):
 def test_a_version_the_vendor_confirmed_is_not_waiting(acme, acme_admin):
     company = waiting(acme)
     company.agreements.filter(status=Agreement.Status.ACTIVE).update(
-        status=Agreement.Status.SUPERSEDED
+        status=Agreement.Status.SUPERSEDED, effective_until=TODAY
     )
     company.agreements.filter(status=Agreement.Status.UPSELL_PENDING).update(
         status=Agreement.Status.ACTIVE
