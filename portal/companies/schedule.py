@@ -97,9 +97,7 @@ def _batch(
         return None
     # Read again under the lock: another run may have done these, or a user cancelled the
     # downsell, since our look-up's snapshot.
-    starting = list(
-        _due(today, refused).filter(company_id__in=locked).select_related("company")
-    )
+    starting = list(_due(today, refused).filter(company_id__in=locked).select_related("company"))
     if not starting:
         return 0
     companies = [agreement.company_id for agreement in starting]

@@ -94,9 +94,7 @@ def scheduled_customers(partner, actor, count: int, day=BILLING) -> list[Company
     return customers
 
 
-def test_the_seed_downsell_keeps_350_in_effect_and_200_scheduled_until_its_date(
-    downsell, fabrikam
-):
+def test_the_seed_downsell_keeps_350_in_effect_and_200_scheduled_until_its_date(downsell, fabrikam):
     with at(EVE):
         assert versions_take_effect() == 0
 
@@ -156,9 +154,7 @@ def test_the_job_run_twice_makes_the_change_once(downsell, fabrikam):
     assert statuses(fabrikam) == {1: Status.SUPERSEDED, 2: Status.ACTIVE}
 
 
-def test_a_job_that_missed_the_date_makes_the_version_take_effect_on_its_date(
-    downsell, fabrikam
-):
+def test_a_job_that_missed_the_date_makes_the_version_take_effect_on_its_date(downsell, fabrikam):
     with at(DUE + datetime.timedelta(days=3)):
         assert versions_take_effect() == 1
 
@@ -286,9 +282,7 @@ def test_a_customer_locked_by_a_users_action_is_left_to_the_next_run(downsell, f
 
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_a_downsell_cancelled_while_the_job_runs_stays_cancelled(
-    downsell, fabrikam, acme_admin
-):
+def test_a_downsell_cancelled_while_the_job_runs_stays_cancelled(downsell, fabrikam, acme_admin):
     ChangeOrder.objects.filter(agreement=downsell).update(cancel_by=BILLING)
     cancelled, release = threading.Event(), threading.Event()
 
