@@ -14,7 +14,7 @@ import datetime
 import logging
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
@@ -161,20 +161,37 @@ def _history_write(starting, stopping, now) -> None:
     HistoryEntry.objects.bulk_create(entries)
 
 
-FIGURES = ["fee_products", "fee_seats", "monthly_fees", "fees_currency"]
+FIGURES = ["fee_products", "fee_seats", "monthly_fees", "fees_currency", "permitted_users"]
 
 
 def _figures_write(starting, lines, now) -> None:
-    """Permitted Users and the customer lists' figures, from the versions now in effect."""
-    companies = []
+    """Permitted Users and the customer lists' figures, from the versions now in effect: one
+    UPDATE ... FROM a list of values (bulk_update's CASE per row and field costs seconds per
+    thousand companies, in Python and in the database alike)."""
+    fields = [Company._meta.get_field(name) for name in FIGURES]
+    rows = []
     for agreement in starting:
         company = agreement.company
         figures = fee_figures(lines[agreement.pk], agreement.total_users, agreement.currency)
+        figures["permitted_users"] = agreement.total_users
         for name, value in figures.items():
             setattr(company, name, value)
-        company.permitted_users = agreement.total_users
         company.updated_at = now
-        companies.append(company)
-    Company.objects.bulk_update(
-        companies, [*FIGURES, "permitted_users", "updated_at"], batch_size=BATCH
+        rows.append(
+            [company.pk, *(f.get_db_prep_save(figures[f.name], connection) for f in fields)]
+        )
+    quote = connection.ops.quote_name
+    table, columns = quote(Company._meta.db_table), [quote(f.column) for f in fields]
+    updated_at = Company._meta.get_field("updated_at")
+    row = f"({', '.join(['%s'] * (len(fields) + 1))})"
+    sets = ", ".join(f"{column} = figures.{column}" for column in columns)
+    # WITH ... AS (VALUES ...) UPDATE ... FROM: the same statement on PostgreSQL and SQLite.
+    sql = (
+        f"WITH figures (id, {', '.join(columns)}) AS (VALUES {', '.join([row] * len(rows))}) "
+        f"UPDATE {table} SET {sets}, {quote(updated_at.column)} = %s "
+        f"FROM figures WHERE {table}.{quote('id')} = figures.id"
     )
+    params = [value for values in rows for value in values]
+    params.append(updated_at.get_db_prep_save(now, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
