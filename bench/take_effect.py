@@ -389,8 +389,10 @@ def main(args: argparse.Namespace) -> int:
         f"({batches} batches of {batch:,} companies, and the last look-up)"
     )
     again, idle, idle_statements = timed(TODAY, batch)
-    print(f"nothing left due      {again} activated, {idle * 1000:.1f} ms, "
-          f"{idle_statements.total} statements")
+    print(
+        f"nothing left due      {again} activated, {idle * 1000:.1f} ms, "
+        f"{idle_statements.total} statements"
+    )
     ok = activated == due and seconds <= TARGET_SECONDS and again == 0
     # Bounded: a fixed number per batch, never one per version.
     ok = ok and statements.total <= 15 * (batches + 1)
