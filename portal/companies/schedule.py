@@ -117,8 +117,14 @@ def _batch(
     )
     Agreement.objects.filter(pk__in=[a.pk for a in starting]).update(status=Status.ACTIVE)
     now = timezone.now()
-    lines: dict[int, list[AgreementLine]] = {a.pk: [] for a in starting}
-    for line in AgreementLine.objects.filter(agreement_id__in=lines).order_by("agreement", "id"):
+    # The lines as the figures need them: plain rows, not 2 model instances per company.
+    lines: dict[int, list] = {a.pk: [] for a in starting}
+    rows = (
+        AgreementLine.objects.filter(agreement_id__in=lines)
+        .order_by("agreement", "id")
+        .values_list("agreement_id", "code", "term", "payment", named=True)
+    )
+    for line in rows:
         lines[line.agreement_id].append(line)
     _history_write(starting, stopping, now)
     _figures_write(starting, lines, now)
@@ -177,9 +183,7 @@ def _figures_write(starting, lines, now) -> None:
         for name, value in figures.items():
             setattr(company, name, value)
         company.updated_at = now
-        rows.append(
-            [company.pk, *(f.get_db_prep_save(figures[f.name], connection) for f in fields)]
-        )
+        rows.append([company.pk, *(figures[f.name] for f in fields)])
     quote = connection.ops.quote_name
     table, columns = quote(Company._meta.db_table), [quote(f.column) for f in fields]
     updated_at = Company._meta.get_field("updated_at")
@@ -191,6 +195,10 @@ def _figures_write(starting, lines, now) -> None:
         f"UPDATE {table} SET {sets}, {quote(updated_at.column)} = %s "
         f"FROM figures WHERE {table}.{quote('id')} = figures.id"
     )
+    # Ints and strings go as they are; the fees as the database takes a decimal.
+    fees = FIGURES.index("monthly_fees") + 1
+    for values in rows:
+        values[fees] = fields[fees - 1].get_db_prep_save(values[fees], connection)
     params = [value for values in rows for value in values]
     params.append(updated_at.get_db_prep_save(now, connection))
     with connection.cursor() as cursor:
