@@ -103,15 +103,17 @@ def _batch(
     companies = [agreement.company_id for agreement in starting]
     stopping = {
         a.company_id: a
-        for a in Agreement.objects.filter(company_id__in=companies, status=Status.ACTIVE).only(
-            "id", "company_id", "version", "total_users"
-        )
+        for a in Agreement.objects.filter(company_id__in=companies, status=Status.ACTIVE)
+        .order_by()
+        .only("id", "company_id", "version", "total_users")
     }
     # Out of effect first (one Active version per company at every moment), on the day its
     # successor starts, so that the versions in effect follow each other without a gap.
-    starts_on = Agreement.objects.filter(
-        company_id=OuterRef("company_id"), status=Status.SCHEDULED
-    ).values("effective_from")[:1]
+    starts_on = (
+        Agreement.objects.filter(company_id=OuterRef("company_id"), status=Status.SCHEDULED)
+        .order_by()  # not the model's ordering, which joins the company for its name
+        .values("effective_from")[:1]
+    )
     Agreement.objects.filter(pk__in=[a.pk for a in stopping.values()]).update(
         status=Status.SUPERSEDED, effective_until=Subquery(starts_on)
     )
@@ -121,7 +123,7 @@ def _batch(
     lines: dict[int, list] = {a.pk: [] for a in starting}
     rows = (
         AgreementLine.objects.filter(agreement_id__in=lines)
-        .order_by("agreement", "id")
+        .order_by("agreement_id", "id")
         .values_list("agreement_id", "code", "term", "payment", named=True)
     )
     for line in rows:
