@@ -49,9 +49,8 @@ class Command(BaseCommand):
             now = datetime.datetime.now(ZoneInfo(settings.TIME_ZONE))
             for job in scheduler.get_jobs():
                 following = job.trigger.get_next_fire_time(None, now)
-                self.stdout.write(
-                    f"{job.id}: {settings.SCHEDULE[job.id]} (next run {following:%Y-%m-%d %H:%M %Z})"
-                )
+                cron = settings.SCHEDULE[job.id]
+                self.stdout.write(f"{job.id}: {cron} (next run {following:%Y-%m-%d %H:%M %Z})")
             return
         signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
         self.stdout.write(f"Scheduler: {len(settings.SCHEDULE)} periodic job(s).")
