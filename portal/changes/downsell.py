@@ -57,7 +57,8 @@ def downsell_refusal(
         return "This downsell has been cancelled already."
     if agreement.status == Agreement.Status.REJECTED:
         return "The vendor rejected this downsell: there is nothing to cancel."
-    if not downsell_open(agreement):
+    # On its date it is in effect, even before the scheduled job has made it Active.
+    if not downsell_open(agreement) or (change.effective_on and change.effective_on <= today):
         when = f" on {change.effective_on:%Y-%m-%d}" if change.effective_on else ""
         return f"This downsell took effect{when}: it can no longer be cancelled."
     if change.cancel_by is not None and today > change.cancel_by:

@@ -279,7 +279,7 @@ class Agreement(models.Model):
     # expected to. Once another version replaces it (or is scheduled to), the day it stops:
     # [effective_from, effective_until) of the versions that are or were in effect never
     # overlap (on PostgreSQL an exclusion constraint, migration 0015, holds it).
-    effective_from = models.DateField()
+    effective_from = models.DateField(default=timezone.localdate)
     effective_until = models.DateField(null=True, blank=True)
 
     class Meta:

@@ -187,9 +187,8 @@ def unanswered_rfis(partner_id: int, today: datetime.date) -> Attention:
 def downsell_deadlines(partner_id: int, today: datetime.date) -> Attention:
     """Downsells not yet in effect that can still be cancelled, by their deadline (soonest
     first): as ``changes.downsell.downsell_refusal`` decides, without a query per row."""
-    open_downsell = Q(agreement__status=Agreement.Status.DOWNSELL_PENDING) | Q(
-        Q(effective_on__isnull=True) | Q(effective_on__gt=today),
-        agreement__status=Agreement.Status.ACTIVE,
+    open_downsell = Q(
+        agreement__status__in=[Agreement.Status.DOWNSELL_PENDING, Agreement.Status.SCHEDULED]
     )
     later = Exists(
         Agreement.objects.filter(

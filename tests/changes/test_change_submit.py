@@ -93,7 +93,8 @@ def test_submit_makes_an_upsell_pending_version_and_sends_the_addendum(
     assert change.status == ChangeOrder.Status.SUBMITTED and change.agreement == new
     assert change.submitted_by == acme_admin and change.order_number == "PO-77"
     northwind.refresh_from_db()
-    assert northwind.permitted_users == 700
+    # Permitted Users are the seats in effect: 700 once the vendor has provisioned them.
+    assert northwind.permitted_users == 682
     assert Attachment.objects.filter(company=northwind, content_type="application/pdf").exists()
     assert OutgoingMessage.objects.filter(template="change_submitted").exists()
     assert any("Upsell Pending Order submitted" in e.summary for e in history_for(northwind))

@@ -4,6 +4,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils import timezone
 from portal.changes.downsell import CannotCancel, downsell_cancel
 from portal.changes.models import ChangeOrder
 from portal.companies.billing import add_months, downsell_dates, first_of_next_month
-from portal.companies.lifecycle import agreement_confirm
+from portal.companies.lifecycle import agreement_confirm, change_options_state
 from portal.companies.models import Agreement
 from portal.core.history import history_for
 
@@ -20,6 +21,13 @@ from .test_lifecycle_sync import make_catalog, make_customer, statuses, submit_c
 D = datetime.date
 BILLING = D(2026, 12, 1)
 DEADLINE = D(2026, 11, 28)  # three notice days before
+
+
+@pytest.fixture(autouse=True)
+def before_the_billing_date():
+    """The vendor confirms before the billing date (what is in effect depends on the day)."""
+    with time_machine.travel(datetime.datetime(2026, 11, 20, 12, tzinfo=datetime.UTC)):
+        yield
 
 
 # Billing dates
@@ -165,16 +173,18 @@ def test_a_downsell_cannot_be_cancelled_the_day_after_its_deadline(fabrikam, acm
 def test_a_synced_downsell_can_be_cancelled_until_it_takes_effect(fabrikam, acme_admin, staff):
     downsell = downsell_of(fabrikam, acme_admin)
     agreement_confirm(agreement=downsell, actor=staff)
-    assert statuses(fabrikam) == {1: "superseded", 2: "active"}
+    assert statuses(fabrikam) == {1: "active", 2: "scheduled"}
+    assert fabrikam.agreements.get(version=1).effective_until == BILLING
 
     downsell_cancel(agreement=downsell, actor=acme_admin, today=D(2026, 11, 20))
 
-    # The version it had replaced is the one in effect again.
+    # The version in effect stays in effect, with no end.
     assert statuses(fabrikam) == {1: "active", 2: "cancelled"}
+    assert fabrikam.agreements.get(version=1).effective_until is None
     entry = history_for(fabrikam).get(summary__startswith="Downsell cancelled")
     assert entry.changes == {
-        "Agreement version 2": ["Active", "Cancelled"],
-        "Agreement version 1": ["Superseded", "Active"],
+        "Agreement version 2": ["Scheduled", "Cancelled"],
+        "Agreement version 1 in effect until": ["2026-12-01", None],
     }
 
 
@@ -213,15 +223,20 @@ def test_a_rejected_downsell_has_nothing_to_cancel(fabrikam, acme_admin):
         downsell_cancel(agreement=downsell, actor=acme_admin, today=DEADLINE)
 
 
-def test_a_downsell_with_a_later_change_on_top_cannot_be_cancelled(fabrikam, acme_admin, staff):
+def test_a_scheduled_downsell_takes_changes_only_once_in_effect(
+    client, fabrikam, acme_admin, staff
+):
     downsell = downsell_of(fabrikam, acme_admin)
     agreement_confirm(agreement=downsell, actor=staff)
-    submit_change(fabrikam, acme_admin, {"S1": 250, "C1": 250}, 250, ChangeOrder.Kind.UPSELL)
 
-    with pytest.raises(CannotCancel, match="Version 3 \\(Upsell Pending Order\\) was made after"):
-        downsell_cancel(agreement=downsell, actor=acme_admin, today=D(2026, 11, 20))
+    state = change_options_state(fabrikam)
 
-    assert statuses(fabrikam) == {1: "superseded", 2: "active", 3: "upsell_pending"}
+    assert not state.enabled
+    assert state.reason == (
+        "Agreement version 2 (200 seats) is scheduled to take effect on 2026-12-01; the next "
+        "change can be made from then."
+    )
+    assert state.opens_again == "on 2026-12-01"
 
 
 def test_confirming_a_cancelled_downsell_changes_nothing(fabrikam, acme_admin, staff):

@@ -96,7 +96,7 @@ def rfi_sent(partner, name="Litware Inc") -> Company:
 
 def downsell(partner, name="Adventure Works", cancel_by=TODAY + 2 * DAY, synced=False) -> Company:
     company = customer(partner, name, users=350)
-    status = Agreement.Status.ACTIVE if synced else Agreement.Status.DOWNSELL_PENDING
+    status = Agreement.Status.SCHEDULED if synced else Agreement.Status.DOWNSELL_PENDING
     pending = version(company, status, users=200)
     change(
         company,
@@ -179,6 +179,9 @@ def test_a_submitted_change_is_no_longer_a_quote(acme, acme_admin):
 
 def test_a_version_the_vendor_confirmed_is_not_waiting(acme, acme_admin):
     company = waiting(acme)
+    company.agreements.filter(status=Agreement.Status.ACTIVE).update(
+        status=Agreement.Status.SUPERSEDED, effective_until=TODAY
+    )
     company.agreements.filter(status=Agreement.Status.UPSELL_PENDING).update(
         status=Agreement.Status.ACTIVE
     )
@@ -241,9 +244,9 @@ def test_a_cancelled_or_superseded_downsell_has_no_deadline(acme, acme_admin):
     assert "downsells" not in kinds(acme_admin)
 
     other = downsell(acme, "Wide World Importers")
-    # Synced (Active, not yet in effect): still cancellable, until a later version is made.
+    # Synced (Scheduled, not yet in effect): still cancellable, until a later version is made.
     other.agreements.filter(status=Agreement.Status.DOWNSELL_PENDING).update(
-        status=Agreement.Status.ACTIVE
+        status=Agreement.Status.SCHEDULED
     )
     assert "downsells" in kinds(acme_admin)
     version(other, Agreement.Status.UPSELL_PENDING)

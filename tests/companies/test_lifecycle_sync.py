@@ -10,6 +10,7 @@ import uuid
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -175,8 +176,10 @@ def test_confirming_a_change_supersedes_the_version_it_replaces(fabrikam, acme_a
         entry.summary == "Agreement version 2 synced with the vendor: Upsell Pending Order → Active"
     )
     assert entry.changes == {
-        "Agreement version 2": ["Upsell Pending Order", "Active"],
         "Agreement version 1": ["Active", "Superseded"],
+        "Agreement version 2": ["Upsell Pending Order", "Active"],
+        # Permitted Users are the seats in effect.
+        "permitted_users": [350, 400],
     }
 
 
@@ -200,7 +203,10 @@ def test_confirming_a_closed_version_changes_nothing(fabrikam, acme_admin, staff
     change = submit_change(
         fabrikam, acme_admin, {"S1": 200, "C1": 200}, 200, ChangeOrder.Kind.DOWNSELL
     )
-    Agreement.objects.filter(pk=change.pk).update(status=closed)
+    # (A superseded version was in effect for a while: here, for no day at all.)
+    Agreement.objects.filter(pk=change.pk).update(
+        status=closed, effective_until=F("effective_from")
+    )
 
     result = agreement_confirm(agreement=change, actor=staff)
 

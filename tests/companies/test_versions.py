@@ -9,6 +9,7 @@ import time_machine
 from portal.changes.models import ChangeOrder
 from portal.companies.lifecycle import agreement_confirm
 from portal.companies.models import Agreement
+from portal.companies.schedule import versions_take_effect
 from portal.companies.versions import (
     TRANSITIONS,
     ForbiddenMove,
@@ -37,7 +38,10 @@ def test_every_status_has_a_row_and_closed_ones_go_nowhere():
     for pending in Agreement.PENDING:
         assert Status.SUPERSEDED not in TRANSITIONS[pending]
     cancellable = {status for status, moves in TRANSITIONS.items() if Status.CANCELLED in moves}
-    assert cancellable == {Status.DOWNSELL_PENDING, Status.ACTIVE}
+    assert cancellable == {Status.DOWNSELL_PENDING, Status.SCHEDULED}
+    # In effect only from pending or from Scheduled; never back once superseded.
+    entering = {status for status, moves in TRANSITIONS.items() if Status.ACTIVE in moves}
+    assert entering == set(Agreement.PENDING) | {Status.SCHEDULED}
 
 
 def test_a_forbidden_move_is_refused_in_words_and_saves_nothing(fabrikam, acme_admin):
@@ -91,7 +95,11 @@ def test_a_synced_downsell_is_scheduled_until_its_date_then_in_effect(fabrikam, 
         assert standing(downsell) == Standing.SCHEDULED
         assert downsell_open(downsell)
 
-    with time_machine.travel(datetime.datetime(2026, 12, 1, 12, tzinfo=datetime.UTC)):
+        assert standing(fabrikam.agreements.get(version=1)) == Standing.IN_EFFECT
+
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 0, 20, tzinfo=datetime.UTC)):
+        assert versions_take_effect() == 1
+        downsell.refresh_from_db()
         assert standing(downsell) == Standing.IN_EFFECT
         assert not downsell_open(downsell)
     assert standing(fabrikam.agreements.get(version=1)) == Standing.OVER

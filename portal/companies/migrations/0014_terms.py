@@ -4,6 +4,8 @@ from django.conf import settings
 import calendar
 import datetime
 
+import django.utils.timezone
+
 from django.db import migrations, models
 
 
@@ -146,7 +148,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='agreement',
             name='effective_from',
-            field=models.DateField(),
+            field=models.DateField(default=django.utils.timezone.localdate),
         ),
         migrations.AddIndex(
             model_name='agreement',
