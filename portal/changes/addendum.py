@@ -24,6 +24,9 @@ def change_addendum_context(change: ChangeOrder) -> dict:
     if change.status != ChangeOrder.Status.SUBMITTED or change.agreement_id is None:
         raise NotSubmitted(f"{change} is not submitted; it has no addendum yet.")
     prior = change.prior
+    rows = list(change.lines.all())
+    prorated = [row for row in rows if row.prorated_charge is not None]
+    totals = agreement_totals(change.agreement)
     return {
         **submission_context(change),
         "title": "Change Order Addendum",
@@ -32,10 +35,14 @@ def change_addendum_context(change: ChangeOrder) -> dict:
         # and the addendum must read the same whenever it is rendered.
         "kind_label": f"{change.get_kind_display()} Pending Order",
         "downsell": change.kind == ChangeOrder.Kind.DOWNSELL,
-        "rows": [(row, term_label(row.term)) for row in change.lines.all()],
+        "rows": [(row, term_label(row.term)) for row in rows],
+        "terms": [row for row in rows if row.quantity and row.commitment],
+        "prorated": prorated,
         "prior": prior,
         "prior_totals": agreement_totals(prior),
-        "totals": agreement_totals(change.agreement),
+        "totals": totals,
+        # The first invoice of the change: the new fees and what is prorated now.
+        "initial": totals.initial.amount + sum(row.prorated_charge for row in prorated),
         "prior_lines": [(line, term_label(line.term)) for line in agreement_lines(prior)],
     }
 

@@ -4,7 +4,7 @@ primary product choice and the add-ons."""
 from django import forms
 
 from portal.accounts.selectors import implementation_leads_for
-from portal.catalog.models import Product
+from portal.catalog.models import Commitment, Product
 from portal.catalog.selectors import price_table_for
 from portal.companies.seats import MAX_USERS
 from portal.core.text import Form
@@ -58,7 +58,7 @@ class ChangeForm(Form):
                 self.fields[f"addon_seats_{addon.code}"] = forms.IntegerField(
                     required=False, min_value=1, max_value=MAX_USERS, label="Seats"
                 )
-        self.proposal = self.quote = self.kind = None
+        self.proposal = self.quote = self.kind = self.timing = None
         self.tiers = {}
         # What Preview Change Quote shows: the change once priced; before any change (or back
         # at none), the agreement in effect, as the seeds show it when the screen opens.
@@ -107,6 +107,25 @@ class ChangeForm(Form):
             for line in self.preview.changes
         ]
 
+    def term_rows(self):
+        """The term each current product runs on today: (line, commitment label, term end,
+        auto-renew); a one-time product has none."""
+        rows = []
+        for line in self.current.lines:
+            if term := self.current.terms.get(line.code):
+                label = Commitment(term.commitment).label
+                rows.append((line, label, term.term_end, term.auto_renew))
+        return rows
+
+    def co_termed_rows(self):
+        """Each product the change adds, with the product whose term it joins and its end."""
+        if not self.timing:
+            return []
+        return [
+            (code, host, self.timing.terms[code].term_end)
+            for code, host in self.timing.co_termed.items()
+        ]
+
     def addon_rows(self):
         return [
             (
@@ -141,11 +160,16 @@ class ChangeForm(Form):
             self.products | self.current.products,
             priceable=not self.errors,
         )
+        # A seat decrease the term does not allow is said next to the seats.
+        refusals = rules.seat_refusals(
+            self.current, proposal, self.products | self.current.products
+        )
         for message in checked.problems:
-            self.add_error(None, message)
+            self.add_error("seats" if message in refusals else None, message)
         if checked.quote:
             self.proposal, self.kind, self.quote = proposal, checked.kind, checked.quote
             self.preview, self.tiers = checked.quote, checked.tiers
+            self.timing = checked.timing
         elif checked.problems == [rules.NO_CHANGE]:
             self.preview = rules.as_is(table, self.current)
         return cleaned

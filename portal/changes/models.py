@@ -103,6 +103,18 @@ class ChangeLine(models.Model):
     prior_payment = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     payment = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # The new line's term as quoted (empty for a one-time or dropped product), and the product
+    # whose term an added one joins (co-terming): the addendum states them.
+    commitment = models.CharField(max_length=7, blank=True, default="")
+    term_end = models.DateField(null=True, blank=True)
+    co_termed_with = models.CharField(max_length=20, blank=True, default="")
+    # The first charge of a product bought or increased mid-period: its added recurring fee
+    # for [today, period_end) of the billing period [period_start, period_end). Stored as
+    # quoted, so that the saved quote and the addendum show the same figure.
+    prorated_charge = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    prorated_from = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["change_order", "position"]
@@ -114,3 +126,16 @@ class ChangeLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.prior_quantity or 0} → {self.quantity or 0}"
+
+    # What a prorated charge is made of, as the review and the addendum state it.
+    @property
+    def added_fee(self):
+        return self.payment - (self.prior_payment or 0)
+
+    @property
+    def days_left(self) -> int:
+        return (self.period_end - self.prorated_from).days
+
+    @property
+    def period_days(self) -> int:
+        return (self.period_end - self.period_start).days

@@ -4,6 +4,7 @@ Pure over products and the agreement's lines (no queries): the form, the live pr
 Quote and Submit all check a change through here.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from portal.catalog.models import Product
@@ -14,14 +15,20 @@ from portal.pricing import (
     ChangeQuote,
     Charge,
     Line,
+    Money,
     NoPrice,
     PriceTable,
+    ProratedLine,
+    Term,
     TierMove,
     price_change,
+    prorate_change,
+    prorated_total,
     tier_moves,
 )
 
 from .models import ChangeOrder
+from .periods import billing_period
 
 Mode = ChangeOrder.Mode
 NO_CHANGE = "No change to quote: change the Total Number of Seats or the products."
@@ -46,6 +53,10 @@ class Current:
     seats: int  # the total users of the agreement
     # code → the line's term as it runs today (its dates rolled on past renewals)
     terms: dict[str, LineTerm] = field(default_factory=dict)
+    # The customer's billing date on record and the day the change is priced: the billing
+    # periods its first charges are prorated over.
+    next_billing_date: datetime.date | None = None
+    today: datetime.date | None = None
 
     @property
     def primaries(self) -> list[Product]:
@@ -137,6 +148,22 @@ def kind(current: Current, proposal: Proposal) -> str | None:
     return ChangeOrder.Kind.UPSELL
 
 
+def seat_refusals(current: Current, proposal: Proposal, products: dict[str, Product]) -> list[str]:
+    """Each product whose seats the proposal lowers before the vendor's policy allows it
+    (a commitment's seats go down only at renewal), with the date they can."""
+    wanted = quantities(current, proposal)
+    before = {line.code: line.quantity for line in current.lines}
+    refusals = []
+    for code, quantity in wanted.items():
+        term = current.terms.get(code)
+        if term is not None and quantity < before.get(code, 0):
+            if refusal := fewer_seats_refusal(
+                product=products[code], commitment=term.commitment, term_end=term.term_end
+            ):
+                refusals.append(refusal)
+    return refusals
+
+
 def errors(current: Current, proposal: Proposal, products: dict[str, Product]) -> list[str]:
     """Why the proposal cannot be quoted, in the user's words (empty: it can)."""
     problems = []
@@ -147,14 +174,7 @@ def errors(current: Current, proposal: Proposal, products: dict[str, Product]) -
             f"Product changes cannot be combined with a seat decrease ({current.seats:,} → "
             f"{proposal.seats:,}): submit the seat decrease first, then the product change."
         )
-    before = {line.code: line.quantity for line in current.lines}
-    for code, quantity in wanted.items():
-        term = current.terms.get(code)
-        if term is not None and quantity < before.get(code, 0):
-            if refusal := fewer_seats_refusal(
-                product=products[code], commitment=term.commitment, term_end=term.term_end
-            ):
-                problems.append(refusal)
+    problems += seat_refusals(current, proposal, products)
     chosen = {products[code] for code in wanted}
     for addon, own in proposal.addons.items():
         if addon.needs_own_seats and (message := seats_error(addon.name, own, proposal.seats)):
@@ -164,18 +184,75 @@ def errors(current: Current, proposal: Proposal, products: dict[str, Product]) -
     return problems
 
 
-def line_terms(current: Current, codes) -> dict[str, LineTerm]:
+def host_of(current: Current) -> tuple[str, LineTerm] | None:
+    """The term a product added mid-term joins: the first primary's (code, term)."""
+    return next(
+        ((p.code, current.terms[p.code]) for p in current.primaries if p.code in current.terms),
+        None,
+    )
+
+
+def line_terms(current: Current, codes, products: dict[str, Product]) -> dict[str, LineTerm]:
     """The terms of the changed version's lines: a product kept runs on in its term; one
     added (an add-on, another or a new primary) is co-termed with the first primary's term,
-    so that the customer has one renewal date. Its start is the day it is provisioned."""
-    host = next((current.terms[p.code] for p in current.primaries if p.code in current.terms), None)
+    so that the customer has one renewal date, when the vendor offers the product on that
+    term (else it runs on its own default term). Its start is the day it is provisioned."""
+    host = host_of(current)
     terms = {}
     for code in codes:
         if code in current.terms:
             terms[code] = current.terms[code]
-        elif host is not None:
-            terms[code] = LineTerm(host.commitment, host.auto_renew, None, host.term_end)
+        elif host is not None and host[1].commitment in products[code].terms_offered:
+            terms[code] = LineTerm(host[1].commitment, host[1].auto_renew, None, host[1].term_end)
     return terms
+
+
+@dataclass(frozen=True)
+class Timing:
+    """When the lines of a change run and what it charges now: each line's term (``terms``),
+    the product each added one is co-termed with (``co_termed``: code → host code), and the
+    prorated first charges of what it buys or increases mid-period."""
+
+    terms: dict[str, LineTerm]
+    co_termed: dict[str, str]
+    prorated: tuple[ProratedLine, ...]
+    currency: str
+
+    @property
+    def prorated_total(self) -> Money:
+        return prorated_total(self.prorated, self.currency)
+
+    def initial(self, quote: ChangeQuote) -> Money:
+        """Total Initial Fees of the change: the new version's fees and the prorated
+        charges."""
+        return quote.new_totals.initial + self.prorated_total
+
+
+def timing(
+    current: Current, quote: ChangeQuote, change_kind: str | None, products: dict[str, Product]
+) -> Timing:
+    """The change's terms and prorated charges, priced ``current.today``. A downsell takes
+    effect at a billing date: it charges nothing before it."""
+    codes = [line.code for line in quote.proposed]
+    terms = line_terms(current, codes, products)
+    host = host_of(current)
+    co_termed = {
+        code: host[0] for code in codes if host and code not in current.terms and code in terms
+    }
+    prorated: tuple[ProratedLine, ...] = ()
+    if change_kind != ChangeOrder.Kind.DOWNSELL and current.today is not None:
+        periods = {
+            line.code: billing_period(
+                line.term,
+                next_billing_date=current.next_billing_date,
+                term_end=terms[line.code].term_end if line.code in terms else None,
+                today=current.today,
+            )
+            for line in quote.proposed
+            if line.term is not Term.ONE_TIME
+        }
+        prorated = prorate_change(quote, periods, current.today)
+    return Timing(terms, co_termed, prorated, quote.new_totals.currency)
 
 
 def quote(table: PriceTable, current: Current, proposal: Proposal) -> ChangeQuote:
@@ -191,6 +268,7 @@ class Checked:
     kind: str | None = None
     quote: ChangeQuote | None = None
     tiers: dict[str, TierMove] = field(default_factory=dict)  # code → the tier moved into
+    timing: Timing | None = None
 
 
 def check(
@@ -213,7 +291,13 @@ def check(
         priced = quote(table, current, proposal)
     except NoPrice as exc:
         return Checked([no_price_message(exc)])
-    return Checked([], change_kind, priced, tier_moves(table, priced))
+    return Checked(
+        [],
+        change_kind,
+        priced,
+        tier_moves(table, priced),
+        timing(current, priced, change_kind, products),
+    )
 
 
 def as_is(table: PriceTable, current: Current) -> ChangeQuote | None:

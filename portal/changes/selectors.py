@@ -42,7 +42,14 @@ def current_of(agreement: Agreement, today: datetime.date | None = None) -> Curr
         if start and end and row.auto_renew:
             start, end = current_term(start, end, row.commitment, today)
         terms[row.code] = LineTerm(row.commitment, row.auto_renew, start, end)
-    return Current(lines=lines, products=products, seats=agreement.total_users, terms=terms)
+    return Current(
+        lines=lines,
+        products=products,
+        seats=agreement.total_users,
+        terms=terms,
+        next_billing_date=agreement.company.next_billing_date,
+        today=today,
+    )
 
 
 def change_submitted_with(company: Company, key) -> bool:

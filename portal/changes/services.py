@@ -46,6 +46,14 @@ class PricesChanged(ChangeRefused):
     """The quote was priced again and its figures changed: the user must look again."""
 
 
+# What a submit found moved since the quote was priced.
+PRICES, PRORATIONS = "prices", "prorations"
+
+
+class ProrationsChanged(PricesChanged):
+    """Prices as saved, but the prorated charges are today's: the user must look again."""
+
+
 def quote_validity() -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=settings.QUOTE_VALID_DAYS)
 
@@ -90,21 +98,28 @@ def _quote_fill(change, prior, proposal, kind, lead, quote) -> ChangeOrder:
     change.valid_until = quote_validity()
     change.updated_at = timezone.now()
     change.save()
-    store_lines(change, quote)
+    codes = [line.code for line in quote.proposed]
+    products = Product.objects.in_bulk(codes, field_name="code")
+    store_lines(change, quote, rules.timing(current_of(prior), quote, kind, products))
     return change
 
 
-def store_lines(change: ChangeOrder, quote: ChangeQuote) -> None:
-    """The quote's Change Order Summary rows, with their prices, in place of the old ones."""
+def store_lines(
+    change: ChangeOrder, quote: ChangeQuote, timing: rules.Timing | None = None
+) -> None:
+    """The quote's Change Order Summary rows, with their prices (and its terms and prorated
+    charges), in place of the old ones."""
     change.lines.all().delete()
-    ChangeLine.objects.bulk_create(summary_lines(quote, change))
+    ChangeLine.objects.bulk_create(summary_lines(quote, change, timing))
 
 
-def summary_lines(quote: ChangeQuote, change: ChangeOrder | None = None) -> list[ChangeLine]:
+def summary_lines(
+    quote: ChangeQuote, change: ChangeOrder | None = None, timing: rules.Timing | None = None
+) -> list[ChangeLine]:
     """The Change Order Summary rows of a quote (unsaved): Review Change Order shows them as
     the addendum will, before anything is saved."""
     products = _products(quote)
-    return [
+    rows = [
         ChangeLine(
             change_order=change,
             product=products[row.code],
@@ -122,6 +137,23 @@ def summary_lines(quote: ChangeQuote, change: ChangeOrder | None = None) -> list
         )
         for position, row in enumerate(quote.rows())
     ]
+    if timing is not None:
+        _add_timing(rows, timing)
+    return rows
+
+
+def _add_timing(rows: list[ChangeLine], timing: rules.Timing) -> None:
+    prorated = {line.code: line for line in timing.prorated}
+    for row in rows:
+        if row.quantity is None:
+            continue  # dropped: no term, no charge
+        if term := timing.terms.get(row.code):
+            row.commitment, row.term_end = term.commitment, term.term_end
+        row.co_termed_with = timing.co_termed.get(row.code, "")
+        if line := prorated.get(row.code):
+            row.prorated_charge = line.charge.amount
+            row.period_start, row.period_end = line.period.start, line.period.end
+            row.prorated_from = line.period.end - datetime.timedelta(days=line.days_left)
 
 
 def _products(quote: ChangeQuote) -> dict[str, Product]:
@@ -133,6 +165,16 @@ def _figures(rows) -> list[tuple]:
         (row.code, row.prior_quantity, row.quantity, row.prior_unit_price, row.unit_price)
         for row in rows
     ]
+
+
+def _prorated(rows) -> list[tuple]:
+    return [(row.code, row.prorated_charge, row.period_end) for row in rows]
+
+
+def prorations_changed(change: ChangeOrder, quote: ChangeQuote, timing: rules.Timing) -> bool:
+    """Whether the prorated charges of the change priced today differ from those it stored
+    (a saved quote submitted on a later day has fewer days left to charge)."""
+    return _prorated(summary_lines(quote, None, timing)) != _prorated(change.lines.all())
 
 
 def _quote_figures(quote: ChangeQuote) -> list[tuple]:
@@ -153,10 +195,13 @@ def prices_changed(change: ChangeOrder, quote: ChangeQuote) -> bool:
     return _quote_figures(quote) != _figures(change.lines.all())
 
 
-def quote_fingerprint(prior: Agreement, quote: ChangeQuote) -> str:
-    """What Review Change Order showed (the version compared with, every quantity and price),
-    in a few characters the page carries to Submit."""
-    figures = repr((prior.pk, _quote_figures(quote))).encode()
+def quote_fingerprint(
+    prior: Agreement, quote: ChangeQuote, timing: rules.Timing | None = None
+) -> str:
+    """What Review Change Order showed (the version compared with, every quantity and price,
+    the prorated charges), in a few characters the page carries to Submit."""
+    charges = [(x.code, x.charge.amount, x.period.end) for x in timing.prorated] if timing else []
+    figures = repr((prior.pk, _quote_figures(quote), charges)).encode()
     return hashlib.sha256(figures).hexdigest()[:32]
 
 
@@ -198,10 +243,16 @@ def change_submit(
         )
     except IntegrityError:
         raise ChangeRefused(SUBMITTED_MEANWHILE) from None
-    if repriced:  # raised only now, so that the new prices stay saved on the quote
+    if repriced == PRICES:  # raised only now, so that the new prices stay saved on the quote
         raise PricesChanged(
             "The contracted prices have changed since this quote was priced: it shows the new "
             "prices now. Check them and submit again."
+        )
+    if repriced == PRORATIONS:
+        raise ProrationsChanged(
+            "The prorated charges have changed since this quote was saved (fewer days are "
+            "left of the billing period): it shows today's charges now. Check them and submit "
+            "again."
         )
     return change, made
 
@@ -243,7 +294,7 @@ def _submit(change, actor, key, ip, order_number, not_required):
     change = ChangeOrder.objects.select_for_update().get(pk=change.pk)
     if change.status == ChangeOrder.Status.SUBMITTED:
         if change.idempotency_key == key:
-            return change, False, False
+            return change, False, None
         raise ChangeRefused("This change order was submitted already.")
     prior = _prior_checked(company)
     if prior is None or prior.pk != change.prior_id:
@@ -256,14 +307,18 @@ def _submit(change, actor, key, ip, order_number, not_required):
     checked = _checked(company, current, proposal)
     kind, quote = checked.kind, checked.quote
     if prices_changed(change, quote):
-        store_lines(change, quote)
+        store_lines(change, quote, checked.timing)
         change.valid_until = quote_validity()
         change.save(update_fields=["valid_until"])
-        return change, False, True
+        return change, False, PRICES
+    if prorations_changed(change, quote, checked.timing):
+        # Priced on an earlier day: today's prorated charges are stored and shown first.
+        store_lines(change, quote, checked.timing)
+        return change, False, PRORATIONS
     _submitted(
         company, change, actor, kind, quote, proposal.seats, key, ip, order_number, not_required
     )
-    return change, True, False
+    return change, True, None
 
 
 def change_submit_reviewed(
@@ -298,10 +353,11 @@ def change_submit_reviewed(
             if prior is None:
                 raise ChangeRefused("The customer has no agreement in effect to change.")
             checked = _checked(company, current_of(prior), proposal)
-            if quote_fingerprint(prior, checked.quote) != quoted:
+            if quote_fingerprint(prior, checked.quote, checked.timing) != quoted:
                 raise PricesChanged(
                     "The contracted prices or the agreement have changed since this page was "
-                    "shown: it shows today's figures now. Check them and submit again."
+                    "shown (or, a day later, the prorated charges): it shows today's figures "
+                    "now. Check them and submit again."
                 )
             change = _quote_fill(
                 change or ChangeOrder(company=company, created_by=actor),
@@ -345,7 +401,11 @@ def _submitted(company, change, actor, kind, quote, seats, key, ip, order_number
         total_users=seats,
         currency=quote.new_totals.currency,
         actor=actor,
-        terms=rules.line_terms(current_of(change.prior), [line.code for line in proposed]),
+        terms=rules.line_terms(
+            current_of(change.prior),
+            [line.code for line in proposed],
+            Product.objects.in_bulk([line.code for line in proposed], field_name="code"),
+        ),
         # A downsell takes effect at its billing date; anything else when provisioned.
         effective_from=change.effective_on,
     )

@@ -68,11 +68,13 @@ class ChangeMixin(PartnerRequiredMixin):
                 "action": action,
                 "seats": form.proposal.seats,
                 "lead": form.cleaned_data["implementation_lead"],
-                "lines": summary_lines(quote),
+                "lines": summary_lines(quote, timing=form.timing),
                 "totals": {"prior": quote.prior_totals, "new": quote.new_totals},
+                "timing": form.timing,
+                "initial": form.timing.initial(quote),
                 "currency": quote.new_totals.currency,
                 "downsell": _downsell_preview(form.kind, self.company),
-                "quoted": quote_fingerprint(self.prior, quote),
+                "quoted": quote_fingerprint(self.prior, quote, form.timing),
                 "today": timezone.localdate(),
             },
             status=status,
@@ -238,7 +240,9 @@ class PreviewView(ChangeMixin, View):
             raise Http404
         form = self.form(request.POST)
         form.is_valid()
-        return render(request, "changes/_preview.html", {"form": form, "company": self.company})
+        # The seats' errors go next to the seats field, out of band.
+        context = {"form": form, "company": self.company, "oob": True}
+        return render(request, "changes/_preview.html", context)
 
 
 class QuoteDeleteView(ChangeMixin, View):

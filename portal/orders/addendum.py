@@ -14,6 +14,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from weasyprint import HTML, URLFetcher
 
+from portal.catalog.models import Commitment
 from portal.catalog.templatetags.catalog import term_label
 from portal.companies.agreements import agreement_lines, agreement_totals
 
@@ -80,6 +81,12 @@ def addendum_context(order: Order) -> dict:
         "title": "Order Addendum",
         "order": order,
         "lines": [(line, term_label(line.term)) for line in agreement_lines(agreement)],
+        # The subscription term of each line billed again and again (a one-time one has none).
+        "line_terms": [
+            (row, Commitment(row.commitment).label)
+            for row in agreement.lines.all()
+            if row.commitment
+        ],
         "totals": agreement_totals(agreement),
         # Two answers to a row: ten questions in five rows keep the addendum on one page.
         "answer_rows": [answers[i : i + 2] for i in range(0, len(answers), 2)],

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from portal.accounts.selectors import implementation_leads_for
 from portal.companies.seats import MAX_USERS
+from portal.companies.terms import LineTerm, default_term
 from portal.core.text import Form
 from portal.pricing import OrderQuote
 
@@ -109,6 +110,7 @@ class OrderForm(ProductFields, OrderDetails):
             unticked=UNTICKED,
         )
         self.add_product_fields(self.partner, company)
+        self.add_term_fields(order)
         self.options = Options()
         server_os = self.data.get(Question.SERVER_OS) if data else initial.get(Question.SERVER_OS)
         for value, label in Question.choices:
@@ -128,6 +130,47 @@ class OrderForm(ProductFields, OrderDetails):
                 "hx-trigger": "change",
             }
         )
+
+    def add_term_fields(self, order: Order | None) -> None:
+        """Per product billed again and again: the terms it allows (default: the catalog's)
+        and Auto-renew (on unless turned off); a saved order's choices come back."""
+        saved = order.terms if order else {}
+        self.termed = [p for p in self.products if default_term(p)]
+        for product in self.termed:
+            chosen = saved.get(product.code, {})
+            self.fields[f"term_{product.code}"] = forms.ChoiceField(
+                label=f"Term for {product.code}",
+                choices=[(term.value, term.label) for term in product.terms()],
+                initial=chosen.get("commitment") or default_term(product),
+                required=False,  # left out (an older form, a script): the default term
+            )
+            self.fields[f"auto_renew_{product.code}"] = forms.BooleanField(
+                label="Auto-renew",
+                required=False,
+                initial=chosen.get("auto_renew", True),
+            )
+
+    def term_rows(self):
+        """(product, term field, auto-renew field) per product that has a term."""
+        return [(p, self[f"term_{p.code}"], self[f"auto_renew_{p.code}"]) for p in self.termed]
+
+    def chosen_terms(self) -> dict[str, LineTerm]:
+        """The term of each product chosen, as the agreement takes it."""
+        chosen = {p.code for p in self.chosen_products()}
+        terms = {}
+        for p in self.termed:
+            if p.code not in chosen:
+                continue
+            if not self.cleaned_data.get(f"term_{p.code}"):
+                # Posted without the Terms section (a script, an older page): the defaults,
+                # Auto-renew on, since an absent tick box cannot say "off".
+                terms[p.code] = LineTerm(default_term(p))
+                continue
+            terms[p.code] = LineTerm(
+                self.cleaned_data[f"term_{p.code}"],
+                bool(self.cleaned_data.get(f"auto_renew_{p.code}")),
+            )
+        return terms
 
     def infrastructure_fields(self):
         return [self[value] for value in Question.values]
@@ -179,4 +222,5 @@ class OrderForm(ProductFields, OrderDetails):
             order_number=self.cleaned_data["order_number"],
             order_number_not_required=self.cleaned_data["order_number_not_required"],
             shown_initial=self.cleaned_data["quoted_initial"],
+            terms=self.chosen_terms(),
         )

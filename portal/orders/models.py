@@ -127,6 +127,8 @@ class Order(Submission):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     # Question value → the label chosen (kept as text: the choices may be renamed later).
     infrastructure = models.JSONField(default=dict, blank=True)
+    # Product code → {"commitment": "1y", "auto_renew": true}: the term chosen for it.
+    terms = models.JSONField(default=dict, blank=True)
     saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -1,7 +1,7 @@
 """Saving and submitting the order of a prospect."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -14,6 +14,7 @@ from portal.companies.services import (
     company_set_status,
     company_update,
 )
+from portal.companies.terms import LineTerm
 from portal.core.history import history_record
 from portal.core.models import HistoryEntry
 
@@ -43,6 +44,8 @@ class OrderInput:
     order_number: str
     order_number_not_required: bool
     shown_initial: Decimal | None = None  # the Total Initial Fees the user saw, to submit at
+    # Product code → the term chosen for it (a product without one gets its default term).
+    terms: dict[str, LineTerm] = field(default_factory=dict)
 
 
 @transaction.atomic
@@ -97,6 +100,7 @@ def _submit(company, actor, data, key, ip) -> tuple[Order, bool]:
         total_users=data.permitted_users,
         currency=quote.totals.currency,
         actor=actor,
+        terms=data.terms,
     )
     order, _ = Order.objects.get_or_create(company=company)
     _fill(order, data, actor)
@@ -115,6 +119,10 @@ def _submit(company, actor, data, key, ip) -> tuple[Order, bool]:
 
 def _fill(order: Order, data: OrderInput, actor) -> None:
     order.infrastructure = data.infrastructure
+    order.terms = {
+        code: {"commitment": term.commitment, "auto_renew": term.auto_renew}
+        for code, term in data.terms.items()
+    }
     order.order_number = data.order_number
     order.order_number_not_required = data.order_number_not_required
     order.saved_by = actor

@@ -5,6 +5,7 @@ Pure Python (no ORM, no request), so every rule here is tested without a databas
 
 from .change import ChangeKind, ChangeQuote, ChangeRow, TierMove, price_change, tier_moves
 from .lines import Line, OrderQuote, Totals, price_line, price_order
+from .proration import Period, ProratedLine, prorate, prorate_change, prorated_total
 from .table import Charge, NoPrice, PricedProduct, PriceTable, Term, Tier
 
 __all__ = [
@@ -15,8 +16,10 @@ __all__ = [
     "Line",
     "NoPrice",
     "OrderQuote",
+    "Period",
     "PriceTable",
     "PricedProduct",
+    "ProratedLine",
     "Term",
     "Tier",
     "TierMove",
@@ -24,5 +27,8 @@ __all__ = [
     "price_change",
     "price_line",
     "price_order",
+    "prorate",
+    "prorate_change",
+    "prorated_total",
     "tier_moves",
 ]

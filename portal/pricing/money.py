@@ -24,6 +24,8 @@ CENT = Decimal("0.01")
 _EXACT = Context(prec=60, traps=[Inexact, InvalidOperation, Overflow, DivisionByZero])
 # Rounding to cents is the one place where digits are dropped on purpose.
 _ROUNDING = Context(prec=60, rounding=ROUND_HALF_UP, traps=[InvalidOperation, Overflow])
+# A share of an amount (proration) is a quotient: 60 digits, then rounded to cents once.
+_DIVIDING = Context(prec=60, traps=[InvalidOperation, Overflow, DivisionByZero])
 
 
 class CurrencyMismatch(ValueError):
@@ -52,6 +54,14 @@ def round_cents(amount: Decimal) -> Decimal:
 
 def multiply(left: Decimal, right: Decimal | int) -> Decimal:
     return _EXACT.multiply(left, Decimal(right))
+
+
+def share(amount: Decimal, part: int, whole: int) -> Decimal:
+    """``amount x part / whole`` to 60 digits, not yet rounded to cents. The quotient of a
+    cent amount by a whole of a few thousand days is either exactly on a half cent or far (more
+    than 1/(200 x whole) of a cent) from one, so rounding it to cents after is the one rounding
+    that counts: the same as rounding the exact fraction."""
+    return _DIVIDING.divide(_EXACT.multiply(amount, Decimal(part)), Decimal(whole))
 
 
 @total_ordering
