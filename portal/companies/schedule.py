@@ -145,12 +145,12 @@ def _history_write(starting, stopping, now) -> None:
         company, old = agreement.company, stopping.get(agreement.company_id)
         changes = {f"Agreement version {agreement.version}": ["Scheduled", "Active"]}
         summary = (
-            f"Agreement version {agreement.version} took effect on "
-            f"{agreement.effective_from:%Y-%m-%d}"
+            f"Agreement version {agreement.version} ({agreement.total_users:,} seats) took "
+            f"effect on {agreement.effective_from:%Y-%m-%d}"
         )
         if old is not None:
             changes[f"Agreement version {old.version}"] = ["Active", "Superseded"]
-            summary += f"; version {old.version} is superseded"
+            summary += f"; version {old.version} ({old.total_users:,} seats) is superseded"
         if company.permitted_users != agreement.total_users:
             changes["permitted_users"] = [company.permitted_users, agreement.total_users]
         entries.append(

@@ -133,7 +133,8 @@ def test_the_seed_downsell_takes_effect_on_its_date_once_the_job_runs(downsell, 
     [entry] = took_effect(fabrikam)
     assert entry.actor is None and entry.created_at == DUE
     assert entry.summary == (
-        "Agreement version 2 took effect on 2027-01-01; version 1 is superseded"
+        "Agreement version 2 (200 seats) took effect on 2027-01-01; version 1 (350 seats) is "
+        "superseded"
     )
     assert entry.changes == {
         "Agreement version 2": ["Scheduled", "Active"],

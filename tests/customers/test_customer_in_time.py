@@ -132,7 +132,10 @@ def test_the_seed_downsell_is_scheduled_beside_what_is_in_effect_until_its_date(
     assert permitted_users(html) == "200"
     assert section(html, "agreement-1").startswith("1 Superseded 2026-11-30 – 2027-01-01 ")
     assert section(html, "agreement-2").startswith("2 Active from 2027-01-01 ")
-    assert "Agreement version 2 took effect; version 1 is superseded" in section(html, "history")
+    assert (
+        "Agreement version 2 (200 seats) took effect on 2027-01-01; version 1 (350 seats) is "
+        "superseded"
+    ) in section(html, "history")
 
     # The job again changes nothing.
     assert versions_take_effect() == 0
