@@ -191,11 +191,6 @@ def downsell_deadlines(partner_id: int, today: datetime.date) -> Attention:
     open_downsell = Q(
         agreement__status__in=[Agreement.Status.DOWNSELL_PENDING, Agreement.Status.SCHEDULED]
     )
-    later = Exists(
-        Agreement.objects.filter(
-            company=OuterRef("company"), version__gt=OuterRef("agreement__version")
-        ).exclude(status__in=[Agreement.Status.CANCELLED, Agreement.Status.REJECTED])
-    )
     rows = (
         ChangeOrder.objects.filter(
             open_downsell,
@@ -204,7 +199,6 @@ def downsell_deadlines(partner_id: int, today: datetime.date) -> Attention:
             cancel_by__gte=today,
             company__partner_id=partner_id,
         )
-        .exclude(later)
         .select_related("company", "agreement", "prior")
         .order_by("cancel_by", "id")
     )

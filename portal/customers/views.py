@@ -15,7 +15,6 @@ from portal.changes.downsell import (
     CannotCancel,
     downsell_cancel,
     downsell_refusal,
-    later_version,
 )
 from portal.changes.selectors import saved_quotes_of
 from portal.companies.agreements import agreement_totals
@@ -93,9 +92,7 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
             change = change_of(agreement)
             cancel = None
             if downsell_open(agreement):
-                reason = downsell_refusal(
-                    agreement, change, today, later=later_version(agreement, agreements)
-                )
+                reason = downsell_refusal(agreement, change, today)
                 cancel = {"enabled": not reason, "reason": reason}
             rows.append(
                 {
