@@ -1,8 +1,14 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 
 from portal.accounts.models import Partner
+from portal.core.history import history_for
 
-from .models import ContractedPrice, ListPrice, PriceList, Product
+from .forms import TermPolicyForm
+from .models import ContractedPrice, ListPrice, PriceList, Product, ProductTermPolicy
+from .services import POLICY, term_policy_set, term_policy_shown
 
 
 class ContractedPriceInline(admin.TabularInline):
@@ -26,6 +32,118 @@ class ProductAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "kind", "charge", "term", "needs_own_seats", "is_active"]
     list_filter = ["kind", "charge", "term", "is_active"]
     search_fields = ["code", "name"]
+    # The term policy is changed on its own page, which writes its history.
+    exclude = POLICY
+    readonly_fields = ["term_policy"]
+
+    @admin.display(description="term policy")
+    def term_policy(self, obj):
+        if obj.pk is None:
+            return "The default (Monthly and 1-year commitment, 7 days, fewer seats at renewal)."
+        if obj.term == "one_time":
+            return "None: a one-time charge has no term."
+        shown = term_policy_shown(obj)
+        url = reverse("admin:catalog_producttermpolicy_change", args=[obj.pk])
+        return format_html(
+            "{}; cancellation window {} days; fewer seats of a commitment: {}. "
+            '<a href="{}">Change the term policy</a>',
+            shown["terms_offered"],
+            shown["cancellation_days"],
+            shown["fewer_seats"].lower(),
+            url,
+        )
+
+
+def _position(name: str) -> int:
+    return POLICY.index(name) if name in POLICY else len(POLICY)
+
+
+PRICED = {"monthly": "Per month, billed monthly", "annual": "Per year, billed annually"}
+
+
+@admin.register(ProductTermPolicy)
+class ProductTermPolicyAdmin(admin.ModelAdmin):
+    """The vendor's term policy of each product with a term (a one-time charge has none):
+    the terms the order and change forms offer, the cancellation window, and when the seats
+    of a commitment may go down. Each change is written to the history log."""
+
+    form = TermPolicyForm
+    list_display = [
+        "product",
+        "priced",
+        "offered",
+        "cancellation_window",
+        "fewer_seats",
+    ]
+    list_display_links = ["product"]
+    list_filter = ["fewer_seats", "kind", "is_active"]
+    search_fields = ["code", "name"]
+    fieldsets = [
+        (None, {"fields": ["product", "priced"]}),
+        ("Term policy", {"fields": POLICY}),
+        ("History", {"fields": ["policy_history"]}),
+    ]
+    readonly_fields = ["product", "priced", "policy_history"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(term="one_time")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="product", ordering="code")
+    def product(self, obj):
+        return f"{obj.code} — {obj.name}"
+
+    @admin.display(description="priced", ordering="term")
+    def priced(self, obj):
+        # The price's term decides the billing: not to be mistaken for the terms offered.
+        return PRICED.get(obj.term, obj.get_term_display())
+
+    @admin.display(description="terms offered")
+    def offered(self, obj):
+        return term_policy_shown(obj)["terms_offered"] or "—"
+
+    @admin.display(description="cancellation window", ordering="cancellation_days")
+    def cancellation_window(self, obj):
+        days = obj.cancellation_days
+        return f"{days} day{'' if days == 1 else 's'}"
+
+    @admin.display(description="changes so far")
+    def policy_history(self, obj):
+        entries = list(history_for(obj)[:10])
+        if not entries:
+            return "None since the product was added: the policy is as it was set up."
+        labels = {name: Product._meta.get_field(name).verbose_name for name in POLICY}
+        # One line per change, newest first (the last ten).
+        return format_html_join(
+            "",
+            "<div>{} · {}: {}</div>",
+            (
+                (
+                    f"{localtime(entry.created_at):%Y-%m-%d %H:%M}",
+                    entry.actor or "—",
+                    "; ".join(
+                        f"{labels.get(name, name)} {was} → {now}"
+                        # In the form's order (PostgreSQL's jsonb keeps keys its own way).
+                        for name, (was, now) in sorted(
+                            entry.changes.items(), key=lambda item: _position(item[0])
+                        )
+                    ),
+                )
+                for entry in entries
+            ),
+        )
+
+    def save_model(self, request, obj, form, change):
+        term_policy_set(
+            product=obj,
+            actor=request.user,
+            **{name: form.cleaned_data[name] for name in POLICY},
+        )
 
 
 class ListPriceInline(admin.TabularInline):

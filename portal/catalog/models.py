@@ -117,6 +117,16 @@ class Product(models.Model):
         return [term for term in Commitment if term.value in self.terms_offered]
 
 
+class ProductTermPolicy(Product):
+    """A product as the console's *Products' term policy* page edits it: only the vendor's
+    policy (terms offered, cancellation window, fewer seats), each change in the history."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "product's term policy"
+        verbose_name_plural = "products' term policy"
+
+
 class PriceList(models.Model):
     """A version of the vendor's list prices; the newest one in effect is current."""
 

@@ -33,22 +33,10 @@ def _deadline_text(change: ChangeOrder) -> str:
     return text + "."
 
 
-def later_version(agreement: Agreement, agreements) -> Agreement | None:
-    """The first version made after this one that was not cancelled or rejected."""
-    closed = {Agreement.Status.CANCELLED, Agreement.Status.REJECTED}
-    return min(
-        (a for a in agreements if a.version > agreement.version and a.status not in closed),
-        key=lambda a: a.version,
-        default=None,
-    )
-
-
 def downsell_refusal(
     agreement: Agreement,
     change: ChangeOrder | None,
     today: datetime.date,
-    *,
-    later: Agreement | None = None,
 ) -> str:
     """Why this version cannot be cancelled ``today``, or "" if it can."""
     if change is None or change.kind != ChangeOrder.Kind.DOWNSELL:
@@ -63,13 +51,7 @@ def downsell_refusal(
         return f"This downsell took effect{when}: it can no longer be cancelled."
     if change.cancel_by is not None and today > change.cancel_by:
         return _deadline_text(change)
-    if later is not None:
-        # The later version was quoted against this downsell; undoing the downsell underneath
-        # would leave that one built on a version no longer in effect.
-        return (
-            f"Version {later.version} ({later.get_status_display()}) was made after this "
-            "downsell, so the downsell can no longer be cancelled."
-        )
+    # (No change can be made on top of a downsell until it is in effect: Change Options waits.)
     return ""
 
 
@@ -82,8 +64,7 @@ def downsell_cancel(
     today = today or timezone.localdate()
     company, agreement = company_lock(agreement)
     change = ChangeOrder.objects.filter(agreement=agreement).first()
-    later = later_version(agreement, company.agreements.filter(version__gt=agreement.version))
-    if reason := downsell_refusal(agreement, change, today, later=later):
+    if reason := downsell_refusal(agreement, change, today):
         raise CannotCancel(reason)
     prior = Agreement.objects.get(pk=change.prior_id)
     # A synced downsell was to end the version in effect on its date: it no longer ends.

@@ -112,10 +112,15 @@ def agreement_create(
 def terms_begin(agreement: Agreement) -> None:
     """The terms of the version's new lines start the day it takes effect (a line kept or
     co-termed has its dates already)."""
-    starts = agreement.lines.filter(term_start__isnull=True).exclude(commitment="")
-    for line in starts:
-        line.term_start = agreement.effective_from
-        line.term_end = line.term_end or term_end_of(agreement.effective_from, line.commitment)
+    start = agreement.effective_from
+    billing = agreement.company.next_billing_date
+    for line in agreement.lines.filter(term_start__isnull=True).exclude(commitment=""):
+        line.term_start = start
+        full = term_end_of(start, line.commitment)
+        if line.term_end is None and line.commitment == "monthly" and billing:
+            # A monthly term runs to the customer's next billing date, as its invoices do.
+            line.term_end = billing if start < billing <= full else None
+        line.term_end = line.term_end or full
         line.save(update_fields=["term_start", "term_end"])
 
 

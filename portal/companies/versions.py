@@ -115,6 +115,9 @@ def versions_move(
     today = today or timezone.localdate()
     changes = {}
     now = timezone.now()
+    # A version in effect is shortened before its successor is scheduled (PostgreSQL's
+    # exclusion constraint checks each row as it is written) ...
+    _ends_write([(a, until) for a, until in ends if until is not None], changes)
     # A version leaves Active before another one enters it: one in effect at a time, always.
     for agreement, to in sorted(moves, key=lambda move: move[1] == Status.ACTIVE):
         was = agreement.get_status_display()
@@ -142,14 +145,8 @@ def versions_move(
         company.permitted_users = entering.total_users
         company.updated_at = now
         company.save(update_fields=["permitted_users", "updated_at"])
-    for agreement, until in ends:
-        was = agreement.effective_until
-        agreement.effective_until = until
-        agreement.save(update_fields=["effective_until"])
-        changes[f"Agreement version {agreement.version} in effect until"] = [
-            _date(was),
-            _date(until),
-        ]
+    # ... and lengthened again only once its successor is out of the way.
+    _ends_write([(a, until) for a, until in ends if until is None], changes)
     history_record(
         actor=actor,
         obj=company,
@@ -158,6 +155,17 @@ def versions_move(
         changes={**changes, **(also or {})},
     )
     company_fees_refresh(company)
+
+
+def _ends_write(ends, changes: dict) -> None:
+    for agreement, until in ends:
+        was = agreement.effective_until
+        agreement.effective_until = until
+        agreement.save(update_fields=["effective_until"])
+        changes[f"Agreement version {agreement.version} in effect until"] = [
+            _date(was),
+            _date(until),
+        ]
 
 
 # What a customer pays, as the customer lists show it

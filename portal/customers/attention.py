@@ -187,13 +187,9 @@ def unanswered_rfis(partner_id: int, today: datetime.date) -> Attention:
 def downsell_deadlines(partner_id: int, today: datetime.date) -> Attention:
     """Downsells not yet in effect that can still be cancelled, by their deadline (soonest
     first): as ``changes.downsell.downsell_refusal`` decides, without a query per row."""
+    # Pending with the vendor, or confirmed and Scheduled: not in effect yet either way.
     open_downsell = Q(
         agreement__status__in=[Agreement.Status.DOWNSELL_PENDING, Agreement.Status.SCHEDULED]
-    )
-    later = Exists(
-        Agreement.objects.filter(
-            company=OuterRef("company"), version__gt=OuterRef("agreement__version")
-        ).exclude(status__in=[Agreement.Status.CANCELLED, Agreement.Status.REJECTED])
     )
     rows = (
         ChangeOrder.objects.filter(
@@ -203,7 +199,6 @@ def downsell_deadlines(partner_id: int, today: datetime.date) -> Attention:
             cancel_by__gte=today,
             company__partner_id=partner_id,
         )
-        .exclude(later)
         .select_related("company", "agreement", "prior")
         .order_by("cancel_by", "id")
     )

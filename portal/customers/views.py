@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
@@ -14,7 +15,6 @@ from portal.changes.downsell import (
     CannotCancel,
     downsell_cancel,
     downsell_refusal,
-    later_version,
 )
 from portal.changes.selectors import saved_quotes_of
 from portal.companies.agreements import agreement_totals
@@ -32,6 +32,7 @@ from portal.core.tenancy import PartnerRequiredMixin
 from portal.orders.selectors import order_of
 
 from .attention import attention_for, recent_activity, recent_customers
+from .in_time import current_products
 from .sections import company_sections
 
 # Addenda are named "<Order|Change> addendum - <Company> - v<version>.pdf"
@@ -63,15 +64,12 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
         agreements = list(company.agreements.all())
         # Two queries for every version at once: who made it, and the change order behind it.
         prefetch_related_objects(agreements, "created_by", "change_order")
-        active = next((a for a in agreements if a.status == Agreement.Status.ACTIVE), None)
-        # What the customer has: the Active version, or before any sync the order pending.
-        current = active or next((a for a in agreements if a.status not in a.CLOSED), None)
+        rows = self.agreement_rows(agreements, today)
+        # What the customer has: in effect now, and scheduled from a later date if anything is.
+        cancels = {row["agreement"].version: row["cancel"] for row in rows if row["cancel"]}
         return super().get_context_data(
-            agreements=self.agreement_rows(agreements, today),
-            current=current,
-            current_change=change_of(current) if current else None,
-            scheduled=current and _scheduled(current, today),
-            totals=agreement_totals(current) if current else None,
+            agreements=rows,
+            current=current_products(agreements, today, cancels),
             change_options=self.change_options(company, agreements, today),
             pending=next((a for a in agreements if a.status in Agreement.PENDING), None),
             order=order_of(company),
@@ -94,14 +92,12 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
             change = change_of(agreement)
             cancel = None
             if downsell_open(agreement):
-                reason = downsell_refusal(
-                    agreement, change, today, later=later_version(agreement, agreements)
-                )
+                reason = downsell_refusal(agreement, change, today)
                 cancel = {"enabled": not reason, "reason": reason}
             rows.append(
                 {
                     "agreement": agreement,
-                    "scheduled": _scheduled(agreement, today),
+                    "effective": effective_text(agreement, change),
                     "totals": agreement_totals(agreement),
                     "change": change,
                     "addendum": addenda.get(agreement.version),
@@ -111,9 +107,29 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
         return rows
 
 
-def _scheduled(agreement: Agreement, today) -> bool:
-    """A synced change waits for its date: Scheduled, not in effect yet."""
-    return standing(agreement) == Standing.SCHEDULED
+def effective_text(agreement: Agreement, change) -> str:
+    """The Agreements tab's Effective column: from when until when the version is (or was, or
+    will be) in effect — the same dates the current products' columns show."""
+    since, until = agreement.effective_from, agreement.effective_until
+    match standing(agreement):
+        case Standing.PENDING:
+            # Its day is known only for a downsell (the billing date); else the day it syncs.
+            if change is not None and change.effective_on:
+                return format_html(
+                    'from <span class="nowrap">{}</span>, once synced',
+                    f"{change.effective_on:%Y-%m-%d}",
+                )
+            return "once synced"
+        case Standing.OVER if agreement.status != Agreement.Status.SUPERSEDED:
+            return "never in effect"  # cancelled or rejected
+    # Each date on one line: a narrow column breaks between them, never inside one.
+    if until:
+        return format_html(
+            '<span class="nowrap">{} –</span> <span class="nowrap">{}</span>',
+            f"{since:%Y-%m-%d}",
+            f"{until:%Y-%m-%d}",
+        )
+    return format_html('from <span class="nowrap">{}</span>', f"{since:%Y-%m-%d}")
 
 
 class DownsellCancelView(PartnerRequiredMixin, View):

@@ -4,10 +4,13 @@ every callback received; retry, confirm and reject (with a reason) as actions.""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from portal.companies.models import Agreement, AgreementLine
+from portal.companies.models import Agreement, AgreementLine, Company
 from portal.core.outbox.admin import DeliverableAdmin, report
 from portal.core.text import Form
 from portal.rfi.models import InformationRequest
@@ -15,6 +18,13 @@ from portal.rfi.models import InformationRequest
 from .callbacks import staff_settle, staff_settle_agreement
 from .models import ProvisioningCallback, ProvisioningRequest, RefusedCallbacks
 from .tasks import request_retry
+from .timeline import timeline_of
+
+
+def timeline_link(company_id: int, name: str):
+    """A link to the customer's time line, named so that a list of them reads well."""
+    url = reverse("admin:companies_agreement_timeline", args=[company_id])
+    return format_html('<a href="{}" aria-label="Time line of {}">Time line</a>', url, name)
 
 
 class ReasonForm(Form):
@@ -64,6 +74,7 @@ class ProvisioningRequestAdmin(DeliverableAdmin):
         "status",
         "attempts",
         "short_error",
+        "time_line",
     ]
     list_filter = ["status", "action", "partner"]
     search_fields = ["company__name", "key"]
@@ -85,6 +96,7 @@ class ProvisioningRequestAdmin(DeliverableAdmin):
         "settled_by",
         "reason",
         "created_at",
+        "time_line",
         "payload_json",
     ]
     readonly_fields = fields
@@ -100,6 +112,10 @@ class ProvisioningRequestAdmin(DeliverableAdmin):
     @admin.display(description="version")
     def version(self, obj):
         return obj.payload["agreement"]["version"]
+
+    @admin.display(description="customer's time line")
+    def time_line(self, obj):
+        return timeline_link(obj.company_id, obj.company.name)
 
     @admin.action(description="Deliver the selected failed requests again")
     def retry(self, request, queryset):
@@ -182,6 +198,12 @@ class AgreementLineInline(admin.TabularInline):
         "quantity",
         "unit_price",
         "payment",
+        # The subscription term: set by the order, the sync and renewals, never by hand.
+        "commitment",
+        "billing",
+        "term_start",
+        "term_end",
+        "auto_renew",
     ]
     can_delete = False
 
@@ -196,14 +218,45 @@ class AgreementAdmin(admin.ModelAdmin):
         "created_at",
         "activated_at",
         "rfi_progress",
+        "time_line",
     ]
     list_filter = ["status", "created_at", "company__partner"]
     search_fields = ["company__name"]
     list_select_related = ["company", "company__rfi"]
     raw_id_fields = ["company", "created_by"]
-    readonly_fields = ["rfi_answers"]
+    # The effective dates follow the status moves (versions_move, the scheduled job).
+    readonly_fields = ["effective_from", "effective_until", "rfi_answers"]
     inlines = [AgreementLineInline]
     actions = ["confirm_selected", "reject_selected"]
+
+    def get_urls(self):
+        # Before the admin's own: its "<object_id>/" would take "timeline/…" too.
+        return [
+            path(
+                "timeline/<int:company_id>/",
+                self.admin_site.admin_view(self.timeline_view),
+                name="companies_agreement_timeline",
+            ),
+            *super().get_urls(),
+        ]
+
+    def timeline_view(self, request, company_id: int):
+        """A customer's versions in time and the terms of their lines (read only)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        company = get_object_or_404(Company.objects.select_related("partner"), pk=company_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Time line of {company.name}",
+            "opts": self.model._meta,
+            "company_opts": Company._meta,
+            "timeline": timeline_of(company),
+        }
+        return TemplateResponse(request, "admin/companies/agreement/timeline.html", context)
+
+    @admin.display(description="customer's time line")
+    def time_line(self, obj):
+        return timeline_link(obj.company_id, obj.company.name)
 
     @staticmethod
     def _rfi(obj):
@@ -240,32 +293,40 @@ class AgreementAdmin(admin.ModelAdmin):
             "<p>{} (version {})</p><dl>{}</dl>", rfi.progress(), rfi.answers_version, rows
         )
 
-    def _apply(self, request, queryset, service, target: str, done: str) -> None:
+    def _apply(
+        self, request, queryset, service, target: str, done: str, scheduled_too: bool = False
+    ) -> None:
         """Run ``service`` on each selected version (each in its own transaction: one that
-        cannot change does not undo the others) and say what changed and what was skipped."""
-        changed, skipped = [], []
+        cannot change does not undo the others) and say what changed and what was skipped.
+        ``scheduled_too``: a version that became Scheduled (synced, taking effect on a later
+        date: a downsell) is done too, and said apart with its date."""
+        changed, scheduled, skipped = [], [], []
         for agreement in queryset.select_related("company").order_by("company__name", "version"):
             label = f"{agreement.company} v{agreement.version}"
             if agreement.status not in Agreement.PENDING:
                 skipped.append(f"{label} (not pending: {agreement.get_status_display()})")
                 continue
+            was = agreement.status  # the service refreshes ``agreement`` in place
             result, said = service(agreement)
-            if result.status == agreement.status and said:
+            if result.status == was and said:
                 # Refused as it was: a new order waiting for its Request for Information.
                 skipped.append(f"{label} ({said.rstrip('.')})")
+            elif scheduled_too and result.status == Agreement.Status.SCHEDULED:
+                scheduled.append(f"{label} from {result.effective_from:%Y-%m-%d}")
             elif result.status != target:
                 # Someone else (a callback, a cancel) closed it between the list and now.
                 skipped.append(f"{label} (meanwhile {result.get_status_display()})")
             else:
                 changed.append(label)
-        if changed:
-            self.message_user(
-                request,
-                f"{len(changed)} agreement version{'s' if len(changed) != 1 else ''} {done}: "
-                + ", ".join(changed)
-                + ".",
-                messages.SUCCESS,
-            )
+        for labels, what in (
+            (changed, done),
+            (scheduled, "marked as synced, taking effect later (Scheduled)"),
+        ):
+            if labels:
+                count = f"{len(labels)} agreement version{'s' if len(labels) != 1 else ''}"
+                self.message_user(
+                    request, f"{count} {what}: {', '.join(labels)}.", messages.SUCCESS
+                )
         if skipped:
             self.message_user(
                 request,
@@ -279,7 +340,8 @@ class AgreementAdmin(admin.ModelAdmin):
                 agreement=agreement, outcome=outcome, reason=reason, actor=request.user
             )
 
-        self._apply(request, queryset, settle, target, done)
+        synced = outcome == ProvisioningRequest.Status.SYNCED
+        self._apply(request, queryset, settle, target, done, scheduled_too=synced)
 
     @admin.action(description="Mark as synced (confirm)")
     def confirm_selected(self, request, queryset):

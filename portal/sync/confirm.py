@@ -187,17 +187,22 @@ def _rfi_returned_notify(rfi: InformationRequest, request, reason: str) -> None:
 def _agreement_settled(request, outcome, reason, actor) -> str:
     if outcome == SYNCED:
         agreement = agreement_confirm(agreement=request.agreement, actor=actor, reason=reason)
-        target = Agreement.Status.ACTIVE
+        # A downsell synced takes effect at its billing date: Scheduled until then.
+        targets = {Agreement.Status.ACTIVE, Agreement.Status.SCHEDULED}
     else:
         agreement = agreement_reject(agreement=request.agreement, actor=actor, reason=reason)
-        target = Agreement.Status.REJECTED
-    if agreement.status != target:
+        targets = {Agreement.Status.REJECTED}
+    if agreement.status not in targets:
         # Settled meanwhile in the portal (a cancelled downsell, a staff action): kept as it is.
         return (
             f"Agreement version {agreement.version} is {agreement.get_status_display()}; it was "
             "left as it is."
         )
     # The e-mail to the submitter and the webhooks follow from the event (sync.subscribers).
+    if agreement.status == Agreement.Status.SCHEDULED:
+        return (
+            f"Agreement version {agreement.version} is Scheduled from {agreement.effective_from}."
+        )
     return f"Agreement version {agreement.version} is {agreement.get_status_display()}."
 
 
@@ -241,6 +246,7 @@ def provisioning_notify(*, agreement: Agreement, action: str, outcome: str, reas
         return
     company = Company.objects.get(pk=agreement.company_id)  # as the change left it
     change = getattr(agreement, "change_order", None)
+    scheduled = standing(agreement) == Standing.SCHEDULED
     message_queue(
         template=f"provisioning_{outcome}",
         to=to,
@@ -250,7 +256,11 @@ def provisioning_notify(*, agreement: Agreement, action: str, outcome: str, reas
             "change": change,
             "what": ProvisioningRequest.Action(action).label,
             "cancellation": action == ProvisioningRequest.Action.CANCEL,
-            "scheduled": standing(agreement) == Standing.SCHEDULED,
+            # A version scheduled from a later date: the one in effect until then.
+            "scheduled": scheduled,
+            "in_effect": company.agreements.filter(status=Agreement.Status.ACTIVE).first()
+            if scheduled
+            else None,
             "reason": reason,
             "customer_url": settings.SITE_URL + reverse("companies:detail", args=[company.pk]),
         },

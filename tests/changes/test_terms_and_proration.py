@@ -297,5 +297,5 @@ def test_an_add_on_the_vendor_offers_only_monthly_runs_on_its_own_term_not_co_te
     assert (line.commitment, line.term_start, line.term_end) == ("monthly", None, None)
     agreement_confirm(agreement=change.agreement, actor=staff)
     line.refresh_from_db()
-    # Its own month from the day it is provisioned.
-    assert (line.term_start, line.term_end) == (TODAY.date(), datetime.date(2026, 12, 20))
+    # Its own monthly term, from the day it is provisioned to the billing date.
+    assert (line.term_start, line.term_end) == (TODAY.date(), BILLING)

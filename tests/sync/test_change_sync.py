@@ -80,7 +80,8 @@ def test_a_synced_downsell_is_scheduled_until_its_billing_date(client, submit_ch
     # The next change waits until the downsell is in effect.
     assert change_options_state(fabrikam).opens_again == "on 2030-01-01"
     mail = OutgoingMessage.objects.get(template="provisioning_synced")
-    assert "takes effect on 1 January 2030" in mail.text_body
+    assert "is Scheduled from 1 January 2030, the next billing date" in mail.text_body
+    assert "In effect now: version 1 (350 seats), until 1 January 2030." in mail.text_body
 
 
 def test_cancelling_a_downsell_tells_the_vendor(client, submit_change, fabrikam):

@@ -2,8 +2,10 @@
 schedule, for the task workers to run. One scheduler is enough; a second one only enqueues
 the same jobs twice, which each job is made to bear."""
 
+import datetime
 import logging
 import signal
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -44,9 +46,11 @@ class Command(BaseCommand):
                 max_instances=1,
             )
         if options["list"]:
+            now = datetime.datetime.now(ZoneInfo(settings.TIME_ZONE))
             for job in scheduler.get_jobs():
-                trigger = job.trigger
-                self.stdout.write(f"{job.id}: {trigger}")
+                following = job.trigger.get_next_fire_time(None, now)
+                cron = settings.SCHEDULE[job.id]
+                self.stdout.write(f"{job.id}: {cron} (next run {following:%Y-%m-%d %H:%M %Z})")
             return
         signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
         self.stdout.write(f"Scheduler: {len(settings.SCHEDULE)} periodic job(s).")
