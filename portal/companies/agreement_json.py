@@ -72,7 +72,6 @@ def agreement_json(
     *,
     detail: bool = False,
     lines: bool = False,
-    today: datetime.date | None = None,
 ) -> dict:
     """The version, its status (code and label), seats, currency, four totals and the days it
     is in effect; ``lines`` adds its lines with their terms; ``detail`` adds the lines, its id,
