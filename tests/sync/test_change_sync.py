@@ -25,7 +25,8 @@ def test_a_change_order_writes_its_request_with_the_version_it_replaces(submit_c
     assert payload["kind"] == "upsell"
     assert payload["agreement"]["version"] == 2
     assert payload["agreement"]["status"] == "Upsell Pending Order"
-    assert payload["agreement"]["lines"][0] == {
+    line = payload["agreement"]["lines"][0]
+    assert line | {"term_start": None, "term_end": None} == {
         "product": "S1",
         "name": "Email Security Cloud Gateway",
         "term": "monthly",
@@ -33,6 +34,12 @@ def test_a_change_order_writes_its_request_with_the_version_it_replaces(submit_c
         "quantity": 700,
         "unit_price": "2.9500",
         "payment": "2065.00",
+        # S1 runs on in the monthly term it had (its dates: tests/sync/test_requests_terms.py).
+        "commitment": "monthly",
+        "billing": "monthly",
+        "auto_renew": True,
+        "term_start": None,
+        "term_end": None,
     }
     assert payload["order_number"] == "PO-77"
 
