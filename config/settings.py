@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "portal.orders",
     "portal.rfi",
     "portal.changes",
+    "portal.renewals",
     "portal.sync",
     "portal.webhooks",
     "portal.api",

@@ -39,17 +39,21 @@ class ProductAdmin(admin.ModelAdmin):
     @admin.display(description="term policy")
     def term_policy(self, obj):
         if obj.pk is None:
-            return "The default (Monthly and 1-year commitment, 7 days, fewer seats at renewal)."
+            return (
+                "The default (Monthly and 1-year commitment, 7 days, fewer seats at renewal, "
+                "renewal deadline 1 day before term end)."
+            )
         if obj.term == "one_time":
             return "None: a one-time charge has no term."
         shown = term_policy_shown(obj)
         url = reverse("admin:catalog_producttermpolicy_change", args=[obj.pk])
         return format_html(
-            "{}; cancellation window {} days; fewer seats of a commitment: {}. "
-            '<a href="{}">Change the term policy</a>',
+            "{}; cancellation window {} days; fewer seats of a commitment: {}; renewal "
+            'deadline {} days before term end. <a href="{}">Change the term policy</a>',
             shown["terms_offered"],
             shown["cancellation_days"],
             shown["fewer_seats"].lower(),
+            shown["renewal_deadline_days"],
             url,
         )
 
@@ -74,6 +78,7 @@ class ProductTermPolicyAdmin(admin.ModelAdmin):
         "offered",
         "cancellation_window",
         "fewer_seats",
+        "renewal_deadline",
     ]
     list_display_links = ["product"]
     list_filter = ["fewer_seats", "kind", "is_active"]
@@ -111,6 +116,11 @@ class ProductTermPolicyAdmin(admin.ModelAdmin):
     def cancellation_window(self, obj):
         days = obj.cancellation_days
         return f"{days} day{'' if days == 1 else 's'}"
+
+    @admin.display(description="renewal deadline", ordering="renewal_deadline_days")
+    def renewal_deadline(self, obj):
+        days = obj.renewal_deadline_days
+        return f"{days} day{'' if days == 1 else 's'} before term end"
 
     @admin.display(description="changes so far")
     def policy_history(self, obj):

@@ -7,6 +7,7 @@ from portal.core.text import ModelForm
 from .models import Commitment, FewerSeats, Product
 
 DAYS = "Enter the number of days, a whole number from 0 to 90."
+DEADLINE = "Enter the renewal deadline in days before term end, a whole number from 1 to 90."
 TERMS = "Offer at least one term: Monthly, 1-year or 3-year commitment."
 
 
@@ -44,9 +45,24 @@ class TermPolicyForm(ModelForm):
         ),
     )
 
+    renewal_deadline_days = forms.IntegerField(
+        label="Renewal deadline (days before term end)",
+        min_value=1,
+        max_value=90,
+        error_messages={
+            "required": DEADLINE,
+            "invalid": DEADLINE,
+            "min_value": DEADLINE,
+            "max_value": DEADLINE,
+        },
+        widget=forms.NumberInput(attrs={"class": "vIntegerField"}),
+        help_text="Changes for a renewal can be made and cancelled until this many days before "
+        "the term ends (1–90; 1: until the day before).",
+    )
+
     class Meta:
         model = Product
-        fields = ["terms_offered", "cancellation_days", "fewer_seats"]
+        fields = ["terms_offered", "cancellation_days", "fewer_seats", "renewal_deadline_days"]
 
     def clean_terms_offered(self) -> list[str]:
         chosen = set(self.cleaned_data["terms_offered"])

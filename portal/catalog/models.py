@@ -105,6 +105,13 @@ class Product(models.Model):
         choices=FewerSeats.choices,
         default=FewerSeats.AT_RENEWAL,
     )
+    renewal_deadline_days = models.PositiveSmallIntegerField(
+        "renewal deadline (days before term end)",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text="Changes for a renewal (fewer seats, removal, another term, auto-renew) can "
+        "be made and cancelled until this many days before the term ends.",
+    )
 
     class Meta:
         ordering = ["position", "code"]

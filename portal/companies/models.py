@@ -30,13 +30,17 @@ class Company(models.Model):
         PROSPECT = "prospect", "Prospect"
         IN_PROGRESS = "in_progress", "Customer (In Progress)"
         COMPLETE = "complete", "Customer (Complete)"
+        # Every product ended (no auto-renew) at a renewal: kept, reopened by a new order.
+        FORMER = "former", "Former customer"
 
     # The lifecycle only moves forward, one step at a time.
     TRANSITIONS = {
         Status.PROSPECT: {Status.IN_PROGRESS},
         # Back to a prospect only when the vendor rejects its order.
         Status.IN_PROGRESS: {Status.COMPLETE, Status.PROSPECT},
-        Status.COMPLETE: set(),
+        Status.COMPLETE: {Status.FORMER},
+        # A new order reopens a former customer: In Progress again until the vendor confirms.
+        Status.FORMER: {Status.IN_PROGRESS},
     }
 
     class CompanyType(models.TextChoices):
@@ -117,6 +121,11 @@ class Company(models.Model):
     fees_currency = models.CharField(
         max_length=3, blank=True, default="", db_default="", editable=False
     )
+    # When the agreement in effect next renews, kept with the figures above: the earliest term
+    # end of its lines (the renewal run's look-up), and of its commitment lines (1 or 3
+    # years: the Renewals list and the term-end reminders, which monthly terms would swamp).
+    renews_on = models.DateField(null=True, blank=True, editable=False)
+    commitment_ends_on = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -184,6 +193,22 @@ class Company(models.Model):
                 fields=["partner", "status", "fees_currency", "monthly_fees"],
                 name="company_fee_totals",
             ),
+            # Renewals: the run's due customers across partners, and a partner's list.
+            models.Index(
+                fields=["renews_on", "id"],
+                condition=models.Q(renews_on__isnull=False),
+                name="company_renews_on",
+            ),
+            models.Index(
+                fields=["partner", "renews_on", "id"],
+                condition=models.Q(renews_on__isnull=False),
+                name="company_partner_renews_on",
+            ),
+            models.Index(
+                fields=["partner", "commitment_ends_on", "id"],
+                condition=models.Q(commitment_ends_on__isnull=False),
+                name="company_commitment_ends_on",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -249,6 +274,9 @@ class Agreement(models.Model):
         SCHEDULED = "scheduled", "Scheduled"
         ACTIVE = "active", "Active"
         SUPERSEDED = "superseded", "Superseded"
+        # The last version in effect of a customer whose every product ended at renewal
+        # (auto-renew off): in effect until its effective_until, replaced by nothing.
+        ENDED = "ended", "Ended"
         CANCELLED = "cancelled", "Cancelled"
         REJECTED = "rejected", "Rejected"
 
@@ -258,7 +286,7 @@ class Agreement(models.Model):
         Status.DOWNSELL_PENDING,
         Status.UPGRADE_PENDING,
     }
-    CLOSED = {Status.SUPERSEDED, Status.CANCELLED, Status.REJECTED}
+    CLOSED = {Status.SUPERSEDED, Status.ENDED, Status.CANCELLED, Status.REJECTED}
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="agreements")
     version = models.PositiveIntegerField()

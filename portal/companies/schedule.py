@@ -124,7 +124,9 @@ def _batch(
     rows = (
         AgreementLine.objects.filter(agreement_id__in=lines)
         .order_by("agreement_id", "id")
-        .values_list("agreement_id", "code", "term", "payment", named=True)
+        .values_list(
+            "agreement_id", "code", "term", "payment", "commitment", "term_end", named=True
+        )
     )
     for line in rows:
         lines[line.agreement_id].append(line)
@@ -169,7 +171,15 @@ def _history_write(starting, stopping, now) -> None:
     HistoryEntry.objects.bulk_create(entries)
 
 
-FIGURES = ["fee_products", "fee_seats", "monthly_fees", "fees_currency", "permitted_users"]
+FIGURES = [
+    "fee_products",
+    "fee_seats",
+    "monthly_fees",
+    "fees_currency",
+    "renews_on",
+    "commitment_ends_on",
+    "permitted_users",
+]
 
 
 def _figures_write(starting, lines, now) -> None:
@@ -197,11 +207,12 @@ def _figures_write(starting, lines, now) -> None:
         f"UPDATE {table} SET {sets}, {quote(updated_at.column)} = %s "
         f"FROM figures WHERE {table}.{quote('id')} = figures.id"
     )
-    # Ints and strings go as they are; the fees as the database takes a decimal.
-    fees = FIGURES.index("monthly_fees") + 1
-    for values in rows:
-        values[fees] = fields[fees - 1].get_db_prep_save(values[fees], connection)
-    params = [value for values in rows for value in values]
+    # Each value as the database takes it (a decimal, a date).
+    params = [
+        value if i == 0 else fields[i - 1].get_db_prep_save(value, connection)
+        for values in rows
+        for i, value in enumerate(values)
+    ]
     params.append(updated_at.get_db_prep_save(now, connection))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

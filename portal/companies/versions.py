@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from portal.catalog.models import Commitment
 from portal.core.history import history_record
 from portal.core.models import HistoryEntry
 
@@ -30,8 +31,9 @@ TRANSITIONS: dict[str, set[str]] = {
     },
     Status.DOWNSELL_PENDING: {Status.ACTIVE, Status.SCHEDULED, Status.REJECTED, Status.CANCELLED},
     Status.SCHEDULED: {Status.ACTIVE, Status.CANCELLED},
-    Status.ACTIVE: {Status.SUPERSEDED},
+    Status.ACTIVE: {Status.SUPERSEDED, Status.ENDED},
     Status.SUPERSEDED: set(),
+    Status.ENDED: set(),
     Status.CANCELLED: set(),
     Status.REJECTED: set(),
 }
@@ -188,6 +190,21 @@ def fee_figures(lines, total_users: int, currency: str) -> dict:
             (line.payment for line in lines if line.term == "monthly"), Decimal("0.00")
         ),
         "fees_currency": currency,
+        **renewal_figures(lines),
+    }
+
+
+def renewal_figures(lines) -> dict:
+    """When the lines next renew: the earliest term end, and the earliest of a commitment."""
+    ends = [line.term_end for line in lines if line.term_end and line.commitment]
+    committed = [
+        line.term_end
+        for line in lines
+        if line.term_end and line.commitment not in ("", Commitment.MONTHLY)
+    ]
+    return {
+        "renews_on": min(ends, default=None),
+        "commitment_ends_on": min(committed, default=None),
     }
 
 
@@ -207,6 +224,8 @@ def company_fees_refresh(company: Company) -> None:
             "fee_seats": None,
             "monthly_fees": None,
             "fees_currency": "",
+            "renews_on": None,
+            "commitment_ends_on": None,
         }
     Company.objects.filter(pk=company.pk).update(**figures)
     for name, value in figures.items():

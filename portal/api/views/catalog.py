@@ -34,6 +34,10 @@ class PricedProductOut(serializers.Serializer):
         help_text="When the seats of a commitment may go down: only at renewal, or at the next "
         "billing date (a monthly term's always may, after the MSP's notice days).",
     )
+    renewal_deadline_days = serializers.IntegerField(
+        help_text="Changes for a renewal can be made and cancelled until this many days before "
+        "the term ends."
+    )
     needs_own_seats = serializers.BooleanField()
     addable_to = serializers.ListField(child=serializers.CharField())
     upgrades = serializers.ListField(child=serializers.CharField())
@@ -63,6 +67,7 @@ class PriceListView(PortalView):
                 else [term.value for term in product.terms()],
                 "cancellation_days": product.cancellation_days,
                 "fewer_seats": product.fewer_seats,
+                "renewal_deadline_days": product.renewal_deadline_days,
                 "needs_own_seats": product.needs_own_seats,
                 "addable_to": sorted(p.code for p in product.addable_to.all()),
                 "upgrades": sorted(p.code for p in product.upgrades.all()),
