@@ -170,7 +170,7 @@ class PriceListAdmin(admin.ModelAdmin):
 
 @admin.register(ContractedPrice)
 class ContractedPriceAdmin(admin.ModelAdmin):
-    list_display = ["partner", "product", "term", "min_quantity", "unit_price"]
+    list_display = ["partner", "product", "term", "min_quantity", "unit_price", "effective_from"]
     list_filter = ["partner", "term"]
     list_select_related = ["partner", "product"]
     autocomplete_fields = ["product"]

@@ -1,5 +1,7 @@
 """The vendor's catalog, its versioned list prices and each partner's contracted prices."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -172,6 +174,10 @@ class ListPrice(models.Model):
         return f"{self.product.code} {self.term}: {self.unit_price}"
 
 
+# The day contracted prices are in force from unless they say otherwise: before any order.
+PRICES_SINCE = datetime.date(2000, 1, 1)
+
+
 class ContractedPrice(models.Model):
     """One volume tier of a partner's price for a product and term.
 
@@ -188,12 +194,28 @@ class ContractedPrice(models.Model):
     unit_price = models.DecimalField(
         max_digits=12, decimal_places=4, validators=[MinValueValidator(0)]
     )
+    # The prices of a product and term are the tiers of their latest date on or before the
+    # day priced: a price change is new rows from a later date, so a renewal is priced at the
+    # prices then in force and the old ones stay for what was signed before.
+    effective_from = models.DateField(
+        "in force from",
+        default=PRICES_SINCE,
+        help_text="These tiers replace the product's earlier ones from this date.",
+    )
 
     class Meta:
-        ordering = ["partner", "product__position", "product__code", "term", "min_quantity"]
+        ordering = [
+            "partner",
+            "product__position",
+            "product__code",
+            "term",
+            "effective_from",
+            "min_quantity",
+        ]
         constraints = [
             models.UniqueConstraint(
-                fields=["partner", "product", "term", "min_quantity"], name="one_price_per_tier"
+                fields=["partner", "product", "term", "effective_from", "min_quantity"],
+                name="one_price_per_tier",
             )
         ]
 

@@ -1,8 +1,10 @@
 """Reads of the catalog, always for one partner."""
 
+import datetime
 from collections import defaultdict
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from portal.accounts.models import Partner
 from portal.pricing import Charge, PricedProduct, PriceTable, Term, Tier
@@ -14,23 +16,31 @@ def products_enabled_for(partner: Partner) -> QuerySet[Product]:
     return partner.products.filter(is_active=True).order_by("position", "code")
 
 
-def price_table_for(partner: Partner) -> PriceTable:
-    """The partner's contracted prices for the products its agreement enables, in one query."""
+def price_table_for(partner: Partner, on: datetime.date | None = None) -> PriceTable:
+    """The partner's contracted prices in force ``on`` (today) for the products its
+    agreement enables, in one query: per product, the tiers of the latest date not after it."""
+    on = on or timezone.localdate()
     tiers: dict[str, list[Tier]] = defaultdict(list)
+    since: dict[str, datetime.date] = {}
     products: dict[str, Product] = {}
     rows = (
         ContractedPrice.objects.filter(
-            partner=partner, product__in=products_enabled_for(partner=partner)
+            partner=partner,
+            product__in=products_enabled_for(partner=partner),
+            effective_from__lte=on,
         )
         .select_related("product")
-        .order_by("product__position", "product__code", "min_quantity")
+        .order_by("product__position", "product__code", "-effective_from", "min_quantity")
     )
     for row in rows:
         # A product is sold on its own term; tiers for other terms are kept for later use.
         if row.term != row.product.term:
             continue
-        products[row.product.code] = row.product
-        tiers[row.product.code].append(Tier(row.min_quantity, row.unit_price))
+        code = row.product.code
+        if since.setdefault(code, row.effective_from) != row.effective_from:
+            continue  # an earlier price, replaced by the one in force
+        products[code] = row.product
+        tiers[code].append(Tier(row.min_quantity, row.unit_price))
     return PriceTable(
         currency=partner.currency,
         products={
