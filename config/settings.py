@@ -331,7 +331,11 @@ SCHEDULE = {
     "portal.companies.tasks.scheduled_versions_take_effect": os.environ.get(
         "SCHEDULE_VERSIONS_TAKE_EFFECT", "*/15 * * * *"
     ),
+    # The apps' clean-ups: old idempotency keys, rate counts, finished tasks, scheduler runs.
+    "portal.core.tasks.purge": os.environ.get("SCHEDULE_PURGE", "7 * * * *"),
 }
+# Finished tasks of the database queue are kept this long (for the console), then purged.
+TASK_RESULTS_KEPT_DAYS = envint("TASK_RESULTS_KEPT_DAYS", 14)
 
 # Prospect imports: checking and saving one file stops itself after this long (and an import
 # whose worker died is ended as failed a minute later); one that no worker takes up within the

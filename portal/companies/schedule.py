@@ -199,7 +199,10 @@ def _figures_write(starting, lines, now) -> None:
     quote = connection.ops.quote_name
     table, columns = quote(Company._meta.db_table), [quote(f.column) for f in fields]
     updated_at = Company._meta.get_field("updated_at")
-    row = f"({', '.join(['%s'] * (len(fields) + 1))})"
+    # PostgreSQL types a VALUES column from its values: an empty date would make it text.
+    typed = connection.vendor == "postgresql"
+    places = ["%s", *(f"%s::{f.db_type(connection)}" if typed else "%s" for f in fields)]
+    row = f"({', '.join(places)})"
     sets = ", ".join(f"{column} = figures.{column}" for column in columns)
     # WITH ... AS (VALUES ...) UPDATE ... FROM: the same statement on PostgreSQL and SQLite.
     sql = (

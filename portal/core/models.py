@@ -62,6 +62,26 @@ class WorkerBeat(models.Model):
         return f"{self.worker_id} on {self.host} ({self.pid})"
 
 
+class ScheduledRun(models.Model):
+    """A periodic job enqueued for one minute of its schedule: the first scheduler to write
+    it enqueues the task, a second scheduler running at the same time finds it there and
+    does not (``portal_scheduler``). Kept a week (the ``purge`` job)."""
+
+    job = models.CharField(max_length=200)
+    slot = models.DateTimeField()  # the minute of the schedule it is for
+    enqueued_at = models.DateTimeField(default=timezone.now)
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "slot"], name="one_run_per_job_and_slot")
+        ]
+        indexes = [models.Index(fields=["enqueued_at"], name="scheduled_run_enqueued")]
+
+    def __str__(self) -> str:
+        return f"{self.job} at {self.slot:%Y-%m-%d %H:%M}"
+
+
 class RateCount(models.Model):
     """Requests of one token, user or MSP (or wrong tokens from one address) in one window of
     time."""

@@ -1,8 +1,9 @@
-"""core's tasks: the delivery of e-mail, core's kind of outbox row (see ``portal.core.outbox``)."""
+"""core's tasks: the delivery of e-mail, core's kind of outbox row (see ``portal.core.outbox``),
+and the periodic clean-ups (``purge``, on the scheduler)."""
 
 from django_tasks import task
 
-from .outbox import Kind, register
+from .outbox import Kind, housekeeping_all, register
 from .outbox.mail import message_send
 from .outbox.models import OutgoingMessage
 
@@ -30,3 +31,12 @@ EMAIL = register(
 def message_deliver(*, message_id: int) -> str:
     """One try of the message, as its task makes it."""
     return EMAIL.deliver(message_id)
+
+
+@task()
+def purge() -> str:
+    """The apps' periodic clean-ups (``HOUSEKEEPING``): old idempotency keys, rate counts,
+    finished task results, scheduler runs …"""
+    forgot = housekeeping_all()
+    done = ", ".join(f"{count} {name}" for name, count in forgot.items() if count)
+    return f"Forgot: {done}" if done else "Nothing to forget"

@@ -6,9 +6,9 @@ class ProspectsConfig(AppConfig):
     label = "prospects"
 
     def ready(self) -> None:
-        from portal.core.outbox import HOUSEKEEPING
+        from portal.core.outbox import RECOVERY
 
         from .import_services import imports_expire
 
         # An import whose worker died is ended as failed, with why, on outbox_recover's rounds.
-        HOUSEKEEPING["stopped prospect imports, ended as failed"] = imports_expire
+        RECOVERY["stopped prospect imports, ended as failed"] = imports_expire

@@ -98,12 +98,12 @@ def test_outbox_recover_survives_a_lost_connection_and_goes_on_with_its_rounds(
 def test_outbox_recover_goes_on_after_a_round_fails_for_another_reason(transactional_db, caplog):
     calls = []
 
-    def broken_cleanup():
+    def broken_recovery(**kwargs):
         calls.append(1)
-        raise ValueError("a bug in one clean-up")
+        raise ValueError("a bug in one kind's recovery")
 
     with (
-        mock.patch.object(outbox_recover, "housekeeping_all", side_effect=broken_cleanup),
+        mock.patch.object(outbox_recover, "recover_all", side_effect=broken_recovery),
         mock.patch.object(outbox_recover, "sleep", side_effect=[None, Stop]),
         pytest.raises(Stop),
     ):

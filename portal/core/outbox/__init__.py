@@ -7,7 +7,8 @@ webhook deliveries in ``portal.webhooks``):
 - ``models``: ``Deliverable``, the bookkeeping each kind's model inherits, and core's e-mail.
 - ``kinds``: a ``Kind`` declares one outbox (model, task, sender, settings prefix); each app
   registers its own from its ``tasks`` module. One claim, lease, finish and retry for all.
-- ``recovery``: what ``outbox_recover`` runs on each round, for every registered kind.
+- ``recovery``: what ``outbox_recover`` runs on each round, for every registered kind, and
+  the apps' clean-ups that the scheduler's ``purge`` job runs.
 - ``mail``: ``message_queue`` and the e-mail sender; ``posting``: the signed JSON POST;
   ``admin``: the vendor console's shared parts.
 """
@@ -15,11 +16,12 @@ webhook deliveries in ``portal.webhooks``):
 from .kinds import KINDS, Kind, Undelivered, enqueue_in_transaction, redeliver, register
 from .mail import FileToAttach, message_id, message_queue
 from .models import Deliverable
-from .recovery import HOUSEKEEPING, housekeeping_all, recover_all
+from .recovery import HOUSEKEEPING, RECOVERY, housekeeping_all, recover_all
 
 __all__ = [
     "HOUSEKEEPING",
     "KINDS",
+    "RECOVERY",
     "Deliverable",
     "FileToAttach",
     "Kind",

@@ -1,5 +1,5 @@
 """Recovery, run by ``outbox_recover`` on each round: rows no task will deliver go to a new
-task, and the apps' other periodic clean-ups run."""
+task. And the apps' periodic clean-ups, run by the scheduler's ``purge`` job."""
 
 import datetime
 from collections.abc import Callable
@@ -35,15 +35,24 @@ def requeue(kind: Kind, *, after: datetime.timedelta) -> int:
     return len(pks)
 
 
+# The apps' own stranded work, ended or handed on by ``outbox_recover`` on each round with the
+# outbox rows (an import whose worker died); each returns how many it handled.
+RECOVERY: dict[str, Callable[[], int]] = {}
+
+
 def recover_all(*, after: datetime.timedelta) -> dict[str, int]:
-    """Hand every stranded row of every kind to a new task; how many, by model."""
-    return {
+    """Hand every stranded row of every kind to a new task, and run the apps' recoveries; how
+    many, by what."""
+    counts = {
         model._meta.verbose_name_plural: requeue(kind, after=after) for model, kind in KINDS.items()
     }
+    counts.update({name: run() for name, run in RECOVERY.items()})
+    return counts
 
 
-# Other periodic clean-ups (forgetting old idempotency keys …), run by ``outbox_recover`` on
-# each round; each returns how many rows it removed. Filled by the apps' ready().
+# The periodic clean-ups (forgetting old idempotency keys …), run by the scheduler's ``purge``
+# job (``portal.core.tasks.purge``); each returns how many rows it removed. Filled by the apps'
+# ready().
 HOUSEKEEPING: dict[str, Callable[[], int]] = {}
 
 

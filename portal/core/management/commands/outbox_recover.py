@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from portal.core.outbox import housekeeping_all, recover_all
+from portal.core.outbox import recover_all
 from portal.core.reconnect import DB_LOST, wait_for_database
 from portal.core.workers import take_over_abandoned
 
@@ -17,8 +17,8 @@ class Command(BaseCommand):
     help = (
         "Hand outbox rows (e-mail, provisioning requests, webhook deliveries) whose worker died "
         "mid-delivery, or whose task was lost, to a new task; hand tasks a dead worker left "
-        "running back to the queue; and run the periodic clean-ups (old idempotency keys). "
-        "Once, or every --every seconds, waiting for the database whenever it is away."
+        "running back to the queue. Once, or every --every seconds, waiting for the database "
+        "whenever it is away. (The periodic clean-ups are the scheduler's purge job.)"
     )
 
     def add_arguments(self, parser):
@@ -38,7 +38,7 @@ class Command(BaseCommand):
                 )
                 wait_for_database()
             except Exception:
-                # One faulty clean-up must not stop the rescue of e-mail; the next round tries
+                # One faulty round must not stop the rescue of e-mail; the next round tries
                 # again.
                 if not every:
                     raise
@@ -58,8 +58,4 @@ class Command(BaseCommand):
         counts = recover_all(after=after)
         if verbosity and any(counts.values()):
             done = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
-            self.stdout.write(f"Handed to a new task: {done}")
-        cleaned = housekeeping_all()
-        if verbosity and any(cleaned.values()):
-            done = ", ".join(f"{n} {name}" for name, n in cleaned.items() if n)
-            self.stdout.write(f"Forgot: {done}")
+            self.stdout.write(f"Recovered: {done}")
