@@ -2,8 +2,8 @@
 vendor's term policy, prospects, and customers with agreements in effect for some time: the
 seeds' Northwind and Fabrikam on monthly terms, and customers on annual (and one on a 3-year)
 commitments whose terms end over the coming months, counted from the day the data is loaded
-(some within 7, 30 and 60 days), one with an add-on co-termed mid-term. Running it again
-changes nothing."""
+(some within 7, 30 and 60 days), one with an add-on co-termed mid-term, one not renewing, and
+a price rise a month ahead. Running it again changes nothing."""
 
 import datetime
 from decimal import Decimal
@@ -163,6 +163,12 @@ COMMITTED = [
     ("Woodgrove Bank", "woodgrovebank.example", {"S2": 900}, THREE_YEARS, 150),
     ("Coho Winery", "cohowinery.example", {"S1": 60}, YEAR, 270),
 ]
+# Litware's customer does not renew: its S2 ends at term end, and it becomes a former customer.
+AUTO_RENEW_OFF = {"Litware Inc"}
+# A price rise ahead: Acme's contracted A3 and S2 from PRICE_RISE_DAYS after the load, so that
+# the renewals after it are priced higher than today (Adventure Works, Woodgrove Bank).
+PRICE_RISE_DAYS = 30
+PRICE_RISES = {"A3": [(1, "10.50")], "S2": [(1, "5.40"), (250, "5.10"), (500, "4.80")]}
 # The add-on bought mid-term: S1 on a 1-year commitment ending in CO_TERMED_DAYS, A2 added
 # ADDED_DAYS_AGO and co-termed (it renews with S1).
 CO_TERMED = ("Wide World Importers", "wideworldimporters.example", 300)
@@ -230,9 +236,11 @@ def load_demo_data() -> bool:
     for name, domain, seats, commitment, days in COMMITTED:
         end = today + datetime.timedelta(days=days)
         start = add_months(end, -Commitment(commitment).months)
-        terms = {code: LineTerm(commitment, True, start, end) for code in seats}
+        renews = name not in AUTO_RENEW_OFF
+        terms = {code: LineTerm(commitment, renews, start, end) for code in seats}
         _customer(acme, admin, admin, name, domain, seats, terms, start, today)
     _co_termed_customer(acme, admin, today)
+    _price_rise(acme, products, today + datetime.timedelta(days=PRICE_RISE_DAYS))
 
     gina = users["admin@globex-msp.example"]
     for name in GLOBEX_PROSPECTS:
@@ -323,6 +331,21 @@ def _partners(products: dict[str, Product]) -> dict[str, Partner]:
         )
         partners[name] = partner
     return partners
+
+
+def _price_rise(partner: Partner, products: dict[str, Product], day: datetime.date) -> None:
+    ContractedPrice.objects.bulk_create(
+        ContractedPrice(
+            partner=partner,
+            product=products[code],
+            term=products[code].term,
+            min_quantity=qty,
+            unit_price=Decimal(price),
+            effective_from=day,
+        )
+        for code, tiers in PRICE_RISES.items()
+        for qty, price in tiers
+    )
 
 
 def _users(partners: dict[str, Partner]) -> dict[str, User]:
