@@ -331,6 +331,11 @@ SCHEDULE = {
     "portal.companies.tasks.scheduled_versions_take_effect": os.environ.get(
         "SCHEDULE_VERSIONS_TAKE_EFFECT", "*/15 * * * *"
     ),
+    # Terms due renew on their end date (versions due take effect first); a run with nothing
+    # due costs one statement.
+    "portal.renewals.tasks.renew_due_terms": os.environ.get(
+        "SCHEDULE_RENEW_DUE_TERMS", "*/15 * * * *"
+    ),
 }
 
 # Prospect imports: checking and saving one file stops itself after this long (and an import
