@@ -47,6 +47,37 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Seque
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
+def objects_insert(objs: Sequence[Model], *, ids: bool = False) -> None:
+    """``bulk_create`` for a scheduled job's batch, through ``insert_rows``: on PostgreSQL
+    Django's ``INSERT ... UNNEST`` quotes every value of its arrays in Python (seconds for
+    10,000 provisioning requests' JSON), where COPY hands them over as they are. ``ids``:
+    primary keys are reserved and set on the objects first (``reserve_ids``), for rows that
+    refer to them. No signals, as with ``bulk_create``. Call inside the caller's transaction."""
+    if not objs:
+        return
+    model = type(objs[0])
+    meta = model._meta
+    if ids:
+        for obj, pk in zip(objs, reserve_ids(model, len(objs)), strict=True):
+            obj.pk = pk
+    fields = [
+        field
+        for field in meta.concrete_fields
+        if not field.generated and (field is not meta.pk or objs[0].pk is not None)
+    ]
+    insert_rows(
+        model,
+        [field.column for field in fields],
+        (
+            [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+            for obj in objs
+        ),
+    )
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
 def in_list(column: str, values: Sequence) -> tuple[str, list]:
     """``column IN (values)`` as SQL with a single parameter, however many the values.
 

@@ -13,7 +13,7 @@ from portal.companies.billing import add_months
 from portal.companies.models import Agreement, AgreementLine, Company
 from portal.companies.schedule import FIGURES, figures_write
 from portal.companies.versions import fee_figures, renewal_figures
-from portal.core.bulk import rows_update
+from portal.core.bulk import objects_insert, rows_update
 from portal.core.models import HistoryEntry
 
 from .events import agreements_renewed, customers_ended
@@ -101,7 +101,7 @@ def batch_write(dues: list[Due], refused: list[tuple[Due, str]], today: datetime
 
 def _versions_make(renewing: list[Due], now) -> dict[int, list[AgreementLine]]:
     """The new versions, Active from the term end, and their lines: renewing lines at their
-    new term, quantity and prices; the others as they were. Two INSERTs."""
+    new term, quantity and prices; the others as they were. Their ids, and two COPYs."""
     for due in renewing:
         due.made = Agreement(
             company=due.company,
@@ -114,7 +114,7 @@ def _versions_make(renewing: list[Due], now) -> dict[int, list[AgreementLine]]:
             activated_at=now,
             effective_from=due.starts_on,
         )
-    Agreement.objects.bulk_create([due.made for due in renewing])
+    objects_insert([due.made for due in renewing], ids=True)
     lines = {}
     for due in renewing:
         lines[due.made.pk] = [
@@ -136,7 +136,7 @@ def _versions_make(renewing: list[Due], now) -> dict[int, list[AgreementLine]]:
             )
             for line in due.plan.lines
         ]
-    AgreementLine.objects.bulk_create([line for rows in lines.values() for line in rows])
+    objects_insert([line for rows in lines.values() for line in rows])
     return lines
 
 
@@ -239,7 +239,7 @@ def _history_write(renewing, ending, refused, now) -> None:
             summary = f"{_not_renewed(due)} {error}. Set a price or end the term by hand."
             if not any(pk == due.company.pk and s.startswith(_not_renewed(due)) for pk, s in told):
                 entries.append(_entry(kind, due, summary, {}, now))
-    HistoryEntry.objects.bulk_create(entries)
+    objects_insert(entries)
 
 
 def _not_renewed(due: Due) -> str:

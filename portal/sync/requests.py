@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from portal.companies.agreement_json import agreement_json, term_json
 from portal.companies.models import Agreement
+from portal.core.bulk import objects_insert
 from portal.renewals.events import renewal_json
 from portal.rfi.models import ANSWER_FIELDS, InformationRequest
 from portal.rfi.services import rfi_vendor_state
@@ -135,8 +136,8 @@ def provisioning_queue(*, agreement: Agreement, action: str, submission=None, re
 def renewals_queue(*, agreements: list[Agreement], action: str, replaced: dict | None = None):
     """The renewal run's requests for a batch of many MSPs' customers: one per version, each
     with ``renewal`` (the day, the products renewed, those ended; ``replaced``: company id →
-    the version each one superseded). One INSERT for the requests and one for their tasks,
-    and the versions' lines read once for the batch; call in the run's transaction."""
+    the version each one superseded). Written in bulk (their ids, the requests and their
+    tasks), the versions' lines read once for the batch; call in the run's transaction."""
     replaced = replaced or {}
     prefetch_related_objects([*agreements, *replaced.values()], "lines")
     now = timezone.now()
@@ -154,7 +155,7 @@ def renewals_queue(*, agreements: list[Agreement], action: str, replaced: dict |
         request.payload = request_payload(request, None, before)
         request.payload["renewal"] = renewal_json(agreement, before)
         requests.append(request)
-    ProvisioningRequest.objects.bulk_create(requests)
+    objects_insert(requests, ids=True)
     REQUESTS.enqueue_many([request.pk for request in requests])
     return requests
 

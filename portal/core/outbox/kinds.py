@@ -27,6 +27,7 @@ from django.utils import timezone
 from django_tasks.base import Task
 from django_tasks_db import DatabaseBackend
 
+from ..bulk import objects_insert
 from .models import FAILED, QUEUED, SENT, Deliverable
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ def enqueue_in_transaction(task_: Task, *, run_after: datetime.datetime | None =
 
 def enqueue_many_in_transaction(task_: Task, calls: list[dict]) -> None:
     """``enqueue_in_transaction`` for many calls of one task (``calls``: the keyword arguments
-    of each), for a scheduled job's batch: on the database queue one INSERT for them all,
+    of each), for a scheduled job's batch: on the database queue one COPY for them all,
     where enqueueing each would cost a statement per row (10,000 for one renewal run)."""
     backend = task_.get_backend()
     if not isinstance(backend, DatabaseBackend):
@@ -70,8 +71,8 @@ def enqueue_many_in_transaction(task_: Task, calls: list[dict]) -> None:
 
     backend.validate_task(task_)
     # The rows DatabaseBackend.enqueue writes one at a time (its _task_to_db_task), with what
-    # its pre_save handler adds (run_after), which bulk_create does not send.
-    rows = DBTaskResult.objects.bulk_create(
+    # its pre_save handler adds (run_after), which a bulk insert does not send.
+    rows = [
         DBTaskResult(
             id=backend._get_id(),
             args_kwargs={"args": [], "kwargs": kwargs},
@@ -82,7 +83,8 @@ def enqueue_many_in_transaction(task_: Task, calls: list[dict]) -> None:
             backend_name=backend.alias,
         )
         for kwargs in calls
-    )
+    ]
+    objects_insert(rows)
     for row in rows:
         task_enqueued.send(type(backend), task_result=row.task_result)
 
