@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from portal.companies.billing import add_months
@@ -81,6 +82,8 @@ def batch_write(dues: list[Due], refused: list[tuple[Due, str]], today: datetime
         due.active.status, due.active.effective_until = Status.ENDED, due.starts_on
     for due in renewing:
         due.active.status, due.active.effective_until = Status.SUPERSEDED, due.starts_on
+    for due in [*ending, *renewing]:
+        lines_known(due.active, due.lines)
     lines = _versions_make(renewing, now)
     _changes_settle(dues, now)
     _rolled_write(rolling, today)
@@ -137,7 +140,17 @@ def _versions_make(renewing: list[Due], now) -> dict[int, list[AgreementLine]]:
             for line in due.plan.lines
         ]
     objects_insert([line for rows in lines.values() for line in rows])
+    for due in renewing:
+        lines_known(due.made, lines[due.made.pk])
     return lines
+
+
+def lines_known(agreement: Agreement, lines: list[AgreementLine]) -> None:
+    """The version's lines as if prefetched (Django's own cache of a prefetch), so that the
+    events' subscribers, which prefetch them, read none again: 20,000 rows a run."""
+    rows = QuerySet(AgreementLine)  # what agreement.lines.all() returns once prefetched
+    rows._result_cache, rows._prefetch_done = lines, True
+    agreement._prefetched_objects_cache = {"lines": rows}
 
 
 def _changes_settle(dues: list[Due], now) -> None:

@@ -47,8 +47,15 @@ logger = logging.getLogger(__name__)
 
 Status = Agreement.Status
 BATCH = 1000
-# A customer with one of these waits: what renews must be what the vendor has confirmed.
-HELD = [*Agreement.PENDING, Status.SCHEDULED]
+# A customer with one of these waits: what renews must be what the vendor has confirmed. In
+# the order of the condition of the index one_pending_agreement.
+PENDING = [
+    Status.NEW_ORDER_PENDING,
+    Status.UPSELL_PENDING,
+    Status.DOWNSELL_PENDING,
+    Status.UPGRADE_PENDING,
+]
+HELD = [*PENDING, Status.SCHEDULED]
 
 
 @dataclass
@@ -85,11 +92,16 @@ def renewals_run(today: datetime.date | None = None, *, batch: int = BATCH) -> i
 
 
 def _due(run: Run):
-    held = Agreement.objects.filter(company_id=OuterRef("pk"), status__in=HELD)
+    versions = Agreement.objects.filter(company_id=OuterRef("pk"))
+    # Two look-ups, each the condition of a small partial unique index (one_pending_agreement,
+    # one_scheduled_agreement): as one, PostgreSQL reads every version of every customer.
+    pending = versions.filter(status__in=PENDING)
+    scheduled = versions.filter(status=Status.SCHEDULED)
     return (
         Company.objects.filter(status=Company.Status.COMPLETE, renews_on__lte=run.today)
         .exclude(pk__in=run.left)
-        .exclude(Exists(held))
+        .exclude(Exists(pending))
+        .exclude(Exists(scheduled))
         .order_by("renews_on", "id")
     )
 
