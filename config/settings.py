@@ -333,6 +333,11 @@ SCHEDULE = {
     ),
     # The apps' clean-ups: old idempotency keys, rate counts, finished tasks, scheduler runs.
     "portal.core.tasks.purge": os.environ.get("SCHEDULE_PURGE", "7 * * * *"),
+    # Terms due renew on their end date (versions due take effect first); a run with nothing
+    # due costs one statement.
+    "portal.renewals.tasks.renew_due_terms": os.environ.get(
+        "SCHEDULE_RENEW_DUE_TERMS", "*/15 * * * *"
+    ),
 }
 # Finished tasks of the database queue are kept this long (for the console), then purged.
 TASK_RESULTS_KEPT_DAYS = envint("TASK_RESULTS_KEPT_DAYS", 14)

@@ -14,10 +14,11 @@ import datetime
 import logging
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from portal.core.bulk import rows_update
 from portal.core.models import HistoryEntry
 
 from .events import agreements_took_effect
@@ -183,39 +184,23 @@ FIGURES = [
 
 
 def _figures_write(starting, lines, now) -> None:
-    """Permitted Users and the customer lists' figures, from the versions now in effect: one
-    UPDATE ... FROM a list of values (bulk_update's CASE per row and field costs seconds per
-    thousand companies, in Python and in the database alike)."""
-    fields = [Company._meta.get_field(name) for name in FIGURES]
-    rows = []
+    """Permitted Users and the customer lists' figures, from the versions now in effect."""
+    companies = []
     for agreement in starting:
         company = agreement.company
         figures = fee_figures(lines[agreement.pk], agreement.total_users, agreement.currency)
         figures["permitted_users"] = agreement.total_users
         for name, value in figures.items():
             setattr(company, name, value)
+        companies.append(company)
+    figures_write(companies, FIGURES, now)
+
+
+def figures_write(companies: list[Company], fields: list[str], now) -> None:
+    """Write ``fields`` of each company as they are on the instance, and ``updated_at``: one
+    UPDATE ... FROM a list of values for the batch (``core.bulk.rows_update``). The renewal
+    run writes its figures so too."""
+    rows = [[company.pk, *(getattr(company, name) for name in fields)] for company in companies]
+    rows_update(Company, fields, rows, also={"updated_at": now})
+    for company in companies:
         company.updated_at = now
-        rows.append([company.pk, *(figures[f.name] for f in fields)])
-    quote = connection.ops.quote_name
-    table, columns = quote(Company._meta.db_table), [quote(f.column) for f in fields]
-    updated_at = Company._meta.get_field("updated_at")
-    # PostgreSQL types a VALUES column from its values: an empty date would make it text.
-    typed = connection.vendor == "postgresql"
-    places = ["%s", *(f"%s::{f.db_type(connection)}" if typed else "%s" for f in fields)]
-    row = f"({', '.join(places)})"
-    sets = ", ".join(f"{column} = figures.{column}" for column in columns)
-    # WITH ... AS (VALUES ...) UPDATE ... FROM: the same statement on PostgreSQL and SQLite.
-    sql = (
-        f"WITH figures (id, {', '.join(columns)}) AS (VALUES {', '.join([row] * len(rows))}) "
-        f"UPDATE {table} SET {sets}, {quote(updated_at.column)} = %s "
-        f"FROM figures WHERE {table}.{quote('id')} = figures.id"
-    )
-    # Each value as the database takes it (a decimal, a date).
-    params = [
-        value if i == 0 else fields[i - 1].get_db_prep_save(value, connection)
-        for values in rows
-        for i, value in enumerate(values)
-    ]
-    params.append(updated_at.get_db_prep_save(now, connection))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)

@@ -28,6 +28,11 @@ DOWNSELL_CANCELLED = "change.cancelled"
 # Scheduled versions whose date came: published once per batch of the scheduled job, with
 # ``agreements`` (and ``replaced``: company id → the version each one superseded).
 AGREEMENT_TOOK_EFFECT = "agreement.took_effect"
+# The renewal run's batch: the new versions a renewal made (``agreements``, with ``replaced``:
+# company id → the version each one superseded), and the customers with nothing left
+# (``agreements``: their versions now Ended). A term rolled on in place is no event.
+AGREEMENT_RENEWED = "agreement.renewed"
+CUSTOMER_ENDED = "customer.ended"
 RFI_SUBMITTED = "rfi.submitted"
 # Each version of the RFI answers, the first included: the vendor sync sends it (no webhook).
 RFI_ANSWERED = "rfi.answered"
@@ -42,6 +47,8 @@ NAMES = (
     CHANGE_REJECTED,
     DOWNSELL_CANCELLED,
     AGREEMENT_TOOK_EFFECT,
+    AGREEMENT_RENEWED,
+    CUSTOMER_ENDED,
     RFI_SUBMITTED,
     RFI_ANSWERED,
     USER_RENAMED,

@@ -98,6 +98,16 @@ class RenewalPlan:
             (line.payment for line in self.lines if line.was.term == "monthly"), Decimal("0.00")
         )
 
+    def seats(self, before: int) -> int:
+        """The version's seats (Permitted Users) after the renewal, ``before`` those of the
+        version in effect: as they were, unless a line ended or its seats went down; then
+        the most seats of a per-seat line left (S1 at 200 and C1 at 350 keep 350)."""
+        fewer = self.ending or any(line.quantity != line.was.quantity for line in self.lines)
+        if not fewer:
+            return before
+        per_seat = [line.quantity for line in self.lines if line.was.charge == "per_seat"]
+        return max(per_seat, default=before)
+
     @property
     def ends_everything(self) -> bool:
         """Nothing is left after the renewal: the customer becomes a former customer."""

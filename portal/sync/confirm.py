@@ -2,7 +2,9 @@
 callback, the simulated provisioner and vendor staff alike.
 
 Synced: the agreement version becomes Active (``lifecycle.agreement_confirm``); rejected: it
-becomes Rejected and the state before it is restored (``lifecycle.agreement_reject``). Either
+becomes Rejected and the state before it is restored (``lifecycle.agreement_reject``). A
+renewal's (or an end's) answer moves no version — the renewal run made it on the term end —
+and is only recorded, a rejection also e-mailed to the MSP's Admins. Either
 way the request records the answer and the MSP user who submitted is e-mailed, all in one
 transaction under the company's row lock. A request is settled once: the same answer again
 changes nothing, the other answer is a conflict.
@@ -36,6 +38,9 @@ from .models import ProvisioningRequest
 
 SYNCED = ProvisioningRequest.Status.SYNCED
 REJECTED = ProvisioningRequest.Status.REJECTED
+
+
+RENEWALS = {ProvisioningRequest.Action.RENEWAL, ProvisioningRequest.Action.END}
 
 
 class Conflict(Exception):
@@ -81,6 +86,8 @@ def settle(*, request: ProvisioningRequest, outcome: str, reason: str = "", acto
             message = _cancellation_settled(request, outcome, reason, actor)
         elif request.action == ProvisioningRequest.Action.RFI:
             message = _rfi_settled(request, outcome, reason, actor)
+        elif request.action in RENEWALS:
+            message = _renewal_settled(request, outcome, reason, actor)
         else:
             if outcome == SYNCED and request.action == ProvisioningRequest.Action.ORDER:
                 _check_answers_sent(request)
@@ -227,15 +234,57 @@ def _cancellation_settled(request, outcome, reason, actor) -> str:
     return summary + "."
 
 
+def _renewal_settled(request, outcome, reason, actor) -> str:
+    """The vendor's answer to a renewal or an end: the run has made the version already, so
+    nothing moves. Synced is recorded; rejected is recorded too, and the MSP's Admins are
+    e-mailed to take it up with the vendor."""
+    agreement = request.agreement
+    renewal = request.payload.get("renewal") or {}
+    day = renewal.get("renews_on") or agreement.effective_from.isoformat()
+    if request.action == ProvisioningRequest.Action.END:
+        what = f"the end of agreement version {agreement.version} on {day}"
+    else:
+        what = f"the renewal on {day} (agreement version {agreement.version})"
+    if outcome == SYNCED:
+        summary = f"The vendor confirmed {what}"
+    else:
+        summary = f"The vendor rejected {what}: {reason}. Contact the vendor."
+        to = _admins(request.company.partner_id)
+        if to:
+            message_queue(
+                template="renewal_rejected",
+                to=to,
+                context={
+                    "company": request.company,
+                    "agreement": agreement,
+                    "what": what,
+                    "ended": request.action == ProvisioningRequest.Action.END,
+                    "reason": reason,
+                    "customer_url": settings.SITE_URL
+                    + reverse("companies:detail", args=[request.company_id]),
+                },
+                partner=request.company.partner,
+            )
+    history_record(
+        actor=actor,
+        obj=request.company,
+        action=HistoryEntry.Action.STATUS,
+        summary=summary,
+    )
+    return summary + ("" if summary.endswith(".") else ".")
+
+
+def _admins(partner_id: int) -> list[str]:
+    admins = User.objects.filter(partner_id=partner_id, role=User.Role.ADMIN, is_active=True)
+    return list(admins.order_by("email").values_list("email", flat=True))
+
+
 def _recipients(agreement: Agreement) -> list[str]:
     """The user who submitted; if they can no longer sign in, the MSP's admins."""
     submitter = agreement.created_by
     if submitter is not None and submitter.is_active:
         return [submitter.email]
-    admins = User.objects.filter(
-        partner_id=agreement.company.partner_id, role=User.Role.ADMIN, is_active=True
-    ).order_by("email")
-    return list(admins.values_list("email", flat=True))
+    return _admins(agreement.company.partner_id)
 
 
 def provisioning_notify(*, agreement: Agreement, action: str, outcome: str, reason: str) -> None:

@@ -10,8 +10,8 @@ from portal.core.outbox import Deliverable
 
 
 class ProvisioningRequest(Deliverable):
-    """One order, change order or downsell cancellation for the vendor to provision, written
-    in the transaction that submitted it (outbox) and delivered by a task."""
+    """One order, change order, downsell cancellation or renewal for the vendor to provision,
+    written in the transaction that made it (outbox) and delivered by a task."""
 
     class Action(models.TextChoices):
         ORDER = "order", "New order"
@@ -19,6 +19,11 @@ class ProvisioningRequest(Deliverable):
         CANCEL = "cancel", "Downsell cancellation"
         # The answers of a new customer's Request for Information, one request per version.
         RFI = "rfi", "Request for Information"
+        # The renewal run's: the version a renewal made (its agreement, with "renewal": what
+        # renewed and what ended), and a customer whose every product ended (its last
+        # version, Ended). The vendor's answer moves no version: the renewal has happened.
+        RENEWAL = "renewal", "Renewal"
+        END = "end", "End of agreement"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

@@ -5,11 +5,14 @@ whatever changes in the portal afterwards.
 """
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
 from portal.companies.agreement_json import agreement_json, term_json
 from portal.companies.models import Agreement
+from portal.core.bulk import objects_insert
+from portal.renewals.events import renewal_json
 from portal.rfi.models import ANSWER_FIELDS, InformationRequest
 from portal.rfi.services import rfi_vendor_state
 
@@ -21,7 +24,9 @@ from .tasks import REQUESTS
 #    "rfi", with "rfi": {"version", "order_request_id", "answers"}); the order waits for them.
 # Still 3 with the terms (agreement effective_from/until; each line's commitment, billing,
 # term_start, term_end, auto_renew): fields added, none changes meaning (a line's "term" stays
-# its price's term), so a vendor that reads 3 reads these requests as before.
+# its price's term), so a vendor that reads 3 reads these requests as before. Still 3 with the
+# renewal run's actions "renewal" and "end" and their "renewal" object: an action and fields
+# added, none of the others changed.
 PROTOCOL_VERSION = 3
 
 
@@ -30,6 +35,7 @@ def _moment(value) -> str | None:
 
 
 def _lines(agreement: Agreement) -> list[dict]:
+    # In their stored order (the model's): none read when prefetched (a renewal run's batch).
     return [
         {
             "product": line.code,
@@ -43,7 +49,7 @@ def _lines(agreement: Agreement) -> list[dict]:
             # of the term it joins, a new one's start the day it is provisioned (null here).
             **term_json(line),
         }
-        for line in agreement.lines.order_by("id")
+        for line in agreement.lines.all()
     ]
 
 
@@ -125,6 +131,33 @@ def provisioning_queue(*, agreement: Agreement, action: str, submission=None, re
     request.save()
     REQUESTS.enqueue(request.pk)
     return request
+
+
+def renewals_queue(*, agreements: list[Agreement], action: str, replaced: dict | None = None):
+    """The renewal run's requests for a batch of many MSPs' customers: one per version, each
+    with ``renewal`` (the day, the products renewed, those ended; ``replaced``: company id →
+    the version each one superseded). Written in bulk (their ids, the requests and their
+    tasks), the versions' lines read once for the batch; call in the run's transaction."""
+    replaced = replaced or {}
+    prefetch_related_objects([*agreements, *replaced.values()], "lines")
+    now = timezone.now()
+    requests = []
+    for agreement in agreements:
+        company = agreement.company
+        request = ProvisioningRequest(
+            partner=company.partner,
+            company=company,
+            agreement=agreement,
+            action=action,
+            created_at=now,
+        )
+        before = replaced.get(company.pk)
+        request.payload = request_payload(request, None, before)
+        request.payload["renewal"] = renewal_json(agreement, before)
+        requests.append(request)
+    objects_insert(requests, ids=True)
+    REQUESTS.enqueue_many([request.pk for request in requests])
+    return requests
 
 
 def rfi_queue(*, rfi: InformationRequest) -> ProvisioningRequest | None:

@@ -1,14 +1,14 @@
 """What the vendor sync does on business events (see portal.core.events): a submit or a
 cancellation writes a provisioning request, so does each version of a new customer's Request
-for Information answers, and the vendor's answer is e-mailed to the user who submitted — all
-in the transaction of the change."""
+for Information answers and each renewal the renewal run makes, and the vendor's answer is
+e-mailed to the user who submitted — all in the transaction of the change."""
 
 from portal.core import events
 from portal.rfi.models import InformationRequest
 
 from .confirm import provisioning_notify
 from .models import ProvisioningRequest
-from .requests import provisioning_queue, rfi_queue
+from .requests import provisioning_queue, renewals_queue, rfi_queue
 
 ACTIONS = {
     events.ORDER_SUBMITTED: ProvisioningRequest.Action.ORDER,
@@ -30,6 +30,23 @@ def provisioning_requested(event: events.Happened) -> None:
         rfi = InformationRequest.objects.filter(company=event.company).first()
         if rfi is not None and rfi.answers_version:
             rfi_queue(rfi=rfi)
+
+
+@events.subscribe(events.AGREEMENT_RENEWED)
+def agreements_renewed(event: events.Happened) -> None:
+    """The renewal run's new versions: a request for each (action "renewal")."""
+    renewals_queue(
+        agreements=list(event.agreements),
+        action=ProvisioningRequest.Action.RENEWAL,
+        replaced=event.replaced,
+    )
+
+
+@events.subscribe(events.CUSTOMER_ENDED)
+def customers_ended(event: events.Happened) -> None:
+    """Customers with nothing left at renewal: a request for each Ended version (action
+    "end")."""
+    renewals_queue(agreements=list(event.agreements), action=ProvisioningRequest.Action.END)
 
 
 @events.subscribe(events.RFI_ANSWERED)

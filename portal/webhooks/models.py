@@ -26,6 +26,8 @@ class Event(models.TextChoices):
     CHANGE_REJECTED = events.CHANGE_REJECTED, "Change order rejected"
     CHANGE_CANCELLED = events.DOWNSELL_CANCELLED, "Downsell cancelled"
     AGREEMENT_TOOK_EFFECT = events.AGREEMENT_TOOK_EFFECT, "Scheduled change took effect"
+    AGREEMENT_RENEWED = events.AGREEMENT_RENEWED, "Agreement renewed"
+    CUSTOMER_ENDED = events.CUSTOMER_ENDED, "Customer ended (nothing renewed)"
     RFI_SUBMITTED = events.RFI_SUBMITTED, "Request for Information submitted"
     TEST = "test", "Test"
 

@@ -3,6 +3,7 @@ another partner's. Amounts are strings ("1234.50"), so no receiver rounds them a
 
 from portal.companies.agreement_json import agreement_json
 from portal.companies.models import Agreement, Company
+from portal.renewals.events import renewal_json
 
 
 def _moment(value) -> str | None:
@@ -34,6 +35,20 @@ def agreement_data(agreement: Agreement, *, reason: str = "") -> dict:
         data["order"] = {"id": order.pk, "order_number": order.order_number}
     if reason:
         data["reason"] = reason
+    return data
+
+
+def renewal_data(agreement: Agreement, replaced: Agreement | None = None) -> dict:
+    """A renewal's version (``agreement.renewed``, with the version it replaced) or an ended
+    customer's last version (``customer.ended``), and ``renewal``: the day, the products
+    renewed and those ended. No order: the renewal run made it."""
+    data = {
+        "company": _company(agreement.company),
+        "agreement": agreement_json(agreement, lines=True),
+        "renewal": renewal_json(agreement, replaced),
+    }
+    if replaced is not None:
+        data["replaces_version"] = replaced.version
     return data
 
 

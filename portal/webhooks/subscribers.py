@@ -5,7 +5,7 @@ from django.db.models import prefetch_related_objects
 
 from portal.core import events
 
-from .payloads import agreement_data, rfi_data
+from .payloads import agreement_data, renewal_data, rfi_data
 from .selectors import endpoints_listening
 from .services import webhook_emit, webhook_emit_many
 
@@ -48,4 +48,22 @@ def took_effect_event(event: events.Happened) -> None:
         if replaced := event.replaced.get(agreement.company_id):
             data["replaces_version"] = replaced.version
         items.append((agreement.company.partner_id, data))
+    webhook_emit_many(event=event.name, told=items, listening=listening)
+
+
+@events.subscribe(events.AGREEMENT_RENEWED, events.CUSTOMER_ENDED)
+def renewal_event(event: events.Happened) -> None:
+    """A batch of the renewal run, of many MSPs: as ``took_effect_event``, each version told
+    to its own MSP's endpoints only (the lines were read for the batch by the vendor sync)."""
+    listening = endpoints_listening(
+        partner_ids=[agreement.company.partner_id for agreement in event.agreements],
+        event=event.name,
+    )
+    told = [a for a in event.agreements if a.company.partner_id in listening]
+    if not told:
+        return
+    replaced = event.replaced or {}
+    before = [replaced[a.company_id] for a in told if a.company_id in replaced]
+    prefetch_related_objects([*told, *before], "lines")
+    items = [(a.company.partner_id, renewal_data(a, replaced.get(a.company_id))) for a in told]
     webhook_emit_many(event=event.name, told=items, listening=listening)

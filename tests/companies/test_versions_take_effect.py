@@ -334,9 +334,12 @@ print(versions_take_effect(datetime.date.fromisoformat(sys.argv[1]), batch=int(s
 """
 
 
-def workers_race(day: datetime.date, *, workers: int, batch: int) -> list[int]:
-    """Start ``workers`` processes, let them all connect, then run the job in each at once;
-    how many versions each one made take effect."""
+def workers_race(
+    day: datetime.date, *, workers: int, batch: int, script: str = WORKER
+) -> list[int]:
+    """Start ``workers`` processes, let them all connect, then run the job in each at once
+    (``script``: another job, given the day and the batch size); how many versions each one
+    made take effect."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "LOG_LEVEL": "WARNING"}
     copy = None
     db = connection.settings_dict
@@ -353,7 +356,7 @@ def workers_race(day: datetime.date, *, workers: int, batch: int) -> list[int]:
         env["SQLITE_PATH"] = str(copy)
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", WORKER, day.isoformat(), str(batch)],
+            [sys.executable, "-c", script, day.isoformat(), str(batch)],
             cwd=settings.BASE_DIR,
             env=env,
             stdin=subprocess.PIPE,

@@ -13,7 +13,15 @@ webhook deliveries in ``portal.webhooks``):
   ``admin``: the vendor console's shared parts.
 """
 
-from .kinds import KINDS, Kind, Undelivered, enqueue_in_transaction, redeliver, register
+from .kinds import (
+    KINDS,
+    Kind,
+    Undelivered,
+    enqueue_in_transaction,
+    enqueue_many_in_transaction,
+    redeliver,
+    register,
+)
 from .mail import FileToAttach, message_id, message_queue
 from .models import Deliverable
 from .recovery import HOUSEKEEPING, RECOVERY, housekeeping_all, recover_all
@@ -27,6 +35,7 @@ __all__ = [
     "Kind",
     "Undelivered",
     "enqueue_in_transaction",
+    "enqueue_many_in_transaction",
     "housekeeping_all",
     "message_id",
     "message_queue",

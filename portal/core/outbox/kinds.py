@@ -27,6 +27,7 @@ from django.utils import timezone
 from django_tasks.base import Task
 from django_tasks_db import DatabaseBackend
 
+from ..bulk import objects_insert
 from .models import FAILED, QUEUED, SENT, Deliverable
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,38 @@ def enqueue_in_transaction(task_: Task, *, run_after: datetime.datetime | None =
         task_.enqueue(**kwargs)
     else:
         transaction.on_commit(partial(task_.enqueue, **kwargs))
+
+
+def enqueue_many_in_transaction(task_: Task, calls: list[dict]) -> None:
+    """``enqueue_in_transaction`` for many calls of one task (``calls``: the keyword arguments
+    of each), for a scheduled job's batch: on the database queue one COPY for them all,
+    where enqueueing each would cost a statement per row (10,000 for one renewal run)."""
+    backend = task_.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        for kwargs in calls:
+            transaction.on_commit(partial(task_.enqueue, **kwargs))
+        return
+    from django_tasks.signals import task_enqueued
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    backend.validate_task(task_)
+    # The rows DatabaseBackend.enqueue writes one at a time (its _task_to_db_task), with what
+    # its pre_save handler adds (run_after), which a bulk insert does not send.
+    rows = [
+        DBTaskResult(
+            id=backend._get_id(),
+            args_kwargs={"args": [], "kwargs": kwargs},
+            priority=task_.priority,
+            task_path=task_.module_path,
+            queue_name=task_.queue_name,
+            run_after=task_.run_after or get_date_max(),
+            backend_name=backend.alias,
+        )
+        for kwargs in calls
+    ]
+    objects_insert(rows)
+    for row in rows:
+        task_enqueued.send(type(backend), task_result=row.task_result)
 
 
 @dataclass(frozen=True)
@@ -91,6 +124,10 @@ class Kind:
     def enqueue(self, pk: int, *, run_after: datetime.datetime | None = None) -> None:
         """Hand the row to a new task, in the caller's transaction."""
         enqueue_in_transaction(self.task, run_after=run_after, **{self.pk_name: pk})
+
+    def enqueue_many(self, pks: list[int]) -> None:
+        """Hand many rows each to a new task, in the caller's transaction (one INSERT)."""
+        enqueue_many_in_transaction(self.task, [{self.pk_name: pk} for pk in pks])
 
     def deliver(self, pk: int) -> str:
         """One try of the row (what its task runs); the row's status after it."""
