@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "portal.rfi",
     "portal.changes",
     "portal.renewals",
+    "portal.reminders",
     "portal.sync",
     "portal.webhooks",
     "portal.api",
@@ -330,6 +331,12 @@ SCHEDULE = {
     # Scheduled agreement versions take effect on their date (cheap when none is due).
     "portal.companies.tasks.scheduled_versions_take_effect": os.environ.get(
         "SCHEDULE_VERSIONS_TAKE_EFFECT", "*/15 * * * *"
+    ),
+    # Reminders due (terms ending, deadlines, quotes, RFIs, orders), each sent once.
+    "portal.reminders.tasks.send_reminders": os.environ.get("SCHEDULE_REMINDERS", "5 * * * *"),
+    # Each user's daily digest of the reminders they get that way.
+    "portal.reminders.tasks.send_reminder_digests": os.environ.get(
+        "SCHEDULE_REMINDER_DIGESTS", "0 7 * * *"
     ),
 }
 

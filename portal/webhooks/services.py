@@ -38,8 +38,8 @@ def webhook_emit_many(
     """``webhook_emit`` for many MSPs' objects at once (a batch of the scheduled job): ``told``
     holds (partner id, data) pairs; ``listening`` the endpoints ``endpoints_listening`` found,
     if the caller looked them up already (to build data only for those). One query finds the
-    endpoints and one insert writes the deliveries, so an MSP without an endpoint costs
-    nothing more."""
+    endpoints, one insert writes the deliveries and one their tasks, so an MSP without an
+    endpoint costs nothing more."""
     if event not in SUBSCRIBABLE:
         raise ValueError(f"Not a webhook event: {event!r}")
     if listening is None:
@@ -50,8 +50,7 @@ def webhook_emit_many(
         for endpoint in listening.get(partner_id, ())
     ]
     WebhookDelivery.objects.bulk_create(rows)
-    for row in rows:
-        DELIVERIES.enqueue(row.pk)
+    DELIVERIES.enqueue_many([row.pk for row in rows])
     return rows
 
 

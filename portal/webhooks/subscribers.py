@@ -49,3 +49,11 @@ def took_effect_event(event: events.Happened) -> None:
             data["replaces_version"] = replaced.version
         items.append((agreement.company.partner_id, data))
     webhook_emit_many(event=event.name, told=items, listening=listening)
+
+
+@events.subscribe(*events.REMINDERS)
+def reminder_event(event: events.Happened) -> None:
+    """A batch of the reminders job, of many MSPs: ``items`` holds each reminder's (partner
+    id, data), built by the reminders app from that MSP's own objects."""
+    if event.items:
+        webhook_emit_many(event=event.name, told=list(event.items))

@@ -8,12 +8,20 @@ webhook deliveries in ``portal.webhooks``):
 - ``kinds``: a ``Kind`` declares one outbox (model, task, sender, settings prefix); each app
   registers its own from its ``tasks`` module. One claim, lease, finish and retry for all.
 - ``recovery``: what ``outbox_recover`` runs on each round, for every registered kind.
-- ``mail``: ``message_queue`` and the e-mail sender; ``posting``: the signed JSON POST;
-  ``admin``: the vendor console's shared parts.
+- ``mail``: ``message_queue`` (``messages_queue`` for a batch) and the e-mail sender;
+  ``posting``: the signed JSON POST; ``admin``: the vendor console's shared parts.
 """
 
-from .kinds import KINDS, Kind, Undelivered, enqueue_in_transaction, redeliver, register
-from .mail import FileToAttach, message_id, message_queue
+from .kinds import (
+    KINDS,
+    Kind,
+    Undelivered,
+    enqueue_in_transaction,
+    enqueue_many_in_transaction,
+    redeliver,
+    register,
+)
+from .mail import FileToAttach, Mail, message_id, message_queue, messages_queue
 from .models import Deliverable
 from .recovery import HOUSEKEEPING, housekeeping_all, recover_all
 
@@ -23,11 +31,14 @@ __all__ = [
     "Deliverable",
     "FileToAttach",
     "Kind",
+    "Mail",
     "Undelivered",
     "enqueue_in_transaction",
+    "enqueue_many_in_transaction",
     "housekeeping_all",
     "message_id",
     "message_queue",
+    "messages_queue",
     "recover_all",
     "redeliver",
     "register",

@@ -26,6 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks.base import Task
 from django_tasks_db import DatabaseBackend
+from django_tasks_db.compat import normalize_json, task_enqueued
 
 from .models import FAILED, QUEUED, SENT, Deliverable
 
@@ -54,6 +55,38 @@ def enqueue_in_transaction(task_: Task, *, run_after: datetime.datetime | None =
         task_.enqueue(**kwargs)
     else:
         transaction.on_commit(partial(task_.enqueue, **kwargs))
+
+
+def enqueue_many_in_transaction(task_: Task, calls: list[dict]) -> None:
+    """``enqueue_in_transaction`` for many calls of one task (each a dict of its keyword
+    arguments): on the database queue one INSERT for them all, so that a batch job queues a
+    thousand deliveries in a statement rather than a thousand."""
+    if not calls:
+        return
+    backend = task_.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        for kwargs in calls:
+            transaction.on_commit(partial(task_.enqueue, **kwargs))
+        return
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    backend.validate_task(task_)
+    # The rows ``DatabaseBackend.enqueue`` writes one at a time (its pre_save handler's
+    # run_after included: bulk_create sends no signals).
+    rows = DBTaskResult.objects.bulk_create(
+        DBTaskResult(
+            id=backend._get_id(),
+            args_kwargs=normalize_json({"args": [], "kwargs": kwargs}),
+            priority=task_.priority,
+            task_path=task_.module_path,
+            queue_name=task_.queue_name,
+            run_after=task_.run_after or get_date_max(),
+            backend_name=backend.alias,
+        )
+        for kwargs in calls
+    )
+    for row in rows:
+        task_enqueued.send(type(backend), task_result=row.task_result)
 
 
 @dataclass(frozen=True)
@@ -91,6 +124,10 @@ class Kind:
     def enqueue(self, pk: int, *, run_after: datetime.datetime | None = None) -> None:
         """Hand the row to a new task, in the caller's transaction."""
         enqueue_in_transaction(self.task, run_after=run_after, **{self.pk_name: pk})
+
+    def enqueue_many(self, pks: list[int]) -> None:
+        """A new task for each of the rows, in the caller's transaction, in one INSERT."""
+        enqueue_many_in_transaction(self.task, [{self.pk_name: pk} for pk in pks])
 
     def deliver(self, pk: int) -> str:
         """One try of the row (what its task runs); the row's status after it."""

@@ -1,8 +1,9 @@
 """E-mail through the outbox: ``message_queue`` renders a template trio
 (``emails/<name>_subject.txt``, ``<name>.txt``, ``<name>.html``) and writes the message with
 the change it reports, in the caller's transaction, so a rolled-back change never sends mail
-and a committed one always does. ``message_send`` is one try of the e-mail kind, which core
-declares in ``portal.core.tasks``.
+and a committed one always does; ``messages_queue`` does it for a batch of e-mails in two
+INSERTs. ``message_send`` is one try of the e-mail kind, which core declares in
+``portal.core.tasks``.
 """
 
 import datetime
@@ -70,6 +71,40 @@ def message_queue(
         # The kind is declared by ``portal.core.tasks``, where its task keeps its name.
         KINDS[OutgoingMessage].enqueue(message.pk)
     return message
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One e-mail of ``messages_queue``: a template trio's name, its context and addresses."""
+
+    template: str
+    to: list[str]
+    context: dict
+    partner_id: int | None = None
+
+
+def messages_queue(mails: list[Mail]) -> list[OutgoingMessage]:
+    """``message_queue`` for many e-mails at once (a batch job's): one INSERT for the messages
+    and one for their tasks, however many there are."""
+    rows = []
+    for mail in mails:
+        rendered = email_render(mail.template, mail.context)
+        rows.append(
+            OutgoingMessage(
+                partner_id=mail.partner_id,
+                template=mail.template,
+                to=list(mail.to),
+                subject=rendered.subject,
+                text_body=rendered.text,
+                html_body=rendered.html,
+            )
+        )
+    if not rows:
+        return rows
+    with transaction.atomic():
+        OutgoingMessage.objects.bulk_create(rows)
+        KINDS[OutgoingMessage].enqueue_many([row.pk for row in rows])
+    return rows
 
 
 def message_id(message: OutgoingMessage) -> str:
