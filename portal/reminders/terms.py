@@ -85,7 +85,7 @@ class RenewalDeadline:
     def keys(self, run: Run) -> list[Key]:
         # The last day is a product's deadline days before the term end: the terms ending
         # that many days (and up to DEADLINE_DAYS more) from today, for each product's days.
-        offsets = set(Product.objects.values_list("renewal_deadline_days", flat=True))
+        offsets = set(Product.objects.order_by().values_list("renewal_deadline_days", flat=True))
         on = {
             run.today + datetime.timedelta(days=k + extra)
             for k in offsets

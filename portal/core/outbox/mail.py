@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 
 from .kinds import KINDS, Undelivered
 from .models import OutgoingAttachment, OutgoingMessage
@@ -33,14 +33,20 @@ class RenderedEmail:
     html: str
 
 
-def email_render(name: str, context: dict) -> RenderedEmail:
+def email_templates(name: str) -> list:
+    """The trio of ``name``: subject, text and HTML templates."""
+    return [get_template(f"emails/{name}{end}") for end in ("_subject.txt", ".txt", ".html")]
+
+
+def email_render(name: str, context: dict, templates: list | None = None) -> RenderedEmail:
+    """The e-mail ``name`` with ``context``; ``templates``, its trio if looked up already."""
+    subject, text, html = templates or email_templates(name)
     context = {"site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"emails/{name}_subject.txt", context)
     return RenderedEmail(
         # A subject is one line, whatever the template's line breaks.
-        subject=" ".join(subject.split()),
-        text=render_to_string(f"emails/{name}.txt", context),
-        html=render_to_string(f"emails/{name}.html", context),
+        subject=" ".join(subject.render(context).split()),
+        text=text.render(context),
+        html=html.render(context),
     )
 
 
@@ -86,9 +92,11 @@ class Mail:
 def messages_queue(mails: list[Mail]) -> list[OutgoingMessage]:
     """``message_queue`` for many e-mails at once (a batch job's): one INSERT for the messages
     and one for their tasks, however many there are."""
-    rows = []
+    rows, trios = [], {}
     for mail in mails:
-        rendered = email_render(mail.template, mail.context)
+        if mail.template not in trios:  # looked up once per batch rather than per e-mail
+            trios[mail.template] = email_templates(mail.template)
+        rendered = email_render(mail.template, mail.context, trios[mail.template])
         rows.append(
             OutgoingMessage(
                 partner_id=mail.partner_id,
