@@ -29,9 +29,9 @@ def digests_send(today: datetime.date | None = None, *, batch: int = BATCH) -> i
     today = today or timezone.localdate()
     waiting = sorted(
         set(
-            Recipient.objects.filter(
-                in_digest=True, digest__isnull=True, user__is_active=True
-            ).values_list("user_id", flat=True)
+            Recipient.objects.filter(digest__isnull=True, user__is_active=True).values_list(
+                "user_id", flat=True
+            )
         )
     )
     sent = 0
@@ -50,9 +50,9 @@ def _batch(users: list[int], today: datetime.date) -> int:
     if not mine.exists():
         return 0
     own = mine.filter(user_id=OuterRef("user_id")).values("pk")[:1]
-    Recipient.objects.filter(
-        in_digest=True, digest__isnull=True, user_id__in=mine.values("user_id")
-    ).update(digest_id=Subquery(own))
+    Recipient.objects.filter(digest__isnull=True, user_id__in=mine.values("user_id")).update(
+        digest_id=Subquery(own)
+    )
     items = (
         Recipient.objects.filter(digest__run=run)
         .select_related("reminder", "user")

@@ -5,6 +5,7 @@ A kind is an object with ``kind`` (a ``Kind``), ``keys(run)`` and ``dues(keys, r
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -70,7 +71,17 @@ def not_sent(queryset: QuerySet, kind: str) -> list[Key]:
 
 
 def company_url(company_id: int, anchor: str = "") -> str:
-    return reverse("companies:detail", args=[company_id]) + (f"#{anchor}" if anchor else "")
+    # reverse() once: per reminder it would cost a batch of thousands a second.
+    path = _company_path().replace(str(_PLACEHOLDER), str(company_id))
+    return path + (f"#{anchor}" if anchor else "")
+
+
+_PLACEHOLDER = 987654321
+
+
+@functools.cache
+def _company_path() -> str:
+    return reverse("companies:detail", args=[_PLACEHOLDER])
 
 
 def day(value: datetime.date) -> str:

@@ -87,11 +87,11 @@ class Digest(models.Model):
 
 
 class Recipient(models.Model):
-    """Who a reminder went to, and how: an e-mail of its own, or their next digest."""
+    """A reminder for a user's daily digest (those e-mailed one by one are in the e-mail's
+    ``to`` and the History Log); ``digest`` once a digest has gathered it."""
 
     reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="recipients")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    in_digest = models.BooleanField(default=False)
     digest = models.ForeignKey(
         Digest, null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
     )
@@ -104,7 +104,7 @@ class Recipient(models.Model):
             # The daily digest's look-up: only the reminders still waiting for one.
             models.Index(
                 fields=["user"],
-                condition=models.Q(in_digest=True, digest__isnull=True),
+                condition=models.Q(digest__isnull=True),
                 name="reminder_waiting_for_digest",
             )
         ]

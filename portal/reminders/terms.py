@@ -10,7 +10,7 @@ the Renewals list and the renewal run ask.
 import datetime
 from collections import defaultdict
 
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Value, When
 
 from portal.accounts.models import Partner
 from portal.catalog.models import Commitment, Product
@@ -27,16 +27,23 @@ DEADLINE_DAYS = 2  # the renewal deadline's reminder: this many days before it
 COMMITMENTS = (Commitment.ONE_YEAR, Commitment.THREE_YEARS)
 
 
-def term_days_groups() -> list[tuple[list[int], Q]]:
-    """The MSPs by the days they chose: (days, which companies), the default first."""
+def term_days_groups(run: Run) -> list[tuple[list[int], list[int]]]:
+    """The MSPs by the days they chose: (days, partner ids), the default first. The ids are
+    named even for the default so that the look-ups start from the index on (partner,
+    commitment_ends_on): one short probe per partner and day, not a scan of a million."""
     chosen: dict[tuple, list[int]] = defaultdict(list)
     for partner_id, days in TermDays.objects.values_list("partner_id", "days"):
         if sorted(days, reverse=True) != DEFAULT_TERM_DAYS:
             chosen[tuple(sorted(days, reverse=True))].append(partner_id)
-    others = [partner_id for ids in chosen.values() for partner_id in ids]
-    groups = [(DEFAULT_TERM_DAYS, ~Q(partner_id__in=others) if others else Q())]
-    groups += [(list(days), Q(partner_id__in=ids)) for days, ids in chosen.items()]
-    return groups
+    others = {partner_id for ids in chosen.values() for partner_id in ids}
+    default = [partner_id for partner_id in partner_ids(run) if partner_id not in others]
+    return [(DEFAULT_TERM_DAYS, default), *((list(d), ids) for d, ids in chosen.items())]
+
+
+def partner_ids(run: Run) -> list[int]:
+    if "partner_ids" not in run.cache:
+        run.cache["partner_ids"] = list(Partner.objects.order_by("pk").values_list("pk", flat=True))
+    return run.cache["partner_ids"]
 
 
 def stages(days: list[int]) -> dict[int, int]:
@@ -56,7 +63,7 @@ class TermEnding:
 
     def keys(self, run: Run) -> list[Key]:
         keys = []
-        for days, partners in term_days_groups():
+        for days, partners in term_days_groups(run):
             on = {
                 run.today + datetime.timedelta(days=left): stage
                 for left, stage in stages(days).items()
@@ -66,7 +73,9 @@ class TermEnding:
                 output_field=IntegerField(),
             )
             companies = Company.objects.filter(
-                partners, status=Company.Status.COMPLETE, commitment_ends_on__in=list(on)
+                partner_id__in=partners,
+                status=Company.Status.COMPLETE,
+                commitment_ends_on__in=list(on),
             ).annotate(r_deadline=F("commitment_ends_on"), r_days=stage)
             keys += not_sent(companies, self.kind)
         return sorted(keys)
@@ -92,7 +101,9 @@ class RenewalDeadline:
             for extra in range(DEADLINE_DAYS + 1)
         }
         companies = Company.objects.filter(
-            status=Company.Status.COMPLETE, commitment_ends_on__in=on
+            partner_id__in=partner_ids(run),
+            status=Company.Status.COMPLETE,
+            commitment_ends_on__in=on,
         ).annotate(r_deadline=F("commitment_ends_on"), r_days=Value(DEADLINE_DAYS))
         return not_sent(companies, self.kind)
 
@@ -125,28 +136,37 @@ class Term:
 
 
 def _terms(keys: list[Key], run: Run) -> dict[Key, Term]:
-    """The terms of the keys' companies, as they are now: three queries for the batch."""
+    """The terms of the keys' companies, as they are now: two queries for the batch (the lines
+    in effect with their company and product, and the changes scheduled)."""
     by_id = {key.object_id: key for key in keys}
-    companies = Company.objects.filter(pk__in=by_id, status=Company.Status.COMPLETE).only(
-        "id", "partner_id", "name", "implementation_lead_id", "commitment_ends_on"
-    )
-    lines = defaultdict(list)
+    companies, lines = {}, defaultdict(list)
     rows = (
         AgreementLine.objects.filter(
-            agreement__company_id__in=by_id, agreement__status=Agreement.Status.ACTIVE
+            agreement__company_id__in=by_id,
+            agreement__company__status=Company.Status.COMPLETE,
+            agreement__status=Agreement.Status.ACTIVE,
         )
-        .annotate(company_id=F("agreement__company_id"))
-        .select_related("product")
+        .select_related("product", "agreement__company")
+        .only(
+            *(f.name for f in AgreementLine._meta.concrete_fields),
+            "product__renewal_deadline_days",
+            "agreement__company__partner_id",
+            "agreement__company__name",
+            "agreement__company__implementation_lead_id",
+            "agreement__company__commitment_ends_on",
+        )
         .order_by("agreement_id", "id")
     )
     for line in rows:
-        lines[line.company_id].append(line)
+        company = line.agreement.company
+        companies.setdefault(company.pk, company)
+        lines[company.pk].append(line)
     changes = defaultdict(list)
     for change in RenewalChange.objects.filter(
         company_id__in=by_id, status=RenewalChange.Status.SCHEDULED
     ):
         changes[change.company_id].append(change)
-    return {by_id[c.pk]: Term(c, lines[c.pk], changes[c.pk]) for c in companies if lines[c.pk]}
+    return {by_id[pk]: Term(company, lines[pk], changes[pk]) for pk, company in companies.items()}
 
 
 def _price_table(run: Run, partner_id: int, on: datetime.date):

@@ -3,6 +3,7 @@ webhook endpoints subscribed to its kind (``renewal.upcoming`` …), once."""
 
 import datetime
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -112,3 +113,17 @@ def test_a_batch_takes_as_many_statements_for_twelve_reminders_as_for_one(
     assert twelve == one
     assert WebhookDelivery.objects.count() == 13
     assert reminder_mails().count() == 13
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_delivers_a_batchs_emails(acme, acme_admin, price_list, run_worker, mailoutbox):
+    for n in range(3):
+        annual_customer(acme, acme_admin, f"Customer {n}")
+    run_job(DUE)
+
+    run_worker()
+
+    assert sorted(m.subject for m in mailoutbox) == [
+        f"Reminder: Customer {n}: term ends 2027-06-30 (in 30 days)" for n in range(3)
+    ]
+    assert set(reminder_mails().values_list("status", flat=True)) == {"sent"}

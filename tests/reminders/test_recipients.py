@@ -40,7 +40,7 @@ def test_a_kind_turned_off_is_not_sent_and_one_chosen_as_digest_waits_for_the_di
 
     assert not reminder_mails().exists()
     [copy] = Recipient.objects.all()
-    assert (copy.user, copy.in_digest, copy.digest) == (lead, True, None)
+    assert (copy.user, copy.digest) == (lead, None)
 
 
 def test_a_preference_of_another_kind_does_not_change_this_one(acme, acme_admin, price_list):

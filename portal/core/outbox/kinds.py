@@ -16,6 +16,7 @@ import datetime
 import inspect
 import logging
 import random
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -26,7 +27,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks.base import Task
 from django_tasks_db import DatabaseBackend
-from django_tasks_db.compat import normalize_json, task_enqueued
+from django_tasks_db.compat import normalize_json
 
 from .models import FAILED, QUEUED, SENT, Deliverable
 
@@ -72,8 +73,10 @@ def enqueue_many_in_transaction(task_: Task, calls: list[dict]) -> None:
 
     backend.validate_task(task_)
     # The rows ``DatabaseBackend.enqueue`` writes one at a time (its pre_save handler's
-    # run_after included: bulk_create sends no signals).
-    rows = DBTaskResult.objects.bulk_create(
+    # run_after included: bulk_create sends no signals). Nor is ``task_enqueued`` sent for
+    # each: its one receiver logs every task at DEBUG, and making each row's TaskResult for it
+    # would cost a batch of ten thousand e-mails seconds.
+    DBTaskResult.objects.bulk_create(
         DBTaskResult(
             id=backend._get_id(),
             args_kwargs=normalize_json({"args": [], "kwargs": kwargs}),
@@ -85,8 +88,9 @@ def enqueue_many_in_transaction(task_: Task, calls: list[dict]) -> None:
         )
         for kwargs in calls
     )
-    for row in rows:
-        task_enqueued.send(type(backend), task_result=row.task_result)
+
+
+MANY = 50  # rows per task of ``Kind.task_many``
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,10 @@ class Kind:
     related: tuple[str, ...] = ()  # prefetched with the row for ``send``
     on_done: Callable[[Deliverable], None] | None = None  # in the transaction that records it
     nothing: str = "nothing to deliver"  # the task's result when the row is not its to try
+    # A task that delivers a list of rows one after the other (its one argument), for a batch
+    # job's thousands: one queued task per MANY rows rather than one per row. Each row is
+    # still claimed, retried (by a task of its own) and recovered on its own.
+    task_many: Task | None = None
 
     def setting(self, name: str):
         return getattr(settings, f"{self.settings_prefix}_{name}")
@@ -126,8 +134,19 @@ class Kind:
         enqueue_in_transaction(self.task, run_after=run_after, **{self.pk_name: pk})
 
     def enqueue_many(self, pks: list[int]) -> None:
-        """A new task for each of the rows, in the caller's transaction, in one INSERT."""
-        enqueue_many_in_transaction(self.task, [{self.pk_name: pk} for pk in pks])
+        """New tasks for the rows, in the caller's transaction, in one INSERT: a task for every
+        MANY rows with ``task_many``, else one for each."""
+        if self.task_many is None:
+            enqueue_many_in_transaction(self.task, [{self.pk_name: pk} for pk in pks])
+            return
+        [name] = inspect.signature(self.task_many.func).parameters
+        chunks = [pks[start : start + MANY] for start in range(0, len(pks), MANY)]
+        enqueue_many_in_transaction(self.task_many, [{name: chunk} for chunk in chunks])
+
+    def deliver_many(self, pks: list[int]) -> str:
+        """One try of each row, one after the other (what ``task_many`` runs)."""
+        outcomes = Counter(self.deliver(pk) for pk in pks)
+        return ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
 
     def deliver(self, pk: int) -> str:
         """One try of the row (what its task runs); the row's status after it."""
