@@ -11,6 +11,7 @@ BENCHMARKS = [
     "prospect_import",
     "take_effect",
     "renewal_run",
+    "reminders",
 ]
 
 if __name__ == "__main__":

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "portal.rfi",
     "portal.changes",
     "portal.renewals",
+    "portal.reminders",
     "portal.sync",
     "portal.webhooks",
     "portal.api",
@@ -337,6 +338,12 @@ SCHEDULE = {
     # due costs one statement.
     "portal.renewals.tasks.renew_due_terms": os.environ.get(
         "SCHEDULE_RENEW_DUE_TERMS", "*/15 * * * *"
+    ),
+    # Reminders due (terms ending, deadlines, quotes, RFIs, orders), each sent once.
+    "portal.reminders.tasks.send_reminders": os.environ.get("SCHEDULE_REMINDERS", "5 * * * *"),
+    # Each user's daily digest of the reminders they get that way.
+    "portal.reminders.tasks.send_reminder_digests": os.environ.get(
+        "SCHEDULE_REMINDER_DIGESTS", "0 7 * * *"
     ),
 }
 # Finished tasks of the database queue are kept this long (for the console), then purged.

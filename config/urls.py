@@ -26,6 +26,7 @@ urlpatterns = [
     path("webhooks/", include("portal.webhooks.urls")),
     path("api/", include("portal.api.urls")),
     path("profile/two-step/", include(two_step_urls.manage)),
+    path("profile/reminders/", include("portal.reminders.urls")),
     path("profile/", include("portal.api.profile_urls")),
     path("", HomeView.as_view(), name="home"),
     # Pages name their icon; a browser still asks for /favicon.ico of a PDF or JSON it shows.

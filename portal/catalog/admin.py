@@ -49,13 +49,17 @@ class ProductAdmin(admin.ModelAdmin):
         url = reverse("admin:catalog_producttermpolicy_change", args=[obj.pk])
         return format_html(
             "{}; cancellation window {} days; fewer seats of a commitment: {}; renewal "
-            'deadline {} days before term end. <a href="{}">Change the term policy</a>',
+            'deadline {} before term end. <a href="{}">Change the term policy</a>',
             shown["terms_offered"],
             shown["cancellation_days"],
             shown["fewer_seats"].lower(),
-            shown["renewal_deadline_days"],
+            _days(shown["renewal_deadline_days"]),
             url,
         )
+
+
+def _days(days: int) -> str:
+    return f"{days} day{'' if days == 1 else 's'}"
 
 
 def _position(name: str) -> int:
@@ -114,13 +118,11 @@ class ProductTermPolicyAdmin(admin.ModelAdmin):
 
     @admin.display(description="cancellation window", ordering="cancellation_days")
     def cancellation_window(self, obj):
-        days = obj.cancellation_days
-        return f"{days} day{'' if days == 1 else 's'}"
+        return _days(obj.cancellation_days)
 
     @admin.display(description="renewal deadline", ordering="renewal_deadline_days")
     def renewal_deadline(self, obj):
-        days = obj.renewal_deadline_days
-        return f"{days} day{'' if days == 1 else 's'} before term end"
+        return f"{_days(obj.renewal_deadline_days)} before term end"
 
     @admin.display(description="changes so far")
     def policy_history(self, obj):

@@ -37,6 +37,22 @@ RFI_SUBMITTED = "rfi.submitted"
 # Each version of the RFI answers, the first included: the vendor sync sends it (no webhook).
 RFI_ANSWERED = "rfi.answered"
 USER_RENAMED = "user.renamed"
+# Reminders sent by the reminders job, one event per kind and batch (of many MSPs), with
+# ``items``: (partner id, data) pairs. The names are the webhook events' too.
+RENEWAL_UPCOMING = "renewal.upcoming"
+RENEWAL_DEADLINE = "renewal.deadline"
+DOWNSELL_DEADLINE = "downsell.deadline"
+QUOTE_EXPIRING = "quote.expiring"
+RFI_UNANSWERED = "rfi.unanswered"
+ORDER_NOT_SUBMITTED = "order.not_submitted"
+REMINDERS = (
+    RENEWAL_UPCOMING,
+    RENEWAL_DEADLINE,
+    DOWNSELL_DEADLINE,
+    QUOTE_EXPIRING,
+    RFI_UNANSWERED,
+    ORDER_NOT_SUBMITTED,
+)
 
 NAMES = (
     ORDER_SUBMITTED,
@@ -52,6 +68,7 @@ NAMES = (
     RFI_SUBMITTED,
     RFI_ANSWERED,
     USER_RENAMED,
+    *REMINDERS,
 )
 
 
@@ -73,6 +90,7 @@ class Happened:
     user: Any = None
     agreements: tuple = ()
     replaced: Any = None
+    items: tuple = ()
 
 
 Subscriber = Callable[[Happened], None]

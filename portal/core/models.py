@@ -20,6 +20,7 @@ class HistoryEntry(models.Model):
         DELETE = "delete", "Deleted"
         STATUS = "status", "Status changed"
         ORDER = "order", "Order"
+        REMINDER = "reminder", "Reminder sent"
 
     partner = models.ForeignKey(
         "accounts.Partner", null=True, blank=True, on_delete=models.CASCADE, related_name="+"

@@ -13,6 +13,12 @@ def deliver_message(message_id: int) -> str:
     return EMAIL.deliver(message_id)
 
 
+@task()
+def deliver_messages(message_ids: list[int]) -> str:
+    """A batch job's e-mails (``messages_queue``), one after the other."""
+    return EMAIL.deliver_many(message_ids)
+
+
 EMAIL = register(
     Kind(
         OutgoingMessage,
@@ -24,6 +30,7 @@ EMAIL = register(
         code_field=None,  # a mail server's answer is not kept
         related=("files",),
         nothing="nothing to send",
+        task_many=deliver_messages,
     )
 )
 

@@ -29,6 +29,13 @@ class Event(models.TextChoices):
     AGREEMENT_RENEWED = events.AGREEMENT_RENEWED, "Agreement renewed"
     CUSTOMER_ENDED = events.CUSTOMER_ENDED, "Customer ended (nothing renewed)"
     RFI_SUBMITTED = events.RFI_SUBMITTED, "Request for Information submitted"
+    # Reminders (the reminders job): what a PSA tool may open a ticket for.
+    RENEWAL_UPCOMING = events.RENEWAL_UPCOMING, "Reminder: term ending"
+    RENEWAL_DEADLINE = events.RENEWAL_DEADLINE, "Reminder: renewal deadline"
+    DOWNSELL_DEADLINE = events.DOWNSELL_DEADLINE, "Reminder: downsell cancel deadline"
+    QUOTE_EXPIRING = events.QUOTE_EXPIRING, "Reminder: saved quote about to expire"
+    RFI_UNANSWERED = events.RFI_UNANSWERED, "Reminder: Request for Information not answered"
+    ORDER_NOT_SUBMITTED = events.ORDER_NOT_SUBMITTED, "Reminder: saved order not submitted"
     TEST = "test", "Test"
 
 

@@ -67,3 +67,11 @@ def renewal_event(event: events.Happened) -> None:
     prefetch_related_objects([*told, *before], "lines")
     items = [(a.company.partner_id, renewal_data(a, replaced.get(a.company_id))) for a in told]
     webhook_emit_many(event=event.name, told=items, listening=listening)
+
+
+@events.subscribe(*events.REMINDERS)
+def reminder_event(event: events.Happened) -> None:
+    """A batch of the reminders job, of many MSPs: ``items`` holds each reminder's (partner
+    id, data), built by the reminders app from that MSP's own objects."""
+    if event.items:
+        webhook_emit_many(event=event.name, told=list(event.items))

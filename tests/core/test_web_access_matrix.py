@@ -79,6 +79,8 @@ MATRIX = {
     "two_step_off": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
     "profile": Row(LOGIN, OK, OK, OK, GONE),
     "token_revoke": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE, GONE),
+    "reminders:preferences": Row(LOGIN, OK, OK, OK, GONE),
+    "reminders:term_days": Row(LOGIN, NOT_ALLOWED, GONE, NOT_ALLOWED, GONE),
     "companies:detail": Row(LOGIN, GONE, OK, OK, GONE, NOT_ALLOWED),
     "companies:attachment": Row(LOGIN, GONE, OK, OK, GONE, NOT_ALLOWED),
     "companies:downsell_cancel": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE, GONE),

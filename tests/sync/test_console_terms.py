@@ -40,7 +40,12 @@ def text_of(html: str) -> str:
 
 
 def policy_data(**changes) -> dict:
-    data = {"terms_offered": ["monthly", "1y"], "cancellation_days": "7", "fewer_seats": "renewal"}
+    data = {
+        "terms_offered": ["monthly", "1y"],
+        "cancellation_days": "7",
+        "fewer_seats": "renewal",
+        "renewal_deadline_days": "1",
+    }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
 
@@ -50,7 +55,10 @@ def policy_data(**changes) -> dict:
 
 def test_staff_see_each_products_term_policy_but_no_one_time_charge(client, staff, catalog):
     Product.objects.filter(code="C1").update(
-        terms_offered=["monthly", "1y", "3y"], cancellation_days=1, fewer_seats="billing"
+        terms_offered=["monthly", "1y", "3y"],
+        cancellation_days=1,
+        fewer_seats="billing",
+        renewal_deadline_days=14,
     )
     client.force_login(staff)
 
@@ -60,11 +68,12 @@ def test_staff_see_each_products_term_policy_but_no_one_time_charge(client, staf
     rows = [text_of(row) for row in re.findall(r"<tr[^>]*>.*?</tr>", table, re.S)[1:]]
     assert rows[0] == (
         "S1 — Email Security Cloud Gateway Per month, billed monthly "
-        "Monthly, 1-year commitment 7 days Only at renewal"
+        "Monthly, 1-year commitment 7 days Only at renewal 1 day before term end"
     )
     assert rows[2] == (
         "C1 — Continuity Per month, billed monthly "
-        "Monthly, 1-year commitment, 3-year commitment 1 day At the next billing date"
+        "Monthly, 1-year commitment, 3-year commitment 1 day At the next billing date "
+        "14 days before term end"
     )
     assert "A3 — Archive 10-Year Per year, billed annually" in rows[4]
     assert "OB1" not in html  # a one-time charge has no term
@@ -79,12 +88,22 @@ def test_staff_change_a_products_term_policy_and_the_history_keeps_before_and_af
 
     response = client.post(
         reverse(POLICY, args=[s1.pk]),
-        policy_data(terms_offered=["3y", "1y"], cancellation_days="14", fewer_seats="billing"),
+        policy_data(
+            terms_offered=["3y", "1y"],
+            cancellation_days="14",
+            fewer_seats="billing",
+            renewal_deadline_days="3",
+        ),
         follow=True,
     )
 
     s1.refresh_from_db()
-    assert (s1.terms_offered, s1.cancellation_days, s1.fewer_seats) == (["1y", "3y"], 14, "billing")
+    assert (
+        s1.terms_offered,
+        s1.cancellation_days,
+        s1.fewer_seats,
+        s1.renewal_deadline_days,
+    ) == (["1y", "3y"], 14, "billing", 3)
     said = [re.sub(r"<[^>]+>", "", unescape(str(m))) for m in get_messages(response.wsgi_request)]
     assert said == [
         "The product's term policy “S1 — Email Security Cloud Gateway” was changed successfully."
@@ -100,6 +119,7 @@ def test_staff_change_a_products_term_policy_and_the_history_keeps_before_and_af
         "terms_offered": ["Monthly, 1-year commitment", "1-year commitment, 3-year commitment"],
         "cancellation_days": [7, 14],
         "fewer_seats": ["Only at renewal", "At the next billing date"],
+        "renewal_deadline_days": [1, 3],
     }
     # The page says what changed, and by whom.
     page = client.get(reverse(POLICY, args=[s1.pk])).content.decode()
@@ -206,7 +226,7 @@ def test_the_product_page_shows_the_policy_and_sends_changes_to_its_own_page(
     assert 'name="terms_offered"' not in html
     assert (
         "Monthly, 1-year commitment; cancellation window 7 days; fewer seats of a commitment: "
-        "only at renewal. Change the term policy"
+        "only at renewal; renewal deadline 1 day before term end. Change the term policy"
     ) in text_of(html)
     assert f'href="{reverse(POLICY, args=[s1.pk])}"' in html
     s1.refresh_from_db()

@@ -9,8 +9,8 @@ webhook deliveries in ``portal.webhooks``):
   registers its own from its ``tasks`` module. One claim, lease, finish and retry for all.
 - ``recovery``: what ``outbox_recover`` runs on each round, for every registered kind, and
   the apps' clean-ups that the scheduler's ``purge`` job runs.
-- ``mail``: ``message_queue`` and the e-mail sender; ``posting``: the signed JSON POST;
-  ``admin``: the vendor console's shared parts.
+- ``mail``: ``message_queue`` (``messages_queue`` for a batch) and the e-mail sender;
+  ``posting``: the signed JSON POST; ``admin``: the vendor console's shared parts.
 """
 
 from .kinds import (
@@ -22,7 +22,7 @@ from .kinds import (
     redeliver,
     register,
 )
-from .mail import FileToAttach, message_id, message_queue
+from .mail import FileToAttach, Mail, message_id, message_queue, messages_queue
 from .models import Deliverable
 from .recovery import HOUSEKEEPING, RECOVERY, housekeeping_all, recover_all
 
@@ -33,12 +33,14 @@ __all__ = [
     "Deliverable",
     "FileToAttach",
     "Kind",
+    "Mail",
     "Undelivered",
     "enqueue_in_transaction",
     "enqueue_many_in_transaction",
     "housekeeping_all",
     "message_id",
     "message_queue",
+    "messages_queue",
     "recover_all",
     "redeliver",
     "register",

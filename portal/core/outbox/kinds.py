@@ -16,6 +16,7 @@ import datetime
 import inspect
 import logging
 import random
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -26,6 +27,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks.base import Task
 from django_tasks_db import DatabaseBackend
+from django_tasks_db.compat import normalize_json
 
 from ..bulk import objects_insert
 from .models import FAILED, QUEUED, SENT, Deliverable
@@ -58,24 +60,27 @@ def enqueue_in_transaction(task_: Task, *, run_after: datetime.datetime | None =
 
 
 def enqueue_many_in_transaction(task_: Task, calls: list[dict]) -> None:
-    """``enqueue_in_transaction`` for many calls of one task (``calls``: the keyword arguments
-    of each), for a scheduled job's batch: on the database queue one COPY for them all,
-    where enqueueing each would cost a statement per row (10,000 for one renewal run)."""
+    """``enqueue_in_transaction`` for many calls of one task (each a dict of its keyword
+    arguments), for a scheduled job's batch: on the database queue one COPY for them all, where
+    enqueueing each would cost a statement per row (10,000 for one renewal run)."""
+    if not calls:
+        return
     backend = task_.get_backend()
     if not isinstance(backend, DatabaseBackend):
         for kwargs in calls:
             transaction.on_commit(partial(task_.enqueue, **kwargs))
         return
-    from django_tasks.signals import task_enqueued
     from django_tasks_db.models import DBTaskResult, get_date_max
 
     backend.validate_task(task_)
-    # The rows DatabaseBackend.enqueue writes one at a time (its _task_to_db_task), with what
-    # its pre_save handler adds (run_after), which a bulk insert does not send.
+    # The rows ``DatabaseBackend.enqueue`` writes one at a time (its pre_save handler's
+    # run_after included: a bulk insert sends no signals). Nor is ``task_enqueued`` sent for
+    # each: its one receiver logs every task at DEBUG, and making each row's TaskResult for it
+    # would cost a batch of ten thousand e-mails seconds.
     rows = [
         DBTaskResult(
             id=backend._get_id(),
-            args_kwargs={"args": [], "kwargs": kwargs},
+            args_kwargs=normalize_json({"args": [], "kwargs": kwargs}),
             priority=task_.priority,
             task_path=task_.module_path,
             queue_name=task_.queue_name,
@@ -85,8 +90,9 @@ def enqueue_many_in_transaction(task_: Task, calls: list[dict]) -> None:
         for kwargs in calls
     ]
     objects_insert(rows)
-    for row in rows:
-        task_enqueued.send(type(backend), task_result=row.task_result)
+
+
+MANY = 50  # rows per task of ``Kind.task_many``
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,10 @@ class Kind:
     related: tuple[str, ...] = ()  # prefetched with the row for ``send``
     on_done: Callable[[Deliverable], None] | None = None  # in the transaction that records it
     nothing: str = "nothing to deliver"  # the task's result when the row is not its to try
+    # A task that delivers a list of rows one after the other (its one argument), for a batch
+    # job's thousands: one queued task per MANY rows rather than one per row. Each row is
+    # still claimed, retried (by a task of its own) and recovered on its own.
+    task_many: Task | None = None
 
     def setting(self, name: str):
         return getattr(settings, f"{self.settings_prefix}_{name}")
@@ -126,8 +136,19 @@ class Kind:
         enqueue_in_transaction(self.task, run_after=run_after, **{self.pk_name: pk})
 
     def enqueue_many(self, pks: list[int]) -> None:
-        """Hand many rows each to a new task, in the caller's transaction (one INSERT)."""
-        enqueue_many_in_transaction(self.task, [{self.pk_name: pk} for pk in pks])
+        """New tasks for the rows, in the caller's transaction, in one INSERT: a task for every
+        MANY rows with ``task_many``, else one for each."""
+        if self.task_many is None:
+            enqueue_many_in_transaction(self.task, [{self.pk_name: pk} for pk in pks])
+            return
+        [name] = inspect.signature(self.task_many.func).parameters
+        chunks = [pks[start : start + MANY] for start in range(0, len(pks), MANY)]
+        enqueue_many_in_transaction(self.task_many, [{name: chunk} for chunk in chunks])
+
+    def deliver_many(self, pks: list[int]) -> str:
+        """One try of each row, one after the other (what ``task_many`` runs)."""
+        outcomes = Counter(self.deliver(pk) for pk in pks)
+        return ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
 
     def deliver(self, pk: int) -> str:
         """One try of the row (what its task runs); the row's status after it."""

@@ -1,19 +1,23 @@
 """E-mail through the outbox: ``message_queue`` renders a template trio
 (``emails/<name>_subject.txt``, ``<name>.txt``, ``<name>.html``) and writes the message with
 the change it reports, in the caller's transaction, so a rolled-back change never sends mail
-and a committed one always does. ``message_send`` is one try of the e-mail kind, which core
-declares in ``portal.core.tasks``.
+and a committed one always does; ``messages_queue`` does it for a batch of e-mails in two
+INSERTs. ``message_send`` is one try of the e-mail kind, which core declares in
+``portal.core.tasks``.
 """
 
 import datetime
+import json
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template.loader import get_template
+from django.utils import timezone
 
+from ..bulk import insert_rows, reserve_ids
 from .kinds import KINDS, Undelivered
 from .models import OutgoingAttachment, OutgoingMessage
 
@@ -32,14 +36,20 @@ class RenderedEmail:
     html: str
 
 
-def email_render(name: str, context: dict) -> RenderedEmail:
+def email_templates(name: str) -> list:
+    """The trio of ``name``: subject, text and HTML templates."""
+    return [get_template(f"emails/{name}{end}") for end in ("_subject.txt", ".txt", ".html")]
+
+
+def email_render(name: str, context: dict, templates: list | None = None) -> RenderedEmail:
+    """The e-mail ``name`` with ``context``; ``templates``, its trio if looked up already."""
+    subject, text, html = templates or email_templates(name)
     context = {"site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"emails/{name}_subject.txt", context)
     return RenderedEmail(
         # A subject is one line, whatever the template's line breaks.
-        subject=" ".join(subject.split()),
-        text=render_to_string(f"emails/{name}.txt", context),
-        html=render_to_string(f"emails/{name}.html", context),
+        subject=" ".join(subject.render(context).split()),
+        text=text.render(context),
+        html=html.render(context),
     )
 
 
@@ -70,6 +80,68 @@ def message_queue(
         # The kind is declared by ``portal.core.tasks``, where its task keeps its name.
         KINDS[OutgoingMessage].enqueue(message.pk)
     return message
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One e-mail of ``messages_queue``: a template trio's name, its context and addresses."""
+
+    template: str
+    to: list[str]
+    context: dict
+    partner_id: int | None = None
+
+
+def messages_queue(mails: list[Mail]) -> list[int]:
+    """``message_queue`` for many e-mails at once (a batch job's): the messages written below
+    the ORM (``core.bulk``: COPY on PostgreSQL) and a task for every few of them, so that a
+    thousand e-mails cost a few statements. Their ids, in order."""
+    if not mails:
+        return []
+    rows, trios = [], {}
+    now = timezone.now()
+    for mail in mails:
+        if mail.template not in trios:  # looked up once per batch rather than per e-mail
+            trios[mail.template] = email_templates(mail.template)
+        rendered = email_render(mail.template, mail.context, trios[mail.template])
+        rows.append(
+            [
+                mail.partner_id,
+                mail.template,
+                json.dumps(list(mail.to)),
+                rendered.subject[:300],
+                rendered.text,
+                rendered.html,
+                OutgoingMessage.Status.QUEUED.value,
+                0,
+                "",
+                now,
+            ]
+        )
+    with transaction.atomic():
+        ids = reserve_ids(OutgoingMessage, len(rows))
+        insert_rows(
+            OutgoingMessage,
+            MESSAGE_COLUMNS,
+            ([pk, *row] for pk, row in zip(ids, rows, strict=True)),
+        )
+        KINDS[OutgoingMessage].enqueue_many(ids)
+    return ids
+
+
+MESSAGE_COLUMNS = [
+    "id",
+    "partner_id",
+    "template",
+    "to",
+    "subject",
+    "text_body",
+    "html_body",
+    "status",
+    "attempts",
+    "last_error",
+    "created_at",
+]
 
 
 def message_id(message: OutgoingMessage) -> str:
