@@ -36,8 +36,9 @@ class Company(models.Model):
     # The lifecycle only moves forward, one step at a time.
     TRANSITIONS = {
         Status.PROSPECT: {Status.IN_PROGRESS},
-        # Back to a prospect only when the vendor rejects its order.
-        Status.IN_PROGRESS: {Status.COMPLETE, Status.PROSPECT},
+        # Back to a prospect only when the vendor rejects its order; a former customer
+        # reopened by a new order the vendor rejects is a former customer again.
+        Status.IN_PROGRESS: {Status.COMPLETE, Status.PROSPECT, Status.FORMER},
         Status.COMPLETE: {Status.FORMER},
         # A new order reopens a former customer: In Progress again until the vendor confirms.
         Status.FORMER: {Status.IN_PROGRESS},
