@@ -131,6 +131,7 @@ def rows_html(renewals: list[Renewal], labels: list[str]) -> str:
 
 class RenewalListView(PartnerRequiredMixin, TemplateView):
     template_name = "customers/renewal_list.html"
+    reports_query_text = True  # a control character in the search: said under the search box
 
     def get(self, request, *args, **kwargs):
         context = self.get_context_data(**kwargs)
