@@ -34,13 +34,11 @@ def test_renewals_soonest_first_sorted_by_name_and_a_longer_window(page, demo_da
     expect(page.get_by_role("heading", name="Customers | Renewals")).to_be_visible()
 
     assert names(page) == within_30
+    soonest = Company.objects.get(name=within_30[0])
+    days = (soonest.commitment_ends_on - timezone.localdate()).days
     first = page.locator("table.list tbody tr").first
-    expect(first.locator(".countdown")).to_have_text(
-        f"in {(Company.objects.get(name=within_30[0]).commitment_ends_on - timezone.localdate()).days} days"
-    )
-    expect(first.get_by_role("link")).to_have_attribute(
-        "href", f"/companies/{Company.objects.get(name=within_30[0]).pk}/#renewal"
-    )
+    expect(first.locator(".countdown")).to_have_text(f"in {days} days")
+    expect(first.get_by_role("link")).to_have_attribute("href", f"/companies/{soonest.pk}/#renewal")
     screenshot("renewals-list-1366")
 
     page.get_by_role("link", name="Company Name").click()
