@@ -5,7 +5,13 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["pricing_engine", "prospect_list", "prospect_import", "take_effect"]
+BENCHMARKS = [
+    "pricing_engine",
+    "prospect_list",
+    "prospect_import",
+    "take_effect",
+    "renewals_page",
+]
 
 if __name__ == "__main__":
     sys.path.insert(0, str(HERE.parent))

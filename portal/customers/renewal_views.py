@@ -1,11 +1,11 @@
 """Customers | Renewals as a page and as CSV or XLSX (the query in ``renewals.py``)."""
 
 import tempfile
+from html import escape as e
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html, format_html_join
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
@@ -20,6 +20,7 @@ from portal.core.tenancy import PartnerRequiredMixin
 from portal.renewals.upcoming import PriceTables, Renewal, renewals_for
 
 from .renewals import (
+    ROW_FIELDS,
     columns,
     in_window,
     renewal_page,
@@ -51,82 +52,77 @@ def changes_text(renewal: Renewal) -> list[str]:
     return [f"{change.code}: {change.describe()}" for change in renewal.changes]
 
 
+# The cells are written with the standard library's html.escape around every value taken from
+# the data: format_html's lazy wrappers cost a third of the page's time for 50 rows.
+
+
 def _renewing_cell(renewal: Renewal) -> str:
-    items = format_html_join(
-        "",
-        '<li><span class="code">{}</span> × {} <span class="muted">({})</span></li>',
-        seats_text(renewal),
+    items = "".join(
+        f'<li><span class="code">{e(code)}</span> × {e(seats)} <span class="muted">({e(why)})'
+        "</span></li>"
+        for code, seats, why in seats_text(renewal)
     )
     note = ""
     if renewal.ends_everything:
-        note = format_html('<p class="help">{}</p>', "Nothing renews: becomes a former customer.")
-    return format_html('<ul class="plain">{}</ul>{}', items, note)
+        note = '<p class="help">Nothing renews: becomes a former customer.</p>'
+    return f'<ul class="plain">{items}</ul>{note}'
 
 
 def _value_cell(renewal: Renewal) -> str:
     if renewal.value is None:
-        return format_html('<span class="error">{}</span>', renewal.problem)
-    value = money(renewal.value, renewal.currency)
+        return f'<span class="error">{e(renewal.problem)}</span>'
+    value = e(money(renewal.value, renewal.currency))
     difference = renewal.difference
     if difference is None:
-        return escape(value)
-    return format_html(
-        '{}<br><span class="muted">{} {} than at today’s prices</span>',
-        value,
-        money(abs(difference), renewal.currency),
-        "more" if difference > 0 else "less",
-    )
+        return value
+    more = "more" if difference > 0 else "less"
+    by = e(money(abs(difference), renewal.currency))
+    return f'{value}<br><span class="muted">{by} {more} than at today’s prices</span>'
 
 
 def _changes_cell(renewal: Renewal) -> str:
     texts = changes_text(renewal)
     if not texts:
         return "—"
-    return format_html(
-        '<ul class="plain">{}</ul>', format_html_join("", "<li>{}</li>", ((t,) for t in texts))
-    )
+    return '<ul class="plain">' + "".join(f"<li>{e(text)}</li>" for text in texts) + "</ul>"
 
 
 def _deadline_cell(renewal: Renewal) -> str:
     if renewal.last_day is None:
         return "—"
     when = renewal.deadline_countdown if renewal.open else "closed"
-    return format_html(
-        '<time datetime="{0}">{0}</time><br><span class="muted">{1}</span>',
-        renewal.last_day.isoformat(),
-        when,
-    )
+    day = renewal.last_day.isoformat()
+    return f'<time datetime="{day}">{day}</time><br><span class="muted">{e(when)}</span>'
 
 
 def rows_html(renewals: list[Renewal], labels: list[str]) -> str:
     """The table body: built in Python, as the other lists' are (50 rows of nested lists cost
     the template language more than the page's queries)."""
     detail = pk_url("companies:detail")
+    heads = [f'<td data-label="{e(label)}"' for label in labels]
+    classes = ["", ' class="nowrap"', "", ' class="num"', "", ' class="nowrap"']
     rows = []
     for renewal in renewals:
         company = renewal.company
+        day = renewal.renews_on.isoformat()
         cells = [
-            format_html('<a href="{}#renewal">{}</a>', detail(company.pk), company.name),
-            format_html(
-                '<time datetime="{0}">{0}</time><br><strong class="countdown">{1}</strong>',
-                renewal.renews_on.isoformat(),
-                renewal.countdown,
-            ),
+            f'<a href="{e(detail(company.pk))}#renewal">{e(company.name)}</a>',
+            f'<time datetime="{day}">{day}</time><br>'
+            f'<strong class="countdown">{e(renewal.countdown)}</strong>',
             _renewing_cell(renewal),
             _value_cell(renewal),
             _changes_cell(renewal),
             _deadline_cell(renewal),
         ]
-        classes = ["", ' class="nowrap"', "", ' class="num"', "", ' class="nowrap"']
         rows.append(
             "<tr>"
             + "".join(
-                f'<td data-label="{escape(label)}"{css}>{cell}</td>'
-                for label, css, cell in zip(labels, classes, cells, strict=True)
+                f"{head}{css}>{cell}</td>"
+                for head, css, cell in zip(heads, classes, cells, strict=True)
             )
             + "</tr>"
         )
-    return mark_safe("\n".join(rows))  # noqa: S308 every value above is escaped by format_html
+    return mark_safe("\n".join(rows))  # noqa: S308 every value from the data is escaped above
 
 
 class RenewalListView(PartnerRequiredMixin, TemplateView):
@@ -189,7 +185,7 @@ def export_rows(companies, *, monthly: bool, today):
     their scheduled changes) and the price tables once, whatever the count."""
     tables = PriceTables()
     chunk = []
-    for company in companies.select_related("partner").iterator(chunk_size=CHUNK):
+    for company in companies.only(*ROW_FIELDS).iterator(chunk_size=CHUNK):
         chunk.append(company)
         if len(chunk) == CHUNK:
             yield from _export_chunk(chunk, monthly, today, tables)

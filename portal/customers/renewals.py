@@ -40,6 +40,8 @@ PER_PAGE = 50
 LONGEST = 3 * 366  # days a from–to window may span: a 3-year term's end at most
 
 ENDS = "ends"
+# What a row needs of its company: the renewal computes the rest (the lines, the prices).
+ROW_FIELDS = ["id", "partner_id", "name", "renews_on", "commitment_ends_on"]
 NAME = "name"
 
 
@@ -151,7 +153,7 @@ def renewal_page(user, query, *, per_page: int = PER_PAGE):
         sorted_rows(in_window(user, state, window), state, window),
         state.page,
         per_page,
-        rows=Company.objects.select_related("partner"),
+        rows=Company.objects.only(*ROW_FIELDS),
         count=rows_starting_with(by_initial, state.letter),
     )
     return state, window, filters, page, letters_of(by_initial)
