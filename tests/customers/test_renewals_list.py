@@ -286,3 +286,11 @@ def test_the_export_is_the_list_as_filtered_in_csv_and_xlsx(signed_in, renewing,
 def test_signed_out_goes_to_sign_in(client):
     response = client.get(URL)
     assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_a_renewal_without_a_price_that_day_says_why_instead_of_a_value(signed_in, renewing):
+    ContractedPrice.objects.filter(product__code="C1").delete()
+    page = signed_in.get(URL).content.decode()
+    row = page.split("Fabrikam Logistics</a>", 1)[1].split("</tr>", 1)[0]
+    assert '<span class="error">C1 has no contracted price in force on 2027-03-02' in row
+    assert "C1</span> × 350" in row  # what renews is still listed
