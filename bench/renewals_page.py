@@ -38,7 +38,6 @@ from bench.prospect_list import (  # noqa: E402  (after sys.path is set)
 
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_list"
 URL = "/customers/renewals/"
-RENEWAL_DATA = "renewals-1"  # bump to load the renewal data again
 
 
 def parse_args() -> argparse.Namespace:
@@ -56,6 +55,20 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
+def present(partner, customers: int, today) -> bool:
+    """Whether the renewal data is there for every customer (generate.py's ``ensure`` empties
+    the database whenever it loads the companies again, and this data with it)."""
+    from portal.catalog.models import ContractedPrice
+    from portal.companies.models import Agreement
+    from portal.renewals.models import RenewalChange
+
+    return (
+        Agreement.objects.filter(company__partner=partner, status="active").count() == customers
+        and RenewalChange.objects.filter(company__partner=partner).exists()
+        and ContractedPrice.objects.filter(partner=partner, effective_from__gt=today).exists()
+    )
+
+
 def renewal_data(partner, today) -> float | None:
     """Agreements, lines, prices and scheduled changes for ``partner``'s Complete customers,
     unless they are there already; the seconds it took."""
@@ -66,11 +79,10 @@ def renewal_data(partner, today) -> float | None:
     from django.db import connection, transaction
 
     from portal.catalog.models import ContractedPrice, Product
-    from portal.companies.models import Agreement, Company
+    from portal.companies.models import Company
 
     customers = Company.objects.filter(partner=partner, status=Company.Status.COMPLETE)
-    marker = f"{RENEWAL_DATA} {customers.count()}"
-    if partner.msa_version.endswith(marker):
+    if present(partner, customers.count(), today):
         return None
     start = time.perf_counter()
     products = {p.code: p for p in Product.objects.filter(code__in=["BS1", "BA1", "BR1"])}
@@ -86,7 +98,11 @@ def renewal_data(partner, today) -> float | None:
             "WHERE c.partner_id = %s)",
             [partner.pk],
         )
-        Agreement.objects.filter(company__partner=partner).delete()
+        cursor.execute(
+            "DELETE FROM companies_agreement WHERE company_id IN "
+            "(SELECT id FROM companies_company WHERE partner_id = %s)",
+            [partner.pk],
+        )
         ContractedPrice.objects.filter(partner=partner).delete()
         prices = {"BS1": "4.50", "BA1": "1.75", "BR1": "4.50"}
         rows = [
@@ -178,10 +194,6 @@ def renewal_data(partner, today) -> float | None:
             WHERE c.partner_id = %s AND c.id %% 50 = 0 AND l.term_end = c.renews_on
             """,
             [partner.pk],
-        )
-        cursor.execute(
-            "UPDATE accounts_partner SET msa_version = msa_version || ' ' || %s WHERE id = %s",
-            [marker, partner.pk],
         )
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
