@@ -137,7 +137,9 @@ class RenewalListView(PartnerRequiredMixin, TemplateView):
         user = self.request.user
         state, window, filters, page, letters = renewal_page(user, self.request.GET)
         today = timezone.localdate()
-        renewals = renewals_for(page.object_list, monthly=window.monthly, today=today)
+        renewals = renewals_for(
+            page.object_list, monthly=window.monthly, today=today, partner=user.partner
+        )
         shown = columns(window.monthly)
         query = self.request.GET.urlencode()
         return super().get_context_data(
@@ -180,7 +182,7 @@ HEADERS = [
 ]
 
 
-def export_rows(companies, *, monthly: bool, today):
+def export_rows(companies, *, monthly: bool, today, partner=None):
     """The export's rows, ``CHUNK`` customers at a time: two queries per chunk (their lines and
     their scheduled changes) and the price tables once, whatever the count."""
     tables = PriceTables()
@@ -188,13 +190,15 @@ def export_rows(companies, *, monthly: bool, today):
     for company in companies.only(*ROW_FIELDS).iterator(chunk_size=CHUNK):
         chunk.append(company)
         if len(chunk) == CHUNK:
-            yield from _export_chunk(chunk, monthly, today, tables)
+            yield from _export_chunk(chunk, monthly, today, tables, partner)
             chunk = []
-    yield from _export_chunk(chunk, monthly, today, tables)
+    yield from _export_chunk(chunk, monthly, today, tables, partner)
 
 
-def _export_chunk(companies, monthly, today, tables):
-    for renewal in renewals_for(companies, monthly=monthly, today=today, tables=tables):
+def _export_chunk(companies, monthly, today, tables, partner):
+    for renewal in renewals_for(
+        companies, monthly=monthly, today=today, tables=tables, partner=partner
+    ):
         lines = seats_text(renewal)
         yield [
             renewal.company.pk,
@@ -222,7 +226,9 @@ class RenewalExportView(PartnerRequiredMixin, View):
         # A refused parameter is left out, as on the page: the export is what the page lists.
         state, window, _ = renewal_state(request.GET, user)
         companies = sorted_rows(in_window(user, state, window), state, window)
-        rows = export_rows(companies, monthly=window.monthly, today=timezone.localdate())
+        rows = export_rows(
+            companies, monthly=window.monthly, today=timezone.localdate(), partner=user.partner
+        )
         partner = slugify(user.partner.name) or "msp"
         filename = (
             f"{partner}-renewals-{window.start.isoformat()}-{window.end.isoformat()}.{self.kind}"

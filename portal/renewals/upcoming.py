@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.db.models import F
 
 from portal.accounts.models import Partner
-from portal.catalog.models import ContractedPrice, Product
+from portal.catalog.models import ContractedPrice
 from portal.catalog.selectors import price_table_for
 from portal.companies.models import Agreement, AgreementLine, Company
 from portal.pricing import PriceTable
@@ -38,6 +38,26 @@ def countdown(day: datetime.date, today: datetime.date) -> str:
     if days == -1:
         return "yesterday"
     return f"in {days} days" if days > 0 else f"{-days} days ago"
+
+
+# What renewal_plan reads of a line.
+LINE_FIELDS = [
+    "id",
+    "agreement_id",
+    "product_id",
+    "code",
+    "name",
+    "term",
+    "charge",
+    "quantity",
+    "unit_price",
+    "payment",
+    "commitment",
+    "billing",
+    "term_start",
+    "term_end",
+    "auto_renew",
+]
 
 
 class PriceTables:
@@ -142,33 +162,35 @@ def renewals_for(
     monthly: bool,
     today: datetime.date,
     tables: PriceTables | None = None,
+    partner: Partner | None = None,
 ) -> list[Renewal]:
-    """The next renewal of each of ``companies`` (in their order; one without is left out)."""
+    """The next renewal of each of ``companies`` (in their order; one without is left out);
+    ``partner``, when they are all of the one the caller has already read."""
     companies = [c for c in companies if renewal_day(c, monthly=monthly)]
     if not companies:
         return []
     tables = tables or PriceTables()
     ids = [company.pk for company in companies]
     lines: dict[int, list[AgreementLine]] = defaultdict(list)
-    # Plain lines with their company's id: no agreement or product instance per line (the
-    # page's 50 customers have 100 of them; building those cost more than the queries).
-    found = list(
+    # The lines with their company's id and the one field of their product the deadline needs:
+    # no agreement instance and no whole product per line (building those for the page's 100
+    # lines cost more than the query).
+    for line in (
         AgreementLine.objects.filter(
             agreement__company_id__in=ids, agreement__status=Agreement.Status.ACTIVE
         )
         .annotate(company_id=F("agreement__company_id"))
+        .select_related("product")
+        .only(*LINE_FIELDS, "product__code", "product__renewal_deadline_days")
         .order_by("agreement_id", "id")
-    )
-    products = _products({line.product_id for line in found})
-    for line in found:
-        line.product = products[line.product_id]
+    ):
         lines[line.company_id].append(line)
     changes: dict[int, list[RenewalChange]] = defaultdict(list)
     for change in RenewalChange.objects.filter(
         company_id__in=ids, status=RenewalChange.Status.SCHEDULED
     ).order_by("renews_on", "code", "kind", "id"):
         changes[change.company_id].append(change)
-    partners = _partners({company.partner_id for company in companies})
+    partners = {partner.pk: partner} if partner else _partners({c.partner_id for c in companies})
     return [
         _renewal(
             company,
@@ -181,11 +203,6 @@ def renewals_for(
         )
         for company in companies
     ]
-
-
-def _products(ids: set[int]) -> dict[int, Product]:
-    """The lines' products (their renewal deadlines), a few for any number of lines."""
-    return Product.objects.in_bulk(ids) if ids else {}
 
 
 def _partners(ids: set[int]) -> dict[int, Partner]:

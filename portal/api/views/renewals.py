@@ -114,7 +114,10 @@ class RenewalListView(PortalView):
             errors = {name: [text] for name, text in state.filter_errors.items()}
             raise FieldErrors(errors or {"q": [state.error]})
         renewals = renewals_for(
-            page.object_list, monthly=window.monthly, today=timezone.localdate()
+            page.object_list,
+            monthly=window.monthly,
+            today=timezone.localdate(),
+            partner=request.user.partner,
         )
 
         def link(number):
