@@ -12,6 +12,7 @@ BENCHMARKS = [
     "take_effect",
     "renewal_run",
     "reminders",
+    "renewals_page",
 ]
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from .views import (
     me,
     orders,
     prospects,
+    renewals,
     users,
 )
 from .views.base import NoSuchEndpointView
@@ -34,6 +35,7 @@ v1 = [
     path("prospects/<int:pk>/order/submit/", orders.OrderSubmitView.as_view(), name="order_submit"),
     path("price-list/", catalog.PriceListView.as_view(), name="price_list"),
     path("customers/", customers.CustomerListView.as_view(), name="customers"),
+    path("renewals/", renewals.RenewalListView.as_view(), name="renewals"),
     path("customers/<int:pk>/", customers.CustomerDetailView.as_view(), name="customer"),
     path(
         "customers/<int:pk>/agreements/",

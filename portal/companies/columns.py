@@ -86,6 +86,9 @@ PROSPECT_LIST = [NAME, DOMAIN, USERS, LEAD, PROVISION, CHANGED]
 IN_PROGRESS_LIST = [NAME, DOMAIN, PRODUCTS, SEATS, FEES, LEAD, PROVISION, RFI, CHANGED]
 # The next billing date is when a change takes effect, and a downsell's deadline.
 COMPLETE_LIST = [NAME, DOMAIN, PRODUCTS, SEATS, FEES, LEAD, BILLING, CHANGED]
+# A former customer has nothing in effect: who it is, who led it, and when it last changed
+# (every product ended then, unless edited since).
+FORMER_LIST = [NAME, DOMAIN, LEAD, CHANGED]
 
 # A row of a list in the API: every list's columns, and the company's id.
 API_ROW = [ID, NAME, DOMAIN, USERS, LEAD, PROVISION, BILLING, CHANGED]

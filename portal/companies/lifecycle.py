@@ -21,7 +21,7 @@ from .billing import first_of_next_month
 from .events import agreement_rejected, agreement_synced
 from .models import Agreement, AgreementLine, Company
 from .services import company_set_status, terms_begin
-from .versions import versions_move
+from .versions import company_fees_refresh, versions_move
 
 WHEN_CONFIRMED = "when the vendor confirms it"
 
@@ -60,7 +60,8 @@ def agreement_confirm(*, agreement: Agreement, actor, reason: str = "") -> Agree
         if in_effect is not None:
             moves.append((in_effect, Agreement.Status.SUPERSEDED))
         outcome = "Active"
-    if new_business and company.next_billing_date is None:
+    # A new customer's first billing date; a former customer reopened starts billing afresh.
+    if new_business and (company.next_billing_date is None or company.next_billing_date <= today):
         company.next_billing_date = first_of_next_month(today)
         company.updated_at = timezone.now()
         company.save(update_fields=["next_billing_date", "updated_at"])
@@ -75,6 +76,9 @@ def agreement_confirm(*, agreement: Agreement, actor, reason: str = "") -> Agree
         today=today,
     )
     terms_begin(agreement)
+    # The terms' dates were set after the move refreshed the figures: the next renewal (the
+    # Renewals list's and the run's look-up) is known only now.
+    company_fees_refresh(company)
     if new_business and company.status == Company.Status.IN_PROGRESS:
         company_set_status(company=company, status=Company.Status.COMPLETE, actor=actor)
     # Subscribers e-mail the submitter (sync) and tell the webhooks.
@@ -86,7 +90,8 @@ def agreement_confirm(*, agreement: Agreement, actor, reason: str = "") -> Agree
 def agreement_reject(*, agreement: Agreement, actor, reason: str) -> Agreement:
     """The vendor refuses a pending version, and the state before it comes back: for a change,
     the version in effect before stays in effect; a new customer is a prospect again, with its
-    order saved as a draft, so that the MSP can correct it and submit it again."""
+    order saved as a draft, so that the MSP can correct it and submit it again (a former
+    customer reopened by the order is a former customer again, its new order a draft)."""
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationError("Give the reason for rejecting the agreement version.")
@@ -101,9 +106,12 @@ def agreement_reject(*, agreement: Agreement, actor, reason: str) -> Agreement:
         summary=f"Agreement version {agreement.version} rejected by the vendor: {reason}",
         reason=reason,
     )
-    if new_business:
-        if company.status == Company.Status.IN_PROGRESS:
-            company_set_status(company=company, status=Company.Status.PROSPECT, actor=actor)
+    if new_business and company.status == Company.Status.IN_PROGRESS:
+        # A customer whose products all ended before (a version Ended) was reopened by this
+        # order: it is a former customer again, not a prospect.
+        reopened = company.agreements.filter(status=Agreement.Status.ENDED).exists()
+        back = Company.Status.FORMER if reopened else Company.Status.PROSPECT
+        company_set_status(company=company, status=back, actor=actor)
     # Subscribers put a new customer's order back to a draft (orders), e-mail the submitter
     # (sync) and tell the webhooks.
     agreement_rejected(agreement=agreement, actor=actor, reason=reason)

@@ -27,6 +27,7 @@ DATES = {
         "expected_provision_date",
     ),
     Company.Status.COMPLETE: ("billing", "Next Billing Date", "next_billing_date"),
+    # Former customers: no date to filter on (nothing is provisioned, nothing billed).
 }
 
 
@@ -34,8 +35,7 @@ def list_filters(user, status: str) -> list[Filter]:
     """The filters of the list of ``status`` for ``user``: the MSP's leads and products."""
     leads = implementation_leads_for(user.partner).values_list("pk", "full_name", "email")
     products = products_enabled_for(partner=user.partner).values_list("code", "name")
-    date, label, _ = DATES[status]
-    return [
+    filters = [
         Filter(
             "lead",
             "Implementation Lead",
@@ -50,13 +50,20 @@ def list_filters(user, status: str) -> list[Filter]:
             choices=tuple((code, f"{code} {name}") for code, name in products),
             invalid="Product: choose one of the products your agreement enables.",
         ),
-        Filter(f"{date}_from", f"{label} from", kind="date"),
-        Filter(f"{date}_to", f"{label} to", kind="date"),
     ]
+    if status in DATES:
+        date, label, _ = DATES[status]
+        filters += [
+            Filter(f"{date}_from", f"{label} from", kind="date"),
+            Filter(f"{date}_to", f"{label} to", kind="date"),
+        ]
+    return filters
 
 
 def check_range(state: ListState, status: str) -> None:
     """A range that ends before it starts is refused next to its end."""
+    if status not in DATES:
+        return
     date = DATES[status][0]
     start, end = state.filters.get(f"{date}_from"), state.filters.get(f"{date}_to")
     if start and end and end < start:
@@ -81,6 +88,8 @@ def apply_filters(queryset: QuerySet, state: ListState, *, user, status: str) ->
             queryset = queryset.filter(fee_products__contains=f" {code} ")
         else:
             queryset = queryset.filter(fee_products__in=sets)
+    if status not in DATES:
+        return queryset
     date, _, field = DATES[status]
     if start := chosen.get(f"{date}_from"):
         queryset = queryset.filter(Q(**{f"{field}__gte": start}))

@@ -25,6 +25,8 @@ MENU = [
         [
             ("In Progress", "customers:in_progress", False),
             ("Complete", "customers:complete", False),
+            ("Renewals", "customers:renewals", False),
+            ("Former customers", "customers:former", False),
         ],
     ),
     (

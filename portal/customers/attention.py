@@ -3,28 +3,38 @@
 Each reads the user's MSP only (``partner_id``), starts from the few rows of its kind (partial
 indexes on the status that makes a row due), shows the first ``SHOWN`` with a link to where the
 user acts, and counts the rest only when there is a rest: one query per kind, two when it
-overflows, whatever the number of companies. Terms ending soon come with the renewals issue.
+overflows, whatever the number of companies. Terms ending soon and renewal deadlines link to
+Customers | Renewals with the window that holds them.
 """
 
 import datetime
 import heapq
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.catalog.models import Commitment, Product
 from portal.changes.models import ChangeOrder
-from portal.companies.models import Agreement, Company
+from portal.companies.models import Agreement, AgreementLine, Company
 from portal.companies.selectors import companies_for
 from portal.core.history import history_entries_for
 from portal.core.models import HistoryEntry
 from portal.orders.models import Order
+from portal.renewals.upcoming import countdown
 from portal.rfi.models import InformationRequest
 
+from .renewals import WINDOWS, renewals_url
+
 SHOWN = 5  # items listed per kind; the heading gives the count of all
+TERMS_ENDING_DAYS = 30  # a commitment "ending soon" ends within this many days
+DEADLINE_DAYS = 7  # a renewal deadline "soon" is within this many days
+DEADLINE_LINES = SHOWN * 4  # lines read per deadline span: a customer has several due at once
 QUOTE_WARNING_DAYS = 7  # a saved quote "about to expire": valid for at most this many days more
 REJECTED_DAYS = 30  # a rejection stays on the home page for this long, unless acted on
 
@@ -215,7 +225,109 @@ def downsell_deadlines(partner_id: int, today: datetime.date) -> Attention:
     return _gather("downsells", "Downsell cancel deadlines", rows, item)
 
 
+def _renewals_link(name: str, term_end: datetime.date, today: datetime.date) -> str:
+    """Customers | Renewals with the shortest window that holds the day, searched for the name."""
+    days = (term_end - today).days
+    within = next((w for w in WINDOWS if days <= int(w)), None)
+    if within is None:
+        return renewals_url(q=name, **{"from": today.isoformat(), "to": term_end.isoformat()})
+    return renewals_url(within=within, q=name)
+
+
+def terms_ending(partner_id: int, today: datetime.date) -> Attention:
+    """Commitments (1- and 3-year terms) ending within TERMS_ENDING_DAYS, soonest first: read
+    from the (partner, commitment_ends_on, id) index."""
+    rows = Company.objects.filter(
+        partner_id=partner_id,
+        commitment_ends_on__gte=today,
+        commitment_ends_on__lte=today + datetime.timedelta(days=TERMS_ENDING_DAYS),
+    ).order_by("commitment_ends_on", "id")
+
+    def item(company: Company) -> Item:
+        ends = company.commitment_ends_on
+        return Item(
+            company.name,
+            _renewals_link(company.name, ends, today),
+            f"Term ends {ends:%Y-%m-%d} ({countdown(ends, today)})",
+        )
+
+    return _gather("terms_ending", "Terms ending soon", rows, item)
+
+
+def renewal_deadlines(partner_id: int, today: datetime.date) -> Attention:
+    """Commitments whose renewal deadline (the last day changes can be made: the product's
+    ``renewal_deadline_days`` before the term ends) is within DEADLINE_DAYS, soonest first.
+
+    A deadline is the term end less a number of days set per product: one query per distinct
+    number (a vendor sets a few), each reading its lines in term-end order from the customers
+    whose next commitment ends within reach (the commitment_ends_on index), then merged.
+    """
+    # Of every product: a line may be of one the partner's agreement no longer enables.
+    spans = sorted(
+        Product.objects.order_by().values_list("renewal_deadline_days", flat=True).distinct()
+    )
+    if not spans:
+        return Attention("deadlines", "Renewal deadlines", 0)
+    reach = today + datetime.timedelta(days=DEADLINE_DAYS + spans[-1])
+    due = AgreementLine.objects.filter(
+        agreement__status=Agreement.Status.ACTIVE,
+        agreement__company__partner_id=partner_id,
+        agreement__company__commitment_ends_on__lte=reach,
+        commitment__in=[Commitment.ONE_YEAR, Commitment.THREE_YEARS],
+    )
+    lines = due.filter(
+        reduce(
+            operator.or_,
+            (
+                Q(
+                    product__renewal_deadline_days=span,
+                    term_end__gte=today + datetime.timedelta(days=span),
+                    term_end__lte=today + datetime.timedelta(days=DEADLINE_DAYS + span),
+                )
+                for span in spans
+            ),
+        )
+    )
+    firsts, read_all = [], True
+    for span in spans:
+        rows = list(
+            lines.filter(product__renewal_deadline_days=span)
+            .order_by("term_end", "id")
+            .values_list("agreement__company_id", "agreement__company__name", "term_end")[
+                : DEADLINE_LINES + 1
+            ]
+        )
+        read_all = read_all and len(rows) <= DEADLINE_LINES
+        firsts.append(
+            [
+                (end - datetime.timedelta(days=span), end, company, name)
+                for company, name, end in rows
+            ]
+        )
+    # Counted again only when some span had more lines than were read (as _gather does).
+    if read_all:
+        count = len({company for first in firsts for _, _, company, _ in first})
+    else:
+        count = lines.values("agreement__company_id").distinct().count()
+    items, seen = [], set()
+    for last, end, company, name in heapq.merge(*firsts):
+        if company in seen:
+            continue
+        seen.add(company)
+        items.append(
+            Item(
+                name,
+                _renewals_link(name, end, today),
+                f"Last day for renewal changes {last:%Y-%m-%d} ({countdown(last, today)}); "
+                f"term ends {end:%Y-%m-%d}",
+            )
+        )
+    return Attention("deadlines", "Renewal deadlines", count, items[:SHOWN])
+
+
 KINDS = [
+    terms_ending,
+    renewal_deadlines,
     saved_orders,
     expiring_quotes,
     waiting_for_vendor,

@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views import View
 
-from portal.companies.columns import COMPLETE_LIST, IN_PROGRESS_LIST
+from portal.companies.columns import COMPLETE_LIST, FORMER_LIST, IN_PROGRESS_LIST
 from portal.companies.list_filters import DATES, list_filters
 from portal.companies.list_views import CompanyListView, filtered_companies, list_state
 from portal.companies.models import Company
@@ -65,6 +65,17 @@ class CompleteListView(CustomerListView):
     title = "Customers | Complete"
     columns = COMPLETE_LIST
     export_names = ("customers:complete_csv", "customers:complete_xlsx")
+
+
+class FormerListView(CompanyListView):
+    """Customers whose every product ended at a renewal; a New order on the page reopens one."""
+
+    status = Company.Status.FORMER
+    title = "Customers | Former customers"
+    columns = FORMER_LIST
+    noun = "former customer"
+    search_label = "Search Former Customers"
+    template_name = "customers/former_list.html"
 
 
 # The export: the list as it is searched, filtered and sorted, every page of it

@@ -1,11 +1,16 @@
 from django.urls import path
 
-from .list_views import EXPORTS, CompleteListView, InProgressListView
+from .list_views import EXPORTS, CompleteListView, FormerListView, InProgressListView
+from .renewal_views import RenewalCsvView, RenewalListView, RenewalXlsxView
 
 app_name = "customers"
 urlpatterns = [
     path("in-progress/", InProgressListView.as_view(), name="in_progress"),
     path("complete/", CompleteListView.as_view(), name="complete"),
+    path("renewals/", RenewalListView.as_view(), name="renewals"),
+    path("renewals/export.csv", RenewalCsvView.as_view(), name="renewals_csv"),
+    path("renewals/export.xlsx", RenewalXlsxView.as_view(), name="renewals_xlsx"),
+    path("former/", FormerListView.as_view(), name="former"),
     path("in-progress/export.csv", EXPORTS["in_progress_csv"], name="in_progress_csv"),
     path("in-progress/export.xlsx", EXPORTS["in_progress_xlsx"], name="in_progress_xlsx"),
     path("complete/export.csv", EXPORTS["complete_csv"], name="complete_csv"),

@@ -80,8 +80,8 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
         )
 
     def change_options(self, company, agreements, today) -> dict | None:
-        if company.status == Company.Status.PROSPECT:
-            return None
+        if company.status in (Company.Status.PROSPECT, Company.Status.FORMER):
+            return None  # nothing to change: a former customer is reopened by a New order
         state = change_options_state(company, today=today, agreements=agreements)
         return {"state": state, "url": reverse("changes:start", args=[company.pk])}
 

@@ -115,14 +115,17 @@ class Submission(models.Model):
 
 class Order(Submission):
     """The order form of one company. A draft while the company is a prospect ("Save Prospect
-    and Exit"); submitted once, which makes agreement version 1."""
+    and Exit"); submitted once, which makes agreement version 1. A former customer (every
+    product ended) is reopened by a new order of its own: the next agreement version."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Saved"
         SUBMITTED = "submitted", "Submitted"
 
-    company = models.OneToOneField(
-        "companies.Company", on_delete=models.CASCADE, related_name="order"
+    # One order per opening of the company; the earlier ones stay as the record of what was
+    # submitted then.
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="orders"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     # Question value → the label chosen (kept as text: the choices may be renamed later).
@@ -145,6 +148,12 @@ class Order(Submission):
     class Meta:
         constraints = [
             Submission.complete_once_submitted("draft", "submitted_order_is_complete"),
+            # One order being written at a time: Save twice (two tabs) changes the same draft.
+            models.UniqueConstraint(
+                fields=["company"],
+                condition=models.Q(status="draft"),
+                name="one_draft_order",
+            ),
         ]
         # The home page's saved orders not submitted: the drafts alone, newest first.
         indexes = [

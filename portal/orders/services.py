@@ -1,4 +1,4 @@
-"""Saving and submitting the order of a prospect."""
+"""Saving and submitting the order of a prospect, or of a former customer reopened by it."""
 
 import uuid
 from dataclasses import dataclass, field
@@ -22,6 +22,9 @@ from .events import order_submitted
 from .models import Order
 from .quote import order_quote
 from .rules import check_shown_total
+
+# Who can be ordered for: a prospect (its first order), a former customer (reopened).
+ORDERABLE = (Company.Status.PROSPECT, Company.Status.FORMER)
 
 
 class AlreadySubmitted(Exception):
@@ -52,10 +55,10 @@ class OrderInput:
 def order_save(*, company: Company, actor, data: OrderInput) -> Order:
     """Save Prospect and Exit: the prospect's changes and the draft order; nothing is ordered."""
     company = Company.objects.select_for_update().get(pk=company.pk)
-    if company.status != Company.Status.PROSPECT:
+    if company.status not in ORDERABLE:
         raise AlreadySubmitted(company)
     _update_prospect(company, actor, data)
-    order, created = Order.objects.get_or_create(company=company)
+    order, created = Order.objects.get_or_create(company=company, status=Order.Status.DRAFT)
     _fill(order, data, actor)
     order.save()
     history_record(
@@ -88,7 +91,7 @@ def _submit(company, actor, data, key, ip) -> tuple[Order, bool]:
     done = Order.objects.filter(idempotency_key=key, status=Order.Status.SUBMITTED).first()
     if done and done.company_id == company.pk:
         return done, False
-    if company.status != Company.Status.PROSPECT:
+    if company.status not in ORDERABLE:
         raise AlreadySubmitted(company)
     _update_prospect(company, actor, data)
     quote = order_quote(company.partner, data.products, data.permitted_users)
@@ -102,7 +105,9 @@ def _submit(company, actor, data, key, ip) -> tuple[Order, bool]:
         actor=actor,
         terms=data.terms,
     )
-    order, _ = Order.objects.get_or_create(company=company)
+    # The draft saved before (or the order the vendor rejected, a draft again), else a new one:
+    # a former customer's earlier order stays as it was submitted.
+    order, _ = Order.objects.get_or_create(company=company, status=Order.Status.DRAFT)
     _fill(order, data, actor)
     order.status = Order.Status.SUBMITTED
     order.idempotency_key = key
@@ -112,6 +117,7 @@ def _submit(company, actor, data, key, ip) -> tuple[Order, bool]:
     order.submitted_from_ip = ip
     order.msa_version = company.partner.msa_version
     order.save()
+    # A prospect becomes a customer, a former customer one again: In Progress until provisioned.
     company_set_status(company=company, status=Company.Status.IN_PROGRESS, actor=actor)
     order_submitted(order=order, actor=actor)
     return order, True

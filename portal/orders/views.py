@@ -13,13 +13,17 @@ from .forms import OrderForm
 from .infrastructure import Options
 from .models import Order, Question
 from .rules import PricesMoved
-from .selectors import order_of
-from .services import AlreadySubmitted, order_save, order_submit
+from .selectors import draft_of, order_of
+from .services import ORDERABLE, AlreadySubmitted, order_save, order_submit
 
 
 def _already_ordered(request, company: Company):
     """Another form (another tab) submitted the order first: say who and when."""
-    order = Order.objects.filter(company=company, status=Order.Status.SUBMITTED).first()
+    order = (
+        Order.objects.filter(company=company, status=Order.Status.SUBMITTED)
+        .order_by("-submitted_at", "-id")
+        .first()
+    )
     if order:
         when = f"{timezone.localtime(order.submitted_at):%Y-%m-%d %H:%M}"
         who = order.submitted_by or "a user no longer with your MSP"
@@ -51,8 +55,16 @@ def _rejected(order: Order | None):
     return None
 
 
+def _answers_from(company: Company, draft: Order | None) -> Order | None:
+    """What the form starts from: the draft saved, else for a former customer its last order
+    submitted (its infrastructure answers and terms are likely the same again)."""
+    if draft is not None or company.status != Company.Status.FORMER:
+        return draft
+    return order_of(company)
+
+
 class OrderView(OrderMixin, View):
-    """Review Order: the online order form of a prospect."""
+    """Review Order: the online order form of a prospect, or of a former customer (New order)."""
 
     template_name = "orders/order_form.html"
 
@@ -66,32 +78,47 @@ class OrderView(OrderMixin, View):
                 "order": order,
                 "quote": form.quote(),
                 "rejected": _rejected(order),
+                "reopening": company.status == Company.Status.FORMER,
             },
             status=status,
         )
 
     def get(self, request, pk):
         company = self.get_company()
-        order = order_of(company)
-        if company.status != Company.Status.PROSPECT:
+        if company.status not in ORDERABLE:
             return _already_ordered(request, company)
-        return self.render(OrderForm(company=company, order=order), company, order)
+        order = draft_of(company)
+        form = OrderForm(company=company, order=_answers_from(company, order))
+        return self.render(form, company, order)
 
     def post(self, request, pk):
         company = self.get_company()
-        order = order_of(company)
-        if company.status != Company.Status.PROSPECT:
+        if company.status not in ORDERABLE:
+            order = order_of(company)
             if order and str(order.idempotency_key) == request.POST.get("idempotency_key"):
                 return _submitted_before(request, company)
             return _already_ordered(request, company)
+        order = draft_of(company)
         submitting = "submit" in request.POST
-        form = OrderForm(request.POST, company=company, order=order, submitting=submitting)
+        form = OrderForm(
+            request.POST,
+            company=company,
+            order=_answers_from(company, order),
+            submitting=submitting,
+        )
         if not form.is_valid():
             return self.render(form, company, order, status=400)
         data = form.order_input()
         try:
             if not submitting:
                 order_save(company=company, actor=request.user, data=data)
+                if company.status == Company.Status.FORMER:
+                    messages.success(
+                        request,
+                        f"Saved the new order of {company.name}, not submitted. New order on "
+                        "the customer's page opens it again.",
+                    )
+                    return redirect("companies:detail", company.pk)
                 messages.success(
                     request,
                     f"Saved {company.name} and its order, not submitted. "
@@ -115,9 +142,11 @@ class OrderView(OrderMixin, View):
             form.add_error("implementation_lead", exc.message)
             return self.render(form, company, order, status=400)
         if made:
+            again = " again" if company.status == Company.Status.FORMER else ""
             messages.success(
                 request,
-                f"Order submitted: {company.name} is now a customer in progress. The addendum "
+                f"Order submitted: {company.name} is now a customer in progress{again}. The "
+                "addendum "
                 f"is on its way to {request.user.email}, and the Request for Information to "
                 f"{data.implementation_lead.email}.",
             )

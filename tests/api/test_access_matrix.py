@@ -95,6 +95,7 @@ OPERATIONS = [
     Op("POST", f"{V1}/prospects/{{id}}/order/submit/", P, body={}),
     Op("GET", f"{V1}/price-list/"),
     Op("GET", f"{V1}/customers/", query="?status=complete"),
+    Op("GET", f"{V1}/renewals/", query="?within=90"),
     Op("GET", f"{V1}/customers/{{id}}/", C),
     Op("GET", f"{V1}/customers/{{id}}/agreements/", C),
     Op(

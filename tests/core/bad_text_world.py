@@ -123,6 +123,8 @@ LIST_PAGES = {
     "prospects/",
     "customers/in-progress/",
     "customers/complete/",
+    "customers/renewals/",
+    "customers/former/",
     "companies/search/",
 }
 
@@ -249,7 +251,9 @@ def post_forms(html: str, page_url: str) -> list[PageForm]:
 # Written by any request, refused or not, without anything the user sent: the session, the
 # API's rate counts and a token's last use.
 NOT_DATA = {"sessions.Session", "core.RateCount"}
-NOT_DATA_FIELDS = {"api.ApiToken": {"last_used_at"}}
+# Touched by any request (a session's at most once a minute): a walk over every page that takes
+# longer than a minute on a busy machine moves it, refused request or not.
+NOT_DATA_FIELDS = {"api.ApiToken": {"last_used_at"}, "accounts.UserSession": {"last_seen_at"}}
 
 
 def snapshot() -> dict:

@@ -11,6 +11,7 @@ from portal.companies.models import Agreement, Company
 from portal.core.history import history_for
 from portal.core.models import OutgoingMessage
 from portal.core.signing import signed_headers
+from portal.orders.selectors import order_of
 from portal.sync.models import ProvisioningCallback, ProvisioningRequest, RefusedCallbacks
 from tests.fixtures.factories import make_company, set_prices
 from tests.fixtures.sync import SECRET, submit_order
@@ -223,7 +224,7 @@ def test_a_rejected_new_order_is_a_prospect_again_with_its_order_saved(
     assert response.status_code == 200
     assert state(order_request) == ("rejected", "rejected", "prospect")
     company = Company.objects.get(pk=order_request.company_id)
-    assert company.order.status == "draft"
+    assert order_of(company).status == "draft"
     mail = OutgoingMessage.objects.get(template="provisioning_rejected")
     assert mail.to == [acme_admin.email]
     assert "No signed MSA on file" in mail.text_body

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from portal.core.models import OutgoingMessage
+from portal.orders.selectors import order_of
 from portal.rfi.services import rfi_save
 from portal.sync.callbacks import staff_settle_agreement
 from portal.sync.confirm import settle
@@ -80,7 +81,7 @@ def test_a_submitted_order_is_told_to_its_subscriber_only(subscribers, order_req
                 }
             ],
         },
-        "order": {"id": company.order.pk, "order_number": "PO-1001"},
+        "order": {"id": order_of(company).pk, "order_number": "PO-1001"},
     }
 
 
