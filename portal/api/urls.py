@@ -11,6 +11,7 @@ from .views import (
     me,
     orders,
     prospects,
+    renewals,
     users,
 )
 from .views.base import NoSuchEndpointView
@@ -64,6 +65,17 @@ v1 = [
         name="customer_note",
     ),
     path("customers/<int:pk>/history/", customers.HistoryView.as_view(), name="customer_history"),
+    path("customers/<int:pk>/renewal/", renewals.RenewalView.as_view(), name="customer_renewal"),
+    path(
+        "customers/<int:pk>/renewal/changes/",
+        renewals.RenewalChangeListView.as_view(),
+        name="customer_renewal_changes",
+    ),
+    path(
+        "customers/<int:pk>/renewal/changes/<int:renewal_change_pk>/",
+        renewals.RenewalChangeDetailView.as_view(),
+        name="customer_renewal_change",
+    ),
     path(
         "customers/<int:pk>/attachments/",
         customers.AttachmentListView.as_view(),
