@@ -49,8 +49,10 @@ class RenewalChangeForm(Form):
 
 
 class AutoRenewForm(Form):
-    code = forms.CharField(max_length=20)
-    on = forms.ChoiceField(choices=[("on", "On"), ("off", "Off")])
+    """Turn auto-renew off or on: the line and which, both hidden inputs of the button."""
+
+    code = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    on = forms.ChoiceField(choices=[("on", "On"), ("off", "Off")], widget=forms.HiddenInput)
 
 
 def posted_form(data) -> RenewalChangeForm:
