@@ -174,7 +174,8 @@ def renewal_section(
     field (``errors``) and the form as posted (``form``), shown in that line's place."""
     if company.status == Company.Status.PROSPECT:
         return None
-    renewal = renewal_of(company, today)
+    # The page has read every version with its lines already (selectors.company_for).
+    renewal = renewal_of(company, today, list(company.agreements.all()))
     if renewal is None:
         return None
     bound = bound or {}

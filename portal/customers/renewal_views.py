@@ -56,6 +56,8 @@ class RenewalView(CompanyDetailView):
         return self.section(bound, status=200 if self.request.htmx else 400)
 
     def section(self, bound: dict, status: int = 200):
+        # Read again: the page shows the customer as the service left it.
+        self.object = self.get_object()
         today = timezone.localdate()
         section = renewal_section(self.request, self.object, today, bound)
         context = self.get_context_data(renewal=section)

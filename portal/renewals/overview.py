@@ -106,9 +106,10 @@ class Renewal:
         return [row for row in self.lines if row.renews]
 
 
-def renewal_of(company: Company, today: datetime.date) -> Renewal | None:
-    """Manage renewal of ``company`` as of ``today``; None without an agreement in effect."""
-    active, scheduled = versions_of(company)
+def renewal_of(company: Company, today: datetime.date, agreements=None) -> Renewal | None:
+    """Manage renewal of ``company`` as of ``today``; None without an agreement in effect.
+    ``agreements``: its versions with their lines, if read already."""
+    active, scheduled = versions_of(company, agreements)
     if active is None:
         return None
     changes = scheduled_changes(company)

@@ -14,6 +14,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from portal.catalog.models import Commitment, Product
@@ -42,14 +43,18 @@ def _lock(company: Company) -> Company:
     return Company.objects.select_for_update().get(pk=company.pk)
 
 
-def versions_of(company: Company) -> tuple[Agreement | None, Agreement | None]:
-    """The version in effect and the one scheduled to replace it (if any), with their lines."""
-    found = {
-        a.status: a
-        for a in company.agreements.filter(
-            status__in=[Agreement.Status.ACTIVE, Agreement.Status.SCHEDULED]
-        ).prefetch_related("lines__product")
-    }
+def versions_of(company: Company, agreements=None) -> tuple[Agreement | None, Agreement | None]:
+    """The version in effect and the one scheduled to replace it (if any), with their lines
+    and products. ``agreements``: the company's versions with their lines, read already (the
+    customer page has them): then only the products are read."""
+    wanted = (Agreement.Status.ACTIVE, Agreement.Status.SCHEDULED)
+    if agreements is None:
+        found = company.agreements.filter(status__in=wanted).prefetch_related("lines__product")
+        found = {a.status: a for a in found}
+    else:
+        found = {a.status: a for a in agreements if a.status in wanted}
+        lines = [line for a in found.values() for line in a.lines.all()]
+        prefetch_related_objects(lines, "product")
     return found.get(Agreement.Status.ACTIVE), found.get(Agreement.Status.SCHEDULED)
 
 
