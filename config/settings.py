@@ -314,6 +314,8 @@ SPECTACULAR_SETTINGS = {
         "CompanyStatusEnum": "portal.companies.models.Company.Status",
         "ImportStatusEnum": "portal.prospects.models.ProspectImport.Status",
         "CommitmentEnum": "portal.catalog.models.Commitment",
+        "RenewalChangeKindEnum": "portal.renewals.models.RenewalChange.Kind",
+        "RenewalChangeStatusEnum": "portal.renewals.models.RenewalChange.Status",
     },
 }
 # Background work: the database queue by default, committed with the transaction that

@@ -8,6 +8,7 @@ from .views import (
     customer_details,
     customers,
     imports,
+    manage_renewal,
     me,
     orders,
     prospects,
@@ -66,6 +67,19 @@ v1 = [
         name="customer_note",
     ),
     path("customers/<int:pk>/history/", customers.HistoryView.as_view(), name="customer_history"),
+    path(
+        "customers/<int:pk>/renewal/", manage_renewal.RenewalView.as_view(), name="customer_renewal"
+    ),
+    path(
+        "customers/<int:pk>/renewal/changes/",
+        manage_renewal.RenewalChangeListView.as_view(),
+        name="customer_renewal_changes",
+    ),
+    path(
+        "customers/<int:pk>/renewal/changes/<int:renewal_change_pk>/",
+        manage_renewal.RenewalChangeDetailView.as_view(),
+        name="customer_renewal_change",
+    ),
     path(
         "customers/<int:pk>/attachments/",
         customers.AttachmentListView.as_view(),

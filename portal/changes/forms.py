@@ -60,6 +60,7 @@ class ChangeForm(Form):
                 )
         self.proposal = self.quote = self.kind = self.timing = None
         self.tiers = {}
+        self.renewal_offers: list[rules.RenewalOffer] = []
         # What Preview Change Quote shows: the change once priced; before any change (or back
         # at none), the agreement in effect, as the seeds show it when the screen opens.
         self.preview = None if self.is_bound else rules.as_is(self._table(), current)
@@ -160,10 +161,12 @@ class ChangeForm(Form):
             self.products | self.current.products,
             priceable=not self.errors,
         )
-        # A seat decrease the term does not allow is said next to the seats.
-        refusals = rules.seat_refusals(
+        # A seat decrease the term does not allow is said next to the seats, with Schedule
+        # for renewal instead.
+        self.renewal_offers = rules.renewal_offers(
             self.current, proposal, self.products | self.current.products
         )
+        refusals = [offer.refusal for offer in self.renewal_offers]
         for message in checked.problems:
             self.add_error("seats" if message in refusals else None, message)
         if checked.quote:

@@ -148,20 +148,38 @@ def kind(current: Current, proposal: Proposal) -> str | None:
     return ChangeOrder.Kind.UPSELL
 
 
-def seat_refusals(current: Current, proposal: Proposal, products: dict[str, Product]) -> list[str]:
+@dataclass(frozen=True)
+class RenewalOffer:
+    """A seat decrease refused before the renewal, to schedule for it instead (Manage
+    renewal, on the customer page: linked by URL, the renewals app being above this one)."""
+
+    code: str
+    seats: int
+    renews_on: datetime.date | None
+    refusal: str
+
+
+def renewal_offers(
+    current: Current, proposal: Proposal, products: dict[str, Product]
+) -> list[RenewalOffer]:
     """Each product whose seats the proposal lowers before the vendor's policy allows it
     (a commitment's seats go down only at renewal), with the date they can."""
     wanted = quantities(current, proposal)
     before = {line.code: line.quantity for line in current.lines}
-    refusals = []
+    offers = []
     for code, quantity in wanted.items():
         term = current.terms.get(code)
         if term is not None and quantity < before.get(code, 0):
             if refusal := fewer_seats_refusal(
                 product=products[code], commitment=term.commitment, term_end=term.term_end
             ):
-                refusals.append(refusal)
-    return refusals
+                offers.append(RenewalOffer(code, quantity, term.term_end, refusal))
+    return offers
+
+
+def seat_refusals(current: Current, proposal: Proposal, products: dict[str, Product]) -> list[str]:
+    """Why each seat decrease of the proposal must wait for the renewal (``renewal_offers``)."""
+    return [offer.refusal for offer in renewal_offers(current, proposal, products)]
 
 
 def errors(current: Current, proposal: Proposal, products: dict[str, Product]) -> list[str]:

@@ -4,6 +4,7 @@ from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views import View
 
 from portal.companies.billing import downsell_dates
@@ -47,9 +48,10 @@ class ChangeMixin(PartnerRequiredMixin):
         messages.error(self.request, f"Change Options is not available: {self.state.reason}")
         return redirect("companies:detail", self.company.pk)
 
-    def review_page(self, form: ChangeForm, review: ReviewForm, status=200):
+    def review_page(self, form: ChangeForm, review: ReviewForm, status=200, offers=()):
         """Review Change Order of a valid change form, priced now; nothing is saved. Its form
-        carries the change form's values, so Submit (or Back) gets what was reviewed."""
+        carries the change form's values, so Submit (or Back) gets what was reviewed.
+        ``offers``: seat decreases Submit refused before the renewal, to schedule for it."""
         quote = form.quote
         action = (
             reverse("changes:quote", args=[self.change.pk])
@@ -76,6 +78,7 @@ class ChangeMixin(PartnerRequiredMixin):
                 "downsell": _downsell_preview(form.kind, self.company),
                 "quoted": quote_fingerprint(self.prior, quote, form.timing),
                 "today": timezone.localdate(),
+                "renewal_offers": offers,
             },
             status=status,
         )
@@ -227,7 +230,11 @@ class ChangeFormView(ChangeMixin, View):
             )
         except ChangeRefused as exc:
             review.add_error(None, str(exc))
-            return self.review_page(form, review, status=409)
+            # The vendor's term policy may have changed since the review: a seat decrease it
+            # now refuses before the renewal is offered for the renewal instead.
+            now = self.form(self.reviewed(request.POST))
+            now.is_valid()
+            return self.review_page(form, review, status=409, offers=now.renewal_offers)
         return self.submitted(change, made)
 
 
@@ -305,8 +312,20 @@ class ReviewView(ChangeMixin, View):
     def refused(self, review, status):
         if self.change.status != ChangeOrder.Status.QUOTE or (change := self.saved()) is None:
             messages.error(self.request, " ".join(review.non_field_errors()) or "Not submitted.")
-            return redirect("companies:detail", self.company.pk)
+            return redirect(self.renewal_offer_url())
         return self.review_page(change, review, status=status)
+
+    def renewal_offer_url(self) -> str:
+        """The customer's page; where the saved quote lowers seats that now go down only at
+        renewal, its Renewal section asking to schedule that for the renewal instead."""
+        url = reverse("companies:detail", args=[self.company.pk])
+        if self.change.status == ChangeOrder.Status.QUOTE:
+            form = self.form(self.form().initial_data())
+            form.is_valid()
+            if form.renewal_offers:
+                offer = form.renewal_offers[0]
+                return f"{url}?{urlencode({'renewal': offer.code, 'seats': offer.seats})}#renewal"
+        return url
 
 
 def _downsell_preview(kind: str, company: Company):

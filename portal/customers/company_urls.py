@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import detail_views as d
+from . import manage_renewal_views as r
 from .search_views import SearchView, SuggestView
 from .views import AttachmentDownloadView, CompanyDetailView, DownsellCancelView, SyncWatchView
 
@@ -30,6 +31,13 @@ urlpatterns = [
     path("<int:pk>/notes/", d.NoteAddView.as_view(), name="note_add"),
     path("<int:pk>/notes/<int:note_pk>/", d.NoteEditView.as_view(), name="note_edit"),
     path("<int:pk>/notes/<int:note_pk>/remove/", d.NoteRemoveView.as_view(), name="note_remove"),
+    path("<int:pk>/renewal/auto-renew/", r.AutoRenewView.as_view(), name="renewal_auto_renew"),
+    path("<int:pk>/renewal/changes/", r.RenewalChangeView.as_view(), name="renewal_change"),
+    path(
+        "<int:pk>/renewal/changes/<int:change_pk>/cancel/",
+        r.RenewalChangeCancelView.as_view(),
+        name="renewal_change_cancel",
+    ),
 ]
 urlpatterns += [
     path("search/", SearchView.as_view(), name="search"),

@@ -33,6 +33,7 @@ from portal.orders.selectors import order_of
 
 from .attention import attention_for, recent_activity, recent_customers
 from .in_time import current_products
+from .renewal_section import renewal_section
 from .sections import company_sections
 
 # Addenda are named "<Order|Change> addendum - <Company> - v<version>.pdf"
@@ -61,6 +62,8 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
         # Contacts and notes; a view answering their forms gives its bound form in kwargs.
         kwargs = {**company_sections(self.request, company), **kwargs}
         today = timezone.localdate()
+        if "renewal" not in kwargs:  # Manage renewal (a view answering its forms gives it)
+            kwargs["renewal"] = renewal_section(self.request, company, today)
         agreements = list(company.agreements.all())
         # Two queries for every version at once: who made it, and the change order behind it.
         prefetch_related_objects(agreements, "created_by", "change_order")

@@ -116,6 +116,19 @@ OPERATIONS = [
     Op("PATCH", f"{V1}/customers/{{id}}/notes/{{note_pk}}/", CN, {"text": "x"}, admin_only=True),
     Op("DELETE", f"{V1}/customers/{{id}}/notes/{{note_pk}}/", CN, admin_only=True),
     Op("GET", f"{V1}/customers/{{id}}/history/", C),
+    Op("GET", f"{V1}/customers/{{id}}/renewal/", C),
+    Op("PATCH", f"{V1}/customers/{{id}}/renewal/", C, body={"code": "S1", "auto_renew": False}),
+    Op(
+        "POST",
+        f"{V1}/customers/{{id}}/renewal/changes/",
+        C,
+        body={"code": "S1", "kind": "term", "commitment": "1y"},
+    ),
+    Op(
+        "DELETE",
+        f"{V1}/customers/{{id}}/renewal/changes/{{renewal_change_pk}}/",
+        {"id": "customer", "renewal_change_pk": "renewal_change"},
+    ),
     Op("GET", f"{V1}/customers/{{id}}/attachments/", C),
     Op(
         "GET",

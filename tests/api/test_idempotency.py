@@ -216,13 +216,13 @@ def test_a_refusal_of_the_objects_state_is_not_kept_so_the_key_can_pass_later(ad
     assert opened.status_code == 201
 
 
-def test_outbox_recover_forgets_old_keys_on_its_rounds(acme_admin):
-    from django.core.management import call_command
+def test_the_schedulers_purge_job_forgets_old_keys(acme_admin):
+    from portal.core.tasks import purge
 
     old = timezone.now() - datetime.timedelta(hours=25)
     IdempotencyKey.objects.create(user=acme_admin, key="old", fingerprint="a", created_at=old)
 
-    call_command("outbox_recover", verbosity=0)
+    purge.call()
 
     assert not IdempotencyKey.objects.exists()
 

@@ -167,17 +167,16 @@ def test_the_rate_is_counted_in_the_database_for_every_process(admin_api, acme_a
     assert admin_api.get("/api/v1/me/").status_code == 429
 
 
-def test_old_rate_windows_are_forgotten_by_outbox_recover(db):
+def test_old_rate_windows_are_forgotten_by_the_schedulers_purge_job(db):
     import time
 
-    from django.core.management import call_command
-
     from portal.core.models import RateCount
+    from portal.core.tasks import purge
 
     RateCount.objects.create(who="token:1", window_start=int(time.time()) - 3 * 86400, count=5)
     RateCount.objects.create(who="token:1", window_start=int(time.time()) // 60 * 60, count=5)
 
-    call_command("outbox_recover", verbosity=0)
+    purge.call()
 
     assert RateCount.objects.count() == 1
 

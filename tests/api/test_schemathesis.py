@@ -38,7 +38,7 @@ from schemathesis.specs.openapi.checks import (
 from config.wsgi import application
 from portal.accounts.models import User
 from portal.api.tokens import token_create
-from tests.fixtures.api import add_api_objects, contact_and_note
+from tests.fixtures.api import add_api_objects, contact_and_note, renewal_change
 from tests.fixtures.catalog import add_catalog, add_price_list, add_prospect
 from tests.fixtures.customers import make_customer
 from tests.fixtures.factories import add_infrastructure_choices, make_partner, make_user
@@ -70,6 +70,7 @@ OTHER_IDS = {
     "attachment_pk": "attachment",
     "contact_pk": "contact",
     "note_pk": "note",
+    "renewal_change_pk": "renewal_change",
 }
 
 
@@ -118,6 +119,7 @@ def build_world() -> dict:
         "agreement": customer.agreements.get().pk,
         **objects,
         **contact_and_note(customer, acme_admin),
+        **renewal_change(customer, acme_admin),
         "user": acme_sales.pk,
         "acme": acme_token,
         "globex": bearer(outsider),

@@ -164,7 +164,7 @@ def test_an_annual_commitment_refuses_a_seat_decrease_before_its_renewal(
     html = preview(client, northwind, seats="600")
     # As the seats change, the preview puts the refusal next to the seats field.
     oob = '<div id="id_seats_error" aria-live="polite" hx-swap-oob="true">'
-    assert f'{oob}<p class="error">{refusal}</p></div>' in html
+    assert f'{oob}<p class="error">{refusal}</p><p class="renewal-offer">' in html
     response = client.post(
         reverse("changes:start", args=[northwind.pk]),
         {**change_data(northwind, seats="600"), "save": "1"},

@@ -45,6 +45,12 @@ ROUTE_IDS = {
     "companies/<int:pk>/notes/": {"pk": "customer"},
     "companies/<int:pk>/notes/<int:note_pk>/": {"pk": "customer", "note_pk": "note"},
     "companies/<int:pk>/notes/<int:note_pk>/remove/": {"pk": "customer", "note_pk": "note"},
+    "companies/<int:pk>/renewal/auto-renew/": {"pk": "customer"},
+    "companies/<int:pk>/renewal/changes/": {"pk": "customer"},
+    "companies/<int:pk>/renewal/changes/<int:change_pk>/cancel/": {
+        "pk": "customer",
+        "change_pk": "renewal_change",
+    },
     "prospects/<int:pk>/edit/": {"pk": "prospect"},
     "prospects/<int:pk>/delete/": {"pk": "prospect"},
     "prospects/upload/<int:pk>/": {"pk": "import"},
@@ -85,6 +91,12 @@ ROUTE_IDS = {
         "agreement_pk": "agreement",
     },
     "api/v1/customers/<int:pk>/history/": {"pk": "customer"},
+    "api/v1/customers/<int:pk>/renewal/": {"pk": "customer"},
+    "api/v1/customers/<int:pk>/renewal/changes/": {"pk": "customer"},
+    "api/v1/customers/<int:pk>/renewal/changes/<int:renewal_change_pk>/": {
+        "pk": "customer",
+        "renewal_change_pk": "renewal_change",
+    },
     "api/v1/customers/<int:pk>/contacts/": {"pk": "customer"},
     "api/v1/customers/<int:pk>/contacts/<int:contact_pk>/": {
         "pk": "customer",

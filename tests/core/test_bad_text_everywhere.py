@@ -227,6 +227,7 @@ def api_url(path: str, world: dict) -> str:
     route = route.replace("{attachment_pk}", "<int:attachment_pk>")
     route = route.replace("{contact_pk}", "<int:contact_pk>")
     route = route.replace("{note_pk}", "<int:note_pk>")
+    route = route.replace("{renewal_change_pk}", "<int:renewal_change_pk>")
     return url_of(route, world)
 
 

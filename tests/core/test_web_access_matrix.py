@@ -94,6 +94,11 @@ MATRIX = {
     "companies:note_edit": Row(LOGIN, GONE, GONE, OK, GONE, GONE),
     "companies:note_remove": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE, GONE),
     # The header search: an MSP searches its own companies; vendor staff have none to search.
+    "companies:renewal_auto_renew": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE, GONE),
+    "companies:renewal_change": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE, GONE),
+    "companies:renewal_change_cancel": Row(
+        LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE, GONE
+    ),
     "companies:search": Row(LOGIN, OK, OK, OK, GONE),
     "companies:search_suggest": Row(LOGIN, OK, OK, OK, GONE),
     "customers:in_progress": Row(LOGIN, OK, OK, OK, GONE),

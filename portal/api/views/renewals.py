@@ -40,7 +40,7 @@ PARAMETERS = [
 ]
 
 
-class RenewalLineOut(serializers.Serializer):
+class RenewingLineOut(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     seats = serializers.IntegerField(help_text="Seats now.")
@@ -51,7 +51,7 @@ class RenewalLineOut(serializers.Serializer):
     removed = serializers.BooleanField(help_text="Removal scheduled for the renewal.")
 
 
-class RenewalChangeOut(serializers.Serializer):
+class ScheduledChangeOut(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     code = serializers.CharField()
     kind = serializers.CharField(help_text="seats, remove or term.")
@@ -67,7 +67,7 @@ class RenewalRow(serializers.Serializer):
     name = serializers.CharField(source="company.name")
     renews_on = serializers.DateField(help_text="The day the term ends (and renews).")
     countdown = serializers.CharField(help_text="today, tomorrow, in 12 days.")
-    lines = RenewalLineOut(many=True, help_text="The products whose term ends that day.")
+    lines = RenewingLineOut(many=True, help_text="The products whose term ends that day.")
     seats = serializers.IntegerField(help_text="Seats renewing.")
     currency = serializers.CharField()
     value = serializers.DecimalField(
@@ -89,7 +89,7 @@ class RenewalRow(serializers.Serializer):
         allow_null=True, help_text="The last day changes for the renewal can be made."
     )
     open = serializers.BooleanField(help_text="Whether that day has not passed.")
-    changes = RenewalChangeOut(many=True, help_text="Changes scheduled for the renewal.")
+    changes = ScheduledChangeOut(many=True, help_text="Changes scheduled for the renewal.")
     ends_everything = serializers.BooleanField(help_text="Nothing renews: a former customer.")
     problem = serializers.CharField(help_text="Why the renewal has no value, if it has none.")
 
