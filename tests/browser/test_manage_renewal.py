@@ -1,14 +1,15 @@
-"""Manage renewal in the browser: on the demo's Adventure Works Cycles (S1 and A3, 430 seats on
-a 1-year commitment renewing in 45 days) a seat reduction is scheduled for the renewal from the
-customer page's Renewal section, shows there and in the summary of what the renewal will be,
-and is cancelled again; htmx swaps the section in place each time."""
+"""Manage renewal in the browser: Customers | Renewals lists the demo's Adventure Works Cycles
+(S1 and A3, 430 seats on a 1-year commitment renewing in 45 days) within 60 days; its link opens
+the customer page's Renewal section, where a seat reduction is scheduled for the renewal, shows
+there and in the summary of what the renewal will be, and is cancelled again; htmx swaps the
+section in place each time."""
+
+import re
 
 from playwright.sync_api import expect
 
 from portal.companies.models import AgreementLine
 from portal.renewals.models import RenewalChange
-
-from .test_change import open_customer
 
 CUSTOMER = "Adventure Works Cycles"
 
@@ -35,7 +36,12 @@ def test_a_seat_reduction_is_scheduled_for_the_renewal_and_cancelled(page, demo_
     renews = f"{s1.term_end:%Y-%m-%d}"
     page.set_viewport_size({"width": 1366, "height": 900})
     log_in(page, "admin@acme-msp.example")
-    open_customer(page, CUSTOMER)
+    # From Customers | Renewals: the terms ending within 60 days, the customer's link.
+    page.get_by_role("link", name="Renewals").click()
+    page.get_by_label("Terms ending within").select_option("60")
+    page.get_by_role("button", name="Show").click()
+    page.get_by_role("link", name=CUSTOMER).click()
+    expect(page).to_have_url(re.compile(r"/companies/\d+/#renewal$"))
 
     renewal = page.locator("#renewal")
     expect(renewal.get_by_role("heading", name="Renewal", exact=True)).to_be_visible()
