@@ -13,7 +13,9 @@ def test_acme_admin_logs_in_and_sees_the_home_page(page, demo_data, screenshot):
 
     page.get_by_role("link", name="Northwind Traders").click()
     expect(page.get_by_role("heading", name="Current products and seats")).to_be_visible()
-    expect(page.get_by_role("cell", name="S1 — Email Security Cloud Gateway")).to_be_visible()
+    expect(
+        page.locator("#in-effect").get_by_role("cell", name="S1 — Email Security Cloud Gateway")
+    ).to_be_visible()
     screenshot("customer")
 
 
