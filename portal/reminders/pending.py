@@ -163,30 +163,45 @@ class QuoteExpiring:
         )
 
 
-class RfiUnanswered:
-    kind = Kind.RFI_UNANSWERED
+class _Overdue:
+    """A reminder ``days`` after the time in ``stamp`` (an RFI sent, an order saved), keyed by
+    that day: sent once per stamp, and again if the stamp moves (sent again, saved again)."""
 
-    def _due(self, run: Run):
-        overdue = run.now - _days(RFI_DAYS)
-        return InformationRequest.objects.filter(
-            status=InformationRequest.Status.SENT,
-            company__status=Company.Status.IN_PROGRESS,
-            sent_at__lte=overdue,
-            sent_at__gt=overdue - _days(CATCH_UP_DAYS),
-        )
+    kind: str
+    stamp: str
+    days: int
+
+    def _overdue(self, run: Run) -> dict:
+        overdue = run.now - _days(self.days)
+        return {
+            f"{self.stamp}__lte": overdue,
+            f"{self.stamp}__gt": overdue - _days(CATCH_UP_DAYS),
+        }
 
     def keys(self, run: Run) -> list[Key]:
-        due = self._due(run).annotate(r_deadline=TruncDate("sent_at"), r_days=Value(RFI_DAYS))
+        due = self._due(run).annotate(r_deadline=TruncDate(self.stamp), r_days=Value(self.days))
         return not_sent(due, self.kind)
 
     def dues(self, keys: list[Key], run: Run) -> list[Due]:
         by_id = {key.object_id: key for key in keys}
         rows = self._due(run).filter(pk__in=by_id).select_related("company")
         return [
-            self._reminder(rfi, by_id[rfi.pk])
-            for rfi in rows
-            if local_day(rfi.sent_at) == day(by_id[rfi.pk].deadline)
+            self._reminder(row, by_id[row.pk])
+            for row in rows
+            if local_day(getattr(row, self.stamp)) == day(by_id[row.pk].deadline)
         ]
+
+
+class RfiUnanswered(_Overdue):
+    kind = Kind.RFI_UNANSWERED
+    stamp, days = "sent_at", RFI_DAYS
+
+    def _due(self, run: Run):
+        return InformationRequest.objects.filter(
+            status=InformationRequest.Status.SENT,
+            company__status=Company.Status.IN_PROGRESS,
+            **self._overdue(run),
+        )
 
     def _reminder(self, rfi: InformationRequest, key: Key) -> Due:
         company = rfi.company
@@ -216,32 +231,18 @@ class RfiUnanswered:
         )
 
 
-class OrderNotSubmitted:
+class OrderNotSubmitted(_Overdue):
     kind = Kind.ORDER_NOT_SUBMITTED
+    stamp, days = "saved_at", ORDER_DAYS
 
     def _due(self, run: Run):
-        overdue = run.now - _days(ORDER_DAYS)
         # A draft the vendor rejected is listed on the home page with its reason instead.
         return Order.objects.filter(
             Q(company__status=Company.Status.PROSPECT),
             status=Order.Status.DRAFT,
             agreement__isnull=True,
-            saved_at__lte=overdue,
-            saved_at__gt=overdue - _days(CATCH_UP_DAYS),
+            **self._overdue(run),
         )
-
-    def keys(self, run: Run) -> list[Key]:
-        due = self._due(run).annotate(r_deadline=TruncDate("saved_at"), r_days=Value(ORDER_DAYS))
-        return not_sent(due, self.kind)
-
-    def dues(self, keys: list[Key], run: Run) -> list[Due]:
-        by_id = {key.object_id: key for key in keys}
-        rows = self._due(run).filter(pk__in=by_id).select_related("company")
-        return [
-            self._reminder(order, by_id[order.pk])
-            for order in rows
-            if local_day(order.saved_at) == day(by_id[order.pk].deadline)
-        ]
 
     def _reminder(self, order: Order, key: Key) -> Due:
         company = order.company
