@@ -152,12 +152,24 @@ def test_confirming_a_new_order_makes_it_active_and_the_customer_complete(new_cu
 
 
 def test_confirming_keeps_a_billing_date_the_customer_already_has(new_customer, staff):
-    Company.objects.filter(pk=new_customer.pk).update(next_billing_date=BILLING)
+    # A day still ahead whatever today is: one on or before today is replaced.
+    kept = first_of_next_month(timezone.localdate()) + datetime.timedelta(days=14)
+    Company.objects.filter(pk=new_customer.pk).update(next_billing_date=kept)
 
     agreement_confirm(agreement=new_customer.agreements.get(), actor=staff)
 
     new_customer.refresh_from_db()
-    assert new_customer.next_billing_date == BILLING
+    assert new_customer.next_billing_date == kept
+
+
+def test_confirming_replaces_a_billing_date_already_past(new_customer, staff):
+    past = timezone.localdate() - datetime.timedelta(days=1)
+    Company.objects.filter(pk=new_customer.pk).update(next_billing_date=past)
+
+    agreement_confirm(agreement=new_customer.agreements.get(), actor=staff)
+
+    new_customer.refresh_from_db()
+    assert new_customer.next_billing_date == first_of_next_month(timezone.localdate())
 
 
 def test_confirming_a_change_supersedes_the_version_it_replaces(fabrikam, acme_admin, staff):
