@@ -38,6 +38,7 @@ from bench.prospect_list import (  # noqa: E402  (after sys.path is set)
 
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_list"
 URL = "/customers/renewals/"
+YARDSTICK = "/customers/complete/"
 
 
 def parse_args() -> argparse.Namespace:
@@ -224,6 +225,17 @@ def variants(deep_90: int, deep_name: int, lead_id: int) -> list[tuple[str, dict
     ]
 
 
+def yardstick(client, repeat: int, when: str) -> None:
+    """Customers | Complete's first page for the same MSP, a list held to the same target."""
+    result = measure(client, YARDSTICK, {}, repeat)
+    label = f"yardstick: {YARDSTICK} first page, {when}"
+    print(
+        f"{label:44s} {result['p50']:8.1f} {result['p95']:8.1f} {result['queries']:8d} "
+        f"{result['sql_ms']:8.1f}",
+        flush=True,
+    )
+
+
 def main() -> int:
     args = parse_args()
     os.environ.setdefault("BENCH_DATABASE_URL", DEFAULT_PG_URL)
@@ -262,6 +274,9 @@ def main() -> int:
         deep = max(1, (in_90 // 50) * 3 // 4)
         results = {}
         print(f"{'variant':44s} {'p50':>8s} {'p95':>8s} {'queries':>8s} {'SQL ms':>8s}")
+        # The shared machine's speed drifts: the Complete list's first page, measured before
+        # and after in the same run, shows how fast it was meanwhile.
+        yardstick(client, args.repeat, "before")
         for label, params in variants(deep, deep, lead.pk):
             params = {
                 key: {
@@ -277,6 +292,7 @@ def main() -> int:
                 f"{result['sql_ms']:8.1f}",
                 flush=True,
             )
+        yardstick(client, args.repeat, "after")
         worst = max(results, key=lambda label: results[label]["p95"])
         for label, result in results.items():
             if args.explain == "all" or label == worst:

@@ -20,21 +20,33 @@ def price_table_for(partner: Partner, on: datetime.date | None = None) -> PriceT
     """The partner's contracted prices in force ``on`` (today) for the products its
     agreement enables, in one query: per product, the tiers of the latest date not after it."""
     on = on or timezone.localdate()
+    return table_in_force(partner, price_rows_for(partner, until=on), on)
+
+
+def price_rows_for(partner: Partner, until: datetime.date | None = None) -> list[ContractedPrice]:
+    """The partner's contracted prices (of every date, or of dates not after ``until``) for
+    the products its agreement enables, in the order ``table_in_force`` reads them."""
+    rows = ContractedPrice.objects.filter(
+        partner=partner, product__in=products_enabled_for(partner=partner)
+    )
+    if until is not None:
+        rows = rows.filter(effective_from__lte=until)
+    return list(
+        rows.select_related("product").order_by(
+            "product__position", "product__code", "-effective_from", "min_quantity"
+        )
+    )
+
+
+def table_in_force(partner: Partner, rows: list[ContractedPrice], on: datetime.date) -> PriceTable:
+    """The price table in force ``on`` from ``price_rows_for``'s rows: per product, the tiers
+    of the latest date not after ``on``."""
     tiers: dict[str, list[Tier]] = defaultdict(list)
     since: dict[str, datetime.date] = {}
     products: dict[str, Product] = {}
-    rows = (
-        ContractedPrice.objects.filter(
-            partner=partner,
-            product__in=products_enabled_for(partner=partner),
-            effective_from__lte=on,
-        )
-        .select_related("product")
-        .order_by("product__position", "product__code", "-effective_from", "min_quantity")
-    )
     for row in rows:
         # A product is sold on its own term; tiers for other terms are kept for later use.
-        if row.term != row.product.term:
+        if row.term != row.product.term or row.effective_from > on:
             continue
         code = row.product.code
         if since.setdefault(code, row.effective_from) != row.effective_from:

@@ -19,7 +19,7 @@ from django.db.models import F
 
 from portal.accounts.models import Partner
 from portal.catalog.models import ContractedPrice
-from portal.catalog.selectors import price_table_for
+from portal.catalog.selectors import price_rows_for, table_in_force
 from portal.companies.models import Agreement, AgreementLine, Company
 from portal.pricing import PriceTable
 
@@ -61,34 +61,32 @@ LINE_FIELDS = [
 
 
 class PriceTables:
-    """``price_table_for(partner, on=day)``, asked once per partner and price date.
+    """``price_table_for(partner, on=day)``, for any number of days, in one query per partner.
 
     The prices in force change only on the days a contracted price starts
     (``ContractedPrice.effective_from``): every day from one such date to the next has the same
-    table. One query reads a partner's dates, then each table is built once for all the days
-    it covers, so that 50 customers renewing on 50 different days cost a table or two, not 50.
-    Keep an instance for one request (or one export): prices may change between requests.
+    table. The partner's prices of every date are read once; each table is built from them
+    once for all the days it covers, so that 50 customers renewing on 50 different days cost a
+    table or two, not 50. Keep an instance for one request (or one export): prices may change
+    between requests.
     """
 
     def __init__(self) -> None:
+        self._rows: dict[int, list[ContractedPrice]] = {}
         self._dates: dict[int, list[datetime.date]] = {}
-        self._tables: dict[tuple[int, datetime.date], PriceTable] = {}
+        self._tables: dict[tuple[int, datetime.date | None], PriceTable] = {}
 
     def on(self, partner, day: datetime.date) -> PriceTable:
-        dates = self._dates.get(partner.pk)
-        if dates is None:
-            dates = self._dates[partner.pk] = sorted(
-                ContractedPrice.objects.filter(partner=partner)
-                .order_by()
-                .values_list("effective_from", flat=True)
-                .distinct()
-            )
+        rows = self._rows.get(partner.pk)
+        if rows is None:
+            rows = self._rows[partner.pk] = price_rows_for(partner)
+            self._dates[partner.pk] = sorted({row.effective_from for row in rows})
+        dates = self._dates[partner.pk]
         place = bisect.bisect_right(dates, day)
-        # Before the first price every day has the same (empty) table: keyed by that first date.
-        since = dates[place - 1] if place else (dates[0] if dates else day)
-        key = (partner.pk, since)
+        # Before the first price every day has the same (empty) table.
+        key = (partner.pk, dates[place - 1] if place else None)
         if key not in self._tables:
-            self._tables[key] = price_table_for(partner, on=day)
+            self._tables[key] = table_in_force(partner, rows, day)
         return self._tables[key]
 
     def same(self, partner, one: datetime.date, other: datetime.date) -> bool:
