@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "portal.prospects",
     "portal.orders",
     "portal.rfi",
+    "portal.pricebook",
     "portal.changes",
     "portal.renewals",
     "portal.reminders",

@@ -29,6 +29,7 @@ MENU = [
             ("Former customers", "customers:former", False),
         ],
     ),
+    ("Prices", [("Price Book", "pricebook:book", False)]),
     (
         "Users",
         [("Users", "users:list", True), ("Security Log", "users:security_log", True)],

@@ -51,6 +51,8 @@ ROUTE_IDS = {
         "pk": "customer",
         "change_pk": "renewal_change",
     },
+    "companies/<int:pk>/prices/<int:product_id>/": {"pk": "customer", "product_id": "product"},
+    "price-book/<int:product_id>/": {"product_id": "product"},
     "prospects/<int:pk>/edit/": {"pk": "prospect"},
     "prospects/<int:pk>/delete/": {"pk": "prospect"},
     "prospects/upload/<int:pk>/": {"pk": "import"},

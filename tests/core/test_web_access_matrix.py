@@ -99,6 +99,8 @@ MATRIX = {
     "companies:renewal_change_cancel": Row(
         LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE, GONE
     ),
+    # The MSP's own price of a product for this customer: its Admins set it (a form, no page).
+    "companies:your_price": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE, GONE),
     "companies:search": Row(LOGIN, OK, OK, OK, GONE),
     "companies:search_suggest": Row(LOGIN, OK, OK, OK, GONE),
     "customers:in_progress": Row(LOGIN, OK, OK, OK, GONE),
@@ -143,6 +145,9 @@ MATRIX = {
     "rfi:resend": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE, GONE),
     "rfi:form": Row(OK, OK, OK, OK, OK, other_msp_post=OK, shows_names=LINK),
     "sync:callback": Row(NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+    # The Price Book: every user of the MSP reads it; its Admins set the prices.
+    "pricebook:book": Row(LOGIN, OK, OK, OK, GONE),
+    "pricebook:edit": Row(LOGIN, NOT_ALLOWED, GONE, NOT_ALLOWED, GONE, GONE),
     "webhooks:list": Row(LOGIN, OK, GONE, OK, GONE),
     "webhooks:create": Row(LOGIN, OK, GONE, OK, GONE),
     "webhooks:detail": Row(LOGIN, GONE, GONE, OK, GONE, NOT_ALLOWED),

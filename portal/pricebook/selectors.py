@@ -1,0 +1,44 @@
+"""Reads of the MSP's price book, always for one partner."""
+
+from portal.pricing import Line, Totals
+from portal.pricing.selling import SellingRule, SoldLine, sold
+
+from .models import SellingPrice
+
+
+def book_for(partner) -> dict[int, SellingPrice]:
+    """The price book's rows (not the customers' own prices), by product id."""
+    rows = SellingPrice.objects.filter(partner=partner, company__isnull=True)
+    return {row.product_id: row for row in rows.select_related("product")}
+
+
+def customer_prices(partner, company) -> dict[str, SellingPrice]:
+    """The selling price of each product for ``company``, by product code: its own where it
+    has one, else the price book's (one query)."""
+    rows = (
+        SellingPrice.objects.filter(partner=partner, company__isnull=True)
+        | SellingPrice.objects.filter(partner=partner, company=company)
+    ).select_related("product")
+    found: dict[str, SellingPrice] = {}
+    for row in sorted(rows, key=lambda row: row.company_id is not None):
+        found[row.product.code] = row  # the customer's own, read last, wins
+    return found
+
+
+def rules_of(prices: dict[str, SellingPrice]) -> dict[str, SellingRule]:
+    return {code: price.rule for code, price in prices.items()}
+
+
+def sold_lines(lines: list[Line], rules: dict[str, SellingRule]) -> list[SoldLine]:
+    return [sold(line, rules.get(line.code)) for line in lines]
+
+
+def sold_totals(rows: list[SoldLine], currency: str) -> tuple[Totals, Totals] | None:
+    """The totals at cost and at the MSP's prices, when every line has a selling price (a
+    total of some lines only would understate the margin)."""
+    if not rows or any(row.sold is None for row in rows):
+        return None
+    return (
+        Totals.of([row.line for row in rows], currency),
+        Totals.of([row.sold for row in rows], currency),
+    )
