@@ -1,6 +1,8 @@
 """Reads of the MSP's price book, always for one partner."""
 
-from portal.pricing import Line, Totals
+from dataclasses import dataclass
+
+from portal.pricing import Line, Money, Totals
 from portal.pricing.selling import SellingRule, SoldLine, sold
 
 from .models import SellingPrice
@@ -42,3 +44,42 @@ def sold_totals(rows: list[SoldLine], currency: str) -> tuple[Totals, Totals] | 
         Totals.of([row.line for row in rows], currency),
         Totals.of([row.sold for row in rows], currency),
     )
+
+
+@dataclass(frozen=True)
+class MarginRow:
+    label: str
+    cost: Money
+    yours: Money
+
+    @property
+    def margin(self) -> Money:
+        return self.yours - self.cost
+
+
+@dataclass(frozen=True)
+class QuoteMargin:
+    """A change quote's monthly and annual fees now and after, at cost and at the MSP's prices;
+    ``missing``: the products without a selling price (then no totals: they would mislead)."""
+
+    rows: tuple[MarginRow, ...]
+    missing: tuple[str, ...]
+
+
+def quote_margin(
+    prior: list[Line], proposed: list[Line], rules: dict[str, SellingRule], currency: str
+) -> QuoteMargin:
+    codes = dict.fromkeys(line.code for line in [*prior, *proposed])
+    missing = tuple(code for code in codes if code not in rules)
+    if missing:
+        return QuoteMargin((), missing)
+    rows = []
+    for when, lines in (("Current", prior), ("New", proposed)):
+        cost, yours = sold_totals(sold_lines(list(lines), rules), currency) or (
+            Totals.zero(currency),
+            Totals.zero(currency),
+        )
+        rows.append(MarginRow(f"{when} Monthly Fees", cost.monthly, yours.monthly))
+        if cost.annual.amount or yours.annual.amount:
+            rows.append(MarginRow(f"{when} Annual Fees", cost.annual, yours.annual))
+    return QuoteMargin(tuple(rows), ())
