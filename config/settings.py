@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "portal.changes",
     "portal.renewals",
     "portal.reminders",
+    "portal.quotes",
     "portal.sync",
     "portal.webhooks",
     "portal.api",

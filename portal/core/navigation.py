@@ -29,7 +29,10 @@ MENU = [
             ("Former customers", "customers:former", False),
         ],
     ),
-    ("Prices", [("Price Book", "pricebook:book", False)]),
+    (
+        "Prices",
+        [("Price Book", "pricebook:book", False), ("Quote Branding", "quotes:branding", True)],
+    ),
     (
         "Users",
         [("Users", "users:list", True), ("Security Log", "users:security_log", True)],

@@ -97,7 +97,9 @@ class CompleteListView(CustomerListView):
             figures = monthly_fees_sold(partner, [company.pk for company in companies])
             for company in companies:
                 cost, yours = figures.get(company.pk, (None, None))
-                company.your_fees = money(yours, company.fees_currency) if yours is not None else None
+                company.your_fees = (
+                    money(yours, company.fees_currency) if yours is not None else None
+                )
                 company.fees_margin = (
                     money(yours - cost, company.fees_currency) if yours is not None else None
                 )

@@ -80,6 +80,7 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
             pending=next((a for a in agreements if a.status in Agreement.PENDING), None),
             order=order_of(company),
             quotes=list(saved_quotes_of(company)),
+            customer_quotes=list(company.customer_quotes.select_related("created_by")[:20]),
             history=history_for(company)[:50],
             today=today,
             **kwargs,

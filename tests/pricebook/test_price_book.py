@@ -35,9 +35,7 @@ def s1(catalog):
     return catalog["S1"]
 
 
-def test_an_admin_sets_a_markup_and_sees_each_tier_at_cost_and_at_her_price(
-    client, acme_admin, s1
-):
+def test_an_admin_sets_a_markup_and_sees_each_tier_at_cost_and_at_her_price(client, acme_admin, s1):
     client.force_login(acme_admin)
 
     response = set_price(client, s1, "markup", "25")
@@ -96,7 +94,8 @@ def test_remove_leaves_the_product_without_a_price(client, acme_admin, s1):
 
     assert response.status_code == 302
     assert not SellingPrice.objects.exists()
-    assert HistoryEntry.objects.filter(summary="Your price of S1 in the price book removed").exists()
+    removed = "Your price of S1 in the price book removed"
+    assert HistoryEntry.objects.filter(summary=removed).exists()
 
 
 @pytest.mark.parametrize(

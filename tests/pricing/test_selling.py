@@ -44,7 +44,8 @@ def test_no_rule_sells_nothing():
 
 
 @pytest.mark.parametrize(
-    ("basis", "amount"), [("markup", "-1"), ("price", "-0.01"), ("markup", "1000.01"), ("cost", "1")]
+    ("basis", "amount"),
+    [("markup", "-1"), ("price", "-0.01"), ("markup", "1000.01"), ("cost", "1")],
 )
 def test_a_rule_out_of_range_is_refused(basis, amount):
     with pytest.raises(ValueError):
