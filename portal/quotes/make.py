@@ -4,8 +4,9 @@ The same function answers whether the prices have moved since a quote was made."
 
 from decimal import Decimal
 
-from portal.catalog.selectors import price_table_for
+from portal.catalog.selectors import price_table_for, products_enabled_for
 from portal.changes.models import ChangeOrder
+from portal.orders.quote import prospect_quote
 from portal.pricebook.selectors import customer_prices, rules_of, sold_lines
 from portal.pricing import Line, Money, NoPrice, Totals, price_line
 
@@ -14,14 +15,13 @@ class NotQuotable(ValueError):
     """The quote cannot be made (a product without a selling price); the message says which."""
 
 
-def quoted_lines(change: ChangeOrder) -> list[dict]:
-    """The lines of the customer's quote of ``change``, at today's prices (contracted and the
-    MSP's): each product after the change with its quantity."""
+def change_lines(change: ChangeOrder) -> list[dict]:
+    """The customer quote of a saved change quote: each product after the change, with its
+    quantity, at today's prices (contracted and the MSP's)."""
     company = change.company
     table = price_table_for(company.partner)
-    after = [line for line in change.lines.all() if line.quantity]
     contracted = []
-    for line in after:
+    for line in (line for line in change.lines.all() if line.quantity):
         try:
             contracted.append(price_line(table, line.code, line.quantity))
         except NoPrice:
@@ -36,6 +36,21 @@ def quoted_lines(change: ChangeOrder) -> list[dict]:
                     Money(line.unit_price, change.currency),
                 )
             )
+    return _sold_rows(company, contracted)
+
+
+def order_lines(company) -> list[dict]:
+    """The customer quote of a prospect's order: its products and seats as saved, priced."""
+    quote = prospect_quote(company, list(products_enabled_for(company.partner)))
+    if quote is None:
+        raise NotQuotable(
+            "Give the prospect its products, their seats and its Permitted Users, each at a "
+            "contracted price, before making a quote for the customer."
+        )
+    return _sold_rows(company, list(quote.lines))
+
+
+def _sold_rows(company, contracted: list[Line]) -> list[dict]:
     rules = rules_of(customer_prices(company.partner, company))
     if missing := [line.code for line in contracted if line.code not in rules]:
         raise NotQuotable(
@@ -55,6 +70,15 @@ def quoted_lines(change: ChangeOrder) -> list[dict]:
         }
         for row in sold_lines(contracted, rules)
     ]
+
+
+def lines_now(quote) -> list[dict]:
+    """The quote's products worked out again at today's prices."""
+    if quote.is_order:
+        return order_lines(quote.company)
+    if quote.change is None:
+        raise NotQuotable("The change quote it was made from has been deleted.")
+    return change_lines(quote.change)
 
 
 def as_lines(rows: list[dict], currency: str) -> list[Line]:
@@ -79,7 +103,7 @@ def quote_totals(rows: list[dict], currency: str) -> Totals:
 def prices_moved(quote) -> str:
     """Why the quote's prices are no longer today's ("" when they still are)."""
     try:
-        now = quoted_lines(quote.change)
+        now = lines_now(quote)
     except NotQuotable as error:
         return str(error)
     was = {(row["code"], row["quantity"]): row["unit_price"] for row in quote.lines}

@@ -1,4 +1,5 @@
-"""Quotes for the end customer at the MSP's own prices: made from a saved change quote, sent as
+"""Quotes for the end customer at the MSP's own prices: made from a saved change quote (or a
+prospect's order), sent as
 an MSP-branded PDF and a signed, expiring link the customer opens without logging in, where
 they accept it (name, title, time and address recorded) or decline it with a comment.
 
@@ -27,9 +28,16 @@ class CustomerQuote(models.Model):
     company = models.ForeignKey(
         "companies.Company", on_delete=models.CASCADE, related_name="customer_quotes"
     )
+    # The saved change quote it was made from; none for a prospect's order (the prospect's
+    # products and seats). Kept when that quote is deleted: the customer's answer is a record.
     change = models.ForeignKey(
-        "changes.ChangeOrder", on_delete=models.CASCADE, related_name="customer_quotes"
+        "changes.ChangeOrder",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="customer_quotes",
     )
+    was_change = models.BooleanField(default=False, editable=False)  # made from a change quote
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     currency = models.CharField(max_length=3)
     seats = models.PositiveIntegerField()
@@ -54,6 +62,11 @@ class CustomerQuote(models.Model):
 
     def __str__(self) -> str:
         return f"Quote {self.number} for {self.company}"
+
+    @property
+    def is_order(self) -> bool:
+        """Made from a prospect's order (new business), not from a change quote."""
+        return self.change_id is None and not self.was_change
 
     @property
     def number(self) -> str:

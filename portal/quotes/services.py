@@ -14,7 +14,7 @@ from portal.core.models import HistoryEntry
 from portal.core.outbox.mail import message_queue
 
 from .links import quote_url
-from .make import prices_moved, quoted_lines
+from .make import change_lines, order_lines, prices_moved
 from .models import VALID_DAYS, CustomerQuote
 
 
@@ -22,26 +22,29 @@ class CannotAnswer(ValueError):
     """The quote cannot be accepted (or declined) now; the message says why."""
 
 
-def quote_make(*, change: ChangeOrder, actor, valid_days: int = VALID_DAYS) -> CustomerQuote:
-    """A quote for the customer of the saved change quote ``change`` (raises NotQuotable)."""
-    lines = quoted_lines(change)
+def quote_make(*, company, actor, change: ChangeOrder | None = None) -> CustomerQuote:
+    """A quote for the customer of the saved change quote ``change``, or for the prospect
+    ``company``'s order (raises NotQuotable)."""
+    lines = change_lines(change) if change is not None else order_lines(company)
+    seats = change.seats if change is not None else company.permitted_users
     today = timezone.localdate()
     with transaction.atomic():
         quote = CustomerQuote.objects.create(
-            partner=change.company.partner,
-            company=change.company,
+            partner=company.partner,
+            company=company,
             change=change,
-            currency=change.currency,
-            seats=change.seats,
+            was_change=change is not None,
+            currency=change.currency if change is not None else company.partner.currency,
+            seats=seats,
             lines=lines,
-            valid_until=today + datetime.timedelta(days=valid_days),
+            valid_until=today + datetime.timedelta(days=VALID_DAYS),
             created_by=actor,
         )
         history_record(
             actor=actor,
-            obj=change.company,
+            obj=company,
             action=HistoryEntry.Action.CREATE,
-            summary=f"Customer quote {quote.number} made: {change.seats:,} seats, valid until "
+            summary=f"Customer quote {quote.number} made: {seats:,} seats, valid until "
             f"{quote.valid_until:%Y-%m-%d}",
             msp_only=True,
         )

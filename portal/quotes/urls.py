@@ -6,6 +6,7 @@ app_name = "quotes"
 
 urlpatterns = [
     path("make/<int:change_pk>/", views.QuoteMakeView.as_view(), name="make"),
+    path("make/order/<int:pk>/", views.QuoteMakeOrderView.as_view(), name="make_order"),
     path("branding/", views.BrandingView.as_view(), name="branding"),
     path("branding/logo.png", views.LogoView.as_view(), name="logo"),
     path("<int:pk>/", views.QuoteDetailView.as_view(), name="detail"),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views import View
 
 from portal.changes.models import ChangeOrder
+from portal.companies.models import Company
 from portal.core.http import client_ip
 from portal.core.tenancy import PartnerRequiredMixin, for_partner
 from portal.pricing import Money
@@ -38,13 +39,34 @@ class QuoteMakeView(PartnerRequiredMixin, View):
             status=ChangeOrder.Status.QUOTE,
         )
         try:
-            quote = quote_make(change=change, actor=request.user)
+            quote = quote_make(company=change.company, change=change, actor=request.user)
         except NotQuotable as error:
             messages.error(request, str(error))
             url = reverse("companies:detail", args=[change.company_id])
             return redirect(f"{url}#saved-quotes")
-        messages.success(request, f"Customer quote {quote.number} made: send its link or PDF.")
-        return redirect("quotes:detail", pk=quote.pk)
+        return made(request, quote)
+
+
+class QuoteMakeOrderView(PartnerRequiredMixin, View):
+    """A quote of a prospect's order: its products and seats as saved."""
+
+    def post(self, request, pk: int):
+        company = get_object_or_404(
+            for_partner(Company, request.user).select_related("partner"),
+            pk=pk,
+            status=Company.Status.PROSPECT,
+        )
+        try:
+            quote = quote_make(company=company, actor=request.user)
+        except NotQuotable as error:
+            messages.error(request, str(error))
+            return redirect("companies:detail", pk=company.pk)
+        return made(request, quote)
+
+
+def made(request, quote: CustomerQuote):
+    messages.success(request, f"Customer quote {quote.number} made: send its link or PDF.")
+    return redirect("quotes:detail", pk=quote.pk)
 
 
 class MspQuoteMixin(PartnerRequiredMixin):
@@ -68,7 +90,9 @@ class QuoteDetailView(MspQuoteMixin, View):
         ]
         review = None
         if quote.status == CustomerQuote.Status.ACCEPTED:
-            if quote.change.status == ChangeOrder.Status.QUOTE:
+            if quote.is_order and quote.company.status == Company.Status.PROSPECT:
+                review = reverse("orders:review", args=[quote.company_id])
+            elif quote.change is not None and quote.change.status == ChangeOrder.Status.QUOTE:
                 review = reverse("changes:review", args=[quote.change_id])
         context = {
             "quote": quote,

@@ -54,6 +54,7 @@ ROUTE_IDS = {
     "companies/<int:pk>/prices/<int:product_id>/": {"pk": "customer", "product_id": "product"},
     "price-book/<int:product_id>/": {"product_id": "product"},
     "quotes/make/<int:change_pk>/": {"change_pk": "quote"},
+    "quotes/make/order/<int:pk>/": {"pk": "prospect"},
     "quotes/<int:pk>/": {"pk": "customer_quote"},
     "quotes/<int:pk>/quote.pdf": {"pk": "customer_quote"},
     "quotes/c/<str:token>/": {"token": "customer_quote_token"},

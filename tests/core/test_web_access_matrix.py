@@ -152,6 +152,7 @@ MATRIX = {
     # Customer quotes: the MSP's own pages; the end customer's through the signed link, which
     # whoever holds it opens (it shows the quote, made for Acme's customer).
     "quotes:make": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE, GONE),
+    "quotes:make_order": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE, GONE),
     "quotes:branding": Row(LOGIN, OK, GONE, OK, GONE),
     "quotes:logo": Row(LOGIN, GONE, GONE, GONE, GONE),
     "quotes:detail": Row(LOGIN, GONE, OK, OK, GONE, NOT_ALLOWED),

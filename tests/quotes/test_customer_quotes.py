@@ -224,3 +224,45 @@ def test_a_link_not_ours_and_another_msps_quote_are_not_found(client, made, outs
         assert client.get(reverse("quotes:pdf", args=[made.pk])).status_code == 404
     client.force_login(outsider)
     assert client.post(reverse("quotes:make", args=[made.change_id])).status_code == 404
+
+
+def test_a_prospects_order_is_quoted_and_accepted_into_review_order(
+    client, acme, acme_admin, prospect
+):
+    # Contoso: S1 for 682 permitted users, at 2.95 + 25% = 3.69.
+    s1_price(acme)
+    client.force_login(acme_admin)
+
+    client.post(reverse("quotes:make_order", args=[prospect.pk]))
+
+    quote = CustomerQuote.objects.get()
+    assert quote.is_order and quote.seats == 682
+    assert [(r["code"], r["quantity"], r["unit_price"], r["payment"]) for r in quote.lines] == [
+        ("S1", 682, "3.69", "2516.58")
+    ]
+    client.logout()
+    accept(client, quote)
+    client.force_login(acme_admin)
+    page = client.get(reverse("quotes:detail", args=[quote.pk])).content.decode()
+    assert f'href="{reverse("orders:review", args=[prospect.pk])}"' in page
+    assert ">Review Order<" in page
+
+
+def test_a_prospect_without_a_priced_product_cannot_be_quoted(client, acme_admin, prospect):
+    client.force_login(acme_admin)
+
+    response = client.post(reverse("quotes:make_order", args=[prospect.pk]), follow=True)
+
+    assert "Set your price of S1 in the Price Book" in words(response)
+    assert not CustomerQuote.objects.exists()
+
+
+def test_the_answer_stays_when_the_change_quote_is_deleted(client, made, acme_admin):
+    client.logout()
+    accept(client, made)
+    made.change.delete()
+
+    made.refresh_from_db()
+    assert (made.status, made.change, made.answered_name) == ("accepted", None, "Jane Doe")
+    client.force_login(acme_admin)
+    assert client.get(reverse("quotes:detail", args=[made.pk])).status_code == 200
