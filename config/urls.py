@@ -22,6 +22,8 @@ urlpatterns = [
     path("changes/", include("portal.changes.urls")),
     path("users/", include("portal.accounts.user_urls")),
     path("rfi/", include("portal.rfi.urls")),
+    path("price-book/", include("portal.pricebook.urls")),
+    path("quotes/", include("portal.quotes.urls")),
     path("sync/", include("portal.sync.urls")),
     path("webhooks/", include("portal.webhooks.urls")),
     path("api/", include("portal.api.urls")),

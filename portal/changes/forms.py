@@ -1,6 +1,8 @@
 """The change form of a customer: Total Number of Seats, Primary Implementation Lead, the
 primary product choice and the add-ons."""
 
+from functools import cached_property
+
 from django import forms
 
 from portal.accounts.selectors import implementation_leads_for
@@ -10,6 +12,7 @@ from portal.companies.seats import MAX_USERS
 from portal.core.text import Form
 from portal.orders.forms import OrderDetails
 from portal.orders.rules import UNTICKED_REVIEW
+from portal.pricebook.selectors import QuoteMargin, customer_prices, quote_margin, rules_of
 
 from . import proposal as rules
 from .models import ChangeOrder
@@ -176,6 +179,19 @@ class ChangeForm(Form):
         elif checked.problems == [rules.NO_CHANGE]:
             self.preview = rules.as_is(table, self.current)
         return cleaned
+
+    @cached_property
+    def margin(self) -> QuoteMargin | None:
+        """The preview at the MSP's own prices (None: no quote, or no price book yet)."""
+        if self.preview is None:
+            return None
+        prices = customer_prices(self.company.partner, self.company)
+        if not prices:
+            return None
+        quote = self.preview
+        return quote_margin(
+            list(quote.prior), list(quote.proposed), rules_of(prices), quote.new_totals.currency
+        )
 
 
 def _choices(products: list[Product]) -> list[tuple[str, str]]:

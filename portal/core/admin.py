@@ -25,6 +25,10 @@ class HistoryEntryAdmin(admin.ModelAdmin):
     search_fields = ["object_repr", "summary"]
     list_select_related = ["partner", "actor"]
 
+    def get_queryset(self, request):
+        # An MSP's selling prices and margins are its own, never the vendor's to read.
+        return super().get_queryset(request).filter(msp_only=False)
+
     def has_add_permission(self, request):
         return False
 

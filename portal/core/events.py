@@ -37,6 +37,9 @@ RFI_SUBMITTED = "rfi.submitted"
 # Each version of the RFI answers, the first included: the vendor sync sends it (no webhook).
 RFI_ANSWERED = "rfi.answered"
 USER_RENAMED = "user.renamed"
+# The end customer's answer to a quote at the MSP's prices (``quote``).
+QUOTE_ACCEPTED = "quote.accepted"
+QUOTE_DECLINED = "quote.declined"
 # Reminders sent by the reminders job, one event per kind and batch (of many MSPs), with
 # ``items``: (partner id, data) pairs. The names are the webhook events' too.
 RENEWAL_UPCOMING = "renewal.upcoming"
@@ -68,6 +71,8 @@ NAMES = (
     RFI_SUBMITTED,
     RFI_ANSWERED,
     USER_RENAMED,
+    QUOTE_ACCEPTED,
+    QUOTE_DECLINED,
     *REMINDERS,
 )
 
@@ -91,6 +96,7 @@ class Happened:
     agreements: tuple = ()
     replaced: Any = None
     items: tuple = ()
+    quote: Any = None
 
 
 Subscriber = Callable[[Happened], None]

@@ -42,8 +42,10 @@ def history_record(
     action: str,
     summary: str,
     changes: dict[str, list[Any]] | None = None,
+    msp_only: bool = False,
 ) -> HistoryEntry:
-    """Write one history entry in the caller's transaction (it rolls back with the change)."""
+    """Write one history entry in the caller's transaction (it rolls back with the change);
+    ``msp_only``: the MSP's own business, which the vendor's console never lists."""
     return HistoryEntry.objects.create(
         partner_id=getattr(obj, "partner_id", None),
         actor=actor if getattr(actor, "pk", None) else None,
@@ -53,6 +55,7 @@ def history_record(
         action=action,
         summary=summary[:300],
         changes=changes or {},
+        msp_only=msp_only,
     )
 
 

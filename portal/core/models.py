@@ -35,6 +35,8 @@ class HistoryEntry(models.Model):
     action = models.CharField(max_length=10, choices=Action.choices)
     summary = models.CharField(max_length=300)
     changes = models.JSONField(default=dict, blank=True)
+    # The MSP's own business (its selling prices, its margins): never shown to vendor staff.
+    msp_only = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

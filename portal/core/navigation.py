@@ -30,6 +30,10 @@ MENU = [
         ],
     ),
     (
+        "Prices",
+        [("Price Book", "pricebook:book", False), ("Quote Branding", "quotes:branding", True)],
+    ),
+    (
         "Users",
         [("Users", "users:list", True), ("Security Log", "users:security_log", True)],
     ),

@@ -4,6 +4,7 @@ from . import detail_views as d
 from . import manage_renewal_views as r
 from .search_views import SearchView, SuggestView
 from .views import AttachmentDownloadView, CompanyDetailView, DownsellCancelView, SyncWatchView
+from .your_price_views import YourPriceView
 
 # The namespace the customer pages have always had (their URLs start with companies/).
 app_name = "companies"
@@ -38,6 +39,7 @@ urlpatterns = [
         r.RenewalChangeCancelView.as_view(),
         name="renewal_change_cancel",
     ),
+    path("<int:pk>/prices/<int:product_id>/", YourPriceView.as_view(), name="your_price"),
 ]
 urlpatterns += [
     path("search/", SearchView.as_view(), name="search"),

@@ -4,6 +4,7 @@ monthly fees, and the list exported as CSV or XLSX."""
 
 import itertools
 import tempfile
+from functools import cached_property
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
@@ -12,14 +13,22 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views import View
 
-from portal.companies.columns import COMPLETE_LIST, FORMER_LIST, IN_PROGRESS_LIST
+from portal.companies.columns import (
+    COMPLETE_LIST,
+    FEES,
+    FORMER_LIST,
+    IN_PROGRESS_LIST,
+    CompanyColumn,
+)
 from portal.companies.list_filters import DATES, list_filters
 from portal.companies.list_views import CompanyListView, filtered_companies, list_state
 from portal.companies.models import Company
 from portal.companies.selectors import fee_totals_for
 from portal.core.lists import filter_list
 from portal.core.sheets import CSV, XLSX, csv_lines, write_table
+from portal.core.templatetags.money import money
 from portal.core.tenancy import PartnerRequiredMixin
+from portal.pricebook.selectors import has_prices, monthly_fees_sold
 from portal.rfi.models import rfi_progress_of
 
 CHUNK = 2000
@@ -60,11 +69,41 @@ class InProgressListView(CustomerListView):
         return super().rows_html(companies)
 
 
+# The MSP's own figures beside Monthly Fees, once it has a price book: put on the page's rows by
+# the view (from the version in effect and the prices; not sortable).
+YOUR_FEES = CompanyColumn(label="At Your Prices", attr="your_fees", numeric=True)
+MARGIN = CompanyColumn(label="Margin", attr="fees_margin", numeric=True)
+_AFTER_FEES = COMPLETE_LIST.index(FEES) + 1
+COMPLETE_WITH_MARGIN = [
+    *COMPLETE_LIST[:_AFTER_FEES],
+    YOUR_FEES,
+    MARGIN,
+    *COMPLETE_LIST[_AFTER_FEES:],
+]
+
+
 class CompleteListView(CustomerListView):
     status = Company.Status.COMPLETE
     title = "Customers | Complete"
-    columns = COMPLETE_LIST
     export_names = ("customers:complete_csv", "customers:complete_xlsx")
+
+    @cached_property
+    def columns(self):
+        return COMPLETE_WITH_MARGIN if has_prices(self.request.user.partner) else COMPLETE_LIST
+
+    def rows_html(self, companies):
+        if self.columns is COMPLETE_WITH_MARGIN:
+            partner = self.request.user.partner
+            figures = monthly_fees_sold(partner, [company.pk for company in companies])
+            for company in companies:
+                cost, yours = figures.get(company.pk, (None, None))
+                company.your_fees = (
+                    money(yours, company.fees_currency) if yours is not None else None
+                )
+                company.fees_margin = (
+                    money(yours - cost, company.fees_currency) if yours is not None else None
+                )
+        return super().rows_html(companies)
 
 
 class FormerListView(CompanyListView):

@@ -35,6 +35,7 @@ from .attention import attention_for, recent_activity, recent_customers
 from .in_time import current_products
 from .renewal_section import renewal_section
 from .sections import company_sections
+from .your_prices import your_prices_section
 
 # Addenda are named "<Order|Change> addendum - <Company> - v<version>.pdf"
 # (portal.orders.addendum.addendum_file_name): the version at the end links one to its agreement.
@@ -65,6 +66,8 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
         if "renewal" not in kwargs:  # Manage renewal (a view answering its forms gives it)
             kwargs["renewal"] = renewal_section(self.request, company, today)
         agreements = list(company.agreements.all())
+        if "your_prices" not in kwargs:  # a view answering its forms gives it
+            kwargs["your_prices"] = your_prices_section(self.request, company, agreements)
         # Two queries for every version at once: who made it, and the change order behind it.
         prefetch_related_objects(agreements, "created_by", "change_order")
         rows = self.agreement_rows(agreements, today)
@@ -77,6 +80,7 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
             pending=next((a for a in agreements if a.status in Agreement.PENDING), None),
             order=order_of(company),
             quotes=list(saved_quotes_of(company)),
+            customer_quotes=list(company.customer_quotes.select_related("created_by")[:20]),
             history=history_for(company)[:50],
             today=today,
             **kwargs,

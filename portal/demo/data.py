@@ -21,6 +21,7 @@ from portal.companies.terms import LineTerm
 from portal.companies.versions import versions_move
 from portal.orders.models import Question
 from portal.orders.services import OrderInput, order_save
+from portal.pricebook.services import selling_price_set
 from portal.pricing import price_order
 
 DEMO_PASSWORD = "demo"  # noqa: S105 — the published demo password
@@ -175,6 +176,18 @@ CO_TERMED = ("Wide World Importers", "wideworldimporters.example", 300)
 CO_TERMED_DAYS, ADDED_DAYS_AGO = 200, 45
 
 
+# Acme's price book: (product, "markup" in percent or "price" per unit, amount).
+PRICE_BOOK = [
+    ("S1", "markup", "25"),
+    ("S2", "markup", "20"),
+    ("C1", "price", "1.60"),
+    ("A1", "price", "1.50"),
+    ("A2", "markup", "30"),
+    ("A3", "markup", "15"),
+    ("OB1", "price", "750.00"),
+]
+
+
 def _prospect_names() -> list[str]:
     names = list(DIGIT_NAMES)
     for i, first in enumerate(FIRST):
@@ -241,6 +254,7 @@ def load_demo_data() -> bool:
         _customer(acme, admin, admin, name, domain, seats, terms, start, today)
     _co_termed_customer(acme, admin, today)
     _price_rise(acme, products, today + datetime.timedelta(days=PRICE_RISE_DAYS))
+    _price_book(acme, admin, products)
 
     gina = users["admin@globex-msp.example"]
     for name in GLOBEX_PROSPECTS:
@@ -331,6 +345,27 @@ def _partners(products: dict[str, Product]) -> dict[str, Partner]:
         )
         partners[name] = partner
     return partners
+
+
+def _price_book(partner: Partner, actor: User, products: dict[str, Product]) -> None:
+    """Acme's own prices: a markup on most products, a fixed price on others, and a better
+    price for its biggest customer."""
+    for code, basis, amount in PRICE_BOOK:
+        selling_price_set(
+            partner=partner,
+            product=products[code],
+            basis=basis,
+            amount=Decimal(amount),
+            actor=actor,
+        )
+    selling_price_set(
+        partner=partner,
+        product=products["S2"],
+        basis="markup",
+        amount=Decimal("12"),
+        actor=actor,
+        company=Company.objects.get(partner=partner, name="Woodgrove Bank"),
+    )
 
 
 def _price_rise(partner: Partner, products: dict[str, Product], day: datetime.date) -> None:

@@ -56,7 +56,7 @@ def multiply(left: Decimal, right: Decimal | int) -> Decimal:
     return _EXACT.multiply(left, Decimal(right))
 
 
-def share(amount: Decimal, part: int, whole: int) -> Decimal:
+def share(amount: Decimal, part: Decimal | int, whole: Decimal | int) -> Decimal:
     """``amount x part / whole`` to 60 digits, not yet rounded to cents. The quotient of a
     cent amount by a whole of a few thousand days is either exactly on a half cent or far (more
     than 1/(200 x whole) of a cent) from one, so rounding it to cents after is the one rounding

@@ -29,6 +29,8 @@ class Event(models.TextChoices):
     AGREEMENT_RENEWED = events.AGREEMENT_RENEWED, "Agreement renewed"
     CUSTOMER_ENDED = events.CUSTOMER_ENDED, "Customer ended (nothing renewed)"
     RFI_SUBMITTED = events.RFI_SUBMITTED, "Request for Information submitted"
+    QUOTE_ACCEPTED = events.QUOTE_ACCEPTED, "Customer quote accepted"
+    QUOTE_DECLINED = events.QUOTE_DECLINED, "Customer quote declined"
     # Reminders (the reminders job): what a PSA tool may open a ticket for.
     RENEWAL_UPCOMING = events.RENEWAL_UPCOMING, "Reminder: term ending"
     RENEWAL_DEADLINE = events.RENEWAL_DEADLINE, "Reminder: renewal deadline"

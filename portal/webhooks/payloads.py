@@ -58,3 +58,22 @@ def rfi_data(rfi) -> dict:
         "company": _company(rfi.company),
         "rfi": {"id": rfi.pk, "status": rfi.status, "submitted_at": _moment(rfi.submitted_at)},
     }
+
+
+def quote_data(quote) -> dict:
+    """The end customer's answer to a quote at the MSP's prices (the MSP's own endpoint only)."""
+    return {
+        "company": _company(quote.company),
+        "quote": {
+            "id": quote.pk,
+            "number": quote.number,
+            "status": quote.status,
+            "seats": quote.seats,
+            "currency": quote.currency,
+            "valid_until": quote.valid_until.isoformat(),
+            "answered_at": _moment(quote.answered_at),
+            "answered_by": {"name": quote.answered_name, "title": quote.answered_title},
+            "comment": quote.comment,
+            "change_quote": quote.change_id,
+        },
+    }

@@ -5,7 +5,7 @@ from django.db.models import prefetch_related_objects
 
 from portal.core import events
 
-from .payloads import agreement_data, renewal_data, rfi_data
+from .payloads import agreement_data, quote_data, renewal_data, rfi_data
 from .selectors import endpoints_listening
 from .services import webhook_emit, webhook_emit_many
 
@@ -27,6 +27,11 @@ def agreement_event(event: events.Happened) -> None:
 @events.subscribe(events.RFI_SUBMITTED)
 def rfi_event(event: events.Happened) -> None:
     webhook_emit(partner=event.partner, event=event.name, data=rfi_data(event.rfi))
+
+
+@events.subscribe(events.QUOTE_ACCEPTED, events.QUOTE_DECLINED)
+def quote_event(event: events.Happened) -> None:
+    webhook_emit(partner=event.partner, event=event.name, data=quote_data(event.quote))
 
 
 @events.subscribe(events.AGREEMENT_TOOK_EFFECT)

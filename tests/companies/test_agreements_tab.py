@@ -211,9 +211,10 @@ def test_the_customer_page_costs_the_same_queries_however_many_versions(
     assert fabrikam.agreements.filter(status=Agreement.Status.SUPERSEDED).count() == 6
     client.force_login(acme_admin)
 
-    # 15, two for the contacts and a page of notes, and three for the Renewal section (the
-    # products of the lines in effect, the changes scheduled, the prices on the renewal day).
-    with django_assert_max_num_queries(20):
+    # 15, two for the contacts and a page of notes, three for the Renewal section (the
+    # products of the lines in effect, the changes scheduled, the prices on the renewal day)
+    # and one for Your prices and margin (the MSP's prices of the customer's products).
+    with django_assert_max_num_queries(21):
         html = page(client, fabrikam)
 
     assert all(f'id="agreement-{v}"' in html for v in range(1, 9))

@@ -30,6 +30,7 @@ TWO_STEP = "302 /profile/two-step/"
 ICON = "302 /static/favicon.ico"
 
 LINK = "a secret link: whoever holds it opens it (a password reset, an RFI of one company)"
+QUOTE_LINK = "a secret link: the end customer's quote, which whoever holds the link may read"
 EXAMPLE = "the example row of the template, the same for every MSP (Northwind Traders Limited)"
 
 # Names of Acme's objects and people: another MSP must never read them on a page.
@@ -99,6 +100,8 @@ MATRIX = {
     "companies:renewal_change_cancel": Row(
         LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE, GONE
     ),
+    # The MSP's own price of a product for this customer: its Admins set it (a form, no page).
+    "companies:your_price": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE, GONE),
     "companies:search": Row(LOGIN, OK, OK, OK, GONE),
     "companies:search_suggest": Row(LOGIN, OK, OK, OK, GONE),
     "customers:in_progress": Row(LOGIN, OK, OK, OK, GONE),
@@ -143,6 +146,20 @@ MATRIX = {
     "rfi:resend": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE, GONE),
     "rfi:form": Row(OK, OK, OK, OK, OK, other_msp_post=OK, shows_names=LINK),
     "sync:callback": Row(NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+    # The Price Book: every user of the MSP reads it; its Admins set the prices.
+    "pricebook:book": Row(LOGIN, OK, OK, OK, GONE),
+    "pricebook:edit": Row(LOGIN, NOT_ALLOWED, GONE, NOT_ALLOWED, GONE, GONE),
+    # Customer quotes: the MSP's own pages; the end customer's through the signed link, which
+    # whoever holds it opens (it shows the quote, made for Acme's customer).
+    "quotes:make": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE, GONE),
+    "quotes:make_order": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE, GONE),
+    "quotes:branding": Row(LOGIN, OK, GONE, OK, GONE),
+    "quotes:logo": Row(LOGIN, GONE, GONE, GONE, GONE),
+    "quotes:detail": Row(LOGIN, GONE, OK, OK, GONE, NOT_ALLOWED),
+    "quotes:pdf": Row(LOGIN, GONE, OK, OK, GONE, NOT_ALLOWED),
+    "quotes:public": Row(OK, OK, OK, OK, OK, other_msp_post="400", shows_names=QUOTE_LINK),
+    "quotes:public_logo": Row(GONE, GONE, GONE, GONE, GONE, NOT_ALLOWED),
+    "quotes:public_pdf": Row(OK, OK, OK, OK, OK, NOT_ALLOWED, shows_names=QUOTE_LINK),
     "webhooks:list": Row(LOGIN, OK, GONE, OK, GONE),
     "webhooks:create": Row(LOGIN, OK, GONE, OK, GONE),
     "webhooks:detail": Row(LOGIN, GONE, GONE, OK, GONE, NOT_ALLOWED),

@@ -1,0 +1,60 @@
+"""Customers | Complete with the MSP's price book: At Your Prices and Margin beside Monthly
+Fees, from the version in effect; no such columns before the MSP has any price."""
+
+import re
+from decimal import Decimal
+
+from django.urls import reverse
+
+from portal.pricebook.services import selling_price_set
+
+
+def cells(response, name: str) -> list[str]:
+    html = response.content.decode()
+    row = html.split(f">{name}</a>", 1)[1].split("</tr>", 1)[0]
+    return [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in row.split("</td>")[1:-1]]
+
+
+def headers(response) -> list[str]:
+    head = response.content.decode().split("<thead>", 1)[1].split("</thead>", 1)[0]
+    return [" ".join(re.sub(r"<[^>]+>", " ", th).split()) for th in head.split("</th>")[:-1]]
+
+
+def price(partner, product, basis, amount, company=None):
+    selling_price_set(
+        partner=partner,
+        product=product,
+        basis=basis,
+        amount=Decimal(amount),
+        actor=None,
+        company=company,
+    )
+
+
+def test_the_margin_of_each_customer_beside_its_monthly_fees(
+    client, acme, acme_admin, northwind, fabrikam, catalog
+):
+    price(acme, catalog["S1"], "markup", "25")
+    price(acme, catalog["S1"], "price", "4.00", company=northwind)
+    client.force_login(acme_admin)
+
+    response = client.get(reverse("customers:complete"))
+
+    assert headers(response)[4:7] == ["Monthly Fees", "At Your Prices", "Margin"]
+    # Northwind's own price: 682 x 4.00 = 2,728.00 against 682 x 2.95 = 2,011.90.
+    assert cells(response, "Northwind Traders")[3:6] == [
+        "USD 2,011.90",
+        "USD 2,728.00",
+        "USD 716.10",
+    ]
+    # Fabrikam's C1 has no price yet: no partial figure.
+    assert cells(response, "Fabrikam Logistics")[4:6] == ["—", "—"]
+
+
+def test_no_price_book_no_margin_columns(client, acme_admin, northwind):
+    client.force_login(acme_admin)
+
+    response = client.get(reverse("customers:complete"))
+
+    assert "At Your Prices" not in headers(response)
+    assert "Margin" not in headers(response)
