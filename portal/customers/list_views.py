@@ -72,7 +72,7 @@ class InProgressListView(CustomerListView):
 # Once the MSP has a price book, the Monthly Fees cell also says what the customer pays at the
 # MSP's prices and the margin (worked out for the page's rows: another column would not fit).
 FEES_AND_MARGIN = CompanyColumn(
-    "fees", "Monthly Fees (yours, margin)", order_by="monthly_fees", attr="fees_cell", numeric=True
+    "fees", "Monthly Fees", order_by="monthly_fees", attr="fees_cell", numeric=True
 )
 COMPLETE_WITH_MARGIN = [FEES_AND_MARGIN if column is FEES else column for column in COMPLETE_LIST]
 
@@ -102,7 +102,7 @@ def fees_cell(company: Company, cost, yours) -> str:
     if yours is None:
         return fees
     return format_html(
-        '{}<br><span class="muted">yours {}</span><br><span class="muted">margin {}</span>',
+        '{}<br><span class="fee-note">yours {}</span><br><span class="fee-note">margin {}</span>',
         fees,
         money(yours, company.fees_currency),
         money(yours - cost, company.fees_currency),

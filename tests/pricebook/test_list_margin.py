@@ -41,7 +41,7 @@ def test_the_margin_of_each_customer_beside_its_monthly_fees(
 
     response = client.get(reverse("customers:complete"))
 
-    assert headers(response)[4] == "Monthly Fees (yours, margin)"
+    assert headers(response)[4] == "Monthly Fees"
     # Northwind's own price: 682 x 4.00 = 2,728.00 against 682 x 2.95 = 2,011.90.
     assert cells(response, "Northwind Traders")[3] == (
         "USD 2,011.90 yours USD 2,728.00 margin USD 716.10"
