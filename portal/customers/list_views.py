@@ -4,11 +4,11 @@ monthly fees, and the list exported as CSV or XLSX."""
 
 import itertools
 import tempfile
-from functools import cached_property
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views import View
@@ -69,41 +69,44 @@ class InProgressListView(CustomerListView):
         return super().rows_html(companies)
 
 
-# The MSP's own figures beside Monthly Fees, once it has a price book: put on the page's rows by
-# the view (from the version in effect and the prices; not sortable).
-YOUR_FEES = CompanyColumn(label="At Your Prices", attr="your_fees", numeric=True)
-MARGIN = CompanyColumn(label="Margin", attr="fees_margin", numeric=True)
-_AFTER_FEES = COMPLETE_LIST.index(FEES) + 1
-COMPLETE_WITH_MARGIN = [
-    *COMPLETE_LIST[:_AFTER_FEES],
-    YOUR_FEES,
-    MARGIN,
-    *COMPLETE_LIST[_AFTER_FEES:],
-]
+# Once the MSP has a price book, the Monthly Fees cell also says what the customer pays at the
+# MSP's prices and the margin (worked out for the page's rows: another column would not fit).
+FEES_AND_MARGIN = CompanyColumn(
+    "fees", "Monthly Fees", order_by="monthly_fees", attr="fees_cell", numeric=True
+)
+COMPLETE_WITH_MARGIN = [FEES_AND_MARGIN if column is FEES else column for column in COMPLETE_LIST]
 
 
 class CompleteListView(CustomerListView):
     status = Company.Status.COMPLETE
     title = "Customers | Complete"
+    columns = COMPLETE_LIST  # the API's rows read it too
     export_names = ("customers:complete_csv", "customers:complete_xlsx")
 
-    @cached_property
-    def columns(self):
-        return COMPLETE_WITH_MARGIN if has_prices(self.request.user.partner) else COMPLETE_LIST
+    def get_context_data(self, **kwargs):
+        if has_prices(self.request.user.partner):
+            self.columns = COMPLETE_WITH_MARGIN
+        return super().get_context_data(**kwargs)
 
     def rows_html(self, companies):
         if self.columns is COMPLETE_WITH_MARGIN:
             partner = self.request.user.partner
             figures = monthly_fees_sold(partner, [company.pk for company in companies])
             for company in companies:
-                cost, yours = figures.get(company.pk, (None, None))
-                company.your_fees = (
-                    money(yours, company.fees_currency) if yours is not None else None
-                )
-                company.fees_margin = (
-                    money(yours - cost, company.fees_currency) if yours is not None else None
-                )
+                company.fees_cell = fees_cell(company, *figures.get(company.pk, (None, None)))
         return super().rows_html(companies)
+
+
+def fees_cell(company: Company, cost, yours) -> str:
+    fees = money(company.monthly_fees, company.fees_currency)
+    if yours is None:
+        return fees
+    return format_html(
+        '{}<br><span class="fee-note">yours {}</span><br><span class="fee-note">margin {}</span>',
+        fees,
+        money(yours, company.fees_currency),
+        money(yours - cost, company.fees_currency),
+    )
 
 
 class FormerListView(CompanyListView):

@@ -50,8 +50,18 @@ def test_customer_lists_show_what_customers_pay_and_export_it(page, demo_data, s
     page.get_by_role("link", name="Complete").click()
 
     shown = rows(page)
-    assert shown["Northwind Traders"][2:5] == ["S1", "682", "USD 2,011.90"]
-    assert shown["Fabrikam Logistics"][2:5] == ["S1, C1", "350", "USD 1,505.00"]
+    # With the demo's price book the cell also says Acme's own price and its margin: S1 at cost
+    # + 25% (682 x 3.69; 350 x 4.00), C1 at 1.60 a seat (350 x 1.60).
+    assert shown["Northwind Traders"][2:5] == [
+        "S1",
+        "682",
+        "USD 2,011.90\nyours USD 2,516.58\nmargin USD 504.68",
+    ]
+    assert shown["Fabrikam Logistics"][2:5] == [
+        "S1, C1",
+        "350",
+        "USD 1,505.00\nyours USD 1,960.00\nmargin USD 455.00",
+    ]
     totals = page.get_by_label("Total monthly fees")
     expect(totals).to_contain_text("Total monthly fees")
     # The seeds' two and the demo's customers on commitments.
@@ -69,7 +79,8 @@ def test_customer_lists_show_what_customers_pay_and_export_it(page, demo_data, s
     for name, cells in shown.items():
         row = exported[name]
         assert [row["Products"], row["Seats"]] == cells[2:4]
-        assert f"{row['Currency']} {Decimal(row['Monthly Fees']):,.2f}" == cells[4]
+        # The cell's first line: the contracted fees (the MSP's own figures stay on screen).
+        assert f"{row['Currency']} {Decimal(row['Monthly Fees']):,.2f}" == cells[4].split("\n")[0]
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Export XLSX").click()

@@ -107,9 +107,9 @@ def test_static_files_keep_their_long_cache(db):
     assert "max-age=" in response.headers["Cache-Control"]
 
 
-# Served pages only: the order addenda are PDFs (their inline CSS is read by WeasyPrint) and
-# e-mails are read in mail clients.
-NOT_PAGES = {"orders/addendum.html", "changes/addendum.html"}
+# Served pages only: the order addenda and customer quotes are PDFs (their inline CSS is read
+# by WeasyPrint) and e-mails are read in mail clients.
+NOT_PAGES = {"orders/addendum.html", "changes/addendum.html", "quotes/quote_pdf.html"}
 INLINE = re.compile(
     r"""\sstyle=|\son[a-z]+=|<style|<script(?![^>]*\ssrc=)|\shx-on|javascript:""", re.I
 )
