@@ -12,8 +12,13 @@ from portal.companies.agreements import agreement_lines
 from portal.companies.models import Agreement
 from portal.pricebook.forms import SellingPriceForm
 from portal.pricebook.models import SellingPrice
-from portal.pricebook.selectors import customer_prices, rules_of, sold_lines, sold_totals
-from portal.pricing import Money
+from portal.pricebook.selectors import (
+    MarginRow,
+    customer_prices,
+    rules_of,
+    sold_lines,
+    sold_totals,
+)
 from portal.pricing.selling import SoldLine
 
 
@@ -24,17 +29,6 @@ class PriceRow:
     price: SellingPrice | None
     own: bool  # this customer's own price, not the price book's
     form: SellingPriceForm | None  # for Admins
-
-
-@dataclass(frozen=True)
-class TotalRow:
-    label: str
-    cost: Money
-    yours: Money
-
-    @property
-    def margin(self) -> Money:
-        return self.yours - self.cost
 
 
 def prefix_of(product_id: int) -> str:
@@ -89,7 +83,7 @@ def your_prices_section(request, company, agreements, invalid=None) -> dict | No
             ("Total One Time (Up Front) Fees", "one_time"),
         ):
             if getattr(cost, name).amount or getattr(yours, name).amount:
-                total_rows.append(TotalRow(label, getattr(cost, name), getattr(yours, name)))
+                total_rows.append(MarginRow(label, getattr(cost, name), getattr(yours, name)))
     return {
         "agreement": agreement,
         "rows": rows,
