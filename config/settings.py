@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "portal.sync",
     "portal.webhooks",
     "portal.api",
+    "portal.dashboards",
     "portal.demo",
 ]
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("users/", include("portal.accounts.user_urls")),
     path("rfi/", include("portal.rfi.urls")),
     path("price-book/", include("portal.pricebook.urls")),
+    path("dashboard/", include("portal.dashboards.urls")),
     path("sync/", include("portal.sync.urls")),
     path("webhooks/", include("portal.webhooks.urls")),
     path("api/", include("portal.api.urls")),

@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 
 # (section, [(label, url name, admin only)])
 MENU = [
+    ("Dashboard", [("Dashboard", "dashboards:dashboard", False)]),
     (
         "Prospects",
         [

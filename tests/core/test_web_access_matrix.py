@@ -147,6 +147,9 @@ MATRIX = {
     "sync:callback": Row(NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
     # The Price Book: every user of the MSP reads it; its Admins set the prices.
     "pricebook:book": Row(LOGIN, OK, OK, OK, GONE),
+    "dashboards:dashboard": Row(LOGIN, OK, OK, OK, GONE),
+    "dashboards:csv": Row(LOGIN, OK, OK, OK, GONE),
+    "dashboards:xlsx": Row(LOGIN, OK, OK, OK, GONE),
     "pricebook:edit": Row(LOGIN, NOT_ALLOWED, GONE, NOT_ALLOWED, GONE, GONE),
     "webhooks:list": Row(LOGIN, OK, GONE, OK, GONE),
     "webhooks:create": Row(LOGIN, OK, GONE, OK, GONE),
