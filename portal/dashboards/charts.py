@@ -86,7 +86,7 @@ def _labels(frame: _Frame, labels: list[str]) -> None:
     # Every label when they fit, else every other one (a phone shows the chart smaller).
     every = 1 if len(labels) <= 8 else 2
     for index, text in enumerate(labels):
-        if index % every == 0 or index == len(labels) - 1:
+        if index % every == 0:
             frame.d.xlabels.append((frame.x(index), text))
 
 

@@ -69,6 +69,7 @@ class MspDashboard:
                     label(day) + (" (ahead)" if is_ahead else ""),
                     self.cost[n],
                     shift if is_ahead else None,
+                    self.cost[n] + shift if is_ahead else None,
                     month.sold,
                     month.margin,
                     month.unpriced,
@@ -81,9 +82,9 @@ class MspDashboard:
             "Each month's figure is the Total Monthly Fees of the agreement versions in effect "
             "on its first day. Lines of an annual term are billed once a year and are not in "
             "it; one-time fees never are.",
-            f"The last {ahead} months (dotted) are ahead: the versions already scheduled, "
-            "and the renewals with lines ending or seats or terms changing, at the prices in "
-            "force on the renewal day.",
+            f"The last {ahead} months (dotted) are ahead: the versions in effect then (with "
+            "those already scheduled), and the renewals with lines ending or seats or terms "
+            "changing, at the contracted prices in force on the renewal day (Expected).",
         ]
         unpriced = self.sold[self.window.days.index(self.window.this_month)].unpriced
         if unpriced:
@@ -103,7 +104,8 @@ class MspDashboard:
             headers=[
                 "Month",
                 self.money("At contracted cost"),
-                self.money("Of which renewal changes"),
+                self.money("Renewal changes"),
+                self.money("Expected at contracted cost"),
                 self.money("At your prices"),
                 self.money("Margin"),
                 "Lines without your price",

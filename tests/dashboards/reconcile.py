@@ -49,3 +49,38 @@ def expected_movements(before: dict, after: dict) -> dict[str, Decimal]:
         else:
             moves["contraction"] += now - was
     return moves
+
+
+def sold_on(partner, day: datetime.date) -> tuple[Decimal | None, int]:
+    """The monthly fees at the MSP's prices of the versions in effect on ``day`` (None when a
+    line has no selling price), and how many lines have none: line by line, through the price
+    book's own selectors and the pure selling engine."""
+    from portal.pricebook.selectors import customer_prices, rules_of
+    from portal.pricing import Money
+    from portal.pricing.lines import Line
+    from portal.pricing.selling import sold
+    from portal.pricing.table import Charge, Term
+
+    total, unpriced = Decimal("0.00"), 0
+    versions = Agreement.objects.filter(company__partner=partner).select_related("company")
+    for agreement in versions.prefetch_related("lines"):
+        if not in_effect(agreement, day):
+            continue
+        rules = rules_of(customer_prices(partner, agreement.company))
+        for row in agreement.lines.all():
+            if row.term != "monthly":
+                continue
+            line = Line.of(
+                row.code,
+                row.name,
+                Term(row.term),
+                Charge(row.charge),
+                row.quantity,
+                Money(row.unit_price, partner.currency),
+            )
+            found = sold(line, rules.get(row.code)).sold
+            if found is None:
+                unpriced += 1
+            else:
+                total += found.payment.amount
+    return (None if unpriced else total), unpriced

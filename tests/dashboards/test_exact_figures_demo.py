@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from portal.accounts.models import Partner
 from portal.dashboards.msp import MspDashboard
-from tests.dashboards.reconcile import expected_movements, fees_on
+from tests.dashboards.reconcile import expected_movements, fees_on, sold_on
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,6 +18,10 @@ def test_recurring_fees_are_the_lines_in_effect_each_month(demo_data, name):
     chart = dashboard.chart("recurring")
     for day, row in zip(dashboard.window.shown, chart.rows, strict=True):
         assert row[1] == sum(fees_on(partner, day).values()), day
+        sold, unpriced = sold_on(partner, day)
+        assert (row[4], row[6]) == (sold, unpriced), day
+        if sold is not None:
+            assert row[5] == sold - row[1]  # the margin
 
 
 def test_movements_are_the_changes_of_each_customer_between_first_days(demo_data):
@@ -42,3 +46,26 @@ def test_this_months_fees_are_the_customers_total_monthly_fees(demo_data):
     assert dashboard.cost[dashboard.window.days.index(this_month)] == sum(
         fees_on(partner, this_month).values()
     )
+
+
+def test_the_history_is_not_flat(demo_data):
+    partner = Partner.objects.get(name="Acme IT Services")
+    dashboard = MspDashboard(partner, timezone.localdate())
+    rows = dashboard.chart("movements").rows
+    # Customers won, one grown, one shrunk, two lost over the year.
+    assert sum(1 for row in rows if row[1]) >= 3
+    assert any(row[2] for row in rows) and any(row[3] for row in rows)
+    assert sum(1 for row in rows if row[4]) == 2
+
+
+def test_seats_are_the_per_seat_lines_in_effect_today(demo_data):
+    from portal.companies.models import AgreementLine
+
+    partner = Partner.objects.get(name="Acme IT Services")
+    rows = MspDashboard(partner, timezone.localdate()).chart("seats").rows
+    expected = {}
+    for line in AgreementLine.objects.filter(
+        agreement__company__partner=partner, agreement__status="active", charge="per_seat"
+    ):
+        expected[line.code] = expected.get(line.code, 0) + line.quantity
+    assert {row[0]: row[2] for row in rows} == expected
