@@ -35,6 +35,8 @@ class Drawing:
     legend: list[tuple[str, str]] = field(default_factory=list)  # (css, name)
     zero: float = 0.0
     ahead_from: float | None = None  # x where the forecast starts
+    names: list[tuple[float, str]] = field(default_factory=list)  # (y, label): horizontal bars
+    horizontal: bool = False
 
 
 def nice_scale(low: float, high: float, ticks: int = 4) -> list[float]:
@@ -163,4 +165,32 @@ def bar_chart(labels: list[str], series: list[Series]) -> Drawing:
                 above = end
             else:
                 below = end
+    return drawing
+
+
+def hbar_chart(labels: list[str], series: Series) -> Drawing:
+    """Horizontal bars, one per label (names too long to stand under a bar): the label on
+    its own line above its bar, the bar's length its value."""
+    row = 34
+    drawing = Drawing(height=TOP + row * len(labels) + BOTTOM, horizontal=True)
+    numbers = [float(v or 0) for v in series.values]
+    scale = nice_scale(0, max(numbers, default=0))
+    span = WIDTH - LEFT - RIGHT
+    drawing.zero = LEFT
+    for tick in scale:
+        drawing.xlabels.append((round(LEFT + span * tick / scale[-1], 1), short(tick)))
+    drawing.legend.append((series.css, series.name))
+    for index, (text, value) in enumerate(zip(labels, numbers, strict=True)):
+        top = TOP + row * index
+        drawing.names.append((top + 11, text))
+        drawing.bars.append(
+            (
+                LEFT,
+                top + 15,
+                max(round(span * value / scale[-1], 1), 0.5),
+                14,
+                series.css,
+                f"{text}: {series.values[index]:,}",
+            )
+        )
     return drawing

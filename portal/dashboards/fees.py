@@ -21,6 +21,7 @@ from portal.companies.models import Agreement, AgreementLine
 Status = Agreement.Status
 IN_TIME = [Status.ACTIVE, Status.SCHEDULED, Status.SUPERSEDED, Status.ENDED]
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 
 
 def in_effect_on(day: datetime.date, prefix: str = "agreement__") -> Q:
@@ -40,20 +41,24 @@ def lines_in_time(days: Sequence[datetime.date]):
     )
 
 
-def company_fees(lines, days: Sequence[datetime.date]) -> dict[int, tuple[Decimal, ...]]:
+def company_fees(
+    lines, days: Sequence[datetime.date], *, also: str | None = None
+) -> dict[int, tuple[Decimal, ...]] | dict[tuple[int, int], tuple[Decimal, ...]]:
     """Each customer's monthly recurring fees on each of ``days``: one grouped query, the
-    sums made by the database (``lines``: ``lines_in_time`` scoped by the caller)."""
+    sums made by the database (``lines``: ``lines_in_time`` scoped by the caller). ``also``:
+    a field to key them by as well, (customer, that field) (the vendor's: the partner)."""
     sums = {
         f"d{n}": Sum("payment", filter=in_effect_on(day), default=ZERO)
         for n, day in enumerate(days)
     }
-    rows = (
-        lines.values("agreement__company_id")
-        .annotate(**sums)
-        .values_list("agreement__company_id", *sums)
-        .order_by()
-    )
-    return {row[0]: tuple(row[1:]) for row in rows}
+    keys = ["agreement__company_id", *([also] if also else [])]
+    rows = lines.values(*keys).annotate(**sums).values_list(*keys, *sums).order_by()
+    width = len(keys)
+    # SQLite adds decimals as floats: back to cents (exact: every payment is whole cents).
+    return {
+        (row[:width] if also else row[0]): tuple(amount.quantize(CENT) for amount in row[width:])
+        for row in rows
+    }
 
 
 @dataclass
