@@ -12,7 +12,6 @@ from django.urls import NoReverseMatch, reverse
 
 # (section, [(label, url name, admin only)])
 MENU = [
-    ("Dashboard", [("Dashboard", "dashboards:dashboard", False)]),
     (
         "Prospects",
         [
@@ -30,6 +29,7 @@ MENU = [
             ("Former customers", "customers:former", False),
         ],
     ),
+    ("Dashboard", [("Dashboard", "dashboards:dashboard", False)]),
     ("Prices", [("Price Book", "pricebook:book", False)]),
     (
         "Users",

@@ -55,9 +55,11 @@ def build(partner, products, number: int, first: int, versions, ends: bool) -> N
         status = {"cancelled": "cancelled", "pending": "rejected" if pending else "upsell_pending"}
         status = status.get(kind, "superseded")
         pending = pending or status == "upsell_pending"
+        # Versions in time are made Cancelled first and given their status once their dates
+        # are final (PostgreSQL's exclusion constraint checks every row as it is written).
         agreement = Agreement.objects.create(
-            company=company, version=n, status=status, total_users=1, currency="USD",
-            effective_from=day,
+            company=company, version=n, total_users=1, currency="USD", effective_from=day,
+            status="cancelled" if status == "superseded" else status,
         )  # fmt: skip
         AgreementLine.objects.bulk_create(
             AgreementLine(
@@ -84,6 +86,7 @@ def build(partner, products, number: int, first: int, versions, ends: bool) -> N
         if kind == "gap" and until > agreement.effective_from:
             until = agreement.effective_from + (until - agreement.effective_from) / 2
         agreement.effective_until = until
+        agreement.status = "superseded"
         agreement.save()
     if made:
         last = made[-1][0]
