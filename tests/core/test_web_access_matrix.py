@@ -28,6 +28,7 @@ HOME = "302 /"
 CONSOLE = "302 /admin/"
 TWO_STEP = "302 /profile/two-step/"
 ICON = "302 /static/favicon.ico"
+CONSOLE_LOGIN = "302 /admin/login/"
 
 LINK = "a secret link: whoever holds it opens it (a password reset, an RFI of one company)"
 EXAMPLE = "the example row of the template, the same for every MSP (Northwind Traders Limited)"
@@ -54,6 +55,8 @@ MATRIX = {
     "favicon": Row(ICON, ICON, ICON, ICON, ICON),
     # The vendor console's own sign-in page; the console itself is Django's admin.
     "admin/login/": Row(LOGIN, OK, OK, OK, CONSOLE),
+    # The console's Dashboard, a page of the admin's own (staff only, through admin_view).
+    "vendor_dashboard": Row(CONSOLE_LOGIN, CONSOLE_LOGIN, CONSOLE_LOGIN, CONSOLE_LOGIN, OK),
     "login": Row(OK, HOME, HOME, HOME, HOME),
     "logout": Row(NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
     "password_reset": Row(OK, OK, OK, OK, OK),
