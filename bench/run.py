@@ -13,6 +13,7 @@ BENCHMARKS = [
     "renewal_run",
     "reminders",
     "renewals_page",
+    "dashboard",
 ]
 
 if __name__ == "__main__":

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "portal.sync",
     "portal.webhooks",
     "portal.api",
+    "portal.dashboards",
     "portal.demo",
 ]
 

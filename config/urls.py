@@ -6,12 +6,15 @@ from django.views.generic import RedirectView
 from portal.accounts import two_step_urls
 from portal.accounts.two_step_views import admin_login
 from portal.customers.views import HomeView
+from portal.dashboards.console import vendor_dashboard
 
 admin.site.site_header = "MSP Partner Portal — vendor console"
 admin.site.site_title = "Vendor console"
 
 urlpatterns = [
     path("admin/login/", admin_login),
+    # A page of the vendor console's own, before the admin's URLs take every admin/… path.
+    path("admin/dashboard/", admin.site.admin_view(vendor_dashboard), name="vendor_dashboard"),
     path("admin/", admin.site.urls),
     path("accounts/two-step/", include(two_step_urls.sign_in)),
     path("accounts/", include("portal.accounts.urls")),
@@ -24,6 +27,7 @@ urlpatterns = [
     path("rfi/", include("portal.rfi.urls")),
     path("price-book/", include("portal.pricebook.urls")),
     path("quotes/", include("portal.quotes.urls")),
+    path("dashboard/", include("portal.dashboards.urls")),
     path("sync/", include("portal.sync.urls")),
     path("webhooks/", include("portal.webhooks.urls")),
     path("api/", include("portal.api.urls")),

@@ -29,6 +29,7 @@ MENU = [
             ("Former customers", "customers:former", False),
         ],
     ),
+    ("Dashboard", [("Dashboard", "dashboards:dashboard", False)]),
     (
         "Prices",
         [("Price Book", "pricebook:book", False), ("Quote Branding", "quotes:branding", True)],

@@ -3,7 +3,9 @@ vendor's term policy, prospects, and customers with agreements in effect for som
 seeds' Northwind and Fabrikam on monthly terms, and customers on annual (and one on a 3-year)
 commitments whose terms end over the coming months, counted from the day the data is loaded
 (some within 7, 30 and 60 days), one with an add-on co-termed mid-term, one not renewing, and
-a price rise a month ahead. Running it again changes nothing."""
+a price rise a month ahead. A year of history: customers won month after month, former
+customers who grew, shrank and left (the dashboard's lines are not flat). Running it again
+changes nothing."""
 
 import datetime
 from decimal import Decimal
@@ -174,6 +176,17 @@ PRICE_RISES = {"A3": [(1, "10.50")], "S2": [(1, "5.40"), (250, "5.10"), (500, "4
 # ADDED_DAYS_AGO and co-termed (it renews with S1).
 CO_TERMED = ("Wide World Importers", "wideworldimporters.example", 300)
 CO_TERMED_DAYS, ADDED_DAYS_AGO = 200, 45
+# Acme's former customers, on monthly terms: name, domain, their versions as (months before
+# this month's first day it took effect, seats per product), and the months ago it ended.
+FORMER = [
+    (
+        "Proseware Inc",
+        "proseware.example",
+        [(11, {"S1": 150}), (7, {"S1": 180, "A2": 180}), (4, {"S1": 140})],
+        2,
+    ),
+    ("Relecloud", "relecloud.example", [(10, {"S2": 75})], 5),
+]
 
 
 # Acme's price book: (product, "markup" in percent or "price" per unit, amount).
@@ -253,6 +266,8 @@ def load_demo_data() -> bool:
         terms = {code: LineTerm(commitment, renews, start, end) for code in seats}
         _customer(acme, admin, admin, name, domain, seats, terms, start, today)
     _co_termed_customer(acme, admin, today)
+    for name, domain, versions, ended in FORMER:
+        _former_customer(acme, admin, name, domain, versions, ended, today)
     _price_rise(acme, products, today + datetime.timedelta(days=PRICE_RISE_DAYS))
     _price_book(acme, admin, products)
 
@@ -476,4 +491,41 @@ def _co_termed_customer(partner, actor, today) -> Company:
     quote = price_order(price_table_for(partner=partner), {"S1": users, "A2": users})
     a2 = LineTerm(Commitment.ONE_YEAR, True, added, end)
     _version(company, actor, quote, users, {"S1": s1, "A2": a2}, added)
+    return company
+
+
+def _former_customer(partner, actor, name, domain, versions, ended, today) -> Company:
+    """A customer on monthly terms whose versions took effect on the first of the months
+    given, each superseding the one before, and whose last ended ``ended`` months ago."""
+    this_month = today.replace(day=1)
+    table = price_table_for(partner=partner)
+    company, previous = None, None
+    for months, seats in versions:
+        since = add_months(this_month, -months)
+        terms = {
+            code: LineTerm(Commitment.MONTHLY, True, since, add_months(since, 1)) for code in seats
+        }
+        if company is None:
+            company = _customer(partner, actor, actor, name, domain, seats, terms, since, today)
+        else:
+            versions_move(
+                company=company,
+                moves=[(previous, Agreement.Status.SUPERSEDED)],
+                actor=actor,
+                summary=f"Agreement version {previous.version} superseded on {since:%Y-%m-%d}",
+                today=since,
+            )
+            quote = price_order(table, seats)
+            _version(company, actor, quote, max(seats.values()), terms, since)
+        previous = company.agreements.get(status=Agreement.Status.ACTIVE)
+    end = add_months(this_month, -ended)
+    versions_move(
+        company=company,
+        moves=[(previous, Agreement.Status.ENDED)],
+        actor=actor,
+        summary=f"Every product ended on {end:%Y-%m-%d}: auto-renew off",
+        ends=[(previous, end)],
+        today=end,
+    )
+    company_set_status(company=company, status=Company.Status.FORMER, actor=actor)
     return company

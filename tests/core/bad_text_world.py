@@ -180,6 +180,7 @@ def admin_urls(world: dict) -> list[str]:
         first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
         urls += [base, f"{base}add/", f"{base}{first or 1}/change/"]
     urls.append(reverse("admin:companies_agreement_timeline", args=[world["customer"]]))
+    urls.append(reverse("vendor_dashboard"))
     return urls
 
 

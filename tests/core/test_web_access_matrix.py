@@ -28,6 +28,7 @@ HOME = "302 /"
 CONSOLE = "302 /admin/"
 TWO_STEP = "302 /profile/two-step/"
 ICON = "302 /static/favicon.ico"
+CONSOLE_LOGIN = "302 /admin/login/"
 
 LINK = "a secret link: whoever holds it opens it (a password reset, an RFI of one company)"
 QUOTE_LINK = "a secret link: the end customer's quote, which whoever holds the link may read"
@@ -55,6 +56,8 @@ MATRIX = {
     "favicon": Row(ICON, ICON, ICON, ICON, ICON),
     # The vendor console's own sign-in page; the console itself is Django's admin.
     "admin/login/": Row(LOGIN, OK, OK, OK, CONSOLE),
+    # The console's Dashboard, a page of the admin's own (staff only, through admin_view).
+    "vendor_dashboard": Row(CONSOLE_LOGIN, CONSOLE_LOGIN, CONSOLE_LOGIN, CONSOLE_LOGIN, OK),
     "login": Row(OK, HOME, HOME, HOME, HOME),
     "logout": Row(NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
     "password_reset": Row(OK, OK, OK, OK, OK),
@@ -148,6 +151,9 @@ MATRIX = {
     "sync:callback": Row(NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
     # The Price Book: every user of the MSP reads it; its Admins set the prices.
     "pricebook:book": Row(LOGIN, OK, OK, OK, GONE),
+    "dashboards:dashboard": Row(LOGIN, OK, OK, OK, GONE),
+    "dashboards:csv": Row(LOGIN, OK, OK, OK, GONE),
+    "dashboards:xlsx": Row(LOGIN, OK, OK, OK, GONE),
     "pricebook:edit": Row(LOGIN, NOT_ALLOWED, GONE, NOT_ALLOWED, GONE, GONE),
     # Customer quotes: the MSP's own pages; the end customer's through the signed link, which
     # whoever holds it opens (it shows the quote, made for Acme's customer).

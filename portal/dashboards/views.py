@@ -1,0 +1,45 @@
+"""The MSP dashboard page and the downloads of each chart's figures."""
+
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.utils import timezone
+from django.views.generic import TemplateView, View
+
+from portal.core.sheets import CSV, XLSX, csv_lines
+from portal.core.tenancy import PartnerRequiredMixin
+
+from .exports import xlsx_file
+from .msp import CHARTS, MspDashboard
+
+
+class DashboardView(PartnerRequiredMixin, TemplateView):
+    template_name = "dashboards/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        dashboard = MspDashboard(self.request.user.partner, timezone.localdate())
+        return super().get_context_data(
+            charts=dashboard.charts(),
+            currency=dashboard.currency,
+            downloads=("dashboards:csv", "dashboards:xlsx"),
+            **kwargs,
+        )
+
+
+class DownloadView(PartnerRequiredMixin, View):
+    """One chart's figures as CSV or XLSX (the table under it)."""
+
+    def get(self, request, kind: str):
+        slug = request.GET.get("chart", CHARTS[0])
+        if slug not in CHARTS:
+            raise Http404("No such chart.")
+        chart = MspDashboard(request.user.partner, timezone.localdate()).chart(slug)
+        name = f"dashboard-{slug}-{timezone.localdate():%Y-%m-%d}"
+        if kind == "csv":
+            response = StreamingHttpResponse(csv_lines(chart.headers, chart.rows), content_type=CSV)
+            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+            return response
+        return FileResponse(
+            xlsx_file(chart),
+            as_attachment=True,
+            filename=f"{name}.xlsx",
+            content_type=XLSX,
+        )
