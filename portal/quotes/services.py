@@ -58,7 +58,7 @@ def quote_answer(
     its validity or whose prices have moved is refused (``CannotAnswer``)."""
     with transaction.atomic():
         quote = (
-            CustomerQuote.objects.select_for_update()
+            CustomerQuote.objects.select_for_update(of=("self",))
             .select_related("company", "partner", "change", "created_by")
             .get(pk=quote_id)
         )
