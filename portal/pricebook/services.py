@@ -12,7 +12,7 @@ from portal.pricing.selling import SellingRule
 from .models import SellingPrice
 
 
-def _subject(partner, product, company) -> str:
+def _subject(product, company) -> str:
     return f"{product.code} for {company.name}" if company else f"{product.code} in the price book"
 
 
@@ -56,7 +56,7 @@ def selling_price_set(
                     actor=actor,
                     price=price,
                     company=company,
-                    summary=f"Your price of {_subject(partner, product, company)} set to {after}",
+                    summary=f"Your price of {_subject(product, company)} set to {after}",
                     before=before,
                     after=after,
                 )
@@ -84,7 +84,7 @@ def selling_price_clear(*, partner, product, actor, company=None) -> bool:
             actor=actor,
             price=price,
             company=company,
-            summary=f"Your price of {_subject(partner, product, company)} removed",
+            summary=f"Your price of {_subject(product, company)} removed",
             before=before,
             after=_inherited(company),
         )

@@ -13,7 +13,6 @@ from portal.core.history import history_record
 from portal.core.models import HistoryEntry
 from portal.core.outbox.mail import message_queue
 
-from .links import quote_url
 from .make import change_lines, order_lines, prices_moved
 from .models import VALID_DAYS, CustomerQuote
 
@@ -112,7 +111,3 @@ def _tell_msp(quote: CustomerQuote, verb: str) -> None:
 def _creator(quote: CustomerQuote) -> list[str]:
     user = quote.created_by
     return [user.email] if user is not None and user.is_active else []
-
-
-def quote_link(quote: CustomerQuote) -> str:
-    return quote_url(quote)
