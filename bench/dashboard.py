@@ -57,6 +57,7 @@ def load() -> None:
     from portal.accounts.models import Partner, User
     from portal.catalog.models import ContractedPrice, Product
     from portal.companies.models import Company, CompanyProduct
+    from portal.companies.monthly import figures_rebuild
     from portal.pricebook.models import SellingPrice
 
     with connection.cursor() as cursor:
@@ -139,6 +140,8 @@ def load() -> None:
         _versions(cursor, big.pk, VERSIONS, 60, "big")
         _versions(cursor, None, SMALL_VERSIONS, 150, "small")
         _lines(cursor)
+    # Written by SQL: counted in the partners' months as the migration counts existing data.
+    figures_rebuild()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
 

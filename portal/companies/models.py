@@ -449,6 +449,83 @@ class CompanyTally(models.Model):
         return f"{self.partner_id} {self.status}: {self.count}"
 
 
+class CustomerDay(models.Model):
+    """A day on which a customer's recurring fees, or the lines they are made of, change: its
+    figures from that day on (``monthly``), as its partner's figures last counted them.
+
+    Kept so that a change of its versions adds to its partner's ``PartnerMonth`` and
+    ``PartnerLineDay`` rows only the difference it makes. Amounts in cents.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    fees = models.BigIntegerField()  # cents: the monthly-term lines' payments
+    # Every line by "term|charge|unit_price|code": [seats or units, lines].
+    lines = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["company", "day"], name="one_customer_day")]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.day}: {self.fees}"
+
+
+class PartnerMonth(models.Model):
+    """What the changes of a partner's customers' recurring fees add up to on a month's first
+    day: the net change and its kinds (new, expansion, contraction, lost), in cents, with how
+    many customers made each. The fees on a day are the nets of the months up to it added up.
+
+    Kept in step by ``monthly.figures_refresh`` in the transactions that move versions, so that
+    the dashboards read a few rows a month rather than every line of 100,000 versions.
+    """
+
+    partner = models.ForeignKey("accounts.Partner", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    net = models.BigIntegerField(default=0)
+    new = models.BigIntegerField(default=0)
+    expansion = models.BigIntegerField(default=0)
+    contraction = models.BigIntegerField(default=0)
+    lost = models.BigIntegerField(default=0)
+    new_customers = models.IntegerField(default=0)
+    expansion_customers = models.IntegerField(default=0)
+    contraction_customers = models.IntegerField(default=0)
+    lost_customers = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "month"], name="one_partner_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.month}: {self.net}"
+
+
+class PartnerLineDay(models.Model):
+    """The change on a day of a partner's lines in effect at one term, charge, code and
+    contracted unit price: seats (or units) and lines, added or taken away. Their running
+    totals price a month at the MSP's own prices, and count the seats of each product."""
+
+    partner = models.ForeignKey("accounts.Partner", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    term = models.CharField(max_length=10, choices=TERM_CHOICES)
+    charge = models.CharField(max_length=10, choices=CHARGE_CHOICES)
+    code = models.CharField(max_length=20)
+    unit_price = models.DecimalField(max_digits=12, decimal_places=4)
+    quantity = models.BigIntegerField(default=0)
+    lines = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "day", "term", "charge", "code", "unit_price"],
+                name="one_partner_line_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.day} {self.code} {self.unit_price}: {self.quantity}"
+
+
 # Prospects and customers are companies in a status: the same rows, named as the seeds name them.
 
 

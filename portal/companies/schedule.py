@@ -23,6 +23,7 @@ from portal.core.models import HistoryEntry
 
 from .events import agreements_took_effect
 from .models import Agreement, AgreementLine, Company
+from .monthly import figures_refresh
 from .versions import fee_figures
 
 logger = logging.getLogger(__name__)
@@ -198,9 +199,10 @@ def _figures_write(starting, lines, now) -> None:
 
 def figures_write(companies: list[Company], fields: list[str], now) -> None:
     """Write ``fields`` of each company as they are on the instance, and ``updated_at``: one
-    UPDATE ... FROM a list of values for the batch (``core.bulk.rows_update``). The renewal
-    run writes its figures so too."""
+    UPDATE ... FROM a list of values for the batch (``core.bulk.rows_update``); and the
+    partners' months from their versions now. The renewal run writes its figures so too."""
     rows = [[company.pk, *(getattr(company, name) for name in fields)] for company in companies]
     rows_update(Company, fields, rows, also={"updated_at": now})
+    figures_refresh(company.pk for company in companies)
     for company in companies:
         company.updated_at = now

@@ -18,6 +18,7 @@ from portal.core.history import history_record
 from portal.core.models import HistoryEntry
 
 from .models import Agreement, Company
+from .monthly import figures_refresh
 
 Status = Agreement.Status
 
@@ -210,7 +211,8 @@ def renewal_figures(lines) -> dict:
 
 def company_fees_refresh(company: Company) -> None:
     """Copy the paying version's products, seats and monthly fees onto the company (the
-    customer lists read them from there); called whenever a version is made or moves."""
+    customer lists read them from there), and count its months in its partner's (the
+    dashboards read those); called whenever a version is made or moves."""
     paying = paying_version(list(company.agreements.all()))
     if paying is not None:
         figures = fee_figures(list(paying.lines.all()), paying.total_users, paying.currency)
@@ -230,3 +232,4 @@ def company_fees_refresh(company: Company) -> None:
     Company.objects.filter(pk=company.pk).update(**figures)
     for name, value in figures.items():
         setattr(company, name, value)
+    figures_refresh([company.pk])

@@ -1,12 +1,11 @@
-"""Monthly recurring fees in time: each customer's fees on the first day of each month, and
-what they add up to (the total, and the movements from one month to the next).
+"""Monthly recurring fees in time: each partner's fees on the first day of each month, and the
+movements from one month to the next (new, expansion, contraction, lost).
 
 A customer's monthly recurring fees on a day are the payments of the monthly-term lines of its
-agreement version in effect that day, as its page's Total Monthly Fees shows them. Lines of an
-annual term are billed once a year and are not in it (the dashboard shows their total apart);
-one-time charges recur never. The versions read are the ones that are, were or will be in
-effect (Active, Scheduled, Superseded, Ended): a pending order is not in effect until the
-vendor confirms it, and a cancelled or rejected one never was.
+agreement version in effect that day, as its page's Total Monthly Fees shows them (lines of an
+annual term are billed once a year and are not in it; one-time charges never recur). The
+services keep each partner's changes month by month (``portal.companies.monthly``): the fees
+on a day are those changes added up to it, a few rows a month whatever the customers' number.
 """
 
 import datetime
@@ -14,51 +13,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
-from portal.companies.models import Agreement, AgreementLine
+from portal.companies.models import PartnerLineDay, PartnerMonth
 
-Status = Agreement.Status
-IN_TIME = [Status.ACTIVE, Status.SCHEDULED, Status.SUPERSEDED, Status.ENDED]
 ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
+# A partner's (or a customer's) lines in effect: (term, charge, code, contracted unit price):
+# [seats or units, lines].
+Lines = dict[tuple[str, str, str, Decimal], list[int]]
+KINDS = ("new", "expansion", "contraction", "lost")
 
 
-def in_effect_on(day: datetime.date, prefix: str = "agreement__") -> Q:
-    """The versions in effect on ``day``: [effective_from, effective_until) holds it."""
-    return Q(**{f"{prefix}effective_from__lte": day}) & (
-        Q(**{f"{prefix}effective_until__isnull": True}) | Q(**{f"{prefix}effective_until__gt": day})
-    )
-
-
-def lines_in_time(days: Sequence[datetime.date]):
-    """The monthly-term lines of the versions in effect on any day of ``days`` (sorted)."""
-    return AgreementLine.objects.filter(
-        Q(agreement__effective_until__isnull=True) | Q(agreement__effective_until__gt=days[0]),
-        term="monthly",
-        agreement__status__in=IN_TIME,
-        agreement__effective_from__lte=days[-1],
-    )
-
-
-def company_fees(
-    lines, days: Sequence[datetime.date], *, also: str | None = None
-) -> dict[int, tuple[Decimal, ...]] | dict[tuple[int, int], tuple[Decimal, ...]]:
-    """Each customer's monthly recurring fees on each of ``days``: one grouped query, the
-    sums made by the database (``lines``: ``lines_in_time`` scoped by the caller). ``also``:
-    a field to key them by as well, (customer, that field) (the vendor's: the partner)."""
-    sums = {
-        f"d{n}": Sum("payment", filter=in_effect_on(day), default=ZERO)
-        for n, day in enumerate(days)
-    }
-    keys = ["agreement__company_id", *([also] if also else [])]
-    rows = lines.values(*keys).annotate(**sums).values_list(*keys, *sums).order_by()
-    width = len(keys)
-    # SQLite adds decimals as floats: back to cents (exact: every payment is whole cents).
-    return {
-        (row[:width] if also else row[0]): tuple(amount.quantize(CENT) for amount in row[width:])
-        for row in rows
-    }
+def money(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)
 
 
 @dataclass
@@ -77,38 +44,107 @@ class Movements:
     def net(self) -> Decimal:
         return self.new + self.expansion + self.contraction + self.lost
 
-    def add(self, before: Decimal, after: Decimal) -> None:
-        if before == after:
-            return
-        if not before:
-            kind, amount = "new", after
-        elif not after:
-            kind, amount = "lost", -before
-        elif after > before:
-            kind, amount = "expansion", after - before
-        else:
-            kind, amount = "contraction", after - before
-        setattr(self, kind, getattr(self, kind) + amount)
-        self.customers[kind] += 1
+
+@dataclass
+class PartnerFees:
+    """A partner's recurring fees on each day, the customers paying them, and the movements
+    into each day from the one before (one fewer than the days)."""
+
+    fees: list[Decimal]
+    paying: list[int]
+    moves: list[Movements]
 
 
-KINDS = ("new", "expansion", "contraction", "lost")
+COLUMNS = ("net", *KINDS, *(f"{kind}_customers" for kind in KINDS))
 
 
-def totals(fees: Iterable[Sequence[Decimal]], count: int) -> list[Decimal]:
-    """The sum over customers of each day's fees."""
-    sums = [ZERO] * count
-    for row in fees:
-        for n, amount in enumerate(row):
-            sums[n] += amount
-    return sums
+def partner_fees(days: Sequence[datetime.date], partners=None) -> dict[int, PartnerFees]:
+    """Each partner's fees on ``days`` (first days of months, in order), or only those of
+    ``partners`` (ids): one query of a few rows a month."""
+    rows = PartnerMonth.objects.filter(month__lte=days[-1])
+    if partners is not None:
+        rows = rows.filter(partner_id__in=partners)
+    found: dict[int, PartnerFees] = {}
+    running: dict[int, list[int]] = {}
+    at: dict[int, int] = {}  # the index of the next day each partner's rows reach
+    for partner, month, *amounts in rows.order_by("partner_id", "month").values_list(
+        "partner_id", "month", *COLUMNS
+    ):
+        if partner not in found:
+            found[partner] = _empty(len(days))
+            running[partner], at[partner] = [0, 0], 0
+        _reach(found[partner], running[partner], at, partner, days, month)
+        values = dict(zip(COLUMNS, amounts, strict=True))
+        total = running[partner]
+        total[0] += values["net"]
+        total[1] += values["new_customers"] - values["lost_customers"]
+        n = at[partner]
+        if n:  # a movement into days[n] (one before days[0] is only part of its total)
+            move = found[partner].moves[n - 1]
+            for kind in KINDS:
+                setattr(move, kind, getattr(move, kind) + money(values[kind]))
+                move.customers[kind] += values[f"{kind}_customers"]
+    for partner, figures in found.items():
+        _reach(figures, running[partner], at, partner, days, None)
+    return found
 
 
-def movements(fees: Iterable[Sequence[Decimal]], count: int) -> list[Movements]:
-    """The movements into each day from the day before it (``count - 1`` of them): a
-    customer's fees compared on consecutive first days of the month."""
-    found = [Movements() for _ in range(count - 1)]
-    for row in fees:
-        for n in range(1, count):
-            found[n - 1].add(row[n - 1], row[n])
+def _empty(count: int) -> PartnerFees:
+    return PartnerFees([ZERO] * count, [0] * count, [Movements() for _ in range(count - 1)])
+
+
+def _reach(figures, total, at, partner, days, month) -> None:
+    """Set the totals of the days before ``month`` (of all days left, for None): a row of a
+    month then counts towards ``days[at[partner]]``, the first on or after it."""
+    while at[partner] < len(days) and (month is None or days[at[partner]] < month):
+        figures.fees[at[partner]] = money(total[0])
+        figures.paying[at[partner]] = total[1]
+        at[partner] += 1
+
+
+def added_up(found: Iterable[PartnerFees], count: int) -> PartnerFees:
+    """Several partners' fees as one (amounts of one currency only)."""
+    total = _empty(count)
+    for figures in found:
+        for n in range(count):
+            total.fees[n] += figures.fees[n]
+            total.paying[n] += figures.paying[n]
+        for move, other in zip(total.moves, figures.moves, strict=True):
+            for kind in KINDS:
+                setattr(move, kind, getattr(move, kind) + getattr(other, kind))
+                move.customers[kind] += other.customers[kind]
+    return total
+
+
+def add_lines(total: Lines, more: Lines, sign: int = 1) -> None:
+    for key, (quantity, count) in more.items():
+        was = total.setdefault(key, [0, 0])
+        was[0] += sign * quantity
+        was[1] += sign * count
+
+
+def partner_lines(partner, days: Sequence[datetime.date]) -> dict[datetime.date, Lines]:
+    """The partner's lines in effect on each of ``days``: what they came to by the first day
+    (summed by the database), then the changes up to the last."""
+    days = sorted(set(days))
+    keys = ("term", "charge", "code", "unit_price")
+    rows = PartnerLineDay.objects.filter(partner=partner)
+    total: Lines = {}
+    for *key, quantity, count in (
+        rows.filter(day__lte=days[0])
+        .values(*keys)
+        .annotate(seats=Sum("quantity"), count=Sum("lines"))
+        .values_list(*keys, "seats", "count")
+        .order_by()
+    ):
+        total[tuple(key)] = [quantity, count]
+    changes = rows.filter(day__gt=days[0], day__lte=days[-1]).order_by("day")
+    found = {days[0]: {key: list(value) for key, value in total.items()}}
+    pending = iter(changes.values_list("day", *keys, "quantity", "lines"))
+    row = next(pending, None)
+    for day in days[1:]:
+        while row is not None and row[0] <= day:
+            add_lines(total, {tuple(row[1:5]): [row[5], row[6]]})
+            row = next(pending, None)
+        found[day] = {key: list(value) for key, value in total.items()}
     return found

@@ -26,20 +26,22 @@ class MspDashboard:
         return f"{header} ({self.currency})"
 
     @cached_property
-    def lines(self):
-        return fees.lines_in_time(self.window.days).filter(agreement__company__partner=self.partner)
-
-    @cached_property
-    def by_company(self) -> dict:
-        return fees.company_fees(self.lines, self.window.days)
+    def figures(self) -> fees.PartnerFees:
+        days = self.window.days
+        found = fees.partner_fees(days, partners=[self.partner.pk])
+        return found.get(self.partner.pk) or fees.added_up([], len(days))
 
     @cached_property
     def cost(self) -> list:
-        return fees.totals(self.by_company.values(), len(self.window.days))
+        return self.figures.fees
+
+    @cached_property
+    def lines_on(self) -> dict:
+        return fees.partner_lines(self.partner, [*self.window.days, self.today])
 
     @cached_property
     def sold(self) -> list[selling.SoldMonth]:
-        return selling.sold_months(self.lines, self.window.days, self.partner, self.cost)
+        return selling.sold_months(self.partner, self.window.days, self.cost, self.lines_on)
 
     @cached_property
     def renewal_shifts(self) -> list:
@@ -115,7 +117,7 @@ class MspDashboard:
         )
 
     def _movements(self) -> Chart:
-        moves = fees.movements((row[: PAST + 1] for row in self.by_company.values()), PAST + 1)
+        moves = self.figures.moves[:PAST]
         days = self.window.past
         kinds = [
             ("New", "chart-new", "new"),
@@ -153,7 +155,7 @@ class MspDashboard:
         )
 
     def _seats(self) -> Chart:
-        found = outlook.seats_by_product(self.partner, self.today)
+        found = outlook.seats_by_product(self.lines_on[self.today])
         return Chart(
             slug="seats",
             title="Seats by product",

@@ -7,19 +7,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 
 from portal.catalog.models import Commitment, Product
 from portal.catalog.selectors import price_table_for
 from portal.companies.billing import add_months
 from portal.companies.models import Agreement, AgreementLine, Company, CompanyProduct
 from portal.orders.quote import order_quantities
-from portal.pricing import price_order
+from portal.pricing.lines import price_line
+from portal.pricing.table import Term
 from portal.renewals.models import RenewalChange
 from portal.renewals.plan import NotRenewable, renewal_plan
 from portal.renewals.upcoming import PriceTables, Renewal, renewals_for
 
-from .fees import ZERO, in_effect_on
+from .fees import ZERO, Lines
 
 PIPELINE_MONTHS = 6
 RENEWAL_DAYS = 90
@@ -33,12 +34,19 @@ def renewal_changes(partner, days: Sequence[datetime.date], today: datetime.date
     the dates is a new term, not a new figure, and is not read."""
     last = days[-1]
     due = Q(term_end__gt=today, term_end__lt=last) & ~Q(commitment="")
-    ending = AgreementLine.objects.filter(
-        due,
-        auto_renew=False,
-        agreement__status=Agreement.Status.ACTIVE,
-        agreement__company__partner=partner,
-    ).values_list("agreement__company_id", flat=True)
+    # A line ending before ``last`` makes its customer's next renewal earlier still: the
+    # customers so placed (an index) are the only ones whose lines are read.
+    renewing = Company.objects.filter(partner=partner, renews_on__lt=last).values("pk")
+    ending = (
+        AgreementLine.objects.filter(
+            due,
+            auto_renew=False,
+            agreement__status=Agreement.Status.ACTIVE,
+            agreement__company__in=renewing,
+        )
+        .values_list("agreement__company_id", flat=True)
+        .order_by()
+    )
     changes: dict[int, list[RenewalChange]] = defaultdict(list)
     for change in RenewalChange.objects.filter(
         company__partner=partner,
@@ -89,26 +97,15 @@ class ProductSeats:
     seats: int
 
 
-def seats_by_product(partner, day: datetime.date) -> list[ProductSeats]:
-    """The seats of the per-seat lines in effect on ``day``, per product, in catalog order."""
-    rows = (
-        AgreementLine.objects.filter(
-            in_effect_on(day),
-            agreement__company__partner=partner,
-            agreement__status__in=[
-                Agreement.Status.ACTIVE,
-                Agreement.Status.SUPERSEDED,
-                Agreement.Status.ENDED,
-            ],
-            charge="per_seat",
-        )
-        .values("product_id")
-        .annotate(seats=Sum("quantity"))
-        .order_by()
-    )
-    found = {row["product_id"]: row["seats"] for row in rows}
-    products = Product.objects.filter(pk__in=found).order_by("position", "code")
-    return [ProductSeats(p.code, p.name, found[p.pk]) for p in products]
+def seats_by_product(lines: Lines) -> list[ProductSeats]:
+    """The seats of the per-seat lines in ``lines`` (a partner's in effect on a day), per
+    product, in catalog order."""
+    found: dict[str, int] = {}
+    for (_, charge, code, _), (quantity, count) in lines.items():
+        if charge == "per_seat" and count:
+            found[code] = found.get(code, 0) + quantity
+    products = Product.objects.filter(code__in=found).order_by("position", "code")
+    return [ProductSeats(p.code, p.name, found[p.code]) for p in products]
 
 
 @dataclass
@@ -130,39 +127,63 @@ def pipeline(partner, today: datetime.date) -> tuple[list[PipelineMonth], int]:
     buckets += [PipelineMonth(day.strftime("%b %Y")) for day in months]
     buckets.append(PipelineMonth("Later"))
     prospects = Company.objects.filter(partner=partner, status=Company.Status.PROSPECT)
-    undated = prospects.filter(expected_provision_date__isnull=True).count()
-    dated = dict(
-        prospects.filter(expected_provision_date__isnull=False).values_list(
-            "pk", "expected_provision_date"
-        )
-    )
-    users = dict(prospects.filter(pk__in=dated).values_list("pk", "permitted_users"))
+    dated, undated = {}, 0
+    for pk, day, users in prospects.values_list(
+        "pk", "expected_provision_date", "permitted_users"
+    ).order_by():
+        if day is None:
+            undated += 1
+        else:
+            dated[pk] = (day, users)
     wants: dict[int, dict[Product, int | None]] = defaultdict(dict)
     products = {p.pk: p for p in Product.objects.all()}
-    for company_id, product_id, seats in CompanyProduct.objects.filter(
-        company_id__in=dated
-    ).values_list("company_id", "product_id", "seats"):
+    for company_id, product_id, seats in (
+        CompanyProduct.objects.filter(
+            company__partner=partner,
+            company__status=Company.Status.PROSPECT,
+            company__expected_provision_date__isnull=False,
+        )
+        .values_list("company_id", "product_id", "seats")
+        .order_by()
+    ):
         wants[company_id][products[product_id]] = seats
     table = price_table_for(partner=partner, on=today)
-    priced: dict[tuple, tuple[Decimal, Decimal] | None] = {}
-    for company_id, day in dated.items():
+    lines: dict[tuple[str, int], tuple[str, Decimal] | None] = {}
+    for company_id, (day, users) in dated.items():
         bucket = buckets[_place(day, this_month, months)]
         bucket.prospects += 1
-        quantities = _quantities(wants.get(company_id, {}), users.get(company_id))
-        key = tuple(sorted(quantities.items())) if quantities else None
-        if key is not None and key not in priced:
-            try:
-                totals = price_order(table, quantities).totals
-                priced[key] = (totals.monthly.amount, totals.annual.amount)
-            except (ValueError, TypeError):
-                priced[key] = None
-        value = priced.get(key) if key is not None else None
+        value = _value(table, _quantities(wants.get(company_id, {}), users), lines)
         if value is None:
             bucket.unpriced += 1
         else:
             bucket.monthly += value[0]
             bucket.annual += value[1]
     return buckets, undated
+
+
+def _value(table, quantities: dict[str, int] | None, lines: dict) -> tuple | None:
+    """An order's monthly and annual fees (``price_order``'s totals: the sum of its lines,
+    each priced once per code and quantity in ``lines``); None when it cannot be priced."""
+    if not quantities:
+        return None
+    monthly = annual = ZERO
+    for code, quantity in quantities.items():
+        if not quantity:
+            continue
+        if (code, quantity) not in lines:
+            try:
+                line = price_line(table, code, quantity)
+                lines[(code, quantity)] = (line.term, line.payment.amount)
+            except (ValueError, TypeError):
+                lines[(code, quantity)] = None
+        found = lines[(code, quantity)]
+        if found is None:
+            return None
+        if found[0] == Term.MONTHLY:
+            monthly += found[1]
+        elif found[0] == Term.ANNUAL:
+            annual += found[1]
+    return monthly, annual
 
 
 def _place(day: datetime.date, this_month: datetime.date, months: list) -> int:
@@ -190,8 +211,10 @@ def renewals_due(partner, today: datetime.date) -> tuple[list[RenewalMonth], lis
     """The commitments (1 or 3 years) ending in the next 90 days: their fees per month of the
     term end, and the largest renewals by value (``renewals_for``, at the prices then)."""
     until = today + datetime.timedelta(days=RENEWAL_DAYS)
+    # As in ``renewal_changes``: the customers whose first commitment ends by then.
+    renewing = Company.objects.filter(partner=partner, commitment_ends_on__lte=until).values("pk")
     lines = AgreementLine.objects.filter(
-        agreement__company__partner=partner,
+        agreement__company__in=renewing,
         agreement__status=Agreement.Status.ACTIVE,
         term_end__gte=today,
         term_end__lte=until,
@@ -205,7 +228,7 @@ def renewals_due(partner, today: datetime.date) -> tuple[list[RenewalMonth], lis
     by_company: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for company_id, term_end, term, payment in lines.values_list(
         "agreement__company_id", "term_end", "term", "payment"
-    ):
+    ).order_by():
         month = months[term_end.replace(day=1)]
         customers[term_end.replace(day=1)].add(company_id)
         if term == "monthly":

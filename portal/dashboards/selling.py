@@ -1,11 +1,13 @@
 """The recurring fees at the MSP's own prices (its price book, and a customer's own price
 where it has one), month by month, beside the contracted cost.
 
-Lines at the same product, quantity and contracted price sell at the same price, so the
-database counts them per month and each kind is priced once here: the page costs the same for
-ten customers or ten thousand. A line whose product has no selling price is counted, never
-priced at a guess: a month with such lines has no figure at the MSP's prices (a total of some
-lines only would understate the margin), and the page says how many lines are missing one.
+The MSP's price applies per product and contracted unit price, and a line's price at it is
+whole cents times its seats, so the partner's lines counted by code and unit price
+(``fees.partner_lines``) price a month exactly: a few rows, whatever the customers' number. The
+customers with prices of their own are taken out of those and priced apart, from their own
+figures. A line whose product has no selling price is counted, never priced at a guess: a month
+with such lines has no figure at the MSP's prices (a total of some lines only would understate
+the margin), and the page says how many lines are missing one.
 """
 
 import datetime
@@ -13,13 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count
-
+from portal.companies.models import CustomerDay
+from portal.companies.monthly import line_key_parts
 from portal.pricebook.models import SellingPrice
 from portal.pricing import Money
 from portal.pricing.selling import SellingRule
 
-from .fees import ZERO, in_effect_on
+from .fees import ZERO, Lines, add_lines
 
 
 @dataclass(frozen=True)
@@ -52,39 +54,57 @@ def sold_payment(rule: SellingRule, unit_price: Decimal, quantity: int, currency
 
 
 def sold_months(
-    lines, days: Sequence[datetime.date], partner, cost: Sequence[Decimal]
+    partner, days: Sequence[datetime.date], cost: Sequence[Decimal], lines_on: dict
 ) -> list[SoldMonth]:
-    """The fees at the MSP's prices on each of ``days``; ``lines``: the partner's
-    ``lines_in_time``, ``cost``: the same days' fees at contracted prices."""
+    """The fees at the MSP's prices on each of ``days``; ``cost``: the same days' fees at
+    contracted prices, ``lines_on``: the partner's lines on them (``fees.partner_lines``)."""
     book, own = rules_for(partner)
-    counts = {f"d{n}": Count("id", filter=in_effect_on(day)) for n, day in enumerate(days)}
-    kinds = ["code", "quantity", "unit_price"]
-    # Customers with prices of their own are counted apart, by customer.
-    shared = lines.exclude(agreement__company_id__in=list(own)).values(*kinds)
-    sold = [ZERO] * len(days)
-    unpriced = [0] * len(days)
-    groups = [(row, book) for row in shared.annotate(**counts).order_by()]
-    if own:
-        apart = lines.filter(agreement__company_id__in=list(own)).values(
-            "agreement__company_id", *kinds
-        )
-        groups += [
-            (row, {**book, **own[row["agreement__company_id"]]})
-            for row in apart.annotate(**counts).order_by()
-        ]
-    for row, rules in groups:
-        rule = rules.get(row["code"])
-        payment = (
-            sold_payment(rule, row["unit_price"], row["quantity"], partner.currency)
-            if rule
-            else None
-        )
-        for n in range(len(days)):
-            count = row[f"d{n}"]
-            if payment is None:
-                unpriced[n] += count
-            else:
-                sold[n] += payment * count
-    return [
-        SoldMonth(cost[n], None if unpriced[n] else sold[n], unpriced[n]) for n in range(len(days))
-    ]
+    apart: dict[int, list] = {company: [] for company in own}
+    for company, day, lines in (
+        CustomerDay.objects.filter(company_id__in=list(own), day__lte=max(days))
+        .order_by("company_id", "day")
+        .values_list("company_id", "day", "lines")
+    ):
+        apart[company].append((day, {line_key_parts(key): v for key, v in lines.items()}))
+    prices: dict = {}
+    found = []
+    for n, day in enumerate(days):
+        lines = {key: list(value) for key, value in lines_on[day].items()}
+        sold, unpriced = ZERO, 0
+        for company, steps in apart.items():
+            theirs = _on(steps, day)
+            add_lines(lines, theirs, -1)
+            more, missing = _priced(theirs, {**book, **own[company]}, partner.currency, prices)
+            sold, unpriced = sold + more, unpriced + missing
+        more, missing = _priced(lines, book, partner.currency, prices)
+        sold, unpriced = sold + more, unpriced + missing
+        found.append(SoldMonth(cost[n], None if unpriced else sold, unpriced))
+    return found
+
+
+def _on(steps: list[tuple[datetime.date, Lines]], day: datetime.date) -> Lines:
+    """A customer's lines on ``day``: those of its last change on or before it."""
+    found: Lines = {}
+    for changed, lines in steps:
+        if changed > day:
+            break
+        found = lines
+    return found
+
+
+def _priced(lines: Lines, rules: dict, currency: str, prices: dict) -> tuple[Decimal, int]:
+    """The monthly-term lines at the MSP's prices, and how many have no price (``prices``:
+    the selling unit prices worked out so far, by rule and contracted price)."""
+    sold, unpriced = ZERO, 0
+    for (term, _, code, unit_price), (quantity, count) in lines.items():
+        if term != "monthly" or not count:
+            continue
+        rule = rules.get(code)
+        if rule is None:
+            unpriced += count
+            continue
+        if (rule, unit_price) not in prices:
+            prices[(rule, unit_price)] = rule.unit_price(Money(unit_price, currency))
+        # Whole cents times seats: the sum of the lines' payments, exactly.
+        sold += (prices[(rule, unit_price)] * quantity).rounded().amount
+    return sold, unpriced

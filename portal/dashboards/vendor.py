@@ -7,7 +7,6 @@ different currencies are never added up: each currency has its own charts.
 """
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -53,21 +52,20 @@ class VendorDashboard:
         return Partner.objects.in_bulk()
 
     @cached_property
-    def by_company(self) -> dict[tuple[int, int], tuple[Decimal, ...]]:
-        lines = fees.lines_in_time(self.window.days)
-        return fees.company_fees(lines, self.window.days, also="agreement__company__partner_id")
+    def by_partner(self) -> dict[int, fees.PartnerFees]:
+        return fees.partner_fees(self.window.days)
 
     @cached_property
     def currencies(self) -> list[str]:
-        found = {self.partners[partner].currency for _, partner in self.by_company}
+        found = {self.partners[partner].currency for partner in self.by_partner}
         return sorted(found) or ["USD"]
 
-    def _of(self, currency: str):
-        return (
-            row
-            for (_, partner), row in self.by_company.items()
+    def _of(self, currency: str) -> dict[int, fees.PartnerFees]:
+        return {
+            partner: figures
+            for partner, figures in self.by_partner.items()
             if self.partners[partner].currency == currency
-        )
+        }
 
     def charts(self) -> list[Chart]:
         found = []
@@ -76,9 +74,8 @@ class VendorDashboard:
         return [*found, self.orders(), self.provisioning()]
 
     def movements(self, currency: str) -> Chart:
-        rows_in = [row[: PAST + 1] for row in self._of(currency)]
-        moves = fees.movements(rows_in, PAST + 1)
-        total = fees.totals(rows_in, PAST + 1)
+        both = fees.added_up(self._of(currency).values(), len(self.window.days))
+        moves, total = both.moves[:PAST], both.fees
         kinds = [
             ("New", "chart-new", "new"),
             ("Expansion", "chart-expansion", "expansion"),
@@ -115,12 +112,12 @@ class VendorDashboard:
 
     def top_partners(self, currency: str) -> Chart:
         now = PAST  # the index of this month's first day
-        per_partner: dict[int, Decimal] = defaultdict(lambda: fees.ZERO)
-        customers: dict[int, int] = defaultdict(int)
-        for (_, partner), row in self.by_company.items():
-            if self.partners[partner].currency == currency and row[now]:
-                per_partner[partner] += row[now]
-                customers[partner] += 1
+        per_partner: dict[int, Decimal] = {}
+        customers: dict[int, int] = {}
+        for partner, figures in self._of(currency).items():
+            if figures.paying[now]:
+                per_partner[partner] = figures.fees[now]
+                customers[partner] = figures.paying[now]
         top = sorted(per_partner, key=lambda p: (-per_partner[p], self.partners[p].name))[:TOP]
         names = [self.partners[p].name for p in top]
         return Chart(
