@@ -116,13 +116,6 @@ def added_up(found: Iterable[PartnerFees], count: int) -> PartnerFees:
     return total
 
 
-def add_lines(total: Lines, more: Lines, sign: int = 1) -> None:
-    for key, (quantity, count) in more.items():
-        was = total.setdefault(key, [0, 0])
-        was[0] += sign * quantity
-        was[1] += sign * count
-
-
 def partner_lines(partner, days: Sequence[datetime.date]) -> dict[datetime.date, Lines]:
     """The partner's lines in effect on each of ``days``: what they came to by the first day
     (summed by the database), then the changes up to the last."""
@@ -144,7 +137,9 @@ def partner_lines(partner, days: Sequence[datetime.date]) -> dict[datetime.date,
     row = next(pending, None)
     for day in days[1:]:
         while row is not None and row[0] <= day:
-            add_lines(total, {tuple(row[1:5]): [row[5], row[6]]})
+            was = total.setdefault(tuple(row[1:5]), [0, 0])
+            was[0] += row[5]
+            was[1] += row[6]
             row = next(pending, None)
         found[day] = {key: list(value) for key, value in total.items()}
     return found

@@ -5,6 +5,7 @@ customer pages; the test of exact figures sums the lines again and compares mont
 """
 
 import datetime
+from datetime import timedelta
 from functools import cached_property
 
 from . import fees, outlook, selling
@@ -45,7 +46,14 @@ class MspDashboard:
 
     @cached_property
     def renewal_shifts(self) -> list:
-        return outlook.renewal_changes(self.partner, self.window.days, self.today)
+        return outlook.renewal_changes(
+            self.partner, self.window.days, self.today, self.ending_lines
+        )
+
+    @cached_property
+    def ending_lines(self) -> list:
+        until = max(self.window.days[-1], self.today + timedelta(days=outlook.RENEWAL_DAYS + 1))
+        return outlook.lines_ending(self.partner, self.today, until)
 
     def chart(self, slug: str) -> Chart:
         return getattr(self, f"_{slug}")()
@@ -210,7 +218,7 @@ class MspDashboard:
         )
 
     def _renewals(self) -> Chart:
-        months, largest = outlook.renewals_due(self.partner, self.today)
+        months, largest = outlook.renewals_due(self.partner, self.today, self.ending_lines)
         notes = [
             "The 1- and 3-year commitments whose term ends in the next 90 days, with their "
             "fees today (the Renewals list has each one)."

@@ -7,14 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
-
 from portal.catalog.models import Commitment, Product
 from portal.catalog.selectors import price_table_for
 from portal.companies.billing import add_months
 from portal.companies.models import Agreement, AgreementLine, Company, CompanyProduct
 from portal.orders.quote import order_quantities
-from portal.pricing.lines import price_line
+from portal.pricing.lines import price_payment
 from portal.pricing.table import Term
 from portal.renewals.models import RenewalChange
 from portal.renewals.plan import NotRenewable, renewal_plan
@@ -27,26 +25,51 @@ RENEWAL_DAYS = 90
 LARGEST = 10
 
 
-def renewal_changes(partner, days: Sequence[datetime.date], today: datetime.date) -> list[Decimal]:
+@dataclass(frozen=True)
+class EndingLine:
+    company_id: int
+    term_end: datetime.date
+    term: str
+    payment: Decimal
+    commitment: str
+    auto_renew: bool
+
+
+def lines_ending(partner, today: datetime.date, until: datetime.date) -> list[EndingLine]:
+    """The lines in effect whose term ends from ``today`` on and before ``until``, with a term
+    (the renewals' charts read these): one query, of the customers whose next renewal comes
+    by then (an index), whatever their number."""
+    renewing = Company.objects.filter(partner=partner, renews_on__lt=until).values("pk")
+    rows = (
+        AgreementLine.objects.filter(
+            agreement__company__in=renewing,
+            agreement__status=Agreement.Status.ACTIVE,
+            term_end__gte=today,
+            term_end__lt=until,
+        )
+        .exclude(commitment="")
+        .values_list(
+            "agreement__company_id", "term_end", "term", "payment", "commitment", "auto_renew"
+        )
+        .order_by()
+    )
+    return [EndingLine(*row) for row in rows]
+
+
+def renewal_changes(
+    partner, days: Sequence[datetime.date], today: datetime.date, ending_lines: list[EndingLine]
+) -> list[Decimal]:
     """What the renewals due before each of ``days`` change in the monthly fees: lines that
     end (auto-renew off, or removed) and seat or term changes scheduled for the renewal, priced
     at the prices in force that day (``renewal_plan``). A renewal that changes nothing but
-    the dates is a new term, not a new figure, and is not read."""
+    the dates is a new term, not a new figure, and is not read. ``ending_lines``:
+    ``lines_ending`` up to ``days[-1]`` at least."""
     last = days[-1]
-    due = Q(term_end__gt=today, term_end__lt=last) & ~Q(commitment="")
-    # A line ending before ``last`` makes its customer's next renewal earlier still: the
-    # customers so placed (an index) are the only ones whose lines are read.
-    renewing = Company.objects.filter(partner=partner, renews_on__lt=last).values("pk")
-    ending = (
-        AgreementLine.objects.filter(
-            due,
-            auto_renew=False,
-            agreement__status=Agreement.Status.ACTIVE,
-            agreement__company__in=renewing,
-        )
-        .values_list("agreement__company_id", flat=True)
-        .order_by()
-    )
+    ending = {
+        line.company_id
+        for line in ending_lines
+        if not line.auto_renew and today < line.term_end < last
+    }
     changes: dict[int, list[RenewalChange]] = defaultdict(list)
     for change in RenewalChange.objects.filter(
         company__partner=partner,
@@ -172,8 +195,7 @@ def _value(table, quantities: dict[str, int] | None, lines: dict) -> tuple | Non
             continue
         if (code, quantity) not in lines:
             try:
-                line = price_line(table, code, quantity)
-                lines[(code, quantity)] = (line.term, line.payment.amount)
+                lines[(code, quantity)] = price_payment(table, code, quantity)
             except (ValueError, TypeError):
                 lines[(code, quantity)] = None
         found = lines[(code, quantity)]
@@ -207,18 +229,18 @@ class RenewalMonth:
     annual: Decimal = ZERO
 
 
-def renewals_due(partner, today: datetime.date) -> tuple[list[RenewalMonth], list[Renewal]]:
+def renewals_due(
+    partner, today: datetime.date, ending_lines: list[EndingLine]
+) -> tuple[list[RenewalMonth], list[Renewal]]:
     """The commitments (1 or 3 years) ending in the next 90 days: their fees per month of the
-    term end, and the largest renewals by value (``renewals_for``, at the prices then)."""
+    term end, and the largest renewals by value (``renewals_for``, at the prices then).
+    ``ending_lines``: ``lines_ending`` for 90 days at least."""
     until = today + datetime.timedelta(days=RENEWAL_DAYS)
-    # As in ``renewal_changes``: the customers whose first commitment ends by then.
-    renewing = Company.objects.filter(partner=partner, commitment_ends_on__lte=until).values("pk")
-    lines = AgreementLine.objects.filter(
-        agreement__company__in=renewing,
-        agreement__status=Agreement.Status.ACTIVE,
-        term_end__gte=today,
-        term_end__lte=until,
-    ).exclude(commitment__in=["", Commitment.MONTHLY])
+    lines = [
+        (line.company_id, line.term_end, line.term, line.payment)
+        for line in ending_lines
+        if line.term_end <= until and line.commitment != Commitment.MONTHLY
+    ]
     months = {}
     day = today.replace(day=1)
     while day <= until:
@@ -226,9 +248,7 @@ def renewals_due(partner, today: datetime.date) -> tuple[list[RenewalMonth], lis
         day = add_months(day, 1)
     customers: dict[datetime.date, set[int]] = defaultdict(set)
     by_company: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for company_id, term_end, term, payment in lines.values_list(
-        "agreement__company_id", "term_end", "term", "payment"
-    ).order_by():
+    for company_id, term_end, term, payment in lines:
         month = months[term_end.replace(day=1)]
         customers[term_end.replace(day=1)].add(company_id)
         if term == "monthly":

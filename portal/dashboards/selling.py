@@ -21,7 +21,7 @@ from portal.pricebook.models import SellingPrice
 from portal.pricing import Money
 from portal.pricing.selling import SellingRule
 
-from .fees import ZERO, Lines, add_lines
+from .fees import ZERO, Lines
 
 
 @dataclass(frozen=True)
@@ -47,48 +47,44 @@ def rules_for(partner) -> tuple[dict[str, SellingRule], dict[int, dict[str, Sell
     return book, own
 
 
-def sold_payment(rule: SellingRule, unit_price: Decimal, quantity: int, currency: str) -> Decimal:
-    """A line's payment at the MSP's price: its unit price per the rule, times the quantity,
-    rounded once (as ``portal.pricing.selling.sold`` does)."""
-    return (rule.unit_price(Money(unit_price, currency)) * quantity).rounded().amount
-
-
 def sold_months(
     partner, days: Sequence[datetime.date], cost: Sequence[Decimal], lines_on: dict
 ) -> list[SoldMonth]:
     """The fees at the MSP's prices on each of ``days``; ``cost``: the same days' fees at
     contracted prices, ``lines_on``: the partner's lines on them (``fees.partner_lines``)."""
     book, own = rules_for(partner)
+    prices: dict = {}
+    # Pricing is linear in the lines (whole cents times seats), so a customer with prices of
+    # its own is taken out of the partner's total at the book's prices and put back at its
+    # own: each of its changes priced once, both ways.
     apart: dict[int, list] = {company: [] for company in own}
-    for company, day, lines in (
+    for company, day, stored in (
         CustomerDay.objects.filter(company_id__in=list(own), day__lte=max(days))
         .order_by("company_id", "day")
         .values_list("company_id", "day", "lines")
     ):
-        apart[company].append((day, {line_key_parts(key): v for key, v in lines.items()}))
-    prices: dict = {}
+        lines = {line_key_parts(key): value for key, value in stored.items()}
+        at_book = _priced(lines, book, partner.currency, prices)
+        at_own = _priced(lines, {**book, **own[company]}, partner.currency, prices)
+        apart[company].append((day, (at_own[0] - at_book[0], at_own[1] - at_book[1])))
     found = []
     for n, day in enumerate(days):
-        lines = {key: list(value) for key, value in lines_on[day].items()}
-        sold, unpriced = ZERO, 0
-        for company, steps in apart.items():
-            theirs = _on(steps, day)
-            add_lines(lines, theirs, -1)
-            more, missing = _priced(theirs, {**book, **own[company]}, partner.currency, prices)
+        sold, unpriced = _priced(lines_on[day], book, partner.currency, prices)
+        for steps in apart.values():
+            more, missing = _on(steps, day)
             sold, unpriced = sold + more, unpriced + missing
-        more, missing = _priced(lines, book, partner.currency, prices)
-        sold, unpriced = sold + more, unpriced + missing
         found.append(SoldMonth(cost[n], None if unpriced else sold, unpriced))
     return found
 
 
-def _on(steps: list[tuple[datetime.date, Lines]], day: datetime.date) -> Lines:
-    """A customer's lines on ``day``: those of its last change on or before it."""
-    found: Lines = {}
-    for changed, lines in steps:
+def _on(steps: list[tuple[datetime.date, tuple]], day: datetime.date) -> tuple[Decimal, int]:
+    """What a customer's own prices change on ``day``: those of its last change on or
+    before it."""
+    found = (ZERO, 0)
+    for changed, difference in steps:
         if changed > day:
             break
-        found = lines
+        found = difference
     return found
 
 
@@ -104,7 +100,8 @@ def _priced(lines: Lines, rules: dict, currency: str, prices: dict) -> tuple[Dec
             unpriced += count
             continue
         if (rule, unit_price) not in prices:
-            prices[(rule, unit_price)] = rule.unit_price(Money(unit_price, currency))
-        # Whole cents times seats: the sum of the lines' payments, exactly.
-        sold += (prices[(rule, unit_price)] * quantity).rounded().amount
+            prices[(rule, unit_price)] = rule.unit_price(Money(unit_price, currency)).amount
+        # Whole cents times seats: the lines' payments at that price (as
+        # ``portal.pricing.selling.sold`` works each out) added up, exactly, nothing to round.
+        sold += prices[(rule, unit_price)] * quantity
     return sold, unpriced

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
-from .money import CurrencyMismatch, Money
+from .money import CurrencyMismatch, Money, multiply, round_cents
 from .table import Charge, PriceTable, Term, check_quantity
 
 
@@ -133,6 +134,15 @@ def price_line(table: PriceTable, code: str, quantity: int) -> Line:
         product.priced_quantity(quantity),
         unit_price,
     )
+
+
+def price_payment(table: PriceTable, code: str, quantity: int) -> tuple[Term, Decimal]:
+    """The term and payment of ``price_line``'s line, without making it (the dashboards price
+    thousands of prospects at once): the same unit price and rounding."""
+    product = table.product(code, quantity)
+    unit_price = table.unit_price(code, quantity)
+    payment = round_cents(multiply(unit_price.amount, product.priced_quantity(quantity)))
+    return product.term, payment
 
 
 def price_order(table: PriceTable, quantities: Mapping[str, int]) -> OrderQuote:
