@@ -293,6 +293,8 @@ def main() -> None:
         f"({AgreementLine.objects.count():,} lines in all), {PROSPECTS:,} prospects; "
         f"{PARTNERS - 1} more partners with {SMALL} customers and {SMALL_VERSIONS} versions each"
     )
+    import config.wsgi  # noqa: F401  (the server's start-up, as gunicorn's workers make it)
+
     results = {}
     with time_machine.travel(datetime.datetime(2026, 12, 1, 10, 0), tick=True):
         client = Client()

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import F
+
 from portal.catalog.models import Commitment, Product
 from portal.catalog.selectors import price_table_for
 from portal.companies.billing import add_months
@@ -83,10 +85,14 @@ def renewal_changes(
     if not companies:
         return shifts
     lines: dict[int, list[AgreementLine]] = defaultdict(list)
-    for line in AgreementLine.objects.filter(
-        agreement__company_id__in=companies, agreement__status=Agreement.Status.ACTIVE
-    ).select_related("agreement"):
-        lines[line.agreement.company_id].append(line)
+    for line in (
+        AgreementLine.objects.filter(
+            agreement__company_id__in=companies, agreement__status=Agreement.Status.ACTIVE
+        )
+        .annotate(owner=F("agreement__company_id"))
+        .order_by()
+    ):
+        lines[line.owner].append(line)
     tables = PriceTables()
     for company_id, own in lines.items():
         renewals = sorted(

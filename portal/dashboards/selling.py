@@ -63,9 +63,15 @@ def sold_months(
         .order_by("company_id", "day")
         .values_list("company_id", "day", "lines")
     ):
-        lines = {line_key_parts(key): value for key, value in stored.items()}
+        theirs = own[company]
+        # Only the lines of products it has its own price for are priced differently.
+        lines = {}
+        for key, value in stored.items():
+            parts = line_key_parts(key)
+            if parts[2] in theirs:
+                lines[parts] = value
         at_book = _priced(lines, book, partner.currency, prices)
-        at_own = _priced(lines, {**book, **own[company]}, partner.currency, prices)
+        at_own = _priced(lines, {**book, **theirs}, partner.currency, prices)
         apart[company].append((day, (at_own[0] - at_book[0], at_own[1] - at_book[1])))
     found = []
     for n, day in enumerate(days):
