@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 from portal.accounts import two_step_urls
 from portal.accounts.two_step_views import admin_login
 from portal.customers.views import HomeView
-from portal.dashboards.console import vendor_dashboard
+from portal.dashboards.console import vendor_dashboard, vendor_download
 
 admin.site.site_header = "MSP Partner Portal — vendor console"
 admin.site.site_title = "Vendor console"
@@ -15,6 +15,18 @@ urlpatterns = [
     path("admin/login/", admin_login),
     # A page of the vendor console's own, before the admin's URLs take every admin/… path.
     path("admin/dashboard/", admin.site.admin_view(vendor_dashboard), name="vendor_dashboard"),
+    path(
+        "admin/dashboard/figures.csv",
+        admin.site.admin_view(vendor_download),
+        {"kind": "csv"},
+        name="vendor_dashboard_csv",
+    ),
+    path(
+        "admin/dashboard/figures.xlsx",
+        admin.site.admin_view(vendor_download),
+        {"kind": "xlsx"},
+        name="vendor_dashboard_xlsx",
+    ),
     path("admin/", admin.site.urls),
     path("accounts/two-step/", include(two_step_urls.sign_in)),
     path("accounts/", include("portal.accounts.urls")),

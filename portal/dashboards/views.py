@@ -1,13 +1,12 @@
 """The MSP dashboard page and the downloads of each chart's figures."""
 
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404
 from django.utils import timezone
 from django.views.generic import TemplateView, View
 
-from portal.core.sheets import CSV, XLSX, csv_lines
 from portal.core.tenancy import PartnerRequiredMixin
 
-from .exports import xlsx_file
+from .exports import chart_download
 from .msp import CHARTS, MspDashboard
 
 
@@ -32,14 +31,4 @@ class DownloadView(PartnerRequiredMixin, View):
         if slug not in CHARTS:
             raise Http404("No such chart.")
         chart = MspDashboard(request.user.partner, timezone.localdate()).chart(slug)
-        name = f"dashboard-{slug}-{timezone.localdate():%Y-%m-%d}"
-        if kind == "csv":
-            response = StreamingHttpResponse(csv_lines(chart.headers, chart.rows), content_type=CSV)
-            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-            return response
-        return FileResponse(
-            xlsx_file(chart),
-            as_attachment=True,
-            filename=f"{name}.xlsx",
-            content_type=XLSX,
-        )
+        return chart_download(chart, kind, "dashboard")

@@ -13,6 +13,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from portal.core.text import problem
+from portal.dashboards.console import DOWNLOADS
 
 # Every control character the portal refuses, and the three a multi-line field takes.
 ALWAYS_REFUSED = ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x80", "\x9f"]
@@ -180,7 +181,7 @@ def admin_urls(world: dict) -> list[str]:
         first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
         urls += [base, f"{base}add/", f"{base}{first or 1}/change/"]
     urls.append(reverse("admin:companies_agreement_timeline", args=[world["customer"]]))
-    urls.append(reverse("vendor_dashboard"))
+    urls += [reverse(name) for name in ("vendor_dashboard", *DOWNLOADS)]
     return urls
 
 

@@ -58,6 +58,8 @@ MATRIX = {
     "admin/login/": Row(LOGIN, OK, OK, OK, CONSOLE),
     # The console's Dashboard, a page of the admin's own (staff only, through admin_view).
     "vendor_dashboard": Row(CONSOLE_LOGIN, CONSOLE_LOGIN, CONSOLE_LOGIN, CONSOLE_LOGIN, OK),
+    "vendor_dashboard_csv": Row(CONSOLE_LOGIN, CONSOLE_LOGIN, CONSOLE_LOGIN, CONSOLE_LOGIN, OK),
+    "vendor_dashboard_xlsx": Row(CONSOLE_LOGIN, CONSOLE_LOGIN, CONSOLE_LOGIN, CONSOLE_LOGIN, OK),
     "login": Row(OK, HOME, HOME, HOME, HOME),
     "logout": Row(NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
     "password_reset": Row(OK, OK, OK, OK, OK),

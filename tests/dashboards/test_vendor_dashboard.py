@@ -1,9 +1,13 @@
 """The vendor console's Dashboard: movements, top partners, orders and provisioning across
 partners, for staff only; its figures are the partners' lines in effect; no MSP's own prices
-or margins ever appear on it."""
+or margins ever appear on it; each chart's figures download as CSV and XLSX."""
+
+import csv
+import io
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from portal.accounts.models import Partner, User
 from portal.dashboards.vendor import VendorDashboard
@@ -83,3 +87,23 @@ def test_provisioning_health_counts_pending_failed_and_rejected(demo_data):
         rows["Failed (delivery given up)"]
         == ProvisioningRequest.objects.filter(status="failed").count()
     )
+
+
+def test_staff_download_each_charts_figures(client, demo_data, staff):
+    client.force_login(staff)
+    response = client.get("/admin/dashboard/figures.csv?chart=movements-usd")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:2] == ["Month", "Monthly recurring fees (USD)"]
+    assert len(rows) == 13
+    response = client.get("/admin/dashboard/figures.xlsx?chart=provisioning")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert next(sheet.iter_rows(values_only=True)) == ("Requests", "Count")
+    assert client.get("/admin/dashboard/figures.csv?chart=recurring").status_code == 404
+
+
+def test_the_page_links_each_charts_downloads(client, demo_data, staff):
+    client.force_login(staff)
+    html = client.get(URL).content.decode()
+    assert 'href="/admin/dashboard/figures.csv?chart=orders"' in html
+    assert 'href="/admin/dashboard/figures.xlsx?chart=partners-usd"' in html
