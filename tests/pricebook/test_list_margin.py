@@ -2,6 +2,8 @@
 prices and the margin under its Monthly Fees, from the version in effect; nothing of it before
 the MSP has any price."""
 
+import csv
+import io
 import re
 from decimal import Decimal
 
@@ -57,3 +59,31 @@ def test_no_price_book_no_margin_columns(client, acme_admin, northwind):
 
     assert headers(response)[4] == "Monthly Fees"
     assert "yours" not in cells(response, "Northwind Traders")[3]
+
+
+def exported(client) -> list[list[str]]:
+    response = client.get(reverse("customers:complete_csv"))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_the_export_has_the_fees_at_the_msps_prices_and_the_margin(
+    client, acme, acme_admin, northwind, fabrikam, catalog
+):
+    price(acme, catalog["S1"], "markup", "25")
+    price(acme, catalog["S1"], "price", "4.00", company=northwind)
+    client.force_login(acme_admin)
+
+    rows = exported(client)
+
+    at = rows[0].index("Monthly Fees")
+    assert rows[0][at : at + 3] == ["Monthly Fees", "Monthly Fees at Your Prices", "Margin"]
+    by_name = {row[1]: row for row in rows[1:]}
+    assert by_name["Northwind Traders"][at : at + 3] == ["2011.90", "2728.00", "716.10"]
+    assert by_name["Fabrikam Logistics"][at : at + 3] == ["1505.00", "", ""]
+
+
+def test_no_price_book_no_margin_in_the_export(client, acme_admin, northwind):
+    client.force_login(acme_admin)
+
+    assert "Margin" not in exported(client)[0]
