@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal.companies.models import Agreement
+from portal.companies.monthly import figures_refresh
 from portal.companies.schedule import versions_take_effect
 from portal.sync.confirm import settle
 from portal.webhooks.models import WebhookEndpoint
@@ -44,6 +45,7 @@ def postpone(agreement: Agreement, day: datetime.date) -> None:
     # checks each statement).
     Agreement.objects.filter(pk=agreement.pk).update(effective_from=day)
     agreement.company.agreements.filter(status=Agreement.Status.ACTIVE).update(effective_until=day)
+    figures_refresh([agreement.company_id])  # counted anew, as the services count their moves
 
 
 def at(day: datetime.date):
