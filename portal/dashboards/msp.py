@@ -8,6 +8,8 @@ import datetime
 from datetime import timedelta
 from functools import cached_property
 
+from portal.renewals.upcoming import PriceTables
+
 from . import fees, outlook, selling
 from .charts import Series, bar_chart, line_chart
 from .months import PAST, Window, label
@@ -47,8 +49,12 @@ class MspDashboard:
     @cached_property
     def renewal_shifts(self) -> list:
         return outlook.renewal_changes(
-            self.partner, self.window.days, self.today, self.ending_lines
+            self.partner, self.window.days, self.today, self.ending_lines, self.tables
         )
+
+    @cached_property
+    def tables(self) -> PriceTables:
+        return PriceTables()
 
     @cached_property
     def ending_lines(self) -> list:
@@ -218,7 +224,9 @@ class MspDashboard:
         )
 
     def _renewals(self) -> Chart:
-        months, largest = outlook.renewals_due(self.partner, self.today, self.ending_lines)
+        months, largest = outlook.renewals_due(
+            self.partner, self.today, self.ending_lines, self.tables
+        )
         notes = [
             "The 1- and 3-year commitments whose term ends in the next 90 days, with their "
             "fees today (the Renewals list has each one)."

@@ -59,13 +59,18 @@ def lines_ending(partner, today: datetime.date, until: datetime.date) -> list[En
 
 
 def renewal_changes(
-    partner, days: Sequence[datetime.date], today: datetime.date, ending_lines: list[EndingLine]
+    partner,
+    days: Sequence[datetime.date],
+    today: datetime.date,
+    ending_lines: list[EndingLine],
+    tables: PriceTables,
 ) -> list[Decimal]:
     """What the renewals due before each of ``days`` change in the monthly fees: lines that
     end (auto-renew off, or removed) and seat or term changes scheduled for the renewal, priced
     at the prices in force that day (``renewal_plan``). A renewal that changes nothing but
     the dates is a new term, not a new figure, and is not read. ``ending_lines``:
-    ``lines_ending`` up to ``days[-1]`` at least."""
+    ``lines_ending`` up to ``days[-1]`` at least; ``tables``: the partner's prices in time,
+    shared with ``renewals_due``."""
     last = days[-1]
     ending = {
         line.company_id
@@ -93,7 +98,6 @@ def renewal_changes(
         .order_by()
     ):
         lines[line.owner].append(line)
-    tables = PriceTables()
     for company_id, own in lines.items():
         renewals = sorted(
             {line.term_end for line in own if line.term_end and today < line.term_end < last}
@@ -236,7 +240,7 @@ class RenewalMonth:
 
 
 def renewals_due(
-    partner, today: datetime.date, ending_lines: list[EndingLine]
+    partner, today: datetime.date, ending_lines: list[EndingLine], tables: PriceTables
 ) -> tuple[list[RenewalMonth], list[Renewal]]:
     """The commitments (1 or 3 years) ending in the next 90 days: their fees per month of the
     term end, and the largest renewals by value (``renewals_for``, at the prices then).
@@ -268,7 +272,11 @@ def renewals_due(
     largest = sorted(by_company, key=lambda pk: (-by_company[pk], pk))[:LARGEST]
     companies = Company.objects.in_bulk(largest)
     renewals = renewals_for(
-        [companies[pk] for pk in largest], monthly=False, today=today, partner=partner
+        [companies[pk] for pk in largest],
+        monthly=False,
+        today=today,
+        tables=tables,
+        partner=partner,
     )
     renewals.sort(key=lambda r: (-(r.value or ZERO), r.company.name))
     return list(months.values()), renewals
