@@ -163,7 +163,9 @@ class VendorDashboard:
                     Series("New business", "chart-new", new),
                     Series("Change orders", "chart-cost", change),
                 ],
-            ),
+            )
+            if any(new) or any(change)
+            else None,
             headers=["Month", "New business orders", "Change orders"],
             rows=[[label(d), n, c] for d, n, c in zip(days, new, change, strict=True)],
             empty="No order submitted in the last 12 months.",

@@ -107,3 +107,18 @@ def test_the_page_links_each_charts_downloads(client, demo_data, staff):
     html = client.get(URL).content.decode()
     assert 'href="/admin/dashboard/figures.csv?chart=orders"' in html
     assert 'href="/admin/dashboard/figures.xlsx?chart=partners-usd"' in html
+
+
+def test_months_without_orders_say_so_rather_than_draw_an_empty_scale(client, demo_data, staff):
+    from portal.changes.models import ChangeOrder
+    from portal.orders.models import Order
+
+    Order.objects.update(submitted_at=None)
+    ChangeOrder.objects.update(submitted_at=None)
+    client.force_login(staff)
+
+    html = client.get(URL).content.decode()
+
+    orders = html.split('id="orders"', 1)[1].split("</section>", 1)[0]
+    assert "<svg" not in orders
+    assert "No order submitted in the last 12 months." in orders
