@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import F
 
@@ -27,8 +28,7 @@ RENEWAL_DAYS = 90
 LARGEST = 10
 
 
-@dataclass(frozen=True)
-class EndingLine:
+class EndingLine(NamedTuple):
     company_id: int
     term_end: datetime.date
     term: str
@@ -55,7 +55,7 @@ def lines_ending(partner, today: datetime.date, until: datetime.date) -> list[En
         )
         .order_by()
     )
-    return [EndingLine(*row) for row in rows]
+    return [EndingLine._make(row) for row in rows]
 
 
 def renewal_changes(
@@ -246,11 +246,6 @@ def renewals_due(
     term end, and the largest renewals by value (``renewals_for``, at the prices then).
     ``ending_lines``: ``lines_ending`` for 90 days at least."""
     until = today + datetime.timedelta(days=RENEWAL_DAYS)
-    lines = [
-        (line.company_id, line.term_end, line.term, line.payment)
-        for line in ending_lines
-        if line.term_end <= until and line.commitment != Commitment.MONTHLY
-    ]
     months = {}
     day = today.replace(day=1)
     while day <= until:
@@ -258,9 +253,12 @@ def renewals_due(
         day = add_months(day, 1)
     customers: dict[datetime.date, set[int]] = defaultdict(set)
     by_company: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for company_id, term_end, term, payment in lines:
-        month = months[term_end.replace(day=1)]
-        customers[term_end.replace(day=1)].add(company_id)
+    for company_id, term_end, term, payment, commitment, _ in ending_lines:
+        if term_end > until or commitment == Commitment.MONTHLY:
+            continue
+        first = term_end.replace(day=1)
+        month = months[first]
+        customers[first].add(company_id)
         if term == "monthly":
             month.monthly += payment
             by_company[company_id] += payment

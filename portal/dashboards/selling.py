@@ -58,6 +58,7 @@ def sold_months(
     # its own is taken out of the partner's total at the book's prices and put back at its
     # own: each of its changes priced once, both ways.
     apart: dict[int, list] = {company: [] for company in own}
+    keys: dict[str, tuple] = {}  # a stored key's parts, parsed once
     for company, day, stored in (
         CustomerDay.objects.filter(company_id__in=list(own), day__lte=max(days))
         .order_by("company_id", "day")
@@ -67,7 +68,7 @@ def sold_months(
         # Only the lines of products it has its own price for are priced differently.
         lines = {}
         for key, value in stored.items():
-            parts = line_key_parts(key)
+            parts = keys.get(key) or keys.setdefault(key, line_key_parts(key))
             if parts[2] in theirs:
                 lines[parts] = value
         at_book = _priced(lines, book, partner.currency, prices)

@@ -140,9 +140,8 @@ def price_payment(table: PriceTable, code: str, quantity: int) -> tuple[Term, De
     """The term and payment of ``price_line``'s line, without making it (the dashboards price
     thousands of prospects at once): the same unit price and rounding."""
     product = table.product(code, quantity)
-    unit_price = table.unit_price(code, quantity)
-    payment = round_cents(multiply(unit_price.amount, product.priced_quantity(quantity)))
-    return product.term, payment
+    unit_price = table.unit_amount(code, quantity)
+    return product.term, round_cents(multiply(unit_price, product.priced_quantity(quantity)))
 
 
 def price_order(table: PriceTable, quantities: Mapping[str, int]) -> OrderQuote:

@@ -130,6 +130,10 @@ class PriceTable:
             raise NoPrice(code, quantity, "not in the price table") from None
 
     def unit_price(self, code: str, quantity: int) -> Money:
+        return Money(self.unit_amount(code, quantity), self.currency)
+
+    def unit_amount(self, code: str, quantity: int) -> Decimal:
+        """``unit_price``'s amount (for callers that price thousands of lines at once)."""
         check_quantity(quantity)
         product = self.product(code, quantity)
         if quantity < 1:
@@ -138,4 +142,4 @@ class PriceTable:
         if tier is None:
             first = product.tiers[0].min_quantity
             raise NoPrice(code, quantity, f"below the first tier (minimum {first})")
-        return Money(tier.unit_price, self.currency)
+        return tier.unit_price
