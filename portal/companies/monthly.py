@@ -150,25 +150,23 @@ def _models(apps=None) -> SimpleNamespace:
     )
 
 
-def figures_refresh(company_ids: Iterable[int], *, apps=None) -> None:
+def figures_refresh(company_ids: Iterable[int], *, locked: bool = False, apps=None) -> None:
     """Bring the partners' figures in step with these customers' versions, in the caller's
-    transaction: a few queries for the lot, whatever their number."""
+    transaction: a few queries for the lot, whatever their number. ``locked``: the caller
+    holds the customers' rows locked already (the scheduled jobs' batches)."""
     ids = sorted(set(company_ids))
     m = _models(apps)
     with transaction.atomic(savepoint=False):
         for start in range(0, len(ids), BATCH):
-            _refresh(m, ids[start : start + BATCH])
+            _refresh(m, ids[start : start + BATCH], locked)
 
 
-def _refresh(m, ids: list[int]) -> None:
-    # Locked, so that two transactions never count one customer's difference twice (the
-    # services lock it already; this holds for any caller).
-    partners = dict(
-        m.Company.objects.select_for_update()
-        .filter(pk__in=ids)
-        .order_by("pk")
-        .values_list("pk", "partner_id")
-    )
+def _refresh(m, ids: list[int], locked: bool) -> None:
+    # Locked, so that two transactions never count one customer's difference twice.
+    companies = m.Company.objects.filter(pk__in=ids).order_by("pk")
+    if not locked:
+        companies = companies.select_for_update()
+    partners = dict(companies.values_list("pk", "partner_id"))
     versions: dict[int, tuple[int, datetime.date, datetime.date | None, Figures]] = {}
     for pk, company_id, start, until in (
         m.Agreement.objects.filter(company_id__in=ids, status__in=IN_TIME)

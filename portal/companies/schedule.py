@@ -200,9 +200,10 @@ def _figures_write(starting, lines, now) -> None:
 def figures_write(companies: list[Company], fields: list[str], now) -> None:
     """Write ``fields`` of each company as they are on the instance, and ``updated_at``: one
     UPDATE ... FROM a list of values for the batch (``core.bulk.rows_update``); and the
-    partners' months from their versions now. The renewal run writes its figures so too."""
+    partners' figures from their versions now. The companies are the batch's, locked by the
+    caller (the scheduled job, and the renewal run, which writes its figures so too)."""
     rows = [[company.pk, *(getattr(company, name) for name in fields)] for company in companies]
     rows_update(Company, fields, rows, also={"updated_at": now})
-    figures_refresh(company.pk for company in companies)
+    figures_refresh((company.pk for company in companies), locked=True)
     for company in companies:
         company.updated_at = now
