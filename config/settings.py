@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "portal.orders",
     "portal.rfi",
     "portal.pricebook",
+    "portal.usage",
     "portal.changes",
     "portal.renewals",
     "portal.reminders",

@@ -5,4 +5,5 @@ from . import views
 app_name = "sync"
 urlpatterns = [
     path("callback/", views.callback, name="callback"),
+    path("usage/", views.usage, name="usage"),
 ]

@@ -1,0 +1,212 @@
+"""A usage report as it arrives from the vendor: signed, checked whole, stored once.
+
+Body: ``{"report_id": "<uuid>", "reported_at": "2026-12-01T06:00:00Z", "partner_id": 1,
+"figures": [{"customer_id": 42, "product": "S1", "day": "2026-11-30", "in_use": 690}, …]}``,
+signed like the callbacks (``portal.core.signing``). One partner's customers a report, at most
+``MAX_FIGURES`` figures. A report is taken whole or not at all: a figure that cannot be read or
+is not this partner's refuses the report, with each such figure's index and field, and nothing
+is stored. A ``report_id`` already taken is answered ``repeated`` and changes nothing; of two
+figures for one customer, product and day, the one of the later ``reported_at`` stays, whatever
+order the reports arrive in.
+"""
+
+import datetime
+import json
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils.dateparse import parse_date, parse_datetime
+
+from portal.catalog.models import Product
+from portal.companies.models import Company
+from portal.core.signing import BadSignature, verify
+
+from .models import UsageFigure, UsageReport
+
+MAX_FIGURES = 10_000
+MAX_IN_USE = 10_000_000
+MAX_PROBLEMS = 50  # listed in an answer; the count says how many there were
+FIRST_DAY = datetime.date(2000, 1, 1)
+CHUNK = 1_000  # rows a statement
+
+
+@dataclass(frozen=True)
+class Answer:
+    http_status: int
+    body: dict
+
+
+def receive(*, body: bytes, headers, secret: str, source: str = UsageReport.Source.VENDOR):
+    """Check the signature and the report, and store it: the answer to send back."""
+    try:
+        verify(secret, headers, body, max_age=settings.SYNC_CALLBACK_MAX_AGE_SECONDS)
+    except BadSignature as exc:
+        return Answer(401, {"error": str(exc)})
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return Answer(400, {"error": "The body is not JSON."})
+    report, problems = read(data)
+    if problems:
+        return Answer(
+            400,
+            {
+                "error": "The report is refused; nothing was stored (the first "
+                f"{MAX_PROBLEMS} problems at most are listed).",
+                "problems": problems[:MAX_PROBLEMS],
+            },
+        )
+    return store(report, source)
+
+
+@dataclass(frozen=True)
+class Report:
+    report_id: uuid.UUID
+    reported_at: datetime.datetime
+    partner_id: int
+    figures: list[tuple[int, int, datetime.date, int]]  # company, product, day, in use
+
+
+def _problem(field: str, error: str, index: int | None = None) -> dict:
+    return {"field": field, "error": error, **({"index": index} if index is not None else {})}
+
+
+def read(data) -> tuple[Report | None, list[dict]]:
+    """The report, or what is wrong with it (each problem with its figure's ``index``)."""
+    if not isinstance(data, dict):
+        return None, [_problem("body", "A JSON object is required.")]
+    problems = []
+    try:
+        report_id = uuid.UUID(str(data.get("report_id")))
+    except ValueError:
+        problems.append(_problem("report_id", "A UUID is required."))
+    reported_at = _moment(data.get("reported_at"))
+    if reported_at is None:
+        problems.append(
+            _problem("reported_at", "An ISO 8601 date and time with its offset is required.")
+        )
+    partner_id = data.get("partner_id")
+    if not _integer(partner_id):
+        problems.append(_problem("partner_id", "The partner's id (an integer) is required."))
+    figures = data.get("figures")
+    if not isinstance(figures, list) or not 1 <= len(figures) <= MAX_FIGURES:
+        problems.append(_problem("figures", f"A list of 1 to {MAX_FIGURES:,} figures."))
+    if problems:
+        return None, problems
+    rows, problems = _figures(figures, partner_id, reported_at.date())
+    if problems:
+        return None, problems
+    return Report(report_id, reported_at, partner_id, rows), []
+
+
+def _figures(figures: list, partner_id: int, reported_on: datetime.date):
+    products = dict(Product.objects.values_list("code", "pk"))
+    wanted = {
+        figure.get("customer_id")
+        for figure in figures
+        if isinstance(figure, dict) and _integer(figure.get("customer_id"))
+    }
+    customers = set(
+        Company.objects.filter(partner_id=partner_id, pk__in=wanted)
+        .exclude(status=Company.Status.PROSPECT)
+        .values_list("pk", flat=True)
+    )
+    problems, rows, seen = [], [], set()
+    latest = reported_on + datetime.timedelta(days=1)  # the vendor's day may be ahead of ours
+    for index, figure in enumerate(figures):
+        if len(problems) >= MAX_PROBLEMS:
+            break
+        if not isinstance(figure, dict):
+            problems.append(_problem("figures", "A JSON object is required.", index))
+            continue
+        found = _checked(figure, index, customers, products, latest)
+        if found:
+            problems += found
+            continue
+        key = (figure["customer_id"], products[figure["product"]], parse_date(figure["day"]))
+        if key in seen:
+            problems.append(_problem("day", "The same customer, product and day again.", index))
+            continue
+        seen.add(key)
+        rows.append((*key, figure["in_use"]))
+    return rows, problems
+
+
+def _checked(figure: dict, index: int, customers: set, products: dict, latest) -> list[dict]:
+    """What is wrong with one figure."""
+    found = []
+    customer, code, in_use = figure.get("customer_id"), figure.get("product"), figure.get("in_use")
+    if not _integer(customer) or customer not in customers:
+        found.append(_problem("customer_id", "Not a customer of this partner.", index))
+    if not isinstance(code, str) or code not in products:
+        found.append(_problem("product", "Not a product's code.", index))
+    day = figure.get("day")
+    try:
+        day = parse_date(day) if isinstance(day, str) and len(day) <= 10 else None
+    except ValueError:
+        day = None
+    if day is None or not FIRST_DAY <= day <= latest:
+        found.append(_problem("day", f"An ISO day from {FIRST_DAY} to the report's day.", index))
+    if not _integer(in_use) or not 0 <= in_use <= MAX_IN_USE:
+        found.append(_problem("in_use", f"A whole number from 0 to {MAX_IN_USE:,}.", index))
+    return found
+
+
+def _integer(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _moment(value) -> datetime.datetime | None:
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None
+
+
+def store(report: Report, source: str) -> Answer:
+    """The report and its figures in one transaction; a report taken already is answered
+    ``repeated`` (two arriving at once: the second waits for the first, then is one)."""
+    if UsageReport.objects.filter(report_id=report.report_id).exists():
+        return Answer(200, {"status": "repeated", "report_id": str(report.report_id)})
+    try:
+        with transaction.atomic():
+            row = UsageReport.objects.create(
+                report_id=report.report_id,
+                reported_at=report.reported_at,
+                figures=len(report.figures),
+                source=source,
+            )
+            _figures_write(report, row.pk)
+    except IntegrityError:
+        return Answer(200, {"status": "repeated", "report_id": str(report.report_id)})
+    return Answer(
+        200,
+        {"status": "stored", "report_id": str(report.report_id), "figures": len(report.figures)},
+    )
+
+
+def _figures_write(report: Report, report_pk: int) -> None:
+    """INSERT … ON CONFLICT DO UPDATE … WHERE the stored figure is older: a late report never
+    overwrites a newer one's figure (SQLite and PostgreSQL both have it)."""
+    table = UsageFigure._meta.db_table
+    columns = "company_id, product_id, day, in_use, reported_at, report_id"
+    marks = "(%s, %s, %s, %s, %s, %s)"
+    with connection.cursor() as cursor:
+        for start in range(0, len(report.figures), CHUNK):
+            chunk = report.figures[start : start + CHUNK]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([marks] * len(chunk))} "
+                "ON CONFLICT (company_id, product_id, day) DO UPDATE SET "
+                "in_use = excluded.in_use, reported_at = excluded.reported_at, "
+                f"report_id = excluded.report_id WHERE {table}.reported_at < excluded.reported_at",
+                [
+                    value
+                    for company, product, day, in_use in chunk
+                    for value in (company, product, day, in_use, report.reported_at, report_pk)
+                ],
+            )
