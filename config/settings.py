@@ -347,6 +347,8 @@ SCHEDULE = {
     ),
     # Reminders due (terms ending, deadlines, quotes, RFIs, orders), each sent once.
     "portal.reminders.tasks.send_reminders": os.environ.get("SCHEDULE_REMINDERS", "5 * * * *"),
+    # Without a vendor endpoint, the simulated vendor reports yesterday's usage each morning.
+    "portal.sync.tasks.simulated_usage": os.environ.get("SCHEDULE_SIMULATED_USAGE", "30 5 * * *"),
     # Each user's daily digest of the reminders they get that way.
     "portal.reminders.tasks.send_reminder_digests": os.environ.get(
         "SCHEDULE_REMINDER_DIGESTS", "0 7 * * *"

@@ -13,7 +13,7 @@ from portal.rfi.services import rfi_vendor_state
 
 from .delivery import request_send
 from .models import ProvisioningRequest
-from .simulator import simulate_confirmation
+from .simulator import simulate_confirmation, simulate_usage
 
 __all__ = [
     "REQUESTS",
@@ -21,6 +21,7 @@ __all__ = [
     "request_deliver",
     "request_retry",
     "simulated_confirmation",
+    "simulated_usage",
 ]
 
 
@@ -32,6 +33,16 @@ def deliver_request(request_id: int) -> str:
 @task()
 def simulated_confirmation(request_id: int) -> str:
     return simulate_confirmation(request_id=request_id)
+
+
+@task()
+def simulated_usage() -> str:
+    """Yesterday's usage, as the simulated vendor reports it each morning (with a vendor
+    endpoint configured, the vendor reports its own)."""
+    if settings.SYNC_VENDOR_URL:
+        return "a vendor is configured: it reports usage itself"
+    day = timezone.localdate() - datetime.timedelta(days=1)
+    return "; ".join(simulate_usage(day)) or "no customer"
 
 
 def _delivered(request: ProvisioningRequest) -> None:

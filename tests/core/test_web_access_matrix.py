@@ -151,6 +151,7 @@ MATRIX = {
     "rfi:resend": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE, GONE),
     "rfi:form": Row(OK, OK, OK, OK, OK, other_msp_post=OK, shows_names=LINK),
     "sync:callback": Row(NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+    "sync:usage": Row(NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
     # The Price Book: every user of the MSP reads it; its Admins set the prices.
     "pricebook:book": Row(LOGIN, OK, OK, OK, GONE),
     "dashboards:dashboard": Row(LOGIN, OK, OK, OK, GONE),
