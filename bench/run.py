@@ -14,6 +14,7 @@ BENCHMARKS = [
     "reminders",
     "renewals_page",
     "dashboard",
+    "usage_ingest",
 ]
 
 if __name__ == "__main__":

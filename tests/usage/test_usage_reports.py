@@ -205,3 +205,12 @@ def test_the_same_report_twice_at_once_is_stored_once(acme, acme_admin, price_li
 
     assert sorted(answer["status"] for answer in answers) == ["repeated", "stored"]
     assert UsageFigure.objects.count() == 1
+
+
+def test_a_figure_reads_back_with_its_report_and_time(client, acme, northwind):
+    post(client, report(acme, [figure(northwind, 690)], reported_at="2026-12-01T07:30:00+01:00"))
+
+    stored_figure = UsageFigure.objects.select_related("report").get()
+
+    assert stored_figure.reported_at.isoformat() == "2026-12-01T06:30:00+00:00"
+    assert stored_figure.report.figures == 1
