@@ -12,6 +12,8 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 
 from django.db.models import Sum
 
@@ -64,42 +66,37 @@ def partner_fees(days: Sequence[datetime.date], partners=None) -> dict[int, Part
     rows = PartnerMonth.objects.filter(month__lte=days[-1])
     if partners is not None:
         rows = rows.filter(partner_id__in=partners)
-    found: dict[int, PartnerFees] = {}
-    running: dict[int, list[int]] = {}
-    at: dict[int, int] = {}  # the index of the next day each partner's rows reach
-    for partner, month, *amounts in rows.order_by("partner_id", "month").values_list(
-        "partner_id", "month", *COLUMNS
-    ):
-        if partner not in found:
-            found[partner] = _empty(len(days))
-            running[partner], at[partner] = [0, 0], 0
-        _reach(found[partner], running[partner], at, partner, days, month)
+    rows = rows.order_by("partner_id", "month").values_list("partner_id", "month", *COLUMNS)
+    return {
+        partner: _running(days, (row[1:] for row in group))
+        for partner, group in groupby(rows, key=itemgetter(0))
+    }
+
+
+def _running(days: Sequence[datetime.date], months) -> PartnerFees:
+    """One partner's months (in order) added up to each day; a month's movement counts
+    towards the first day on or after it (one before ``days[0]`` only to its total)."""
+    found = _empty(len(days))
+    fees = paying = at = 0
+    for month, *amounts in months:
+        while at < len(days) and days[at] < month:
+            found.fees[at], found.paying[at] = money(fees), paying
+            at += 1
         values = dict(zip(COLUMNS, amounts, strict=True))
-        total = running[partner]
-        total[0] += values["net"]
-        total[1] += values["new_customers"] - values["lost_customers"]
-        n = at[partner]
-        if n:  # a movement into days[n] (one before days[0] is only part of its total)
-            move = found[partner].moves[n - 1]
+        fees += values["net"]
+        paying += values["new_customers"] - values["lost_customers"]
+        if at:
+            move = found.moves[at - 1]
             for kind in KINDS:
                 setattr(move, kind, getattr(move, kind) + money(values[kind]))
                 move.customers[kind] += values[f"{kind}_customers"]
-    for partner, figures in found.items():
-        _reach(figures, running[partner], at, partner, days, None)
+    for n in range(at, len(days)):
+        found.fees[n], found.paying[n] = money(fees), paying
     return found
 
 
 def _empty(count: int) -> PartnerFees:
     return PartnerFees([ZERO] * count, [0] * count, [Movements() for _ in range(count - 1)])
-
-
-def _reach(figures, total, at, partner, days, month) -> None:
-    """Set the totals of the days before ``month`` (of all days left, for None): a row of a
-    month then counts towards ``days[at[partner]]``, the first on or after it."""
-    while at[partner] < len(days) and (month is None or days[at[partner]] < month):
-        figures.fees[at[partner]] = money(total[0])
-        figures.paying[at[partner]] = total[1]
-        at[partner] += 1
 
 
 def added_up(found: Iterable[PartnerFees], count: int) -> PartnerFees:

@@ -209,10 +209,8 @@ def _moment(value) -> datetime.datetime | None:
 
 
 def store(report: Report, source: str) -> Answer:
-    """The report and its figures in one transaction; a report taken already is answered
-    ``repeated`` (two arriving at once: the second waits for the first, then is one)."""
-    if UsageReport.objects.filter(report_id=report.report_id).exists():
-        return Answer(200, {"status": "repeated", "report_id": str(report.report_id)})
+    """The report and its figures in one transaction (``receive`` has answered a report taken
+    already; two arriving at once: the second waits for the first, then is ``repeated``)."""
     try:
         with transaction.atomic():
             row = UsageReport.objects.create(

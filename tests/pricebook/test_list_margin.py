@@ -5,11 +5,10 @@ the MSP has any price."""
 import csv
 import io
 import re
-from decimal import Decimal
 
 from django.urls import reverse
 
-from portal.pricebook.services import selling_price_set
+from tests.pricebook.test_customer_prices import book
 
 
 def cells(response, name: str) -> list[str]:
@@ -23,22 +22,11 @@ def headers(response) -> list[str]:
     return [" ".join(re.sub(r"<[^>]+>", " ", th).split()) for th in head.split("</th>")[:-1]]
 
 
-def price(partner, product, basis, amount, company=None):
-    selling_price_set(
-        partner=partner,
-        product=product,
-        basis=basis,
-        amount=Decimal(amount),
-        actor=None,
-        company=company,
-    )
-
-
 def test_the_margin_of_each_customer_beside_its_monthly_fees(
     client, acme, acme_admin, northwind, fabrikam, catalog
 ):
-    price(acme, catalog["S1"], "markup", "25")
-    price(acme, catalog["S1"], "price", "4.00", company=northwind)
+    book(acme, catalog["S1"], "markup", "25")
+    book(acme, catalog["S1"], "price", "4.00", company=northwind)
     client.force_login(acme_admin)
 
     response = client.get(reverse("customers:complete"))
@@ -70,8 +58,8 @@ def exported(client) -> list[list[str]]:
 def test_the_export_has_the_fees_at_the_msps_prices_and_the_margin(
     client, acme, acme_admin, northwind, fabrikam, catalog
 ):
-    price(acme, catalog["S1"], "markup", "25")
-    price(acme, catalog["S1"], "price", "4.00", company=northwind)
+    book(acme, catalog["S1"], "markup", "25")
+    book(acme, catalog["S1"], "price", "4.00", company=northwind)
     client.force_login(acme_admin)
 
     rows = exported(client)
