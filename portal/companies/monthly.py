@@ -24,6 +24,8 @@ from types import SimpleNamespace
 from django.apps import apps as django_apps
 from django.db import connection, transaction
 
+from portal.core import events
+
 from .billing import add_months
 
 IN_TIME = ["active", "scheduled", "superseded", "ended"]
@@ -159,6 +161,8 @@ def figures_refresh(company_ids: Iterable[int], *, locked: bool = False, apps=No
     with transaction.atomic(savepoint=False):
         for start in range(0, len(ids), BATCH):
             _refresh(m, ids[start : start + BATCH], locked)
+        if apps is None and ids:  # not in a migration: the seat reconciliation follows
+            events.publish(events.Happened(events.VERSIONS_MOVED, partner=None, items=tuple(ids)))
 
 
 def _refresh(m, ids: list[int], locked: bool) -> None:

@@ -57,6 +57,16 @@ REMINDERS = (
     ORDER_NOT_SUBMITTED,
 )
 
+# Seats in use that drifted from the seats licensed, or drifted further, per customer and
+# product (``items``: (partner id, data) pairs), from the usage reconciliation.
+USAGE_DRIFT = "usage.drift"
+# Customers whose versions were made, moved or took effect (``items``: their ids), after their
+# kept figures were counted again: the seat reconciliation marks them due. No webhook.
+VERSIONS_MOVED = "versions.moved"
+# The MSP's selling price of a product was set or removed (``company``: a customer's own, or
+# None for the price book's). No webhook.
+PRICES_SET = "prices.set"
+
 NAMES = (
     ORDER_SUBMITTED,
     ORDER_SYNCED,
@@ -74,6 +84,9 @@ NAMES = (
     QUOTE_ACCEPTED,
     QUOTE_DECLINED,
     *REMINDERS,
+    USAGE_DRIFT,
+    VERSIONS_MOVED,
+    PRICES_SET,
 )
 
 

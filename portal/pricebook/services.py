@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
+from portal.core import events
 from portal.core.history import history_record
 from portal.core.models import HistoryEntry
 from portal.pricing.selling import SellingRule
@@ -17,6 +18,7 @@ def _subject(product, company) -> str:
 
 
 def _record(*, actor, price: SellingPrice, company, summary: str, before: str, after: str):
+    events.publish(events.Happened(events.PRICES_SET, partner=price.partner, company=company))
     history_record(
         actor=actor,
         # A customer's own price is in its History Log; the price book's in the book's.

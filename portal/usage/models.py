@@ -1,6 +1,7 @@
 """What the vendor says is in use: its signed usage reports, and one figure per customer,
 product and day."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -57,3 +58,115 @@ class UsageFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company_id} {self.product_id} {self.day}: {self.in_use}"
+
+
+class BilledSeats(models.Model):
+    """What the MSP's PSA bills a customer for a product: every entry is kept (the history);
+    the latest one is what the customer is billed now."""
+
+    class Source(models.TextChoices):
+        ENTERED = "entered", "Entered on the customer page"
+        UPLOADED = "uploaded", "Uploaded"
+        API = "api", "API"
+        TRUE_UP = "true_up", "Bill these seats"
+
+    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    seats = models.PositiveIntegerField()
+    source = models.CharField(max_length=10, choices=Source.choices)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["company", "product", "-entered_at", "-id"]
+        indexes = [
+            models.Index(fields=["company", "product", "-entered_at", "-id"], name="billed_latest")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.product_id}: {self.seats} billed"
+
+
+def _more(a: str, b: str):
+    """``a`` − ``b`` where ``a`` is the larger, else 0 (a missing figure: 0)."""
+    return models.Case(
+        models.When(**{f"{a}__gt": models.F(b)}, then=models.F(a) - models.F(b)),
+        default=models.Value(0),
+        output_field=models.IntegerField(),
+    )
+
+
+class Reconciliation(models.Model):
+    """One customer and product as Customers | Reconciliation lists it, kept in step by
+    ``reconciliation.refresh``: licensed (the version in effect), used (the latest usage
+    figure), billed (the latest PSA entry) and what the differences cost per month.
+
+    The differences and the money at stake are generated columns, so that the list sorts on
+    an index whatever the number of customers."""
+
+    partner = models.ForeignKey("accounts.Partner", on_delete=models.CASCADE, related_name="+")
+    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=20)
+    licensed = models.PositiveIntegerField(default=0)
+    used = models.PositiveIntegerField(null=True, blank=True)
+    used_on = models.DateField(null=True, blank=True)
+    billed = models.PositiveIntegerField(null=True, blank=True)
+    billed_at = models.DateTimeField(null=True, blank=True)
+    # A seat a month at the contracted price (an annual price over 12), and at the MSP's own
+    # price (``own_price`` False: none set, so valued at the contracted price).
+    cost = models.DecimalField(max_digits=14, decimal_places=4, default=0)
+    price = models.DecimalField(max_digits=14, decimal_places=4, default=0)
+    own_price = models.BooleanField(default=False)
+    currency = models.CharField(max_length=3, blank=True)
+    above = models.GeneratedField(  # used above licensed: a true-up is due
+        expression=_more("used", "licensed"),
+        output_field=models.IntegerField(),
+        db_persist=True,
+    )
+    below = models.GeneratedField(  # licensed above used: shelfware
+        expression=_more("licensed", "used"),
+        output_field=models.IntegerField(),
+        db_persist=True,
+    )
+    unbilled = models.GeneratedField(  # used above billed: revenue not collected
+        expression=_more("used", "billed"),
+        output_field=models.IntegerField(),
+        db_persist=True,
+    )
+    at_stake = models.GeneratedField(
+        expression=(_more("used", "licensed") + _more("licensed", "used")) * models.F("cost")
+        + _more("used", "billed") * models.F("price"),
+        output_field=models.DecimalField(max_digits=18, decimal_places=4),
+        db_persist=True,
+    )
+    # The drift (used − licensed) last told by a usage.drift webhook: told again once it grows.
+    drift_told = models.IntegerField(default=0)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "product"], name="one_reconciliation_row")
+        ]
+        indexes = [
+            models.Index(fields=["partner", "-at_stake", "-id"], name="reconciliation_at_stake")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.code}: {self.licensed}/{self.used}/{self.billed}"
+
+
+class ReconciliationDue(models.Model):
+    """A customer whose reconciliation rows are to be worked out again: its versions, usage or
+    prices changed. One cheap insert where the change happens (a scheduled job's batch, a
+    usage report); ``reconciliation.refresh_due`` does the work."""
+
+    company = models.OneToOneField(
+        "companies.Company", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    partner = models.ForeignKey("accounts.Partner", on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Reconciliation due: {self.company_id}"

@@ -25,6 +25,7 @@ from portal.core.bulk import in_list
 from portal.core.signing import BadSignature, verify
 
 from .models import UsageFigure, UsageReport
+from .reconciliation import mark_due
 
 MAX_FIGURES = 10_000
 MAX_IN_USE = 10_000_000
@@ -220,6 +221,7 @@ def store(report: Report, source: str) -> Answer:
                 source=source,
             )
             _figures_write(report, row.pk)
+            mark_due({figure[0] for figure in report.figures})
     except IntegrityError:
         return Answer(200, {"status": "repeated", "report_id": str(report.report_id)})
     return Answer(

@@ -38,6 +38,7 @@ class Event(models.TextChoices):
     QUOTE_EXPIRING = events.QUOTE_EXPIRING, "Reminder: saved quote about to expire"
     RFI_UNANSWERED = events.RFI_UNANSWERED, "Reminder: Request for Information not answered"
     ORDER_NOT_SUBMITTED = events.ORDER_NOT_SUBMITTED, "Reminder: saved order not submitted"
+    USAGE_DRIFT = events.USAGE_DRIFT, "Seats in use drifted from the seats licensed"
     TEST = "test", "Test"
 
 

@@ -74,9 +74,9 @@ def renewal_event(event: events.Happened) -> None:
     webhook_emit_many(event=event.name, told=items, listening=listening)
 
 
-@events.subscribe(*events.REMINDERS)
+@events.subscribe(*events.REMINDERS, events.USAGE_DRIFT)
 def reminder_event(event: events.Happened) -> None:
-    """A batch of the reminders job, of many MSPs: ``items`` holds each reminder's (partner
-    id, data), built by the reminders app from that MSP's own objects."""
+    """A batch of the reminders job or of the usage reconciliation, of many MSPs: ``items``
+    holds each one's (partner id, data), built from that MSP's own objects."""
     if event.items:
         webhook_emit_many(event=event.name, told=list(event.items))
