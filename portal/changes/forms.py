@@ -95,6 +95,26 @@ class ChangeForm(Form):
                 data[name] = "on" if value is True else str(getattr(value, "pk", value))
         return data
 
+    def true_up_data(self, code: str, seats: int) -> dict | None:
+        """The form's values with ``code`` at ``seats`` (True up, from Customers |
+        Reconciliation), as posted data; None when the change form cannot set that product's
+        seats (a primary product not in the agreement: chosen under Primary Product)."""
+        data = self.initial_data()
+        product = self.products.get(code) or self.current.products.get(code)
+        if product is None:
+            return None
+        if product in self.current.primaries:
+            data["seats"] = str(seats)
+        elif product.kind == Product.Kind.ADDON and product in self.addon_products:
+            data[f"addon_{code}"] = "on"
+            if product.needs_own_seats:
+                data[f"addon_seats_{code}"] = str(seats)
+            else:  # an add-on on every seat: its seats are the total
+                data["seats"] = str(seats)
+        else:
+            return None
+        return data
+
     def posted(self) -> list[tuple[str, str]]:
         """The change form's own values as posted: Review Change Order carries them to Submit
         (and back to Change Options) so that nothing needs saving in between."""

@@ -10,6 +10,7 @@ from django.views import View
 from portal.companies.billing import downsell_dates
 from portal.companies.lifecycle import change_options_state
 from portal.companies.models import Company
+from portal.companies.seats import MAX_USERS
 from portal.companies.selectors import active_agreement_of, company_for
 from portal.core.http import client_ip
 from portal.core.tenancy import PartnerRequiredMixin
@@ -118,6 +119,8 @@ class ChangeFormView(ChangeMixin, View):
             return self.closed()
         form = self.form()
         notice = ""
+        if not self.change and "true_up" in request.GET:
+            form, notice = self.true_up(form)
         if self.change:
             # A saved quote is shown at today's prices; say so when they differ.
             repriced = self.form(form.initial_data())
@@ -134,6 +137,25 @@ class ChangeFormView(ChangeMixin, View):
                     "prices. " + notice
                 ).strip()
         return self.render(form, notice=notice)
+
+    def true_up(self, form: ChangeForm) -> tuple[ChangeForm, str]:
+        """Change Options with one product's seats set to the seats in use (True up, from
+        Customers | Reconciliation): priced at once, as Preview Change Quote shows it."""
+        code = self.request.GET.get("true_up", "")[:20]
+        try:
+            seats = int(self.request.GET.get("seats", ""))
+        except ValueError:
+            seats = 0
+        data = form.true_up_data(code, seats) if 1 <= seats <= MAX_USERS else None
+        if data is None:
+            return form, "True up: the change form cannot set those seats; choose them below."
+        filled = self.form(data)
+        filled.is_valid()  # errors (a decrease only at renewal, say) show next to the fields
+        now = next((line.quantity for line in self.prior.lines.all() if line.code == code), 0)
+        return filled, (
+            f"True up: {code} set from {now:,} to {seats:,} seats, the seats in use. Review the "
+            "quote below; a decrease takes effect on the earliest date its term allows."
+        )
 
     def render(self, form, status=200, notice=""):
         return render(

@@ -69,3 +69,25 @@ def history_for(obj: models.Model):
 def history_entries_for(user):
     """The history of everything of the user's partner, newest first, with who did it."""
     return for_partner(HistoryEntry, user).select_related("actor")
+
+
+def history_record_many(*, actor, entries: list[tuple[models.Model, str, dict]], action: str):
+    """``history_record`` for many objects at once, (object, summary, changes) each, MSP only:
+    one INSERT (a bulk action over a whole list)."""
+    if not entries:
+        return
+    kind = ContentType.objects.get_for_model(entries[0][0], for_concrete_model=True)
+    HistoryEntry.objects.bulk_create(
+        HistoryEntry(
+            partner_id=getattr(obj, "partner_id", None),
+            actor=actor if getattr(actor, "pk", None) else None,
+            content_type=kind,
+            object_id=obj.pk,
+            object_repr=str(obj)[:200],
+            action=action,
+            summary=summary[:300],
+            changes=changes,
+            msp_only=True,
+        )
+        for obj, summary, changes in entries
+    )

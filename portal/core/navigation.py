@@ -26,6 +26,7 @@ MENU = [
             ("In Progress", "customers:in_progress", False),
             ("Complete", "customers:complete", False),
             ("Renewals", "customers:renewals", False),
+            ("Reconciliation", "customers:reconciliation", False),
             ("Former customers", "customers:former", False),
         ],
     ),

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import reconciliation_views as rv
 from .list_views import EXPORTS, CompleteListView, FormerListView, InProgressListView
 from .renewal_views import RenewalCsvView, RenewalListView, RenewalXlsxView
 
@@ -10,6 +11,17 @@ urlpatterns = [
     path("renewals/", RenewalListView.as_view(), name="renewals"),
     path("renewals/export.csv", RenewalCsvView.as_view(), name="renewals_csv"),
     path("renewals/export.xlsx", RenewalXlsxView.as_view(), name="renewals_xlsx"),
+    path("reconciliation/", rv.ReconciliationListView.as_view(), name="reconciliation"),
+    path(
+        "reconciliation/export.csv", rv.ReconciliationCsvView.as_view(), name="reconciliation_csv"
+    ),
+    path(
+        "reconciliation/export.xlsx",
+        rv.ReconciliationXlsxView.as_view(),
+        name="reconciliation_xlsx",
+    ),
+    path("reconciliation/bill-seats/", rv.BillSeatsView.as_view(), name="bill_seats"),
+    path("reconciliation/true-up/", rv.TrueUpView.as_view(), name="true_up"),
     path("former/", FormerListView.as_view(), name="former"),
     path("in-progress/export.csv", EXPORTS["in_progress_csv"], name="in_progress_csv"),
     path("in-progress/export.xlsx", EXPORTS["in_progress_xlsx"], name="in_progress_xlsx"),

@@ -146,6 +146,7 @@ LIST_PAGES = {
     "customers/in-progress/",
     "customers/complete/",
     "customers/renewals/",
+    "customers/reconciliation/",
     "customers/former/",
     "companies/search/",
 }
@@ -272,8 +273,14 @@ def post_forms(html: str, page_url: str) -> list[PageForm]:
 
 
 # Written by any request, refused or not, without anything the user sent: the session, the
-# API's rate counts and a token's last use.
-NOT_DATA = {"sessions.Session", "core.RateCount"}
+# API's rate counts and a token's last use; and the reconciliation's kept rows, worked out from
+# the data when Customers | Reconciliation is read.
+NOT_DATA = {
+    "sessions.Session",
+    "core.RateCount",
+    "usage.Reconciliation",
+    "usage.ReconciliationDue",
+}
 # Touched by any request (a session's at most once a minute): a walk over every page that takes
 # longer than a minute on a busy machine moves it, refused request or not.
 NOT_DATA_FIELDS = {"api.ApiToken": {"last_used_at"}, "accounts.UserSession": {"last_seen_at"}}

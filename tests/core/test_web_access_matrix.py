@@ -118,6 +118,12 @@ MATRIX = {
     "customers:renewals": Row(LOGIN, OK, OK, OK, GONE),
     "customers:renewals_csv": Row(LOGIN, OK, OK, OK, GONE),
     "customers:renewals_xlsx": Row(LOGIN, OK, OK, OK, GONE),
+    # Each MSP's own rows; the fixes are POSTs (True up names its row in the form).
+    "customers:reconciliation": Row(LOGIN, OK, OK, OK, GONE),
+    "customers:reconciliation_csv": Row(LOGIN, OK, OK, OK, GONE),
+    "customers:reconciliation_xlsx": Row(LOGIN, OK, OK, OK, GONE),
+    "customers:bill_seats": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE),
+    "customers:true_up": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE),
     "customers:former": Row(LOGIN, OK, OK, OK, GONE),
     "prospects:list": Row(LOGIN, OK, OK, OK, GONE),
     "prospects:create": Row(LOGIN, OK, OK, OK, GONE),
