@@ -9,11 +9,10 @@ import pytest
 from django.urls import reverse
 
 from portal.core.models import HistoryEntry
+from portal.sync.simulator import simulate_confirmation
 from portal.usage.billing import Billed, billed_seats_set
 from portal.usage.models import Reconciliation, UsageFigure
-from portal.sync.simulator import simulate_confirmation
 from portal.usage.reconciliation import mark_due, refresh_due
-
 
 URL = "/customers/reconciliation/"
 DAY = datetime.date(2026, 11, 30)
@@ -128,8 +127,8 @@ def test_true_up_opens_change_options_with_the_seats_in_use(client, acme_admin, 
     response = client.post(reverse("customers:true_up"), {"row": row.pk}, follow=True)
 
     html = response.content.decode()
-    assert response.redirect_chain[0][0] == "/changes/customers/%d/?true_up=S1&seats=700" % (
-        northwind.pk
+    assert response.redirect_chain[0][0] == (
+        f"/changes/customers/{northwind.pk}/?true_up=S1&seats=700"
     )
     assert 'name="seats" value="700"' in html
     assert "True up: S1 set from 682 to 700 seats" in html
