@@ -349,6 +349,10 @@ SCHEDULE = {
     "portal.reminders.tasks.send_reminders": os.environ.get("SCHEDULE_REMINDERS", "5 * * * *"),
     # Without a vendor endpoint, the simulated vendor reports yesterday's usage each morning.
     "portal.sync.tasks.simulated_usage": os.environ.get("SCHEDULE_SIMULATED_USAGE", "30 5 * * *"),
+    # Customers whose licensed, used or billed seats changed are reconciled again (usage.drift).
+    "portal.usage.tasks.reconcile": os.environ.get("SCHEDULE_RECONCILE", "*/5 * * * *"),
+    # Each MSP's weekly seat reconciliation digest to its Admins, once a week.
+    "portal.usage.tasks.send_usage_digests": os.environ.get("SCHEDULE_USAGE_DIGESTS", "0 7 * * 1"),
     # Each user's daily digest of the reminders they get that way.
     "portal.reminders.tasks.send_reminder_digests": os.environ.get(
         "SCHEDULE_REMINDER_DIGESTS", "0 7 * * *"

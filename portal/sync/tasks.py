@@ -10,6 +10,7 @@ from django_tasks import task
 from portal.core.outbox import Kind, enqueue_in_transaction, register
 from portal.rfi.models import InformationRequest
 from portal.rfi.services import rfi_vendor_state
+from portal.usage.reconciliation import refresh_due
 
 from .delivery import request_send
 from .models import ProvisioningRequest
@@ -42,7 +43,8 @@ def simulated_usage() -> str:
     if settings.SYNC_VENDOR_URL:
         return "a vendor is configured: it reports usage itself"
     day = timezone.localdate() - datetime.timedelta(days=1)
-    return "; ".join(simulate_usage(day)) or "no customer"
+    answers = "; ".join(simulate_usage(day)) or "no customer"
+    return f"{answers}; {refresh_due()} customers reconciled"
 
 
 def _delivered(request: ProvisioningRequest) -> None:

@@ -170,3 +170,21 @@ class ReconciliationDue(models.Model):
 
     def __str__(self) -> str:
         return f"Reconciliation due: {self.company_id}"
+
+
+class UsageDigest(models.Model):
+    """The weekly reconciliation digest of one MSP: one row per MSP and week, inserted once
+    however often the job runs (``run``: the job run that inserted it, and so sends it)."""
+
+    partner = models.ForeignKey("accounts.Partner", on_delete=models.CASCADE, related_name="+")
+    week = models.DateField()  # its Monday
+    run = models.UUIDField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "week"], name="one_usage_digest_a_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reconciliation digest of {self.partner_id}, week of {self.week}"
