@@ -35,6 +35,7 @@ from .attention import attention_for, recent_activity, recent_customers
 from .in_time import current_products
 from .renewal_section import renewal_section
 from .sections import company_sections
+from .usage_section import usage_section
 from .your_prices import your_prices_section
 
 # Addenda are named "<Order|Change> addendum - <Company> - v<version>.pdf"
@@ -82,6 +83,7 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
             quotes=list(saved_quotes_of(company)),
             customer_quotes=list(company.customer_quotes.select_related("created_by")[:20]),
             history=history_for(company)[:50],
+            usage=usage_section(company, today),
             today=today,
             **kwargs,
         )

@@ -8,10 +8,10 @@ import datetime
 from datetime import timedelta
 from functools import cached_property
 
+from portal.core.charts import Series, bar_chart, line_chart
 from portal.renewals.upcoming import PriceTables
 
 from . import fees, outlook, selling
-from .charts import Series, bar_chart, line_chart
 from .months import PAST, Window, label
 from .tables import Chart
 

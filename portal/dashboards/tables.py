@@ -3,9 +3,8 @@ its CSV and XLSX downloads."""
 
 from dataclasses import dataclass, field
 
+from portal.core.charts import Drawing
 from portal.core.sheets import Cell
-
-from .charts import Drawing
 
 
 @dataclass

@@ -17,11 +17,11 @@ from django.utils import timezone
 
 from portal.accounts.models import Partner
 from portal.changes.models import ChangeOrder
+from portal.core.charts import Series, bar_chart, hbar_chart
 from portal.orders.models import Order
 from portal.sync.models import ProvisioningRequest
 
 from . import fees
-from .charts import Series, bar_chart, hbar_chart
 from .months import PAST, Window, label
 from .tables import Chart
 

@@ -4,8 +4,9 @@ seeds' Northwind and Fabrikam on monthly terms, and customers on annual (and one
 commitments whose terms end over the coming months, counted from the day the data is loaded
 (some within 7, 30 and 60 days), one with an add-on co-termed mid-term, one not renewing, and
 a price rise a month ahead. A year of history: customers won month after month, former
-customers who grew, shrank and left (the dashboard's lines are not flat). Running it again
-changes nothing."""
+customers who grew, shrank and left (the dashboard's lines are not flat); and the last 90 days
+of usage, as the simulated vendor reports it (some customers above their licences, some below).
+Running it again changes nothing."""
 
 import datetime
 from decimal import Decimal
@@ -25,6 +26,8 @@ from portal.orders.models import Question
 from portal.orders.services import OrderInput, order_save
 from portal.pricebook.services import selling_price_set
 from portal.pricing import price_order
+from portal.sync.simulator import simulate_usage
+from portal.usage.trend import trend_days
 
 DEMO_PASSWORD = "demo"  # noqa: S105 — the published demo password
 
@@ -284,7 +287,20 @@ def load_demo_data() -> bool:
     _monthly_customer(
         globex, gina, gina, "Initech Holdings", "initech.example", {"S2": 140}, today, 3
     )
+    load_demo_usage(today)
     return True
+
+
+def load_demo_usage(today: datetime.date) -> int:
+    """The usage of the days a customer page's Usage shows (the 90 before ``today``), reported
+    by the simulated vendor as its daily job would have: through the usage reports' own checks,
+    each partner's day a report whose id is made of them, so that a day reported already is
+    answered ``repeated`` and changes nothing. How many days were stored now."""
+    stored = 0
+    for day in trend_days(today):
+        answers = simulate_usage(day)
+        stored += any(answer.endswith(" stored") for answer in answers)
+    return stored
 
 
 def _draft_order(partner: Partner, actor: User) -> None:

@@ -213,9 +213,10 @@ def test_the_customer_page_costs_the_same_queries_however_many_versions(
 
     # 15, two for the contacts and a page of notes, three for the Renewal section (the
     # products of the lines in effect, the changes scheduled, the prices on the renewal day)
-    # and one for Your prices and margin (the MSP's prices of the customer's products) and one
-    # for its customer quotes.
-    with django_assert_max_num_queries(22):
+    # and one for Your prices and margin (the MSP's prices of the customer's products), one
+    # for its customer quotes and two for Usage (the per-seat lines of the last 90 days, and
+    # the figures reported).
+    with django_assert_max_num_queries(24):
         html = page(client, fabrikam)
 
     assert all(f'id="agreement-{v}"' in html for v in range(1, 9))

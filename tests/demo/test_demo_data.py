@@ -7,8 +7,10 @@ from portal.accounts.models import Partner, User
 from portal.catalog.models import ContractedPrice
 from portal.companies.models import Agreement, Company
 from portal.core.models import HistoryEntry
+from portal.usage.models import UsageFigure, UsageReport
 
 MODELS = [Partner, User, Company, Agreement, ContractedPrice, HistoryEntry]
+MODELS += [UsageReport, UsageFigure]
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 """Charts drawn on the server as SVG: lines (recurring fees in time, the months ahead
-dotted) and bars (stacked, above and below zero). Pure geometry, no ORM, no request.
+dotted; seats in use against a licence's steps) and bars (stacked, above and below zero).
+Pure geometry, no ORM, no request: the dashboards and the customer page's Usage section draw
+with it, ``templates/core/_chart_drawing.html`` renders a drawing.
 
 The figures stay Decimal in the tables and downloads; only the drawing turns them into
 coordinates. Every mark carries a <title> with its figure, and every chart goes with a table
@@ -17,8 +19,9 @@ LEFT, RIGHT, TOP, BOTTOM = 64, 12, 14, 34
 @dataclass(frozen=True)
 class Series:
     name: str
-    css: str  # the colour's class in portal.css: chart-cost, chart-sold, chart-new, …
+    css: str  # the colour's class in charts.css: chart-cost, chart-sold, chart-new, …
     values: tuple[Decimal | int | None, ...]
+    step: bool = False  # a level held until the next value (seats licensed), not a slope
 
 
 @dataclass
@@ -39,9 +42,15 @@ class Drawing:
     horizontal: bool = False
 
 
-def nice_scale(low: float, high: float, ticks: int = 4) -> list[float]:
-    """Round tick values from below ``low`` (and 0) to above ``high``."""
-    low, high = min(low, 0.0), max(high, 0.0)
+def nice_scale(low: float, high: float, ticks: int = 4, *, zero: bool = True) -> list[float]:
+    """Round tick values from below ``low`` (and 0) to above ``high``. Without ``zero`` the
+    scale spans only the values, with a little room (a line of 680 seats moving by a few);
+    it still never goes below 0 for values that do not."""
+    if zero:
+        low, high = min(low, 0.0), max(high, 0.0)
+    else:
+        room = max((high - low) * 0.25, abs(high) * 0.05, 1.0)
+        low, high = (low - room if low < 0 else max(low - room, 0.0)), high + room
     if high == low:
         high = low + 1
     raw = (high - low) / ticks
@@ -74,7 +83,8 @@ class _Frame:
         self.slot = (WIDTH - LEFT - RIGHT) / self.count
         for tick in scale:
             drawing.grid.append((self.y(tick), short(tick)))
-        drawing.zero = self.y(0)
+        # The axis at zero, or at the bottom of a scale that starts above it.
+        drawing.zero = self.y(min(max(0, self.low), self.high))
 
     def x(self, index: int) -> float:
         return round(LEFT + self.slot * (index + 0.5), 1)
@@ -84,7 +94,11 @@ class _Frame:
         return round(TOP + span * (self.high - value) / (self.high - self.low), 1)
 
 
-def _labels(frame: _Frame, labels: list[str]) -> None:
+def _labels(frame: _Frame, labels: list[str], axis: dict[int, str] | None = None) -> None:
+    if axis is not None:  # the caller's few, for points too many to label each
+        for index, text in sorted(axis.items()):
+            frame.d.xlabels.append((frame.x(index), text))
+        return
     # Every label when they fit, else every other one (a phone shows the chart smaller).
     every = 1 if len(labels) <= 8 else 2
     for index, text in enumerate(labels):
@@ -92,15 +106,37 @@ def _labels(frame: _Frame, labels: list[str]) -> None:
             frame.d.xlabels.append((frame.x(index), text))
 
 
-def line_chart(labels: list[str], series: list[Series], ahead: int = 0) -> Drawing:
+def _points(frame: _Frame, part: list[tuple[int, float]], step: bool) -> str:
+    if not step:
+        return " ".join(f"{frame.x(i)},{frame.y(v)}" for i, v in part)
+    # A step: level until the value changes, between two points' slots.
+    corners = [(frame.x(part[0][0]), frame.y(part[0][1]))]
+    for (_, before), (i, value) in zip(part, part[1:], strict=False):
+        if value != before:
+            middle = round(frame.x(i) - frame.slot / 2, 1)
+            corners += [(middle, frame.y(before)), (middle, frame.y(value))]
+    corners.append((frame.x(part[-1][0]), frame.y(part[-1][1])))
+    return " ".join(f"{x},{y}" for x, y in corners)
+
+
+def line_chart(
+    labels: list[str],
+    series: list[Series],
+    ahead: int = 0,
+    *,
+    axis: dict[int, str] | None = None,
+    dots: str = "every",
+    zero: bool = True,
+) -> Drawing:
     """One line per series over ``labels``; the last ``ahead`` points dotted (a forecast).
-    A missing value (None) breaks the line."""
+    A missing value (None) breaks the line. ``axis``: the labels to write under it, by index
+    (else every label, or every other one); ``dots``: a dot on ``"every"`` point or on each
+    series' ``"last"`` only (90 days of points would touch); ``zero``: the scale takes in 0."""
     drawing = Drawing()
     numbers = [float(v) for s in series for v in s.values if v is not None]
-    frame = _Frame(
-        drawing, len(labels), nice_scale(min(numbers, default=0), max(numbers, default=0))
-    )
-    _labels(frame, labels)
+    scale = nice_scale(min(numbers, default=0), max(numbers, default=0), zero=zero)
+    frame = _Frame(drawing, len(labels), scale)
+    _labels(frame, labels, axis)
     first_ahead = len(labels) - ahead
     if ahead:
         drawing.ahead_from = round(frame.x(first_ahead) - frame.slot / 2, 1)
@@ -112,6 +148,8 @@ def line_chart(labels: list[str], series: list[Series], ahead: int = 0) -> Drawi
                 runs.append([])
                 continue
             runs[-1].append((index, float(value)))
+        shown = [(i, v) for i, v in enumerate(one.values) if v is not None]
+        for index, value in shown if dots == "every" else shown[-1:]:
             drawing.dots.append(
                 (frame.x(index), frame.y(float(value)), one.css, f"{labels[index]}: {value:,}")
             )
@@ -120,8 +158,7 @@ def line_chart(labels: list[str], series: list[Series], ahead: int = 0) -> Drawi
             later = [(i, v) for i, v in run if i >= first_ahead - 1]
             for part, dotted in ((past, False), (later, True)):
                 if len(part) > 1:
-                    points = " ".join(f"{frame.x(i)},{frame.y(v)}" for i, v in part)
-                    drawing.lines.append((one.css, points, dotted))
+                    drawing.lines.append((one.css, _points(frame, part, one.step), dotted))
     return drawing
 
 

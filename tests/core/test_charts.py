@@ -1,9 +1,10 @@
-"""The charts' geometry: round ticks that take in zero, forecast points dotted, bars stacked
-above and below zero, and a title on every mark."""
+"""The charts' geometry: round ticks that take in zero (or span only the values), forecast
+points dotted, a licence drawn as steps, bars stacked above and below zero, and a title on
+every mark."""
 
 from decimal import Decimal
 
-from portal.dashboards.charts import Series, bar_chart, hbar_chart, line_chart, nice_scale, short
+from portal.core.charts import Series, bar_chart, hbar_chart, line_chart, nice_scale, short
 
 
 def test_the_scale_has_round_ticks_and_takes_in_zero():
@@ -30,6 +31,37 @@ def test_a_missing_value_breaks_the_line():
     drawing = line_chart(list("abcd"), [Series("Yours", "chart-sold", (1, 2, None, 4))])
     assert [len(points.split()) for _, points, _ in drawing.lines] == [2]
     assert len(drawing.dots) == 3
+
+
+def test_a_step_series_holds_its_level_until_the_value_changes():
+    drawing = line_chart(
+        list("abcdef"), [Series("Licensed", "chart-licensed", (5, 5, 5, 8, 8, 8), step=True)]
+    )
+    ((_, points, _),) = drawing.lines
+    corners = [tuple(float(n) for n in point.split(",")) for point in points.split()]
+    assert len(corners) == 4  # level, up between c and d, level
+    assert corners[0][1] == corners[1][1] and corners[2][1] == corners[3][1]
+    assert corners[1][0] == corners[2][0]  # straight up
+    assert corners[2][1] < corners[1][1]  # 8 is higher than 5
+
+
+def test_dots_only_on_the_last_points_and_a_few_axis_labels():
+    drawing = line_chart(
+        [f"day {n}" for n in range(90)],
+        [Series("In use", "chart-in-use", tuple([None] * 10 + list(range(80))))],
+        axis={0: "Sep 2", 13: "Sep 15"},
+        dots="last",
+    )
+    assert [title for *_, title in drawing.dots] == ["day 89: 79"]
+    assert [text for _, text in drawing.xlabels] == ["Sep 2", "Sep 15"]
+
+
+def test_a_scale_without_zero_spans_the_values_and_the_axis_sits_at_its_bottom():
+    scale = nice_scale(640, 682, zero=False)
+    assert 0 < scale[0] <= 640 and 682 <= scale[-1] < 800
+    assert nice_scale(0, 0, zero=False)[0] == 0  # never below zero for counts
+    drawing = line_chart(list("ab"), [Series("In use", "chart-in-use", (640, 682))], zero=False)
+    assert drawing.zero == max(y for y, _ in drawing.grid)  # the lowest tick, not y of 0
 
 
 def test_bars_stack_up_from_zero_and_down_below_it():
