@@ -27,6 +27,9 @@ from portal.orders.services import OrderInput, order_save
 from portal.pricebook.services import selling_price_set
 from portal.pricing import price_order
 from portal.sync.simulator import simulate_usage
+from portal.usage.billing import Billed, billed_seats_set
+from portal.usage.models import BilledSeats, Reconciliation
+from portal.usage.reconciliation import refresh_due
 from portal.usage.trend import trend_days
 
 DEMO_PASSWORD = "demo"  # noqa: S105 — the published demo password
@@ -288,7 +291,20 @@ def load_demo_data() -> bool:
         globex, gina, gina, "Initech Holdings", "initech.example", {"S2": 140}, today, 3
     )
     load_demo_usage(today)
+    _billed_seats(acme, admin)
     return True
+
+
+def _billed_seats(partner: Partner, actor: User) -> None:
+    """What the MSP's PSA bills, as an upload would have put it: most customers billed their
+    licences, every third a few seats short (so that some seats in use are not billed)."""
+    refresh_due()
+    rows = Reconciliation.objects.filter(partner=partner, licensed__gt=0).order_by("id")
+    entries = [
+        Billed(row.company, row.product, max(0, row.licensed - (5 if i % 3 == 0 else 0)))
+        for i, row in enumerate(rows.select_related("company", "product"))
+    ]
+    billed_seats_set(entries, actor=actor, source=BilledSeats.Source.UPLOADED)
 
 
 def load_demo_usage(today: datetime.date) -> int:

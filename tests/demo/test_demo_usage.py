@@ -10,7 +10,7 @@ import time_machine
 from django.core.management import call_command
 
 from portal.companies.models import Company
-from portal.usage.models import UsageFigure, UsageReport
+from portal.usage.models import BilledSeats, Reconciliation, UsageFigure, UsageReport
 from portal.usage.trend import trend_days, usage_trend
 
 LOADED = datetime.date(2026, 11, 30)
@@ -92,3 +92,14 @@ def test_loading_the_demo_days_later_reports_the_days_since(loaded):
     assert len(days) == 93
     # The days reported before stay as they were.
     assert {key: value for key, value in figures().items() if key in before} == before
+
+
+def test_the_demos_reconciliation_has_customers_above_below_and_not_billed(loaded):
+    rows = Reconciliation.objects.filter(partner__name="Acme IT Services")
+
+    assert rows.filter(above__gt=0).exists()
+    assert rows.filter(below__gt=0).exists()
+    assert rows.filter(unbilled__gt=0).exists()
+    assert (
+        BilledSeats.objects.filter(source="uploaded").count() == rows.filter(licensed__gt=0).count()
+    )
