@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import detail_views as d
 from . import manage_renewal_views as r
+from .billed_seats_views import BilledSeatsView
 from .search_views import SearchView, SuggestView
 from .views import AttachmentDownloadView, CompanyDetailView, DownsellCancelView, SyncWatchView
 from .your_price_views import YourPriceView
@@ -40,6 +41,7 @@ urlpatterns = [
         name="renewal_change_cancel",
     ),
     path("<int:pk>/prices/<int:product_id>/", YourPriceView.as_view(), name="your_price"),
+    path("<int:pk>/billed-seats/<int:product_id>/", BilledSeatsView.as_view(), name="billed_seats"),
 ]
 urlpatterns += [
     path("search/", SearchView.as_view(), name="search"),

@@ -10,14 +10,22 @@ section (the vendor reports customers only).
 import datetime
 from dataclasses import dataclass, field
 
+from django import forms
+from django.urls import reverse
 from django.utils.text import slugify
 
-from portal.companies.models import Company
+from portal.catalog.models import Product
+from portal.companies.models import Agreement, AgreementLine, Company
+from portal.companies.seats import MAX_USERS
 from portal.core.charts import Drawing, Series, line_chart
+from portal.core.text import Form
+from portal.usage.billing import SEATS_RANGE
+from portal.usage.models import BilledSeats
 from portal.usage.trend import DAYS, ProductUsage, trend_days, usage_trend
 
 EMPTY = f"No usage reported in the last {DAYS} days: the vendor's daily figures will show here."
 HEADERS = ["Day", "In use", "Licensed", "Difference"]
+HISTORY = 10  # billed-seats entries listed (the History Log has every one)
 
 
 @dataclass
@@ -36,14 +44,101 @@ class UsageChart:
     empty: str = EMPTY
 
 
-def usage_section(company: Company, today: datetime.date) -> dict | None:
-    """``charts`` for the products, or ``empty`` to say that nothing was reported."""
+class BilledSeatsForm(Form):
+    seats = forms.IntegerField(
+        label="Billed seats",
+        min_value=0,
+        max_value=MAX_USERS,
+        error_messages={
+            "min_value": SEATS_RANGE,
+            "max_value": SEATS_RANGE,
+            "invalid": SEATS_RANGE,
+            "required": SEATS_RANGE,
+        },
+    )
+
+
+def billed_prefix(product_id: int) -> str:
+    return f"billed-{product_id}"
+
+
+@dataclass
+class BilledRow:
+    """A product's billed seats beside its licensed and used ones, with the form to enter
+    what the PSA bills now."""
+
+    code: str
+    name: str
+    product_id: int
+    licensed: int
+    in_use: int | None
+    billed: BilledSeats | None
+    form: BilledSeatsForm
+    url: str
+
+
+def usage_section(
+    company: Company, today: datetime.date, invalid: tuple[int, BilledSeatsForm] | None = None
+) -> dict | None:
+    """``charts`` for the products (or ``empty`` to say that nothing was reported), and the
+    billed seats of each with their history. ``invalid``: a product's form posted with a
+    mistake, shown with its message."""
     if company.status == Company.Status.PROSPECT:
         return None
     products = usage_trend(company, trend_days(today))
-    if all(product.latest is None for product in products):
-        return {"charts": [], "empty": EMPTY, "days": DAYS}
-    return {"charts": [_chart(product) for product in products], "days": DAYS}
+    section = {"charts": [], "empty": EMPTY, "days": DAYS}
+    if any(product.latest is not None for product in products):
+        section = {"charts": [_chart(product) for product in products], "days": DAYS}
+    section["billed"] = _billed_rows(company, products, invalid)
+    section["billed_history"] = list(
+        BilledSeats.objects.filter(company=company)
+        .select_related("product", "entered_by")
+        .order_by("-entered_at", "-id")[:HISTORY]
+    )
+    return section
+
+
+def _billed_rows(company, products: list[ProductUsage], invalid) -> list[BilledRow]:
+    """One row per per-seat product licensed now, reported or billed (three queries)."""
+    latest: dict[int, BilledSeats] = {}
+    for entry in (
+        BilledSeats.objects.filter(company=company)
+        .select_related("product")
+        .order_by("product_id", "-entered_at", "-id")
+    ):
+        latest.setdefault(entry.product_id, entry)
+    seen = {product.code: product for product in products}
+    licensed: dict[str, int] = {}
+    for code, quantity in AgreementLine.objects.filter(
+        agreement__company=company, agreement__status=Agreement.Status.ACTIVE, charge="per_seat"
+    ).values_list("code", "quantity"):
+        licensed[code] = licensed.get(code, 0) + quantity
+    codes = set(seen) | set(licensed) | {entry.product.code for entry in latest.values()}
+    known = Product.objects.filter(code__in=codes).order_by("position", "code")
+    rows = []
+    for product in known:
+        usage = seen.get(product.code)
+        entry = latest.get(product.pk)
+        if invalid and invalid[0] == product.pk:
+            form = invalid[1]
+        else:
+            form = BilledSeatsForm(
+                prefix=billed_prefix(product.pk),
+                initial={"seats": entry.seats if entry else None},
+            )
+        rows.append(
+            BilledRow(
+                code=product.code,
+                name=product.name,
+                product_id=product.pk,
+                licensed=licensed.get(product.code, 0),
+                in_use=usage.in_use[usage.latest] if usage and usage.latest is not None else None,
+                billed=entry,
+                form=form,
+                url=reverse("companies:billed_seats", args=[company.pk, product.pk]),
+            )
+        )
+    return rows
 
 
 def _chart(usage: ProductUsage) -> UsageChart:

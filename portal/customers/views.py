@@ -67,6 +67,8 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
         if "renewal" not in kwargs:  # Manage renewal (a view answering its forms gives it)
             kwargs["renewal"] = renewal_section(self.request, company, today)
         agreements = list(company.agreements.all())
+        if "usage" not in kwargs:  # a view answering its forms gives it
+            kwargs["usage"] = usage_section(company, today)
         if "your_prices" not in kwargs:  # a view answering its forms gives it
             kwargs["your_prices"] = your_prices_section(self.request, company, agreements)
         # Two queries for every version at once: who made it, and the change order behind it.
@@ -83,7 +85,6 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
             quotes=list(saved_quotes_of(company)),
             customer_quotes=list(company.customer_quotes.select_related("created_by")[:20]),
             history=history_for(company)[:50],
-            usage=usage_section(company, today),
             today=today,
             **kwargs,
         )

@@ -216,7 +216,7 @@ def test_the_customer_page_costs_the_same_queries_however_many_versions(
     # and one for Your prices and margin (the MSP's prices of the customer's products), one
     # for its customer quotes and two for Usage (the per-seat lines of the last 90 days, and
     # the figures reported).
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(28):
         html = page(client, fabrikam)
 
     assert all(f'id="agreement-{v}"' in html for v in range(1, 9))

@@ -53,6 +53,10 @@ ROUTE_IDS = {
         "change_pk": "renewal_change",
     },
     "companies/<int:pk>/prices/<int:product_id>/": {"pk": "customer", "product_id": "product"},
+    "companies/<int:pk>/billed-seats/<int:product_id>/": {
+        "pk": "customer",
+        "product_id": "product",
+    },
     "price-book/<int:product_id>/": {"product_id": "product"},
     "quotes/make/<int:change_pk>/": {"change_pk": "quote"},
     "quotes/make/order/<int:pk>/": {"pk": "prospect"},

@@ -107,6 +107,8 @@ MATRIX = {
     ),
     # The MSP's own price of a product for this customer: its Admins set it (a form, no page).
     "companies:your_price": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE, GONE),
+    # What the MSP's PSA bills the customer for a product: any user of the MSP enters it.
+    "companies:billed_seats": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE, GONE),
     "companies:search": Row(LOGIN, OK, OK, OK, GONE),
     "companies:search_suggest": Row(LOGIN, OK, OK, OK, GONE),
     "customers:in_progress": Row(LOGIN, OK, OK, OK, GONE),
