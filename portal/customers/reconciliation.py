@@ -75,6 +75,15 @@ def reconciliation_filters(user) -> list[Filter]:
     ]
 
 
+def header_links(state: ListState) -> list[tuple[Column, str, str]]:
+    """The headers' links; money at stake lists the largest first, so its arrow says so."""
+    flipped = {"ascending": "descending", "descending": "ascending", "": ""}
+    return [
+        (column, url, flipped[direction] if column.key == STAKE else direction)
+        for column, url, direction in state.header_links(COLUMNS)
+    ]
+
+
 def reconciliation_state(query, user) -> tuple[ListState, list[Filter]]:
     filters = reconciliation_filters(user)
     return ListState.from_query(query, COLUMNS, STAKE, filters), filters

@@ -29,6 +29,7 @@ from portal.usage.reconciliation import refresh_due
 
 from .reconciliation import (
     COLUMNS,
+    header_links,
     matching,
     reconciliation_page,
     reconciliation_state,
@@ -153,7 +154,7 @@ class ReconciliationListView(PartnerRequiredMixin, TemplateView):
             page=page,
             totals=totals,
             rows=rows_html(rows, reduce, get_token(self.request)),
-            headers=state.header_links(COLUMNS),
+            headers=header_links(state),
             pages=page_links(state, page),
             clear_url=state.url(q=None, page=None),
             filter_bar=filter_bar(filters, state),

@@ -47,26 +47,40 @@ def simulate_confirmation(*, request_id: int) -> str:
 
 
 def usage_on(day: datetime.date) -> dict[int, list[dict]]:
-    """The simulated vendor's count of each per-seat product in use on ``day``, per partner:
-    around the seats licensed that day, some customers steadily above (a true-up due), some
-    below (shelfware), most close, moving a seat or two from day to day."""
+    """The simulated vendor's count of each per-seat product in use on ``day``, per partner,
+    for the customers licensed for it that day. What a customer really uses does not follow
+    its licence: it is the seats it was first licensed for, with a steady drift (some
+    customers above, a true-up due; some below, shelfware; most close), moving a seat or two
+    from day to day. So a true-up to the seats in use clears the drift."""
     lines = AgreementLine.objects.filter(
         Q(agreement__effective_until__isnull=True) | Q(agreement__effective_until__gt=day),
         agreement__status__in=IN_TIME,
         agreement__effective_from__lte=day,
         charge="per_seat",
-    ).values_list("agreement__company__partner_id", "agreement__company_id", "code", "quantity")
+    ).values_list("agreement__company__partner_id", "agreement__company_id", "code")
+    first = _first_licensed(day)
     found: dict[int, list[dict]] = defaultdict(list)
-    for partner, company, code, licensed in lines.order_by("agreement__company_id", "code"):
+    for partner, company, code in lines.order_by("agreement__company_id", "code"):
         found[partner].append(
             {
                 "customer_id": company,
                 "product": code,
                 "day": day.isoformat(),
-                "in_use": _in_use(company, code, licensed, day),
+                "in_use": _in_use(company, code, first[(company, code)], day),
             }
         )
     return found
+
+
+def _first_licensed(day: datetime.date) -> dict[tuple[int, str], int]:
+    """(customer, code) → the seats of the first version in time to license it."""
+    first: dict[tuple[int, str], int] = {}
+    rows = AgreementLine.objects.filter(
+        agreement__status__in=IN_TIME, agreement__effective_from__lte=day, charge="per_seat"
+    ).order_by("agreement__company_id", "agreement__effective_from", "agreement__version")
+    for company, code, quantity in rows.values_list("agreement__company_id", "code", "quantity"):
+        first.setdefault((company, code), quantity)
+    return first
 
 
 DRIFT = (-15, -8, -3, 0, 0, 0, 0, 1, 3, 6)  # percent, by the customer and product's lot
@@ -79,15 +93,17 @@ def _in_use(company: int, code: str, licensed: int, day: datetime.date) -> int:
     return max(0, licensed + steady + (wobble if licensed > 20 else 0))
 
 
-def simulate_usage(day: datetime.date) -> list[str]:
+def simulate_usage(day: datetime.date, *, again: int = 0) -> list[str]:
     """The vendor's usage reports for ``day``, one per partner (batches of the most a report
     holds), through ``usage.reports.receive`` as the vendor's would come. A second run on the
-    same day sends the same report ids: answered ``repeated``."""
+    same day sends the same report ids: answered ``repeated``. ``again``: the vendor reports
+    the day once more (after a change it provisioned), as new reports."""
     answers = []
     moment = timezone.now()
     for partner, figures in usage_on(day).items():
         for start in range(0, len(figures), MAX_FIGURES):
-            report_id = uuid.uuid5(USAGE_IDS, f"{partner}:{day.isoformat()}:{start}")
+            name = f"{partner}:{day.isoformat()}:{start}" + (f":again{again}" if again else "")
+            report_id = uuid.uuid5(USAGE_IDS, name)
             body = json.dumps(
                 {
                     "report_id": str(report_id),

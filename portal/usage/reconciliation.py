@@ -189,7 +189,13 @@ FIELDS = ["licensed", "used", "used_on", "billed", "billed_at", "cost", "price",
 
 
 def _refresh(ids: list[int]) -> None:
-    companies = dict(Company.objects.filter(pk__in=ids).values_list("pk", "partner_id"))
+    # Customers with an agreement in effect: a former customer has nothing to reconcile (its
+    # last usage figures stay in its history), a prospect nothing yet.
+    companies = dict(
+        Company.objects.filter(pk__in=ids, status=Company.Status.COMPLETE).values_list(
+            "pk", "partner_id"
+        )
+    )
     found = found_for(ids)
     codes = dict(Product.objects.filter(pk__in={p for _, p in found}).values_list("pk", "code"))
     prices = Prices(companies)
