@@ -31,11 +31,11 @@ DATES = {
 }
 
 
-def list_filters(user, status: str) -> list[Filter]:
-    """The filters of the list of ``status`` for ``user``: the MSP's leads and products."""
+def lead_filters(user) -> list[Filter]:
+    """Implementation Lead (one of the MSP's) and My accounts: every list of customers has
+    them."""
     leads = implementation_leads_for(user.partner).values_list("pk", "full_name", "email")
-    products = products_enabled_for(partner=user.partner).values_list("code", "name")
-    filters = [
+    return [
         Filter(
             "lead",
             "Implementation Lead",
@@ -43,6 +43,14 @@ def list_filters(user, status: str) -> list[Filter]:
             invalid="Implementation Lead: choose one of your MSP's implementation leads.",
         ),
         Filter("mine", "My accounts", kind="flag"),
+    ]
+
+
+def list_filters(user, status: str) -> list[Filter]:
+    """The filters of the list of ``status`` for ``user``: the MSP's leads and products."""
+    products = products_enabled_for(partner=user.partner).values_list("code", "name")
+    filters = [
+        *lead_filters(user),
         Filter("sector", "Sector", choices=tuple(Company.Sector.choices)),
         Filter(
             "product",

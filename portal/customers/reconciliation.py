@@ -12,9 +12,9 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from portal.accounts.selectors import implementation_leads_for
 from portal.catalog.models import Product
 from portal.companies.billing import downsell_dates
+from portal.companies.list_filters import lead_filters
 from portal.companies.models import Agreement, AgreementLine
 from portal.companies.terms import fewer_seats_refusal
 from portal.core.lists import Column, Filter, ListState, paginate
@@ -50,7 +50,6 @@ COLUMNS = [
 
 
 def reconciliation_filters(user) -> list[Filter]:
-    leads = implementation_leads_for(user.partner).values_list("pk", "full_name", "email")
     codes = (
         Reconciliation.objects.filter(partner=user.partner)
         .order_by("code")
@@ -65,13 +64,7 @@ def reconciliation_filters(user) -> list[Filter]:
             choices=tuple((code, code) for code in codes),
             invalid="Product: choose one of the products listed.",
         ),
-        Filter(
-            "lead",
-            "Implementation Lead",
-            choices=tuple((str(pk), name or email) for pk, name, email in leads),
-            invalid="Implementation Lead: choose one of your MSP's implementation leads.",
-        ),
-        Filter("mine", "My accounts", kind="flag"),
+        *lead_filters(user),
     ]
 
 

@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.accounts.selectors import implementation_leads_for
+from portal.companies.list_filters import lead_filters
 from portal.companies.models import Company
 from portal.companies.selectors import companies_for
 from portal.core.lists import (
@@ -59,7 +59,6 @@ def columns(monthly: bool) -> list[Column]:
 
 
 def renewal_filters(user) -> list[Filter]:
-    leads = implementation_leads_for(user.partner).values_list("pk", "full_name", "email")
     return [
         Filter(
             "within",
@@ -70,13 +69,7 @@ def renewal_filters(user) -> list[Filter]:
         Filter("from", "Or from", kind="date"),
         Filter("to", "To", kind="date"),
         Filter("monthly", "Include monthly terms", kind="flag"),
-        Filter(
-            "lead",
-            "Implementation Lead",
-            choices=tuple((str(pk), name or email) for pk, name, email in leads),
-            invalid="Implementation Lead: choose one of your MSP's implementation leads.",
-        ),
-        Filter("mine", "My accounts", kind="flag"),
+        *lead_filters(user),
     ]
 
 

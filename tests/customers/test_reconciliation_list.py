@@ -11,8 +11,9 @@ from django.urls import reverse
 from portal.core.models import HistoryEntry
 from portal.sync.simulator import simulate_confirmation
 from portal.usage.billing import Billed, billed_seats_set
-from portal.usage.models import Reconciliation, UsageFigure
-from portal.usage.reconciliation import mark_due, refresh_due
+from portal.usage.models import Reconciliation
+from portal.usage.reconciliation import refresh_due
+from tests.fixtures.customers import usage_reported
 
 URL = "/customers/reconciliation/"
 DAY = datetime.date(2026, 11, 30)
@@ -20,13 +21,7 @@ MOMENT = datetime.datetime(2026, 12, 1, 6, tzinfo=datetime.UTC)
 
 
 def usage(company, product, in_use, day=DAY):
-    UsageFigure.objects.update_or_create(
-        company=company,
-        product=product,
-        day=day,
-        defaults={"in_use": in_use, "reported_at": MOMENT, "report_id": 1},
-    )
-    mark_due([company.pk])
+    usage_reported(company, product, day, in_use)
 
 
 @pytest.fixture

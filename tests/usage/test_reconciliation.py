@@ -15,20 +15,10 @@ from portal.pricebook.services import selling_price_set
 from portal.usage.billing import Billed, billed_seats_set
 from portal.usage.models import BilledSeats, Reconciliation, ReconciliationDue, UsageFigure
 from portal.usage.reconciliation import mark_due, refresh_due
-from tests.fixtures.customers import make_customer
+from tests.fixtures.customers import make_customer, usage_reported
 
 DAY = datetime.date(2026, 11, 20)
 MOMENT = datetime.datetime(2026, 11, 21, 6, tzinfo=datetime.UTC)
-
-
-def usage(company, product, day, in_use, moment=MOMENT):
-    UsageFigure.objects.update_or_create(
-        company=company,
-        product=product,
-        day=day,
-        defaults={"in_use": in_use, "reported_at": moment, "report_id": 1},
-    )
-    mark_due([company.pk])
 
 
 def brute_force(companies, partner) -> dict:
@@ -128,7 +118,7 @@ def test_the_kept_rows_match_a_brute_force_reading_of_generated_data(
     for _ in range(60):
         company, product = draw.choice(companies), draw.choice(products)
         day = DAY - datetime.timedelta(days=draw.randint(0, 20))
-        usage(company, product, day, draw.randint(0, 1000))
+        usage_reported(company, product, day, draw.randint(0, 1000))
     for _ in range(15):
         company, product = draw.choice(companies), draw.choice(products)
         billed_seats_set(
@@ -154,7 +144,7 @@ def test_the_kept_rows_match_a_brute_force_reading_of_generated_data(
 
 def test_a_version_taking_effect_marks_the_customer_due(northwind, acme_admin, catalog):
     refresh_due()
-    usage(northwind, catalog["S1"], DAY, 700)
+    usage_reported(northwind, catalog["S1"], DAY, 700)
     refresh_due()
     row = Reconciliation.objects.get(company=northwind, product=catalog["S1"])
     assert (row.licensed, row.used, row.above, row.below) == (682, 700, 18, 0)
@@ -178,20 +168,20 @@ def test_drift_is_told_when_it_appears_or_grows_not_again(northwind, catalog, mo
         events.USAGE_DRIFT,
         [lambda event: told.extend(data["drift"] for _, data in event.items)],
     )
-    usage(northwind, catalog["S1"], DAY, 690)
+    usage_reported(northwind, catalog["S1"], DAY, 690)
     refresh_due()
-    usage(northwind, catalog["S1"], DAY + datetime.timedelta(days=1), 689)
+    usage_reported(northwind, catalog["S1"], DAY + datetime.timedelta(days=1), 689)
     refresh_due()
-    usage(northwind, catalog["S1"], DAY + datetime.timedelta(days=2), 700)
+    usage_reported(northwind, catalog["S1"], DAY + datetime.timedelta(days=2), 700)
     refresh_due()
-    usage(northwind, catalog["S1"], DAY + datetime.timedelta(days=3), 600)
+    usage_reported(northwind, catalog["S1"], DAY + datetime.timedelta(days=3), 600)
     refresh_due()
 
     assert told == [8, 18, -82]
 
 
 def test_a_repeated_refresh_changes_nothing(northwind, catalog):
-    usage(northwind, catalog["S1"], DAY, 690)
+    usage_reported(northwind, catalog["S1"], DAY, 690)
     refresh_due()
     before = kept()
     mark_due([northwind.pk])
