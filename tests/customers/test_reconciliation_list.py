@@ -17,7 +17,6 @@ from tests.fixtures.customers import usage_reported
 
 URL = "/customers/reconciliation/"
 DAY = datetime.date(2026, 11, 30)
-MOMENT = datetime.datetime(2026, 12, 1, 6, tzinfo=datetime.UTC)
 
 
 def usage(company, product, in_use, day=DAY):

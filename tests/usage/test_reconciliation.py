@@ -18,7 +18,6 @@ from portal.usage.reconciliation import mark_due, refresh_due
 from tests.fixtures.customers import make_customer, usage_reported
 
 DAY = datetime.date(2026, 11, 20)
-MOMENT = datetime.datetime(2026, 11, 21, 6, tzinfo=datetime.UTC)
 
 
 def brute_force(companies, partner) -> dict:
