@@ -61,22 +61,32 @@ def mark_partner_due(partner_id: int) -> None:
 
 
 def refresh_due(partner_id: int | None = None) -> int:
-    """Work out the rows of the customers marked due (of one MSP, or all); how many."""
-    done = 0
+    """Work out the rows of the customers marked due (of one MSP, or all); how many.
+
+    Each chunk locks its customers' rows, skipping those another transaction holds (a change
+    being made to them, or another worker: they stay due), and unmarks them before reading
+    anything: a usage report marking one again meanwhile waits for this transaction, then marks
+    it due once more, so nothing that changed is ever left out. Locks are taken in the order
+    the changes take them (customer, then its mark), so two never wait for each other."""
+    done, after = 0, 0
     while True:
         with transaction.atomic():
-            due = ReconciliationDue.objects.order_by("company_id")
+            due = ReconciliationDue.objects.filter(company_id__gt=after).order_by("company_id")
             if partner_id is not None:
                 due = due.filter(partner_id=partner_id)
-            # Skip those another worker holds: it refreshes them.
-            ids = list(
-                due.select_for_update(skip_locked=True).values_list("company_id", flat=True)[:CHUNK]
-            )
+            ids = list(due.values_list("company_id", flat=True)[:CHUNK])
             if not ids:
                 return done
-            _refresh(ids)
-            ReconciliationDue.objects.filter(company_id__in=ids).delete()
-            done += len(ids)
+            after = ids[-1]
+            free = list(
+                Company.objects.filter(pk__in=ids)
+                .order_by("pk")
+                .select_for_update(skip_locked=True)
+                .values_list("pk", flat=True)
+            )
+            ReconciliationDue.objects.filter(company_id__in=free).delete()
+            _refresh(free)
+            done += len(free)
 
 
 def refresh(company_ids: Iterable[int]) -> None:
