@@ -8,6 +8,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from portal.changes.models import ChangeOrder
 from portal.core.models import HistoryEntry
 from portal.sync.simulator import simulate_confirmation
 from portal.usage.billing import Billed, billed_seats_set
@@ -170,3 +171,20 @@ def test_a_true_up_reduction_is_priced_in_change_options_at_the_seeds_prices(
     # 350 → 200 seats: S1 moves down to the 1–249 tier (USD 3.50), C1 follows the total.
     assert "USD 700.00" in html
     assert "USD 950.00" in html
+
+
+def test_a_true_up_reduction_is_a_downsell_from_the_next_billing_date(
+    client, acme_admin, drifting, submit_change
+):
+    _, fabrikam = drifting
+    row = Reconciliation.objects.get(company=fabrikam, code="S1")
+    client.force_login(acme_admin)
+    html = client.post(reverse("customers:true_up"), {"row": row.pk}, follow=True)
+    assert 'name="seats" value="200"' in html.content.decode()
+
+    request = submit_change(fabrikam, "200")  # what True up filled in, reviewed and submitted
+
+    change = ChangeOrder.objects.get(agreement=request.agreement)
+    assert change.kind == ChangeOrder.Kind.DOWNSELL
+    assert change.effective_on == fabrikam.next_billing_date  # the seeds' 350 → 200
+    assert "150 licensed unused: reduce from 2030-01-01 (next billing date)" in page(client)
