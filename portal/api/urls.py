@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .views import (
+    billed,
     catalog,
     changes,
     customer_details,
@@ -67,6 +68,12 @@ v1 = [
         name="customer_note",
     ),
     path("customers/<int:pk>/history/", customers.HistoryView.as_view(), name="customer_history"),
+    path(
+        "customers/<int:pk>/billed-seats/",
+        billed.CustomerBilledSeatsView.as_view(),
+        name="customer_billed_seats",
+    ),
+    path("billed-seats/", billed.BilledBatchView.as_view(), name="billed_seats"),
     path(
         "customers/<int:pk>/renewal/", manage_renewal.RenewalView.as_view(), name="customer_renewal"
     ),

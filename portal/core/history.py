@@ -35,7 +35,15 @@ def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, l
     }
 
 
-def history_record(
+def history_record(**entry: Any) -> HistoryEntry:
+    """Write one history entry (``history_entry``'s keywords) in the caller's transaction: it
+    rolls back with the change."""
+    written = history_entry(**entry)
+    written.save(force_insert=True)
+    return written
+
+
+def history_entry(
     *,
     actor,
     obj: models.Model,
@@ -44,9 +52,10 @@ def history_record(
     changes: dict[str, list[Any]] | None = None,
     msp_only: bool = False,
 ) -> HistoryEntry:
-    """Write one history entry in the caller's transaction (it rolls back with the change);
-    ``msp_only``: the MSP's own business, which the vendor's console never lists."""
-    return HistoryEntry.objects.create(
+    """One history entry, not saved yet: ``msp_only`` for the MSP's own business, which the
+    vendor's console never lists. ``history_record`` writes it; a service recording many
+    changes at once writes theirs in one ``bulk_create``, in its transaction."""
+    return HistoryEntry(
         partner_id=getattr(obj, "partner_id", None),
         actor=actor if getattr(actor, "pk", None) else None,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
@@ -69,25 +78,3 @@ def history_for(obj: models.Model):
 def history_entries_for(user):
     """The history of everything of the user's partner, newest first, with who did it."""
     return for_partner(HistoryEntry, user).select_related("actor")
-
-
-def history_record_many(*, actor, entries: list[tuple[models.Model, str, dict]], action: str):
-    """``history_record`` for many objects at once, (object, summary, changes) each, MSP only:
-    one INSERT (a bulk action over a whole list)."""
-    if not entries:
-        return
-    kind = ContentType.objects.get_for_model(entries[0][0], for_concrete_model=True)
-    HistoryEntry.objects.bulk_create(
-        HistoryEntry(
-            partner_id=getattr(obj, "partner_id", None),
-            actor=actor if getattr(actor, "pk", None) else None,
-            content_type=kind,
-            object_id=obj.pk,
-            object_repr=str(obj)[:200],
-            action=action,
-            summary=summary[:300],
-            changes=changes,
-            msp_only=True,
-        )
-        for obj, summary, changes in entries
-    )

@@ -18,7 +18,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from portal.companies.list_views import filter_bar, pk_url
-from portal.core.history import history_record, history_record_many
+from portal.core.history import history_entry, history_record
 from portal.core.lists import page_links
 from portal.core.models import HistoryEntry
 from portal.core.sheets import CSV, XLSX, csv_lines, write_table
@@ -161,6 +161,7 @@ class ReconciliationListView(PartnerRequiredMixin, TemplateView):
             clear_filters_url=state.url(**dict.fromkeys(state.filters), page=None),
             exports=[(label, reverse(name) + suffix) for label, name in EXPORTS],
             bill_url=reverse("customers:bill_seats") + suffix,
+            billed_upload_url=reverse("customers:billed_upload"),
             **kwargs,
         )
 
@@ -280,18 +281,16 @@ class BillSeatsView(PartnerRequiredMixin, View):
             ]
             for row in rows
         ]
-        history_record_many(
-            actor=user,
-            action=HistoryEntry.Action.UPDATE,
-            entries=[
-                (
-                    row.company,
-                    f"Bill these seats: {row.unbilled:,} seats of {row.code} exported for the "
-                    f"PSA ({row.used:,} in use, {row.billed:,} billed)",
-                    {},
-                )
-                for row in rows
-            ],
+        HistoryEntry.objects.bulk_create(
+            history_entry(
+                actor=user,
+                obj=row.company,
+                action=HistoryEntry.Action.UPDATE,
+                summary=f"Bill these seats: {row.unbilled:,} seats of {row.code} exported for "
+                f"the PSA ({row.used:,} in use, {row.billed:,} billed)",
+                msp_only=True,
+            )
+            for row in rows
         )
         day = timezone.localdate().isoformat()
         filename = f"{slugify(user.partner.name) or 'msp'}-bill-these-seats-{day}.csv"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import reconciliation_views as rv
+from .billed_views import BilledTemplateView, BilledUploadView
 from .list_views import EXPORTS, CompleteListView, FormerListView, InProgressListView
 from .renewal_views import RenewalCsvView, RenewalListView, RenewalXlsxView
 
@@ -27,4 +28,10 @@ urlpatterns = [
     path("in-progress/export.xlsx", EXPORTS["in_progress_xlsx"], name="in_progress_xlsx"),
     path("complete/export.csv", EXPORTS["complete_csv"], name="complete_csv"),
     path("complete/export.xlsx", EXPORTS["complete_xlsx"], name="complete_xlsx"),
+    path("reconciliation/billed-seats/", BilledUploadView.as_view(), name="billed_upload"),
+    path(
+        "reconciliation/billed-seats/template.csv",
+        BilledTemplateView.as_view(),
+        name="billed_template",
+    ),
 ]

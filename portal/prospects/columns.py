@@ -5,7 +5,6 @@ per product the MSP's agreement enables: ``Product S1`` (Yes or empty) or, for a
 takes its own seat count, ``Product A1 Seats`` (a number, or empty when not wanted).
 """
 
-import re
 from dataclasses import dataclass
 
 from portal.catalog.models import Product
@@ -22,7 +21,6 @@ from portal.companies.columns import (
     WEBSITE,
     CompanyColumn,
 )
-from portal.core import sheets
 
 
 @dataclass(frozen=True)
@@ -72,9 +70,6 @@ FIXED = [
     fixed(USERS, "Required. A whole number from 1 to 1,000,000.", "250"),
 ]
 YES = {"yes", "y", "true", "1", "x"}
-# Text a spreadsheet would run as a formula: exported with a quote before it, which the
-# upload takes off again.
-FORMULA_STARTS = sheets.FORMULA_STARTS
 NO = {"", "no", "n", "false", "0"}
 
 
@@ -104,8 +99,3 @@ def product_columns(products: list[Product]) -> list[SheetColumn]:
 
 def sheet_columns(products: list[Product]) -> list[SheetColumn]:
     return FIXED + product_columns(products)
-
-
-def header_key(header: object) -> str:
-    """Headers match without regard to case, spaces and punctuation: "E-mail" = "email"."""
-    return re.sub(r"[^a-z0-9]", "", str(header or "").lower())

@@ -2,7 +2,7 @@
 
 Every import ends: imported, or not imported with the reason. Its task has a time budget
 (``PROSPECT_IMPORT_TIME_LIMIT_SECONDS``, looked at every 1,000 rows and between saved batches)
-and a bounded memory (the file limits of ``imports`` and ``xlsx_check``: nothing is read whole
+and a bounded memory (the file limits of ``imports`` and ``core.xlsx_check``: nothing is read whole
 that could grow beyond them). An import whose worker died is ended by ``imports_expire``, which
 ``outbox_recover`` runs on each round and which a look at the import's progress runs too. The
 run itself (check, then save) is ``importing.import_run``.
@@ -18,12 +18,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal.core.outbox import enqueue_in_transaction
+from portal.core.uploads import CONTROL
+from portal.core.xlsx_check import ArchiveRefused, unpacked_size
 
 from .importing import RUNNING, import_run, limit_text
-from .imports import CONTROL, MAX_BYTES, FileRejected
+from .imports import MAX_BYTES, FileRejected
 from .models import ProspectImport
 from .tasks import run_prospect_import
-from .xlsx_check import ArchiveRefused, unpacked_size
 
 INLINE_BYTES = 100_000  # about 1,000 rows of CSV: larger files are imported by a task
 INLINE_UNPACKED_BYTES = 1_000_000  # an XLSX file unpacked: about 1,000 rows

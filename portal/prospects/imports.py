@@ -1,14 +1,13 @@
 """Reading an uploaded prospect file and checking every row, before anything is saved.
 
-Rows are checked with the same rules as the Create Prospect form (``rules.py``); what the rules
-compare against is loaded up front, so there is no query per row.
+The file is read with the bounds every upload has (``core.uploads``, ``core.xlsx_check``),
+under the limits of this one below. Rows are checked with the same rules as the Create Prospect
+form (``rules.py``); what the rules compare against is loaded up front, so there is no query per
+row.
 """
 
-import csv
 import datetime
-import io
 import math
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -21,8 +20,10 @@ from portal.catalog.selectors import products_enabled_for
 from portal.companies.domains import normalize_domain
 from portal.companies.models import Company, Prospect
 from portal.companies.seats import MAX_USERS, seats_error
+from portal.core import uploads
+from portal.core.uploads import NO_NAME, FileRejected, blank, cell_text
 
-from .columns import FIXED, FORMULA_STARTS, NO, YES, SheetColumn, header_key, sheet_columns
+from .columns import FIXED, NO, YES, SheetColumn, sheet_columns
 from .regional import (
     DATE_ORDER,
     DECIMAL_MARK,
@@ -40,13 +41,10 @@ from .rules import (
     contacts_error,
     normalize_name,
 )
-from .xlsx_check import UNREADABLE, ArchiveRefused, check_elements, unpacked_size
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
 MAX_CELL_CHARS = 1_000  # the longest field, a domain, holds 253
-LAST_SHEET_ROW = 1_048_576  # Excel's last row: a row numbered beyond it is not read
-MAX_SHEET_COLUMNS = 500  # of the header row; rows are then read only as wide as the header
 CHECK_TIME_EVERY = 1_000  # rows, blank or not, between looks at the clock
 REQUIRED = [column.key for column in FIXED if column.company.required]
 HEADER = {column.key: column.header for column in FIXED}  # a row's error names its column
@@ -68,66 +66,21 @@ NO_ROWS = (
     "row, and upload the file again."
 )
 
-
-UPLOAD_EXTENSIONS = (".csv", ".xlsx", ".xlsm")
 ALREADY_IMPORTED = "This file was uploaded before."
-# Tab, line feed and carriage return may stand in a cell (a cell of several lines); no other
-# control character, and no byte the file's encoding cannot decode (read as a lone surrogate).
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\udc80-\udcff]")
-# Two or more bytes that UTF-8 reads as one character: Windows-1252 text hardly ever has them.
-UTF8_SEQUENCE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
-# A file is at most MAX_BYTES, so no field can be longer: csv's own limit would stop the whole
-# file without saying where; each cell is measured against MAX_CELL_CHARS instead, with its row
-# and column. (The limit is the csv module's, for the process: only raised, never lowered.)
-if csv.field_size_limit() < MAX_BYTES:
-    csv.field_size_limit(MAX_BYTES)
 
 
 def upload_error(files: list) -> str:
     """Why the upload itself (before its rows are read) is refused; "" if it is not."""
-    if len(files) != 1:
-        return "Choose one file to upload." if not files else "Upload one file at a time."
-    if files[0].size > MAX_BYTES:
-        return f"The file is larger than {MAX_BYTES // 1048576} MB."
-    if not files[0].name.lower().endswith(UPLOAD_EXTENSIONS):
-        return "Upload a .csv or .xlsx file (an .xls file: save it as .xlsx first)."
-    return ""
-
-
-class FileRejected(Exception):
-    """The file as a whole cannot be read: wrong type, size, encoding or columns."""
+    return uploads.upload_error(files, max_bytes=MAX_BYTES)
 
 
 class TimeLimitReached(Exception):
     """Checking the file took longer than the import's time budget."""
 
 
-def plain(text: str, length: int = 80) -> str:
-    """Text from a file, safe to quote in a message: shortened, control characters shown as ?."""
-    text = CONTROL.sub("?", text)
-    return text if len(text) <= length else text[: length - 1] + "…"
-
-
 def cell_problem(value) -> str:
     """Why a cell's text cannot be taken whatever its column; "" if it can."""
-    if not isinstance(value, str):
-        return ""
-    if len(value) > MAX_CELL_CHARS:
-        return f"This cell holds {len(value):,} characters; at most {MAX_CELL_CHARS:,} are read."
-    found = CONTROL.search(value)
-    if not found:
-        return ""
-    char = found.group()
-    if char == "\x00":
-        return "This cell holds a NUL character (a zero byte): remove it."
-    if char >= "\udc80":
-        return (
-            f"This cell holds a byte that is not text (0x{ord(char) - 0xDC00:02X}): save the "
-            "file as “CSV UTF-8” and upload it again."
-        )
-    return f"This cell holds a control character (U+{ord(char):04X}): remove it."
+    return uploads.cell_problem(value, max_chars=MAX_CELL_CHARS)
 
 
 @dataclass(slots=True)
@@ -182,132 +135,13 @@ class Plan:
 
 def read_table(filename: str, content: bytes) -> tuple[list, Iterator[list]]:
     """The header row and the data rows of a CSV or XLSX (first sheet) file."""
-    if len(content) > MAX_BYTES:
-        raise FileRejected(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
-    name = filename.lower()
-    if name.endswith(".csv"):
-        rows = _csv_rows(content)
-    elif name.endswith((".xlsx", ".xlsm")):
-        rows = _xlsx_rows(content)
-    else:
-        raise FileRejected("Upload a .csv or .xlsx file (an .xls file: save it as .xlsx first).")
-    header = next(rows, None)
-    if not header or not any(str(cell or "").strip() for cell in header):
-        raise FileRejected("The file is empty: the first row must hold the column names.")
-    return list(header), rows
-
-
-def _csv_rows(content: bytes) -> Iterator[list]:
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileRejected("This file is UTF-16 text: save it as “CSV UTF-8” or as .xlsx.")
-    encoding = "utf-8-sig"
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError:
-        # Excel on Windows saves "CSV" in Windows-1252; a UTF-8 file with a bad byte stays
-        # UTF-8, so that the bad byte is told rather than every accent turned into two letters.
-        if not UTF8_SEQUENCE.search(content):
-            encoding = "cp1252"
-    first_line = content[:4096].split(b"\n", 1)[0]
-    delimiter = ";" if first_line.count(b";") > first_line.count(b",") else ","
-    # Decoded as it is read: a whole decoded copy of a 20 MB file would take 80 MB. A byte the
-    # encoding cannot decode becomes a lone surrogate, told as a row error by cell_problem.
-    text = io.TextIOWrapper(
-        io.BytesIO(content), encoding=encoding, errors="surrogateescape", newline=""
-    )
-    reader = csv.reader(text, delimiter=delimiter)
-    try:
-        yield from reader
-    except csv.Error as exc:
-        raise FileRejected(
-            f"Line {reader.line_num} cannot be read as CSV ({exc}); nothing after it was checked."
-        ) from exc
-
-
-def _xlsx_rows(content: bytes) -> Iterator[list]:
-    from openpyxl import load_workbook
-
-    try:
-        unpacked_size(content)  # the zip directory first: nothing is unpacked before it passes
-        check_elements(content)
-    except ArchiveRefused as exc:
-        raise FileRejected(str(exc)) from None
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # a damaged or hostile file can make the reader raise anything
-        raise FileRejected(UNREADABLE) from exc
-    if not workbook.worksheets:
-        raise FileRejected("The workbook has no sheet.")
-    return _sheet_rows(workbook.worksheets[0])
-
-
-def _sheet_rows(sheet) -> Iterator:
-    """The header, then the rows only as wide as the header, up to Excel's last row.
-
-    The declared ``<dimension>`` is only the file's claim: a 5 KB file may claim 16,384 columns
-    by a million rows. The rows are read as they come; a run of missing rows comes back as one
-    shared empty tuple, which the caller skips at little cost.
-    """
-    sheet.reset_dimensions()
-    try:
-        header = list(
-            next(sheet.iter_rows(max_row=1, max_col=MAX_SHEET_COLUMNS, values_only=True), ())
-        )
-        while header and not _text(header[-1]):
-            header.pop()
-        yield header
-        if header:
-            yield from sheet.iter_rows(
-                min_row=2, max_row=LAST_SHEET_ROW, max_col=len(header), values_only=True
-            )
-    except Exception as exc:  # a damaged or hostile sheet can make the reader raise anything
-        raise FileRejected(f"{UNREADABLE} Its first sheet is damaged.") from exc
+    return uploads.read_table(filename, content, max_bytes=MAX_BYTES)
 
 
 def match_columns(header: list, columns: list[SheetColumn]) -> list[SheetColumn | None]:
     """The column of each header cell; every problem of the header is told at once."""
-    by_key = {header_key(column.header): column for column in columns}
-    matched, unknown, twice, seen = [], [], [], set()
-    for cell in header:
-        key = header_key(cell)
-        if not key:
-            matched.append(None)  # an unnamed column: its cells must be empty (checked per row)
-            continue
-        column = by_key.get(key)
-        if column is None:
-            unknown.append(plain(str(cell).strip(), 40))
-        elif column.header in seen:
-            if column.header not in twice:
-                twice.append(column.header)
-        else:
-            seen.add(column.header)
-        matched.append(column)
-    problems = [f"The column “{name}” appears twice." for name in twice]
-    if unknown:
-        problems.append(
-            "Unknown columns: "
-            + ", ".join(f"“{name}”" for name in unknown[:10])
-            + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else "")
-            + ". Use the template's column names (download it above)."
-        )
-    missing = [c.header for c in columns if c.key in REQUIRED and c.header not in seen]
-    if missing:
-        problems.append("Missing columns: " + ", ".join(f"“{name}”" for name in missing) + ".")
-    if problems:
-        raise FileRejected(" ".join(problems))
-    return matched
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    # Export puts a quote before text that a spreadsheet would take for a formula; take it off.
-    if text[:1] == "'" and text[1:].startswith(FORMULA_STARTS):
-        return text[1:]
-    return text
+    required = {column.header for column in columns if column.key in REQUIRED}
+    return uploads.match_columns(header, columns, required=required)
 
 
 def _whole_number(value, low: int, high: int) -> int | Written:
@@ -340,7 +174,7 @@ def _date(value) -> datetime.date | Written:
     if isinstance(value, datetime.date):
         return value
     try:
-        return read_date(_text(value))
+        return read_date(cell_text(value))
     except ValueError as exc:
         raise ValidationError(str(exc)) from None
 
@@ -380,14 +214,14 @@ class Checker:
         values, products, ok = {}, {}, True
         for column, value in zip(columns, cells, strict=False):
             if problem := cell_problem(value):
-                plan.error(number, column.header if column else "(no column name)", problem)
+                plan.error(number, column.header if column else NO_NAME, problem)
                 ok = False
                 continue
             if column is None:
-                if _text(value):
+                if cell_text(value):
                     plan.error(
                         number,
-                        "(no column name)",
+                        NO_NAME,
                         "A cell under a column without a name: remove it or name the column.",
                     )
                     ok = False
@@ -422,7 +256,7 @@ class Checker:
         plan.format.note(row.row, header, written)
 
     def _field(self, key: str, value):
-        text = _text(value)
+        text = cell_text(value)
         if key == "id":
             return _whole_number(value, 1, 2**63 - 1) if text else None
         if key in REQUIRED and not text:
@@ -454,7 +288,7 @@ class Checker:
 
     def _product(self, column: SheetColumn, value):
         """False: not wanted; None: wanted (no seat count); a number: wanted with seats."""
-        text = _text(value).lower()
+        text = cell_text(value).lower()
         if column.product.needs_own_seats:
             return _whole_number(value, 1, MAX_USERS) if text else False
         if text in YES:
@@ -485,12 +319,12 @@ def check_file(
     columns = match_columns(header, checker.columns)
     plan = Plan()
     for place, column in enumerate(columns):
-        plan.order.setdefault(column.header if column else "(no column name)", place)
+        plan.order.setdefault(column.header if column else NO_NAME, place)
     is_example = _example_finder(columns)
     for number, cells in enumerate(rows, start=2):
         if number % CHECK_TIME_EVERY == 0 and deadline and timezone.now() >= deadline:
             raise TimeLimitReached(number)
-        if _blank(cells):
+        if blank(cells):
             continue  # blank lines, as spreadsheets leave them
         if plan.example_row is None and is_example(cells):
             plan.example_row = number
@@ -546,7 +380,7 @@ def _example_finder(columns: list) -> Callable[[list], bool]:
 
     def cell(cells: list, key: str) -> str:
         place = where.get(key)
-        return _text(cells[place]) if place is not None and place < len(cells) else ""
+        return cell_text(cells[place]) if place is not None and place < len(cells) else ""
 
     def is_example(cells: list) -> bool:
         domain = cell(cells, "domain")
@@ -558,12 +392,6 @@ def _example_finder(columns: list) -> Callable[[list], bool]:
         )
 
     return is_example
-
-
-def _blank(cells) -> bool:
-    if cells.count(None) == len(cells):  # fast, for the runs of missing rows in a sheet
-        return True
-    return not any(_text(cell) for cell in cells)
 
 
 def _check_against_each_other_and_saved(partner, plan: Plan) -> None:

@@ -9,7 +9,7 @@ from portal.catalog.models import Product
 from portal.catalog.selectors import products_enabled_for
 from portal.companies.models import Company
 from portal.companies.seats import MAX_USERS
-from portal.core.history import history_record
+from portal.core.history import history_entry
 from portal.core.models import HistoryEntry
 
 from .models import BilledSeats
@@ -48,7 +48,8 @@ def billed_seats_set(entries: list[Billed], *, actor, source: str) -> int:
         # the same latest entry.
         list(Company.objects.select_for_update().filter(pk__in=companies).order_by("pk"))
         latest = latest_billed(companies)
-        made = []
+        made, logged = [], []
+        label = dict(BilledSeats.Source.choices)[source]
         for entry in entries:
             key = (entry.company.pk, entry.product.pk)
             before = latest.get(key)
@@ -64,21 +65,25 @@ def billed_seats_set(entries: list[Billed], *, actor, source: str) -> int:
                     entered_by=actor if getattr(actor, "pk", None) else None,
                 )
             )
-            label = dict(BilledSeats.Source.choices)[source]
-            history_record(
-                actor=actor,
-                obj=entry.company,
-                action=HistoryEntry.Action.UPDATE,
-                summary=f"Billed seats of {entry.product.code} set to {entry.seats:,} ({label})",
-                changes={
-                    f"Billed seats of {entry.product.code}": [
-                        "—" if before is None else f"{before:,}",
-                        f"{entry.seats:,}",
-                    ]
-                },
-                msp_only=True,
+            logged.append(
+                history_entry(
+                    actor=actor,
+                    obj=entry.company,
+                    action=HistoryEntry.Action.UPDATE,
+                    summary=f"Billed seats of {entry.product.code} set to {entry.seats:,} "
+                    f"({label})",
+                    changes={
+                        f"Billed seats of {entry.product.code}": [
+                            "—" if before is None else f"{before:,}",
+                            f"{entry.seats:,}",
+                        ]
+                    },
+                    msp_only=True,
+                )
             )
         BilledSeats.objects.bulk_create(made)
+        # One entry per change, as one at a time would write them: an upload makes thousands.
+        HistoryEntry.objects.bulk_create(logged)
         refresh({entry.company.pk for entry in made})
     return len(made)
 

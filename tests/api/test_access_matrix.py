@@ -43,6 +43,10 @@ def prospect_put_body(w) -> dict:
     return {**prospect_body(w), "name": "Contoso Pharmaceuticals", "domain": "contoso.example"}
 
 
+def billed_batch(w) -> dict:
+    return {"items": [{"customer_id": w["customer"], "product": "S1", "seats": 650}]}
+
+
 def upload(_w) -> dict:
     content = csv_bytes([row("Adventure Works", "adventure.example")])
     return {"file": SimpleUploadedFile("more-prospects.csv", content)}
@@ -116,6 +120,11 @@ OPERATIONS = [
     Op("PATCH", f"{V1}/customers/{{id}}/notes/{{note_pk}}/", CN, {"text": "x"}, admin_only=True),
     Op("DELETE", f"{V1}/customers/{{id}}/notes/{{note_pk}}/", CN, admin_only=True),
     Op("GET", f"{V1}/customers/{{id}}/history/", C),
+    Op("GET", f"{V1}/customers/{{id}}/billed-seats/", C),
+    Op("POST", f"{V1}/customers/{{id}}/billed-seats/", C, body={"product": "S1", "seats": 650}),
+    # Acme's customer by its id: recorded for Acme's users; for another MSP, no customer of its
+    # own (400, naming the id only).
+    Op("POST", f"{V1}/billed-seats/", body=billed_batch),
     Op("GET", f"{V1}/customers/{{id}}/renewal/", C),
     Op("PATCH", f"{V1}/customers/{{id}}/renewal/", C, body={"code": "S1", "auto_renew": False}),
     Op(

@@ -105,6 +105,7 @@ ROUTE_IDS = {
         "agreement_pk": "agreement",
     },
     "api/v1/customers/<int:pk>/history/": {"pk": "customer"},
+    "api/v1/customers/<int:pk>/billed-seats/": {"pk": "customer"},
     "api/v1/customers/<int:pk>/renewal/": {"pk": "customer"},
     "api/v1/customers/<int:pk>/renewal/changes/": {"pk": "customer"},
     "api/v1/customers/<int:pk>/renewal/changes/<int:renewal_change_pk>/": {

@@ -127,6 +127,9 @@ MATRIX = {
     "customers:bill_seats": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE),
     "customers:true_up": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE),
     "customers:former": Row(LOGIN, OK, OK, OK, GONE),
+    # Upload Billed Seats: each MSP uploads for its own customers; the template is its columns.
+    "customers:billed_upload": Row(LOGIN, OK, OK, OK, GONE),
+    "customers:billed_template": Row(LOGIN, OK, OK, OK, GONE),
     "prospects:list": Row(LOGIN, OK, OK, OK, GONE),
     "prospects:create": Row(LOGIN, OK, OK, OK, GONE),
     "prospects:verify": Row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, GONE),

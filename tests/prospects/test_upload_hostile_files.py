@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from portal.companies.models import Company
-from portal.prospects import xlsx_check
+from portal.core import xlsx_check
 from portal.prospects.import_services import import_run, import_start
 from portal.prospects.imports import read_table
 from portal.prospects.models import ProspectImport

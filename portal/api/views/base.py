@@ -1,8 +1,11 @@
-"""What every API view shares: lists of companies paged like the screens."""
+"""What every API view shares: lists of companies paged like the screens, other lists in
+pages of their own (``paged``)."""
 
+from django.core.paginator import Paginator
 from django.http import HttpResponsePermanentRedirect
 from django.urls import resolve
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.settings import api_settings
@@ -81,5 +84,37 @@ def company_list_answer(request, *, status: str, columns, rows=None) -> dict:
         "capped": page.capped,
         "next": link(page.next_page_number) if page.has_next else None,
         "previous": link(page.previous_page_number) if page.has_previous else None,
+        "results": page.object_list,
+    }
+
+
+class Paged(serializers.Serializer):
+    """A page of a list that ``paged`` cut; a subclass names its ``results``."""
+
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    num_pages = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+
+
+def page_parameter(per_page: int) -> OpenApiParameter:
+    return OpenApiParameter("page", int, description=f"Pages of {per_page}, from 1.")
+
+
+def paged(request, rows, per_page: int) -> dict:
+    """The page ``?page=`` asks for (the last for one past it, the first for nonsense), with
+    links to the pages beside it: the data of a ``Paged``."""
+    page = Paginator(rows, per_page).get_page(request.query_params.get("page"))
+
+    def link(number):
+        return request.build_absolute_uri(f"{request.path}?page={number}")
+
+    return {
+        "count": page.paginator.count,
+        "page": page.number,
+        "num_pages": page.paginator.num_pages,
+        "next": link(page.next_page_number()) if page.has_next() else None,
+        "previous": link(page.previous_page_number()) if page.has_previous() else None,
         "results": page.object_list,
     }

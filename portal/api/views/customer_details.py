@@ -8,9 +8,8 @@ answers 404, as the API's other Admin-only operations do.
 """
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -28,7 +27,7 @@ from portal.companies.selectors import contact_for, customer_for, note_for, note
 
 from ..errors import ApiError, FieldErrors
 from ..idempotency import idempotent
-from .base import PortalView
+from .base import Paged, PortalView, page_parameter, paged
 
 NOTES_PAGE = 50
 
@@ -187,12 +186,7 @@ class NoteIO(serializers.Serializer):
         return notes.may_change(self.context["request"].user, note)
 
 
-class NotePage(serializers.Serializer):
-    count = serializers.IntegerField()
-    page = serializers.IntegerField()
-    num_pages = serializers.IntegerField()
-    next = serializers.CharField(allow_null=True)
-    previous = serializers.CharField(allow_null=True)
+class NotePage(Paged):
     results = NoteIO(many=True)
 
 
@@ -208,25 +202,13 @@ class NoteListView(PortalView):
 
     @extend_schema(
         operation_id="customers_notes_list",
-        parameters=[OpenApiParameter("page", int, description=f"Pages of {NOTES_PAGE}, from 1.")],
+        parameters=[page_parameter(NOTES_PAGE)],
         responses=NotePage,
         summary="Notes on a customer, newest first",
     )
     def get(self, request, pk: int):
         company = customer_for(request.user, pk)
-        page = Paginator(notes_of(company), NOTES_PAGE).get_page(request.query_params.get("page"))
-
-        def link(number):
-            return request.build_absolute_uri(f"{request.path}?page={number}")
-
-        answer = {
-            "count": page.paginator.count,
-            "page": page.number,
-            "num_pages": page.paginator.num_pages,
-            "next": link(page.next_page_number()) if page.has_next() else None,
-            "previous": link(page.previous_page_number()) if page.has_previous() else None,
-            "results": page.object_list,
-        }
+        answer = paged(request, notes_of(company), NOTES_PAGE)
         return Response(NotePage(answer, context={"request": request}).data)
 
     @extend_schema(

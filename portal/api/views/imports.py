@@ -12,8 +12,8 @@ from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from portal.core import xlsx_check
 from portal.core.http import error_body
-from portal.prospects import xlsx_check
 from portal.prospects.import_services import AlreadyImported, import_current, import_upload
 from portal.prospects.imports import (
     ALREADY_IMPORTED,

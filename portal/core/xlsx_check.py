@@ -6,7 +6,7 @@ declares are checked first. They can be trusted: Python's zipfile stops reading 
 declared size, and a part that holds more fails its checksum (the file is then unreadable).
 
 The limits, and why:
-- at most ``MAX_PARTS`` parts: a workbook of prospects has a dozen;
+- at most ``MAX_PARTS`` parts: a workbook of prospects or billed seats has a dozen;
 - at most ``MAX_UNPACKED_BYTES`` in all: the export of 200,000 prospects with six products
   unpacks to 165 MB (its sheet is read as a stream: this bounds time, not memory);
 - at most ``MAX_WHOLE_PART_BYTES`` for each part other than a worksheet, since those are read
@@ -15,9 +15,11 @@ The limits, and why:
 - no part over ``RATIO_FROM_BYTES`` packed tighter than ``MAX_RATIO``:1; sheets from Excel,
   LibreOffice and the export pack 5–20:1, only a file made to blow up packs tighter.
 
-Before the rows are read (by the worker, or in the web request for a file under the inline
-limit), ``check_elements`` counts the XML elements of each part as a stream: the reader keeps
-every element of a part read whole, and of a sheet everything between two rows, in memory.
+An upload may hold its files to a lower total (``unpacked_size(content, most=…)``: the upload
+of billed seats, read while the web request waits). Before the rows are read
+(``uploads.read_table``), ``check_elements`` counts the XML elements of each part as a stream:
+the reader keeps every element of a part read whole, and of a sheet everything between two
+rows, in memory.
 """
 
 import io
@@ -58,9 +60,10 @@ def _mb(size: int) -> str:
     return f"{size / MB:,.0f} MB" if size >= MB else f"{size / 1024:,.0f} KB"
 
 
-def unpacked_size(content: bytes) -> int:
+def unpacked_size(content: bytes, *, most: int | None = None) -> int:
     """The bytes the file unpacks to; raises ArchiveRefused if it is not a workbook that is
-    safe to open."""
+    safe to open, or unpacks to more than ``most`` (by default ``MAX_UNPACKED_BYTES``)."""
+    most = MAX_UNPACKED_BYTES if most is None else most
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         parts = archive.infolist()
@@ -68,14 +71,14 @@ def unpacked_size(content: bytes) -> int:
         raise ArchiveRefused(UNREADABLE) from exc
     if len(parts) > MAX_PARTS:
         raise ArchiveRefused(
-            f"This XLSX file holds {len(parts):,} parts; a workbook of prospects has a few, and "
+            f"This XLSX file holds {len(parts):,} parts; a workbook of a list has a few, and "
             f"at most {MAX_PARTS} are read. {RESAVE}"
         )
     _check_names(parts)
     total = sum(part.file_size for part in parts)
-    if total > MAX_UNPACKED_BYTES:
+    if total > most:
         raise ArchiveRefused(
-            f"This XLSX file unpacks to {_mb(total)}; at most {_mb(MAX_UNPACKED_BYTES)} are read. "
+            f"This XLSX file unpacks to {_mb(total)}; at most {_mb(most)} are read. "
             "Split it into smaller files, or save it as CSV."
         )
     for part in parts:
@@ -160,7 +163,7 @@ def check_elements(content: bytes) -> None:
                 if most > MAX_ELEMENTS_PER_ROW:
                     raise ArchiveRefused(
                         f"A row of the sheet “{part.filename}” in this XLSX file holds more than "
-                        f"{MAX_ELEMENTS_PER_ROW:,} XML elements (a row of prospects holds a few "
+                        f"{MAX_ELEMENTS_PER_ROW:,} XML elements (a row of a list holds a few "
                         f"dozen). {RESAVE}"
                     )
             elif _most_elements(archive, part) > MAX_ELEMENTS_PER_PART:
