@@ -389,8 +389,9 @@ def reconcile(partner, ids: list[int]) -> list[tuple[str, float, int, Counter]]:
             done = refresh_due(partner.pk)
             seconds = time.perf_counter() - start
         timed.append((label, seconds, done, statements))
+    # As autovacuum would after such churn (the due rows are all deleted again).
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE usage_reconciliation")
+        cursor.execute("VACUUM ANALYZE usage_reconciliation, usage_reconciliationdue")
     return timed
 
 

@@ -176,3 +176,29 @@ def test_a_true_up_reduction_is_priced_in_change_options_at_the_seeds_prices(
     # 350 → 200 seats: S1 moves down to the 1–249 tier (USD 3.50), C1 follows the total.
     assert "USD 700.00" in html
     assert "USD 950.00" in html
+
+
+def test_the_name_sort_the_search_and_the_lead_filter_follow_the_company(
+    client, acme_admin, drifting
+):
+    northwind, fabrikam = drifting
+    client.force_login(acme_admin)
+    html = page(client, sort="name")
+    assert html.index("Fabrikam Logistics") < html.index("Northwind Traders")
+    assert "Fabrikam Logistics" in page(client, lead=str(acme_admin.pk))
+
+    # The rows keep copies of the name and the lead: they follow, whatever changes them.
+    fabrikam.name = "Zenith Logistics"
+    fabrikam.implementation_lead = None
+    fabrikam.save()
+
+    html = page(client, sort="name")
+    assert html.index("Northwind Traders") < html.index("Zenith Logistics")
+    assert "Zenith Logistics" in page(client, q="zenith")
+    assert "Zenith Logistics" not in page(client, q="fabri")
+    html = page(client, lead=str(acme_admin.pk))
+    assert "Northwind Traders" in html
+    assert "Zenith Logistics" not in html
+    assert "Zenith Logistics" not in page(client, mine="1")
+    rows = Reconciliation.objects.filter(company=fabrikam)
+    assert set(rows.values_list("name_key", "implementation_lead")) == {("zenith logistics", None)}
