@@ -18,15 +18,15 @@ seats short of licensed); the price book's selling prices (a customer's own for 
 Every customer is reconciled at load.
 
 Each run, the partner measured is reconciled again, timed: from nothing (its rows deleted, its
-10,000 customers marked due), after a usage report that changed every latest figure (twice:
-one seat more, then back), and with nothing changed. Then each variant of the page is
-requested in-process with Django's test client as an Admin of that partner, with the clock at
-the data's day (time_machine): the default sort (money at stake), page 2, a deep page, each
-"show", a product, a common and a rare search, the name sort both ways (and its middle page),
-licensed, a lead, and the CSV export's first bytes (its first 500 rows and the whole file are
-printed too, not held to the target); Customers | Complete's first page for the same MSP is
-measured before and after as a yardstick. Target: p95 <= 100 ms for every variant. The
-queries of the slowest variant are printed, dearest first, with the plans of the three
+10,000 customers marked due), after a usage report that changed every latest figure (twice: one
+seat more, then back), and with nothing changed. Then each variant of the page is requested in
+process with Django's test client as an Admin of that partner, with the clock at the data's day
+(time_machine): the default sort (money at stake), page 2, a deep page, each "show", a product,
+a common and a rare search, the name sort both ways (and its middle page), licensed both ways,
+used, billed and product, a lead, and the CSV export's first bytes (its first 500 rows and the
+whole file are printed too, not held to the target); Customers | Complete's first page for the
+same MSP is measured before and after as a yardstick. Target: p95 <= 100 ms for every variant.
+The queries of the slowest variant are printed, dearest first, with the plans of the three
 dearest (BENCH_EXPLAIN=all: every variant's).
 """
 
@@ -416,6 +416,9 @@ def variants(deep: int, lead_id: int) -> list[tuple[str, dict]]:
         (f"sort name, deep page {deep}", {"sort": "name", "page": deep}),
         ("sort licensed", {"sort": "licensed"}),
         ("sort -licensed", {"sort": "-licensed"}),
+        ("sort -used", {"sort": "-used"}),
+        ("sort billed", {"sort": "billed"}),
+        ("sort product", {"sort": "product"}),
         ("lead", {"lead": str(lead_id)}),
         ("lead, show=below, sort name", {"lead": str(lead_id), "show": "below", "sort": "name"}),
     ]
