@@ -15,6 +15,7 @@ BENCHMARKS = [
     "renewals_page",
     "dashboard",
     "usage_ingest",
+    "reconciliation_page",
 ]
 
 if __name__ == "__main__":

@@ -110,6 +110,20 @@ class Reconciliation(models.Model):
     company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+")
     product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
     code = models.CharField(max_length=20)
+    # The customer's name as the list sorts and searches it (``Company.name_key``) and its
+    # implementation lead, kept on the row so that the name sort and the lead filter read an
+    # index of their own instead of a join to every company of the MSP: written with a new
+    # row, and by a database trigger when the company's change (migration 0004).
+    name_key = models.CharField(max_length=200, blank=True, default="", editable=False)
+    implementation_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # reconciliation_by_lead starts with the partner
+        editable=False,
+    )
     licensed = models.PositiveIntegerField(default=0)
     used = models.PositiveIntegerField(null=True, blank=True)
     used_on = models.DateField(null=True, blank=True)
@@ -151,7 +165,16 @@ class Reconciliation(models.Model):
             models.UniqueConstraint(fields=["company", "product"], name="one_reconciliation_row")
         ]
         indexes = [
-            models.Index(fields=["partner", "-at_stake", "-id"], name="reconciliation_at_stake")
+            models.Index(fields=["partner", "-at_stake", "-id"], name="reconciliation_at_stake"),
+            models.Index(fields=["partner", "name_key", "id"], name="reconciliation_by_name"),
+            models.Index(
+                fields=["partner", "implementation_lead", "-at_stake", "-id"],
+                name="reconciliation_by_lead",
+            ),
+            # The product filter in the default sort, and which products the MSP's rows have.
+            models.Index(
+                fields=["partner", "code", "-at_stake", "-id"], name="reconciliation_by_code"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -68,13 +68,18 @@ def refresh_due(partner_id: int | None = None) -> int:
     anything: a usage report marking one again meanwhile waits for this transaction, then marks
     it due once more, so nothing that changed is ever left out. Locks are taken in the order
     the changes take them (customer, then its mark), so two never wait for each other."""
+    due = ReconciliationDue.objects.order_by("company_id")
+    if partner_id is not None:
+        due = due.filter(partner_id=partner_id)
+    # Nothing due, as on most page views: one query, not a transaction of three.
+    if not due.exists():
+        return 0
     done, after = 0, 0
     while True:
         with transaction.atomic():
-            due = ReconciliationDue.objects.filter(company_id__gt=after).order_by("company_id")
-            if partner_id is not None:
-                due = due.filter(partner_id=partner_id)
-            ids = list(due.values_list("company_id", flat=True)[:CHUNK])
+            ids = list(
+                due.filter(company_id__gt=after).values_list("company_id", flat=True)[:CHUNK]
+            )
             if not ids:
                 return done
             after = ids[-1]
@@ -201,11 +206,11 @@ FIELDS = ["licensed", "used", "used_on", "billed", "billed_at", "cost", "price",
 def _refresh(ids: list[int]) -> None:
     # Customers with an agreement in effect: a former customer has nothing to reconcile (its
     # last usage figures stay in its history), a prospect nothing yet.
-    companies = dict(
-        Company.objects.filter(pk__in=ids, status=Company.Status.COMPLETE).values_list(
-            "pk", "partner_id"
-        )
-    )
+    companies, copied = {}, {}  # copied: what a new row copies of its company
+    for pk, partner, name_key, lead in Company.objects.filter(
+        pk__in=ids, status=Company.Status.COMPLETE
+    ).values_list("pk", "partner_id", "name_key", "implementation_lead_id"):
+        companies[pk], copied[pk] = partner, {"name_key": name_key, "implementation_lead_id": lead}
     found = found_for(ids)
     codes = dict(Product.objects.filter(pk__in={p for _, p in found}).values_list("pk", "code"))
     prices = Prices(companies)
@@ -237,7 +242,11 @@ def _refresh(ids: list[int]) -> None:
         row = kept.pop(key, None)
         if row is None:
             row = Reconciliation(
-                partner_id=partner, company_id=company, product_id=product, code=codes[product]
+                partner_id=partner,
+                company_id=company,
+                product_id=product,
+                code=codes[product],
+                **copied[company],
             )
             new.append(row)
         elif any(getattr(row, name) != value for name, value in values.items()) or (
@@ -253,9 +262,13 @@ def _refresh(ids: list[int]) -> None:
         if _grew(row.drift_told, drift):
             drifted.append((partner, row, drift))
         row.drift_told = drift
-    Reconciliation.objects.bulk_create(new)
-    Reconciliation.objects.bulk_update(
-        changed, [*FIELDS, "currency", "refreshed_at", "drift_told"], batch_size=CHUNK
+    # New and changed rows in one upsert on (company, product): a changed row keeps its id.
+    # bulk_update's CASE per field and row took 5 s a thousand rows (Python and SQL alike).
+    Reconciliation.objects.bulk_create(
+        new + changed,
+        update_conflicts=True,
+        unique_fields=["company", "product"],
+        update_fields=[*FIELDS, "currency", "refreshed_at", "drift_told"],
     )
     if kept:  # nothing licensed, used or billed any more
         Reconciliation.objects.filter(pk__in=[row.pk for row in kept.values()]).delete()

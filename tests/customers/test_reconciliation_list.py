@@ -188,3 +188,29 @@ def test_a_true_up_reduction_is_a_downsell_from_the_next_billing_date(
     assert change.kind == ChangeOrder.Kind.DOWNSELL
     assert change.effective_on == fabrikam.next_billing_date  # the seeds' 350 → 200
     assert "150 licensed unused: reduce from 2030-01-01 (next billing date)" in page(client)
+
+
+def test_the_name_sort_the_search_and_the_lead_filter_follow_the_company(
+    client, acme_admin, drifting
+):
+    northwind, fabrikam = drifting
+    client.force_login(acme_admin)
+    html = page(client, sort="name")
+    assert html.index("Fabrikam Logistics") < html.index("Northwind Traders")
+    assert "Fabrikam Logistics" in page(client, lead=str(acme_admin.pk))
+
+    # The rows keep copies of the name and the lead: they follow, whatever changes them.
+    fabrikam.name = "Zenith Logistics"
+    fabrikam.implementation_lead = None
+    fabrikam.save()
+
+    html = page(client, sort="name")
+    assert html.index("Northwind Traders") < html.index("Zenith Logistics")
+    assert "Zenith Logistics" in page(client, q="zenith")
+    assert "Zenith Logistics" not in page(client, q="fabri")
+    html = page(client, lead=str(acme_admin.pk))
+    assert "Northwind Traders" in html
+    assert "Zenith Logistics" not in html
+    assert "Zenith Logistics" not in page(client, mine="1")
+    rows = Reconciliation.objects.filter(company=fabrikam)
+    assert set(rows.values_list("name_key", "implementation_lead")) == {("zenith logistics", None)}
