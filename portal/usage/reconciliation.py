@@ -177,7 +177,6 @@ class Prices:
             else:
                 self.own[(price.company_id, price.product_id)] = price.rule
         self.tables: dict[int, object] = {}
-        self.codes: dict[int, str] = {}
 
     def rule(self, partner: int, company: int, product: int) -> SellingRule | None:
         return self.own.get((company, product)) or self.book.get((partner, product))
