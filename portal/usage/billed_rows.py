@@ -60,7 +60,9 @@ class BilledCheck:
         self.by_name: dict[str, list[Company]] = defaultdict(list)
         self.by_id: dict[int, Company] = {}
         self.first: dict[tuple[int, int], str] = {}
-        references = [r for r in references if r]
+        # A cell holding NUL is refused by its row's checks; PostgreSQL could not compare it.
+        references = [r for r in references if r and "\x00" not in r]
+        domains = [d for d in domains if "\x00" not in d]
         self._load("domain", {normalize_domain(r) for r in [*references, *domains]} - {""})
         self._load("name_key", {name_key(r) for r in references} - {""})
         self._load("id", set(ids))
