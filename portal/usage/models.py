@@ -211,3 +211,17 @@ class UsageDigest(models.Model):
 
     def __str__(self) -> str:
         return f"Reconciliation digest of {self.partner_id}, week of {self.week}"
+
+
+class UsageReportDue(models.Model):
+    """A usage report whose customers are still to be marked due: one row written with the
+    report (its 10,000 figures' customers are marked by ``reconciliation.refresh_due``, out of
+    the vendor's request)."""
+
+    report = models.OneToOneField(
+        UsageReport, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    partner = models.ForeignKey("accounts.Partner", on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Usage report {self.report_id} to reconcile"

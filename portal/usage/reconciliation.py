@@ -27,7 +27,13 @@ from portal.pricebook.models import SellingPrice
 from portal.pricing import Money, NoPrice
 from portal.pricing.selling import SellingRule
 
-from .models import BilledSeats, Reconciliation, ReconciliationDue, UsageFigure
+from .models import (
+    BilledSeats,
+    Reconciliation,
+    ReconciliationDue,
+    UsageFigure,
+    UsageReportDue,
+)
 
 CHUNK = 1_000
 MONTHS = Decimal(12)
@@ -54,6 +60,27 @@ def mark_due(company_ids: Iterable[int]) -> None:
         )
 
 
+def reports_mark_due(partner_id: int | None = None) -> None:
+    """Mark due the customers of the usage reports taken since (of one MSP, or all): one
+    INSERT … SELECT a report, from its figures, each report unmarked in the same transaction."""
+    waiting = UsageReportDue.objects.order_by("report_id")
+    if partner_id is not None:
+        waiting = waiting.filter(partner_id=partner_id)
+    if not waiting.exists():
+        return
+    due, figures = ReconciliationDue._meta.db_table, UsageFigure._meta.db_table
+    for report, partner in waiting.values_list("report_id", "partner_id"):
+        with transaction.atomic():
+            if not UsageReportDue.objects.filter(report_id=report).delete()[0]:
+                continue  # another worker took it
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {due} (company_id, partner_id) SELECT DISTINCT company_id, %s "
+                    f"FROM {figures} WHERE report_id = %s ON CONFLICT (company_id) DO NOTHING",
+                    [partner, report],
+                )
+
+
 def mark_partner_due(partner_id: int) -> None:
     """Every customer of the MSP with a row: its prices changed."""
     mark_due(
@@ -71,6 +98,7 @@ def refresh_due(partner_id: int | None = None) -> int:
     anything: a usage report marking one again meanwhile waits for this transaction, then marks
     it due once more, so nothing that changed is ever left out. Locks are taken in the order
     the changes take them (customer, then its mark), so two never wait for each other."""
+    reports_mark_due(partner_id)
     due = ReconciliationDue.objects.order_by("company_id")
     if partner_id is not None:
         due = due.filter(partner_id=partner_id)

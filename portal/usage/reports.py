@@ -24,8 +24,7 @@ from portal.companies.models import Company
 from portal.core.bulk import in_list
 from portal.core.signing import BadSignature, verify
 
-from .models import UsageFigure, UsageReport
-from .reconciliation import mark_due
+from .models import UsageFigure, UsageReport, UsageReportDue
 
 MAX_FIGURES = 10_000
 MAX_IN_USE = 10_000_000
@@ -221,7 +220,7 @@ def store(report: Report, source: str) -> Answer:
                 source=source,
             )
             _figures_write(report, row.pk)
-            mark_due({figure[0] for figure in report.figures})
+            UsageReportDue.objects.create(report=row, partner_id=report.partner_id)
     except IntegrityError:
         return Answer(200, {"status": "repeated", "report_id": str(report.report_id)})
     return Answer(
