@@ -36,17 +36,31 @@ class UsageFigure(models.Model):
     row by row (``db_constraint=False``) but by ``reports.read`` before a report is taken.
     """
 
+    # No index of their own: (company, product, day) is one already, and every index costs
+    # each of the millions of rows written (a product is deleted once in a blue moon).
     company = models.ForeignKey(
-        "companies.Company", on_delete=models.CASCADE, related_name="+", db_constraint=False
+        "companies.Company",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     product = models.ForeignKey(
-        "catalog.Product", on_delete=models.PROTECT, related_name="+", db_constraint=False
+        "catalog.Product",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     day = models.DateField()
     in_use = models.PositiveIntegerField()
     reported_at = models.DateTimeField()
     report = models.ForeignKey(
-        UsageReport, on_delete=models.PROTECT, related_name="+", db_constraint=False
+        UsageReport,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
 
     class Meta:
@@ -222,6 +236,9 @@ class UsageReportDue(models.Model):
         UsageReport, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     partner = models.ForeignKey("accounts.Partner", on_delete=models.CASCADE, related_name="+")
+    # The report's customers, as it was read: marked due from here, not by reading its figures
+    # again (an index of the figures by report would cost every row written).
+    companies = models.JSONField(default=list)
 
     def __str__(self) -> str:
         return f"Usage report {self.report_id} to reconcile"

@@ -61,24 +61,20 @@ def mark_due(company_ids: Iterable[int]) -> None:
 
 
 def reports_mark_due(partner_id: int | None = None) -> None:
-    """Mark due the customers of the usage reports taken since (of one MSP, or all): one
-    INSERT … SELECT a report, from its figures, each report unmarked in the same transaction."""
+    """Mark due the customers of the usage reports taken since (of one MSP, or all), each
+    report unmarked in the same transaction."""
     waiting = UsageReportDue.objects.order_by("report_id")
     if partner_id is not None:
         waiting = waiting.filter(partner_id=partner_id)
     if not waiting.exists():
         return
-    due, figures = ReconciliationDue._meta.db_table, UsageFigure._meta.db_table
-    for report, partner in waiting.values_list("report_id", "partner_id"):
+    for report in waiting.values_list("report_id", flat=True):
         with transaction.atomic():
-            if not UsageReportDue.objects.filter(report_id=report).delete()[0]:
+            taken = UsageReportDue.objects.filter(report_id=report).select_for_update().first()
+            if taken is None:
                 continue  # another worker took it
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"INSERT INTO {due} (company_id, partner_id) SELECT DISTINCT company_id, %s "
-                    f"FROM {figures} WHERE report_id = %s ON CONFLICT (company_id) DO NOTHING",
-                    [partner, report],
-                )
+            mark_due(taken.companies)
+            taken.delete()
 
 
 def mark_partner_due(partner_id: int) -> None:

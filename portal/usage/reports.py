@@ -220,7 +220,11 @@ def store(report: Report, source: str) -> Answer:
                 source=source,
             )
             _figures_write(report, row.pk)
-            UsageReportDue.objects.create(report=row, partner_id=report.partner_id)
+            UsageReportDue.objects.create(
+                report=row,
+                partner_id=report.partner_id,
+                companies=sorted({figure[0] for figure in report.figures}),
+            )
     except IntegrityError:
         return Answer(200, {"status": "repeated", "report_id": str(report.report_id)})
     return Answer(
