@@ -110,6 +110,9 @@ def objects_insert(objs: Sequence[Model], *, ids: bool = False) -> None:
         obj._state.db = db.alias
 
 
+BIGINT = 2**63  # PostgreSQL's bigint holds -BIGINT to BIGINT - 1
+
+
 def in_list(column: str, values: Sequence) -> tuple[str, list]:
     """``column IN (values)`` as SQL with a single parameter, however many the values.
 
@@ -118,8 +121,16 @@ def in_list(column: str, values: Sequence) -> tuple[str, list]:
     document (SQLite) does the same in one statement.
     """
     if connection.vendor == "postgresql":
+        if all(type(value) is int and -BIGINT <= value < BIGINT for value in values):
+            # Written out as the array's text: psycopg's list adapter costs ~2 µs a value.
+            return f"{column} = ANY(%s::bigint[])", [int_array(values)]
         return f"{column} = ANY(%s)", [list(values)]
     return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(values))]
+
+
+def int_array(values: Iterable[int]) -> str:
+    """A PostgreSQL array's text for whole numbers (``{1,2,3}``), to be cast ``::bigint[]``."""
+    return "{" + json.dumps(list(values))[1:-1] + "}"  # C-fast: "[1, 2]" → "{1, 2}"
 
 
 def rows_update(model, fields: list[str], rows: list, *, also: dict | None = None) -> None:

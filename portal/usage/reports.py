@@ -14,6 +14,7 @@ import datetime
 import json
 import uuid
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -21,7 +22,7 @@ from django.utils.dateparse import parse_datetime
 
 from portal.catalog.models import Product
 from portal.companies.models import Company
-from portal.core.bulk import in_list
+from portal.core.bulk import BIGINT, in_list, int_array
 from portal.core.signing import BadSignature, verify
 
 from .models import UsageFigure, UsageReport, UsageReportDue
@@ -75,12 +76,21 @@ def _taken(data) -> str | None:
     return None
 
 
+class Figures(NamedTuple):
+    """A report's figures as columns, the n-th figure the n-th of each."""
+
+    companies: list[int]
+    products: list[int]
+    days: list[str]  # ISO days
+    in_use: list[int]
+
+
 @dataclass(frozen=True)
 class Report:
     report_id: uuid.UUID
     reported_at: datetime.datetime
     partner_id: int
-    figures: list[list]  # company, product, ISO day, in use
+    figures: Figures
 
 
 def _problem(field: str, error: str, index: int | None = None) -> dict:
@@ -109,64 +119,105 @@ def read(data) -> tuple[Report | None, list[dict]]:
         problems.append(_problem("figures", f"A list of 1 to {MAX_FIGURES:,} figures."))
     if problems:
         return None, problems
-    rows, problems = _figures(figures, partner_id, reported_at.date())
+    columns, problems = _figures(figures, partner_id, reported_at.date())
     if problems:
         return None, problems
-    return Report(report_id, reported_at, partner_id, rows), []
+    return Report(report_id, reported_at, partner_id, columns), []
 
 
 def _figures(figures: list, partner_id: int, reported_on: datetime.date):
     products = dict(Product.objects.values_list("code", "pk"))
+    latest = reported_on + datetime.timedelta(days=1)  # the vendor's day may be ahead of ours
+    # A vendor's figures are good: each field is checked over the whole report at once (a
+    # report has one or two days and products), and only a report with a bad figure is read
+    # figure by figure to say which and why.
+    try:
+        # A list a field: four passes cost a quarter of one zip(*rows) of 10,000 figures.
+        customer_ids = [figure["customer_id"] for figure in figures]
+        codes = [figure["product"] for figure in figures]
+        days = [figure["day"] for figure in figures]
+        in_use = [figure["in_use"] for figure in figures]
+        companies, distinct_codes, distinct_days = set(customer_ids), set(codes), set(days)
+        if len(distinct_codes) == len(distinct_days) == 1:  # as a rule: a customer once
+            keys = len(companies)
+        else:
+            keys = len(set(zip(customer_ids, codes, days, strict=True)))
+        good = (
+            _ints(customer_ids)
+            and all(type(code) is str and code in products for code in distinct_codes)
+            and all(_day_in(day, latest) for day in distinct_days)
+            and _ints(in_use)
+            and 0 <= min(in_use)
+            and max(in_use) <= MAX_IN_USE
+            and keys == len(figures)  # no customer, product and day twice
+            and _all_customers(partner_id, companies)
+        )
+    except (KeyError, TypeError):  # not an object, a field missing, a list for a code
+        good = False
+    if good:
+        return Figures(customer_ids, [products[code] for code in codes], days, in_use), []
     wanted = {
         figure.get("customer_id")
         for figure in figures
         if isinstance(figure, dict) and _integer(figure.get("customer_id"))
     }
-    where, params = in_list("id", list(wanted))
+    return None, _problems(figures, _customers(partner_id, wanted), products, latest)
+
+
+def _customers(partner_id: int, ids: set[int], *, count: bool = False):
+    """Of these ids, those of this partner's customers (or how many they are)."""
+    where, params = in_list("id", list(ids))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id FROM {Company._meta.db_table} WHERE partner_id = %s AND status <> %s "
-            f"AND {where}",
+            f"SELECT {'count(*)' if count else 'id'} FROM {Company._meta.db_table} "
+            f"WHERE partner_id = %s AND status <> %s AND {where}",
             [partner_id, Company.Status.PROSPECT, *params],
         )
-        customers = {row[0] for row in cursor.fetchall()}
-    problems, rows, seen = [], [], set()
-    latest = reported_on + datetime.timedelta(days=1)  # the vendor's day may be ahead of ours
-    first, last = FIRST_DAY.isoformat(), latest.isoformat()
+        return cursor.fetchone()[0] if count else {row[0] for row in cursor.fetchall()}
+
+
+def _all_customers(partner_id: int, ids: set[int]) -> bool:
+    if connection.vendor != "postgresql" or not all(-BIGINT <= pk < BIGINT for pk in ids):
+        return _customers(partner_id, ids, count=True) == len(ids)
+    # One primary-key probe an id (LATERAL … LIMIT 1 keeps it so): for a report's 10,000 of an
+    # MSP's 100,000 customers the planner would read the whole table, at half the speed.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM unnest(%s::bigint[]) AS wanted(id), LATERAL (SELECT 1 "
+            f"FROM {Company._meta.db_table} AS c WHERE c.id = wanted.id AND c.partner_id = %s "
+            "AND c.status <> %s LIMIT 1) AS found",
+            [int_array(ids), partner_id, Company.Status.PROSPECT],
+        )
+        return cursor.fetchone()[0] == len(ids)
+
+
+def _ints(values: tuple) -> bool:
+    return set(map(type, values)) == {int}  # a bool is not a count
+
+
+def _day_in(value, latest: datetime.date) -> bool:
+    day = _day(value)
+    return day is not None and FIRST_DAY <= day <= latest
+
+
+def _problems(figures: list, customers: set, products: dict, latest) -> list[dict]:
+    """Each bad figure's problems, by its index (the first ``MAX_PROBLEMS``)."""
+    problems, seen = [], set()
     for index, figure in enumerate(figures):
         if len(problems) >= MAX_PROBLEMS:
             break
-        # The figures a vendor sends are good: each is checked in one expression (and ISO
-        # days compare as text), and only a bad one is looked at again to say what is wrong.
-        try:
-            customer, code = figure["customer_id"], figure["product"]
-            day, in_use = figure["day"], figure["in_use"]
-            good = (
-                type(customer) is int
-                and customer in customers
-                and type(code) is str
-                and code in products
-                and type(day) is str
-                and first <= day <= last
-                and _day(day) is not None
-                and type(in_use) is int
-                and 0 <= in_use <= MAX_IN_USE
-            )
-        except (KeyError, TypeError):
-            good = False
-        if not good:
-            if not isinstance(figure, dict):
-                problems.append(_problem("figures", "A JSON object is required.", index))
-            else:
-                problems += _checked(figure, index, customers, products, latest)
+        if not isinstance(figure, dict):
+            problems.append(_problem("figures", "A JSON object is required.", index))
             continue
-        key = (customer, products[code], day)
+        found = _checked(figure, index, customers, products, latest)
+        if found:
+            problems += found
+            continue
+        key = (figure["customer_id"], figure["product"], figure["day"])
         if key in seen:
             problems.append(_problem("day", "The same customer, product and day again.", index))
-            continue
         seen.add(key)
-        rows.append([customer, key[1], day, in_use])
-    return rows, problems
+    return problems
 
 
 def _checked(figure: dict, index: int, customers: set, products: dict, latest) -> list[dict]:
@@ -177,8 +228,7 @@ def _checked(figure: dict, index: int, customers: set, products: dict, latest) -
         found.append(_problem("customer_id", "Not a customer of this partner.", index))
     if not isinstance(code, str) or code not in products:
         found.append(_problem("product", "Not a product's code.", index))
-    day = _day(figure.get("day"))
-    if day is None or not FIRST_DAY <= day <= latest:
+    if not _day_in(figure.get("day"), latest):
         found.append(_problem("day", f"An ISO day from {FIRST_DAY} to the report's day.", index))
     if not _integer(in_use) or not 0 <= in_use <= MAX_IN_USE:
         found.append(_problem("in_use", f"A whole number from 0 to {MAX_IN_USE:,}.", index))
@@ -216,44 +266,67 @@ def store(report: Report, source: str) -> Answer:
             row = UsageReport.objects.create(
                 report_id=report.report_id,
                 reported_at=report.reported_at,
-                figures=len(report.figures),
+                figures=len(report.figures.companies),
                 source=source,
             )
             _figures_write(report, row.pk)
             UsageReportDue.objects.create(
                 report=row,
                 partner_id=report.partner_id,
-                companies=sorted({figure[0] for figure in report.figures}),
+                companies=sorted(set(report.figures.companies)),
             )
     except IntegrityError:
         return Answer(200, {"status": "repeated", "report_id": str(report.report_id)})
     return Answer(
         200,
-        {"status": "stored", "report_id": str(report.report_id), "figures": len(report.figures)},
+        {
+            "status": "stored",
+            "report_id": str(report.report_id),
+            "figures": len(report.figures.companies),
+        },
     )
 
 
 def _figures_write(report: Report, report_pk: int) -> None:
-    """INSERT … SELECT from one JSON document … ON CONFLICT DO UPDATE … WHERE the stored
-    figure is older: a late report never overwrites a newer one's figure. One statement a
-    report (10,000 parameters would cost more to send than the rows to write)."""
+    """INSERT … SELECT from the figures' columns: one statement a report, its columns four
+    parameters (10,000 rows of parameters would cost more to send than the rows to write).
+
+    A day's figures arrive once as a rule, and a plain INSERT writes them in two thirds of the
+    time an upsert takes. A figure stored already (a correction, a report racing another) makes
+    it fail whole; then INSERT … ON CONFLICT DO UPDATE … WHERE the stored figure is older, so
+    a late report never overwrites a newer one's figure. Rows go in key order, so two reports
+    writing the same figures wait for each other rather than deadlock."""
     table = UsageFigure._meta.db_table
-    rows = json.dumps(report.figures)
+    figures = report.figures
     if connection.vendor == "postgresql":
+        # Checked whole numbers and ISO days: their array text needs no quoting.
         select = (
-            "SELECT (e->>0)::bigint, (e->>1)::bigint, (e->>2)::date, (e->>3)::integer, %s, %s "
-            "FROM json_array_elements(%s::json) AS e"
+            "SELECT c, p, d, n, %s, %s FROM unnest(%s::bigint[], %s::bigint[], %s::date[], "
+            "%s::integer[]) AS f(c, p, d, n) ORDER BY c, p, d"
         )
-    else:  # SQLite: the WHERE tells its parser the ON CONFLICT is the INSERT's
+        columns = [int_array(figures.companies), int_array(figures.products)]
+        columns += ["{" + ",".join(figures.days) + "}", int_array(figures.in_use)]
+    else:  # SQLite: the WHERE tells its parser an ON CONFLICT is the INSERT's
         select = (
-            "SELECT value->>0, value->>1, value->>2, value->>3, %s, %s FROM json_each(%s) "
-            "WHERE true"
+            "SELECT value->>0 AS c, value->>1 AS p, value->>2 AS d, value->>3, %s, %s "
+            "FROM json_each(%s) WHERE true ORDER BY c, p, d"
         )
+        columns = [json.dumps(list(zip(*figures, strict=True)))]
+    insert = (
+        f"INSERT INTO {table} (company_id, product_id, day, in_use, reported_at, report_id) "
+        f"{select}"
+    )
+    params = [connection.ops.adapt_datetimefield_value(report.reported_at), report_pk, *columns]
     with connection.cursor() as cursor:
+        try:
+            with transaction.atomic():
+                cursor.execute(insert, params)
+                return
+        except IntegrityError:
+            pass
         cursor.execute(
-            f"INSERT INTO {table} (company_id, product_id, day, in_use, reported_at, report_id) "
-            f"{select} ON CONFLICT (company_id, product_id, day) DO UPDATE SET "
+            f"{insert} ON CONFLICT (company_id, product_id, day) DO UPDATE SET "
             "in_use = excluded.in_use, reported_at = excluded.reported_at, "
             f"report_id = excluded.report_id WHERE {table}.reported_at < excluded.reported_at",
-            [connection.ops.adapt_datetimefield_value(report.reported_at), report_pk, rows],
+            params,
         )

@@ -154,6 +154,39 @@ def test_each_bad_figure_is_named_by_its_index_and_field(client, acme, northwind
 
 
 @pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"customer_id": True}, "customer_id"),
+        ({"customer_id": 2**70}, "customer_id"),
+        ({"customer_id": [1]}, "customer_id"),
+        ({"product": ["S1"]}, "product"),
+        ({"product": {"S1": 1}}, "product"),
+        ({"day": ["2026-11-30"]}, "day"),
+        ({"in_use": 10_000_001}, "in_use"),
+        ({"in_use": 690.0}, "in_use"),
+        ({"in_use": None}, "in_use"),
+    ],
+)
+def test_a_figure_of_the_wrong_kind_is_named_not_failed_on(client, acme, northwind, change, field):
+    figures = [figure(northwind, 690, day="2026-11-29"), {**figure(northwind, 690), **change}]
+
+    response = post(client, report(acme, figures))
+
+    assert response.status_code == 400
+    assert [(p["index"], p["field"]) for p in response.json()["problems"]] == [(1, field)]
+    assert not UsageFigure.objects.exists()
+
+
+def test_a_figure_without_a_field_is_named(client, acme, northwind):
+    missing = figure(northwind, 690)
+    del missing["day"]
+
+    response = post(client, report(acme, [figure(northwind, 5, day="2026-11-29"), missing]))
+
+    assert [(p["index"], p["field"]) for p in response.json()["problems"]] == [(1, "day")]
+
+
+@pytest.mark.parametrize(
     "payload",
     [
         [],
