@@ -240,6 +240,35 @@ def test_the_same_report_twice_at_once_is_stored_once(acme, acme_admin, price_li
     assert UsageFigure.objects.count() == 1
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs two real connections")
+@pytest.mark.django_db(transaction=True)
+def test_two_reports_of_the_same_days_at_once_keep_the_later_ones_figures(
+    acme, acme_admin, price_list
+):
+    import datetime
+
+    from portal.usage.reports import receive
+    from tests.fixtures.customers import make_customer
+    from tests.renewals.test_manage_renewal_concurrent import at_once
+
+    northwind = make_customer(acme, acme_admin, "Northwind Traders", {"S1": 682}, 682)
+    days = [str(datetime.date(2026, 11, 30) - datetime.timedelta(days=n)) for n in range(300)]
+    earlier, later = (
+        json.dumps(
+            report(acme, [figure(northwind, seats, day=day) for day in days], reported_at=at)
+        ).encode()
+        for seats, at in ((600, "2026-12-01T05:00:00+00:00"), (700, "2026-12-01T06:00:00+00:00"))
+    )
+
+    def sender(body):
+        return lambda: receive(body=body, headers=signed_headers(SECRET, body), secret=SECRET)
+
+    answers = at_once(sender(earlier), sender(later))
+
+    assert [answer.body["status"] for answer in answers] == ["stored", "stored"]
+    assert set(stored().values()) == {700} and len(stored()) == len(days)
+
+
 def test_a_figure_reads_back_with_its_report_and_time(client, acme, northwind):
     post(client, report(acme, [figure(northwind, 690)], reported_at="2026-12-01T07:30:00+01:00"))
 
