@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
+    "portal.ops",
     # Bottom layer first. Business-event subscribers run in this order (portal.core.events):
     # the vendor's provisioning request is written before the webhooks are queued.
     "portal.core",
@@ -119,6 +120,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: answers the health checks and metrics itself, and times and logs every request.
+    "portal.ops.middleware.OpsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -386,6 +389,11 @@ OUTBOX_RETRY_BASE_SECONDS = envint("OUTBOX_RETRY_BASE_SECONDS", 30)
 # A row whose worker died mid-delivery (or whose task was lost) is handed to a new task by
 # `manage.py outbox_recover` once it has been waiting this long.
 OUTBOX_RECOVER_AFTER_SECONDS = envint("OUTBOX_RECOVER_AFTER_SECONDS", 120)
+# /readyz reports an outbox stalled when a row has been due this long without a delivery.
+OUTBOX_STALLED_SECONDS = envint("OUTBOX_STALLED_SECONDS", 900)
+# /metrics is served with this bearer token, or to these addresses or networks; else not at all.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_ADDRESSES = envlist("METRICS_ALLOWED_ADDRESSES", "")
 # A task left running by a worker that stopped giving signs of life for this long (or, under
 # a worker that gives none, started this long ago) is handed back to the queue by
 # `outbox_recover`, or failed once it has been tried TASK_MAX_RUNS times.
@@ -421,10 +429,23 @@ DNS_TIMEOUT_SECONDS = float(os.environ.get("DNS_TIMEOUT_SECONDS", "2"))
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# One line a request and a task; LOG_FORMAT=json for a log shipper, else for a person.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "portal.core.logs.ContextFilter"}},
+    "formatters": {
+        "text": {"()": "portal.core.logs.TextFormatter"},
+        "json": {"()": "portal.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
@@ -433,5 +454,9 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # django-axes logs every sign-in at INFO; the security log keeps what matters.
         "axes": {"level": "WARNING"},
+        # portal.tasks writes the one line a task (django-tasks' own: its failures only).
+        "django_tasks": {"level": "WARNING"},
+        # portal.requests writes the one line a request.
+        "django.server": {"level": "WARNING"},
     },
 }

@@ -25,6 +25,7 @@ EMAIL = register(
         deliver_message,
         message_send,
         "OUTBOX",
+        "email",
         timeout_setting="EMAIL_TIMEOUT",
         done_at="sent_at",
         code_field=None,  # a mail server's answer is not kept

@@ -72,7 +72,14 @@ def _delivered(request: ProvisioningRequest) -> None:
 
 
 REQUESTS = register(
-    Kind(ProvisioningRequest, deliver_request, request_send, "SYNC", on_done=_delivered)
+    Kind(
+        ProvisioningRequest,
+        deliver_request,
+        request_send,
+        "SYNC",
+        "provisioning_request",
+        on_done=_delivered,
+    )
 )
 
 

@@ -14,7 +14,7 @@ def deliver_webhook(delivery_id: int) -> str:
     return DELIVERIES.deliver(delivery_id)
 
 
-DELIVERIES = register(Kind(WebhookDelivery, deliver_webhook, post, "WEBHOOK"))
+DELIVERIES = register(Kind(WebhookDelivery, deliver_webhook, post, "WEBHOOK", "webhook"))
 
 
 def webhook_deliver(*, delivery_id: int) -> str:

@@ -30,6 +30,7 @@ from django_tasks_db import DatabaseBackend
 from django_tasks_db.compat import normalize_json
 
 from ..bulk import objects_insert
+from ..logs import REQUEST_ID
 from .models import FAILED, QUEUED, SENT, Deliverable
 
 logger = logging.getLogger(__name__)
@@ -105,6 +106,7 @@ class Kind:
     task: Task
     send: Callable[[Deliverable], int | None]
     settings_prefix: str
+    label: str  # its name in metrics and health checks: "email", "webhook" …
     # The setting that bounds one try, in seconds, if not ``<settings_prefix>_TIMEOUT_SECONDS``.
     timeout_setting: str | None = None
     done_at: str = "delivered_at"  # the field stamped when the row is delivered
@@ -158,11 +160,22 @@ class Kind:
         # The other system is called outside any transaction: on SQLite a write transaction
         # would hold up every other writer for as long as it takes to answer.
         error, give_up, code = None, False, None
+        following = REQUEST_ID.set(row.request_id or REQUEST_ID.get())
         try:
             code = self.send(row)
         except Undelivered as exc:
             error, give_up, code = str(exc), exc.permanent, exc.code
-        return finish(self, row, error=error, give_up=give_up, code=code)
+        finally:
+            REQUEST_ID.reset(following)
+        outcome = finish(self, row, error=error, give_up=give_up, code=code)
+        logger.info(
+            "%s %s: %s",
+            self.label,
+            row.pk,
+            outcome,
+            extra={"request_id": row.request_id or None, "outcome": outcome},
+        )
+        return outcome
 
     def retry(self, row: Deliverable) -> bool:
         """Staff give a failed row another round of tries; False if it is not failed."""

@@ -162,7 +162,11 @@ def message_send(message: OutgoingMessage) -> None:
         body=message.text_body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=message.to,
-        headers={"Message-ID": message_id(message), "X-Portal-Message-Id": str(message.pk)},
+        headers={
+            "Message-ID": message_id(message),
+            "X-Portal-Message-Id": str(message.pk),
+            **({"X-Request-ID": message.request_id} if message.request_id else {}),
+        },
     )
     if message.html_body:
         email.attach_alternative(message.html_body, "text/html")

@@ -4,6 +4,8 @@ e-mail (``OutgoingMessage`` with its attachments; registered with the ``core`` a
 from django.db import models
 from django.utils import timezone
 
+from ..logs import current_request_id
+
 QUEUED = "queued"
 SENT = "sent"
 FAILED = "failed"
@@ -18,6 +20,10 @@ class Deliverable(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # The request (or task) that wrote the row: its delivery logs and sends it on.
+    request_id = models.CharField(
+        max_length=64, blank=True, default=current_request_id, editable=False
+    )
 
     class Meta:
         abstract = True

@@ -14,6 +14,7 @@ import threading
 import urllib.error
 import urllib.request
 
+from portal.core.logs import REQUEST_ID
 from portal.core.signing import signed_headers
 
 from .kinds import Undelivered
@@ -129,6 +130,8 @@ def signed_post(
         **headers,
         **signed_headers(secret, body),
     }
+    if request_id := REQUEST_ID.get():
+        headers["X-Request-ID"] = request_id  # the receiver's logs can name our request
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     if connect_to:
         opener, follow_redirects = _pinned_opener(connect_to, timeout), False
