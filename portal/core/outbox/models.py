@@ -21,8 +21,9 @@ class Deliverable(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
     # The request (or task) that wrote the row: its delivery logs and sends it on.
+    # (db_default: a web process of the release before still inserts rows without it.)
     request_id = models.CharField(
-        max_length=64, blank=True, default=current_request_id, editable=False
+        max_length=64, blank=True, default=current_request_id, db_default="", editable=False
     )
 
     class Meta:

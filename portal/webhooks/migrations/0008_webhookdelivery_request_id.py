@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='webhookdelivery',
             name='request_id',
-            field=models.CharField(blank=True, default=portal.core.logs.current_request_id, editable=False, max_length=64),
+            field=models.CharField(blank=True, db_default='', default=portal.core.logs.current_request_id, editable=False, max_length=64),
         ),
     ]
