@@ -274,6 +274,13 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# FILE_STORAGE=storages.backends.s3.S3Storage (pip install '.[s3]'): the bucket and, for an
+# S3-compatible service, its endpoint; credentials as boto3 finds them (AWS_ACCESS_KEY_ID …).
+for _name in ("AWS_STORAGE_BUCKET_NAME", "AWS_S3_ENDPOINT_URL", "AWS_S3_REGION_NAME"):
+    if os.environ.get(_name):
+        globals()[_name] = os.environ[_name]
+AWS_DEFAULT_ACL = None  # the bucket's own policy: attachments are never public
+AWS_QUERYSTRING_AUTH = True
 # Serve straight from the app folders too, so tests and a fresh clone need no collectstatic.
 WHITENOISE_USE_FINDERS = True
 
