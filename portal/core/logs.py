@@ -15,6 +15,9 @@ import uuid
 REQUEST_ID = contextvars.ContextVar("request_id", default="")
 PARTNER_ID = contextvars.ContextVar("partner_id", default=None)
 USER_ID = contextvars.ContextVar("user_id", default=None)
+# The ids of the tasks a request has queued, named by its log line (each task's own line has
+# its id): a request followed into its tasks.
+TASKS_QUEUED = contextvars.ContextVar("tasks_queued", default=None)
 
 # A request id taken from a proxy's X-Request-ID only when it is plainly an id.
 SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")
@@ -40,7 +43,17 @@ class ContextFilter(logging.Filter):
 
 
 # Extra fields a line may carry (``logger.info(..., extra={...})``), in this order.
-FIELDS = ("method", "route", "status", "duration_ms", "queries", "task", "task_id", "outcome")
+FIELDS = (
+    "method",
+    "route",
+    "status",
+    "duration_ms",
+    "queries",
+    "tasks",
+    "task",
+    "task_id",
+    "outcome",
+)
 
 
 class JsonFormatter(logging.Formatter):

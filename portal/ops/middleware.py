@@ -9,7 +9,7 @@ import time
 from django.db import connections
 from django.http import HttpResponse
 
-from portal.core.logs import PARTNER_ID, REQUEST_ID, USER_ID, new_request_id
+from portal.core.logs import PARTNER_ID, REQUEST_ID, TASKS_QUEUED, USER_ID, new_request_id
 
 from .health import readiness
 from .metrics import LATENCY, QUERIES, REQUESTS, metrics
@@ -51,7 +51,8 @@ class OpsMiddleware:
             response["Cache-Control"] = "no-store"
             return response
         request_id = new_request_id(request.headers.get("X-Request-ID"))
-        tokens = (REQUEST_ID.set(request_id), PARTNER_ID.set(None), USER_ID.set(None))
+        values = {REQUEST_ID: request_id, PARTNER_ID: None, USER_ID: None, TASKS_QUEUED: []}
+        tokens = {var: var.set(value) for var, value in values.items()}
         queries = QueryCount()
         started = time.perf_counter()
         try:
@@ -60,7 +61,7 @@ class OpsMiddleware:
             seconds = time.perf_counter() - started
             self._done(request, response, seconds, queries.count)
         finally:
-            for var, token in zip((REQUEST_ID, PARTNER_ID, USER_ID), tokens, strict=True):
+            for var, token in tokens.items():
                 var.reset(token)
         response["X-Request-ID"] = request_id
         return response
@@ -89,6 +90,7 @@ class OpsMiddleware:
                 "status": response.status_code,
                 "duration_ms": round(seconds * 1000, 1),
                 "queries": queries,
+                "tasks": TASKS_QUEUED.get() or None,
             },
         )
 

@@ -6,9 +6,9 @@ import time
 
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
-from django_tasks.signals import task_finished, task_started
+from django_tasks.signals import task_enqueued, task_finished, task_started
 
-from portal.core.logs import REQUEST_ID
+from portal.core.logs import REQUEST_ID, TASKS_QUEUED
 
 from .metrics import SIGN_IN_FAILURES, TASKS_RUN
 
@@ -20,6 +20,13 @@ _started: dict[str, tuple[float, object]] = {}
 @receiver(user_login_failed)
 def count_sign_in_failure(sender, **kwargs) -> None:
     SIGN_IN_FAILURES.inc()
+
+
+@receiver(task_enqueued)
+def task_queued(sender, task_result, **kwargs) -> None:
+    queued = TASKS_QUEUED.get()
+    if queued is not None:  # in a request: its line names the task
+        queued.append(str(task_result.id))
 
 
 @receiver(task_started)

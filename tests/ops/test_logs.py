@@ -95,3 +95,29 @@ def test_the_text_format_is_for_a_person():
     record.request_id = "0123456789abcdef"
 
     assert TextFormatter().format(record).endswith("INFO portal.requests [01234567] GET / 200")
+
+
+def test_a_requests_line_names_the_tasks_it_queued(
+    acme_admin, prospect, infrastructure_choices, sync_settings, lines
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.api.test_scripted_flow import INFRASTRUCTURE
+    from tests.fixtures.api import client_for
+
+    admin_api = client_for(acme_admin)
+    response = admin_api.post(
+        f"/api/v1/prospects/{prospect.pk}/order/submit/",
+        {
+            "infrastructure": INFRASTRUCTURE,
+            "order_number": "PO-LOG-1",
+            "accept_msa": True,
+            "accept_authority": True,
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201, response.json()
+    [line] = request_lines(lines)
+    queued = {str(pk) for pk in DBTaskResult.objects.values_list("id", flat=True)}
+    assert queued and set(line["tasks"]) == queued

@@ -16,7 +16,6 @@ import email
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -43,6 +42,7 @@ from portal.sync.models import ProvisioningRequest
 from portal.webhooks.delivery import DELIVERY_HEADER
 from portal.webhooks.models import SUBSCRIBABLE, WebhookDelivery, WebhookEndpoint
 from tests.api.test_scripted_flow import INFRASTRUCTURE
+from tests.core.test_serve import free_port, wait_for
 from tests.fixtures.customers import make_customer
 from tests.fixtures.factories import make_company
 from tests.fixtures.sync import SECRET
@@ -58,20 +58,6 @@ pytestmark = [
 COUNT = int(os.environ.get("SCALE_OUT_COUNT", "200"))  # orders, and changes
 CLIENTS = 16
 WORKERS = 3
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(condition, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while not (found := condition()):
-        assert time.monotonic() < deadline, f"no {what} within {seconds} s"
-        time.sleep(0.25)
-    return found
 
 
 class Processes:
