@@ -121,3 +121,15 @@ def test_a_requests_line_names_the_tasks_it_queued(
     [line] = request_lines(lines)
     queued = {str(pk) for pk in DBTaskResult.objects.values_list("id", flat=True)}
     assert queued and set(line["tasks"]) == queued
+
+
+def test_a_batch_jobs_emails_carry_its_id_too():
+    from portal.core.outbox.mail import Mail, messages_queue
+
+    token = REQUEST_ID.set("task-87654321")
+    try:
+        ids = messages_queue([Mail(template="password_reset", to=["a@acme.test"], context={})])
+    finally:
+        REQUEST_ID.reset(token)
+
+    assert OutgoingMessage.objects.get(pk=ids[0]).request_id == "task-87654321"

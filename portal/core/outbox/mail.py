@@ -18,6 +18,7 @@ from django.template.loader import get_template
 from django.utils import timezone
 
 from ..bulk import insert_rows, reserve_ids
+from ..logs import current_request_id
 from .kinds import KINDS, Undelivered
 from .models import OutgoingAttachment, OutgoingMessage
 
@@ -99,7 +100,7 @@ def messages_queue(mails: list[Mail]) -> list[int]:
     if not mails:
         return []
     rows, trios = [], {}
-    now = timezone.now()
+    now, request_id = timezone.now(), current_request_id()
     for mail in mails:
         if mail.template not in trios:  # looked up once per batch rather than per e-mail
             trios[mail.template] = email_templates(mail.template)
@@ -116,6 +117,7 @@ def messages_queue(mails: list[Mail]) -> list[int]:
                 0,
                 "",
                 now,
+                request_id,
             ]
         )
     with transaction.atomic():
@@ -141,6 +143,7 @@ MESSAGE_COLUMNS = [
     "attempts",
     "last_error",
     "created_at",
+    "request_id",
 ]
 
 
