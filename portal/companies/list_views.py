@@ -21,6 +21,7 @@ from portal.core.lists import (
     ListState,
     Page,
     filter_list,
+    initials_in,
     letters_in,
     letters_of,
     page_links,
@@ -219,6 +220,19 @@ class CompanyListView(PartnerRequiredMixin, TemplateView):
 
         return format_html_join("\n", row, (cells(company) for company in companies))
 
+    def letters(self, state: ListState, page: Page) -> set[str]:
+        if page.letters is not None:
+            return page.letters
+        companies = filtered_companies(self.request.user, self.status, state)
+        if not state.q and not state.filters:
+            return letters_of(initials_in(companies))
+        return letters_in(
+            search_list(companies, state),
+            # Without a letter, the page's count is that of the rows the letters choose among
+            # (unless a search listed only its first matches).
+            count=None if state.letter or page.capped else page.count,
+        )
+
     def get(self, request, *args, **kwargs):
         context = self.get_context_data(**kwargs)
         return self.render_to_response(context, status=400 if context["state"].refused else 200)
@@ -245,16 +259,7 @@ class CompanyListView(PartnerRequiredMixin, TemplateView):
             page=page,
             rows=self.rows_html(page.object_list),
             # Only letters that lead to some row of what the search leaves are links.
-            letters=state.letter_links(
-                letters_in(
-                    search_list(filtered_companies(user, self.status, state), state),
-                    # Without a letter, the page's count is that of the rows the letters
-                    # choose among (unless a search listed only its first matches).
-                    count=None if state.letter or page.capped else page.count,
-                )
-                if page.letters is None
-                else page.letters
-            ),
+            letters=state.letter_links(self.letters(state, page)),
             headers=state.header_links(self.columns),
             pages=page_links(state, page),
             clear_url=state.url(q=None, letter=None, page=None),

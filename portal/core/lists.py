@@ -221,6 +221,35 @@ def letters_in(queryset: QuerySet, *, count: int | None = None) -> set[str]:
     return {letter for letter, found in zip(LETTERS, row, strict=True) if found}
 
 
+# Stands for the initial found last while the next one's query is compiled; replaced by it.
+_AFTER = "\x00after"
+
+
+def initials_in(queryset: QuerySet) -> list[str]:
+    """The name initials that rows of ``queryset`` start with, by a skip scan of its
+    (…, name_initial, …) index: a recursive query that jumps from each initial found to the
+    next, one short index read per initial, planned once (the 27 probes of ``letters_in`` cost
+    more to plan than to run). For a list narrowed only by the index's leading columns
+    (partner, status): a search would make each jump read every row it skips.
+    """
+    first = queryset.order_by("name_initial").values("name_initial")[:1]
+    after = queryset.filter(name_initial__gt=_AFTER).order_by("name_initial")
+    first_sql, first_params = first.query.sql_with_params()
+    next_sql, next_params = after.values("name_initial")[:1].query.sql_with_params()
+    head, placeholder, tail = next_sql.rpartition("%s")
+    if not placeholder or next_params[-1] != _AFTER:
+        # Django placed the parameter elsewhere: the jump would compare the wrong value.
+        raise RuntimeError("The initial is not the last parameter of the compiled jump.")
+    sql = (
+        f"WITH RECURSIVE found (initial) AS (SELECT ({first_sql}) "
+        f"UNION ALL SELECT ({head}found.initial{tail}) FROM found "
+        "WHERE found.initial IS NOT NULL) SELECT initial FROM found WHERE initial IS NOT NULL"
+    )
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, [*first_params, *next_params[:-1]])
+        return [initial for (initial,) in cursor.fetchall()]
+
+
 def letters_of(initials) -> set[str]:
     """The A–Z links (and #) that rows with these name initials lead to."""
     initials = set(initials)

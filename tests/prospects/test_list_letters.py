@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from portal.companies.models import Company
-from portal.core.lists import letters_in
+from portal.core.lists import initials_in, letters_in, letters_of
 from tests.fixtures.factories import make_company
 
 
@@ -118,3 +118,25 @@ def test_letters_are_found_in_one_query_whatever_the_list(acme, django_assert_nu
 @pytest.mark.django_db
 def test_no_companies_at_all_means_no_letters():
     assert letters_in(Company.objects.all()) == set()
+
+
+def test_an_unsearched_lists_initials_are_found_by_one_skip_scan(
+    acme, globex, django_assert_num_queries
+):
+    for name in ("Alpine", "alpha", "beta", "9 Lives", "É Corp", "&Co", "Omega", "Zeta"):
+        make_company(acme, name)
+    make_company(acme, "Quiet Complete", status=Company.Status.COMPLETE)
+    make_company(globex, "Kilo Outsiders")
+    prospects = Company.objects.filter(partner=acme, status=Company.Status.PROSPECT)
+
+    with django_assert_num_queries(1):
+        found = initials_in(prospects)
+
+    assert sorted(found) == sorted({"A", "B", "9", "É", "&", "O", "Z"})
+    assert len(found) == len(set(found))  # each initial once: the scan jumps past its rows
+    assert letters_of(found) == letters_in(prospects) == {"A", "B", "#", "O", "Z"}
+
+
+@pytest.mark.django_db
+def test_an_empty_list_has_no_initials():
+    assert initials_in(Company.objects.all()) == []
