@@ -57,6 +57,10 @@ CUSTOMERS_WITH_AGREEMENTS = 50
 PROSPECTS_ORDERED = 50
 TOKEN_NAME = "load benchmark"
 LIST = "Prospect List"
+SEARCH = "search"
+CUSTOMER = "customer page"
+ORDER_PREVIEW = "order preview"
+API = "API"
 REFERENCE = "reference view"
 REFERENCE_SIGNED_IN = "reference, signed in"
 # The server's own secret, the same in this process (which writes the session) and in gunicorn.
@@ -67,7 +71,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=30.0, help="of the mix")
-    parser.add_argument("--alone-seconds", type=float, default=15.0, help="of each run alone")
+    parser.add_argument("--alone-seconds", type=float, default=10.0, help="of each run alone")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 4)))
     parser.add_argument("--threads", type=int, default=1, help="gthread workers when > 1")
     args, extra = parser.parse_known_args()
@@ -217,18 +221,18 @@ def mix(visitor: Visitor) -> list[Request]:
             page(LIST, "/prospects/"),
             page(LIST, "/prospects/", page=rng.randint(2, 4000)),
             page(LIST, "/prospects/", sort=sort),
-            page("search", "/prospects/", q=word),
-            page("search", "/companies/search/", q=word),
-            page("customer page", f"/companies/{customer}/"),
+            page(SEARCH, "/prospects/", q=word),
+            page(SEARCH, "/companies/search/", q=word),
+            page(CUSTOMER, f"/companies/{customer}/"),
             http_request(
-                "order preview",
+                ORDER_PREVIEW,
                 "POST",
                 f"/orders/{prospect}/quote/",
                 htmx,
                 urlencode(visitor.form).encode(),
             ),
-            http_request("API", "GET", f"/api/v1/prospects/?page={rng.randint(1, 4000)}", api),
-            http_request("API", "GET", f"/api/v1/customers/{customer}/", api),
+            http_request(API, "GET", f"/api/v1/prospects/?page={rng.randint(1, 4000)}", api),
+            http_request(API, "GET", f"/api/v1/customers/{customer}/", api),
         ]
     return found
 
@@ -239,7 +243,7 @@ def alone(visitor: Visitor, route: str) -> list[Request]:
         return [http_request(route, "GET", reference, {})]
     if route == REFERENCE_SIGNED_IN:
         return [http_request(route, "GET", reference, {"Cookie": f"sessionid={visitor.session}"})]
-    return [r for r in mix(visitor) if r.route == LIST]
+    return [request for request in mix(visitor) if request.route == route]
 
 
 # -- The client -----------------------------------------------------------------------------
@@ -438,9 +442,10 @@ HEADER = (
     + " ".join(f"{h:>7}" for h in ["p50 ms", "p95 ms", "p99 ms"])
     + f" {'errors':>6}"
 )
-# Alone, one after another: the list between two runs of each reference, whose mean it is
-# held against (the machine is shared: its speed drifts).
-ALONE = [REFERENCE, REFERENCE_SIGNED_IN, LIST, REFERENCE_SIGNED_IN, REFERENCE]
+# Alone, one after another: each route of the mix between two runs of each reference, whose
+# mean the list is held against (the machine is shared: its speed drifts).
+ROUTES = [LIST, SEARCH, CUSTOMER, ORDER_PREVIEW, API]
+ALONE = [REFERENCE, REFERENCE_SIGNED_IN, *ROUTES, REFERENCE_SIGNED_IN, REFERENCE]
 
 
 def main() -> int:
@@ -480,7 +485,7 @@ def main() -> int:
         f"{mixed.requests() / mixed.seconds:.1f} req/s; {mixed.cpu_per_request()}"
     )
     print(HEADER)
-    for route in mixed.samples:
+    for route in ROUTES:
         print(row(route, mixed, route))
     print(f"\nAlone, {args.clients} clients, {args.alone_seconds:.0f} s each:")
     print(HEADER)

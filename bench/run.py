@@ -16,6 +16,7 @@ BENCHMARKS = [
     "dashboard",
     "usage_ingest",
     "reconciliation_page",
+    "load",
 ]
 
 if __name__ == "__main__":
