@@ -116,6 +116,7 @@ def prepare() -> Visitor:
     """The data set (loaded if missing), then what the requests need; made once and kept."""
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client
     from django.utils.crypto import get_random_string
 
@@ -131,6 +132,8 @@ def prepare() -> Visitor:
     admin = User.objects.get(email=admin_email(0))
     partner = admin.partner
     customers = _customers_with_agreements(admin)
+    with connection.cursor() as cursor:  # the planner sees the versions just made
+        cursor.execute("ANALYZE companies_agreement, companies_agreementline")
     prospects = list(
         Company.objects.filter(partner=partner, status=Company.Status.PROSPECT)
         .order_by("id")
@@ -327,29 +330,37 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(server: int) -> dict:
-    """CPU seconds used so far by the server's processes (its process group), PostgreSQL's
-    and this client's, read from /proc: where a request's time goes."""
-    spent = {"server": 0.0, "database": 0.0}
+    """CPU seconds used so far by each process of the server (its process group), of
+    PostgreSQL and of this client, read from /proc: ``{pid: (who, seconds)}``."""
+    spent = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             stat = (entry / "stat").read_text()
         except OSError:
-            continue
+            continue  # it ended meanwhile
         name = stat[stat.index("(") + 1 : stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2 :].split()
-        who = (
-            "server"
-            if int(fields[2]) == server
-            else "database"
-            if name.startswith("postgres")
-            else None
-        )
-        if who:
-            spent[who] += (int(fields[11]) + int(fields[12])) / TICKS
+        if int(fields[2]) == server:
+            who = "server"
+        elif name.startswith("postgres"):
+            who = "database"
+        else:
+            continue
+        spent[int(entry.name)] = (who, (int(fields[11]) + int(fields[12])) / TICKS)
     own = os.times()
-    spent["client"] = own.user + own.system
+    spent[0] = ("client", own.user + own.system)
+    return spent
+
+
+def cpu_spent(before: dict, after: dict) -> dict:
+    """What each kind of process spent between two readings (a process that ended meanwhile
+    is left out: PostgreSQL's autovacuum workers come and go)."""
+    spent = {"server": 0.0, "database": 0.0, "client": 0.0}
+    for pid, (who, seconds) in after.items():
+        then = before.get(pid)
+        spent[who] += seconds - (then[1] if then and then[0] == who else 0.0)
     return spent
 
 
@@ -368,8 +379,7 @@ def run(port: int, requests: list[Request], clients: int, seconds: float, server
     began = time.perf_counter()
     asyncio.run(main())
     result.seconds = time.perf_counter() - began
-    after = cpu_seconds(server)
-    result.cpu = {who: after[who] - before[who] for who in after}
+    result.cpu = cpu_spent(before, cpu_seconds(server))
     return result
 
 
@@ -470,6 +480,7 @@ def main() -> int:
         try:
             run(port, mix(visitor), args.clients, WARMUP_SECONDS, server.pid)
             mixed = run(port, mix(visitor), args.clients, args.seconds, server.pid)
+            unloaded = run(port, mix(visitor), 1, args.alone_seconds, server.pid)
             single = [
                 (
                     route,
@@ -487,12 +498,20 @@ def main() -> int:
     print(HEADER)
     for route in ROUTES:
         print(row(route, mixed, route))
+    print(
+        f"\nThe mix, 1 client, {unloaded.seconds:.1f} s (each request's own time, no queue): "
+        f"{unloaded.cpu_per_request()}"
+    )
+    print(HEADER)
+    for route in ROUTES:
+        print(row(route, unloaded, route))
     print(f"\nAlone, {args.clients} clients, {args.alone_seconds:.0f} s each:")
     print(HEADER)
     for route, result in single:
         print(row(route, result, route) + f"  ({result.cpu_per_request()})")
     failed = False
-    for route, result in [*((route, mixed) for route in mixed.samples), *single]:
+    passes = [(route, result) for result in (mixed, unloaded) for route in result.samples]
+    for route, result in [*passes, *single]:
         for status, count in result.errors[route].items():
             print(f"  {route}: {count} answered {status or 'nothing'}")
             failed = True

@@ -1,6 +1,6 @@
 """Files in S3-compatible storage: django-storages' S3Storage against a local S3 server (moto's,
 started by the test). An order's addendum is written to the bucket and downloads through the
-tenant-scoped view; another MSP gets 404; a file that cannot be saved leaves no row.
+tenant-scoped view and the API; another MSP gets 404; a file that cannot be saved leaves no row.
 
 The portal's other files never touch the storage: an uploaded prospect file is kept in the
 database with its import (rolled back with it), and exports are streamed as they are made.
@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from portal.companies.models import Attachment
 from portal.companies.services import attachment_add
+from tests.fixtures.api import client_for
 from tests.fixtures.sync import submit_order
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +81,26 @@ def test_an_orders_addendum_is_stored_in_the_bucket_and_downloads_for_its_msp(
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == files[addendum.file.name]
+
+
+def test_the_api_downloads_it_from_the_bucket_for_its_msp_only(
+    bucket, prospect, acme_admin, outsider
+):
+    attachment = attachment_add(
+        company=prospect,
+        name="notes.pdf",
+        content=b"%PDF-1.4 kept in the bucket",
+        content_type="application/pdf",
+        actor=acme_admin,
+    )
+    url = f"/api/v1/customers/{prospect.pk}/attachments/{attachment.pk}/"
+
+    response = client_for(acme_admin).get(url)
+
+    assert stored(bucket) == {attachment.file.name: b"%PDF-1.4 kept in the bucket"}
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 kept in the bucket"
+    assert client_for(outsider).get(url).status_code == 404
 
 
 def test_another_msps_user_cannot_download_it(bucket, client, prospect, acme_admin, outsider):
