@@ -10,8 +10,8 @@ import math
 
 import django_otp
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -75,10 +75,18 @@ def recovery_codes_left(user: User) -> int:
 def is_enabled(user: User) -> bool:
     """An authenticator app or a passkey: recovery codes alone are no second step.
 
-    One query (asked on every request of a signed-in user who has not passed the step)."""
-    app = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
-    key = WebAuthnCredential.objects.filter(user=OuterRef("pk"), confirmed=True)
-    return User.objects.filter(Q(Exists(app)) | Q(Exists(key)), pk=user.pk).exists()
+    Asked on every request of a signed-in user who has not passed the step: one short query,
+    written out (the ORM took longer to compile its two EXISTS than the database to answer)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ENABLED_SQL, [user.pk, user.pk])
+        return bool(cursor.fetchone()[0])
+
+
+_ENABLED_SQL = (
+    f"SELECT EXISTS (SELECT 1 FROM {TOTPDevice._meta.db_table} WHERE user_id = %s AND confirmed)"
+    f" OR EXISTS (SELECT 1 FROM {WebAuthnCredential._meta.db_table} "
+    "WHERE user_id = %s AND confirmed)"
+)
 
 
 def enabled_user_ids(users: QuerySet[User]) -> set[int]:
