@@ -491,20 +491,14 @@ def main() -> int:
         finally:
             stop(server)
 
-    print(
-        f"\nThe mix, {args.clients} clients, {mixed.seconds:.1f} s: "
-        f"{mixed.requests() / mixed.seconds:.1f} req/s; {mixed.cpu_per_request()}"
-    )
-    print(HEADER)
-    for route in ROUTES:
-        print(row(route, mixed, route))
-    print(
-        f"\nThe mix, 1 client, {unloaded.seconds:.1f} s (each request's own time, no queue): "
-        f"{unloaded.cpu_per_request()}"
-    )
-    print(HEADER)
-    for route in ROUTES:
-        print(row(route, unloaded, route))
+    for result, clients, note in [(mixed, args.clients, ""), (unloaded, 1, " (no queue)")]:
+        print(
+            f"\nThe mix, {clients} client(s){note}, {result.seconds:.1f} s: "
+            f"{result.requests() / result.seconds:.1f} req/s; {result.cpu_per_request()}"
+        )
+        print(HEADER)
+        for route in ROUTES:
+            print(row(route, result, route))
     print(f"\nAlone, {args.clients} clients, {args.alone_seconds:.0f} s each:")
     print(HEADER)
     for route, result in single:
