@@ -1,6 +1,11 @@
-"""Run the benchmarks: `make bench`, or `python bench/run.py NAME` for one of them."""
+"""Run the benchmarks: `make bench`, or `python bench/run.py NAME …` for some of them.
 
-import runpy
+Each runs in a process of its own, one after another: each sets Django up for its own
+database, and one that ends (with its verdict, or an error) does not end the others. The exit
+code is 1 when any of them failed.
+"""
+
+import subprocess
 import sys
 from pathlib import Path
 
@@ -20,7 +25,13 @@ BENCHMARKS = [
 ]
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(HERE.parent))
-    for name in sys.argv[1:] or BENCHMARKS:
+    names = sys.argv[1:] or BENCHMARKS
+    if unknown := [name for name in names if name not in BENCHMARKS]:
+        sys.exit(f"No such benchmark: {', '.join(unknown)} (they are: {', '.join(BENCHMARKS)})")
+    failed = []
+    for name in names:
         print(f"== {name}", flush=True)
-        runpy.run_path(str(HERE / f"{name}.py"), run_name="__main__")
+        if subprocess.call([sys.executable, str(HERE / f"{name}.py")], cwd=HERE.parent):
+            failed.append(name)
+    if failed:
+        sys.exit(f"== failed or missed its target: {', '.join(failed)}")
