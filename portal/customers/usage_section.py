@@ -3,22 +3,25 @@ reported in the last 90 days, a chart of the seats in use each day (the vendor's
 against the seats licensed that day (a step line), the latest figure in words, and every
 figure in a table under a disclosure, as the dashboards show theirs (DESIGN.md §11, §12).
 
-Two queries (``usage.trend``) whatever the number of days and products; a prospect has no
-section (the vendor reports customers only).
+The versions and their lines are the page's (``selectors.company_for`` read them, else two
+queries); then one for the figures (``usage.trend``) whatever the number of days and products,
+and three for the billed seats. A prospect has no section (the vendor reports customers only).
 """
 
 import datetime
 from dataclasses import dataclass, field
 
 from django import forms
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils.text import slugify
 
 from portal.catalog.models import Product
-from portal.companies.models import Agreement, AgreementLine, Company
+from portal.companies.models import Agreement, Company
 from portal.companies.seats import MAX_USERS
 from portal.core.charts import Drawing, Series, line_chart
 from portal.core.text import Form
+from portal.pricing import Charge
 from portal.usage.billing import SEATS_RANGE
 from portal.usage.models import BilledSeats
 from portal.usage.trend import DAYS, ProductUsage, trend_days, usage_trend
@@ -85,11 +88,15 @@ def usage_section(
     mistake, shown with its message."""
     if company.status == Company.Status.PROSPECT:
         return None
-    products = usage_trend(company, trend_days(today))
+    # The page has read every version with its lines already (selectors.company_for): then
+    # this reads nothing more.
+    versions = list(company.agreements.all())
+    prefetch_related_objects(versions, "lines")
+    products = usage_trend(company, trend_days(today), versions)
     section = {"charts": [], "empty": EMPTY, "days": DAYS}
     if any(product.latest is not None for product in products):
         section = {"charts": [_chart(product) for product in products], "days": DAYS}
-    section["billed"] = _billed_rows(company, products, invalid)
+    section["billed"] = _billed_rows(company, versions, products, invalid)
     section["billed_history"] = list(
         BilledSeats.objects.filter(company=company)
         .select_related("product", "entered_by")
@@ -98,8 +105,8 @@ def usage_section(
     return section
 
 
-def _billed_rows(company, products: list[ProductUsage], invalid) -> list[BilledRow]:
-    """One row per per-seat product licensed now, reported or billed (three queries)."""
+def _billed_rows(company, versions, products: list[ProductUsage], invalid) -> list[BilledRow]:
+    """One row per per-seat product licensed now, reported or billed (two queries)."""
     latest: dict[int, BilledSeats] = {}
     for entry in (
         BilledSeats.objects.filter(company=company)
@@ -109,10 +116,11 @@ def _billed_rows(company, products: list[ProductUsage], invalid) -> list[BilledR
         latest.setdefault(entry.product_id, entry)
     seen = {product.code: product for product in products}
     licensed: dict[str, int] = {}
-    for code, quantity in AgreementLine.objects.filter(
-        agreement__company=company, agreement__status=Agreement.Status.ACTIVE, charge="per_seat"
-    ).values_list("code", "quantity"):
-        licensed[code] = licensed.get(code, 0) + quantity
+    for version in versions:
+        if version.status == Agreement.Status.ACTIVE:
+            for line in version.lines.all():
+                if line.charge == Charge.PER_SEAT:
+                    licensed[line.code] = licensed.get(line.code, 0) + line.quantity
     codes = set(seen) | set(licensed) | {entry.product.code for entry in latest.values()}
     known = Product.objects.filter(code__in=codes).order_by("position", "code")
     rows = []

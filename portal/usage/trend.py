@@ -4,16 +4,15 @@ figures) beside the seats licensed that day (the agreement versions in effect).
 Licensed is read from the versions themselves, as the simulated vendor reads them
 (``sync.simulator.usage_on``): the lines of the versions that are, were or will be in effect
 (``monthly.IN_TIME``) over the days of each one's [effective_from, effective_until). A pending
-order licenses nothing until the vendor confirms it. Two queries for a customer, however many
-days and products.
+order licenses nothing until the vendor confirms it. Two queries for a customer however many
+days and products; one when the caller has read the versions with their lines already (the
+customer page has).
 """
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
-
-from portal.companies.models import AgreementLine, Company
+from portal.companies.models import Agreement, Company
 from portal.companies.monthly import IN_TIME
 from portal.pricing import Charge
 
@@ -45,9 +44,11 @@ class ProductUsage:
         return reported[-1] if reported else None
 
 
-def usage_trend(company: Company, days: list[datetime.date]) -> list[ProductUsage]:
+def usage_trend(
+    company: Company, days: list[datetime.date], versions: list[Agreement] | None = None
+) -> list[ProductUsage]:
     """Each per-seat product the customer had licensed or reported on ``days`` (consecutive,
-    oldest first), by code."""
+    oldest first), by code. ``versions``: every version of the company with its lines."""
     first, last = days[0], days[-1]
     index = {day: n for n, day in enumerate(days)}
     found: dict[int, ProductUsage] = {}
@@ -57,30 +58,26 @@ def usage_trend(company: Company, days: list[datetime.date]) -> list[ProductUsag
             found[pk] = ProductUsage(code, name, days, [None] * len(days), [0] * len(days))
         return found[pk]
 
-    lines = (
-        AgreementLine.objects.filter(
-            Q(agreement__effective_until__isnull=True) | Q(agreement__effective_until__gt=first),
-            agreement__company=company,
-            agreement__status__in=IN_TIME,
-            agreement__effective_from__lte=last,
-            charge=Charge.PER_SEAT,
-        )
-        .order_by("-agreement__version")  # the newest version's name of a product first
-        .values_list(
-            "product_id",
-            "code",
-            "name",
-            "quantity",
-            "agreement__effective_from",
-            "agreement__effective_until",
-        )
-    )
-    for pk, code, name, quantity, since, until in lines:
-        licensed = product(pk, code, name).licensed
+    if versions is None:
+        versions = list(company.agreements.prefetch_related("lines"))
+    in_time = [
+        version
+        for version in versions
+        if version.status in IN_TIME
+        and version.effective_from <= last
+        and (version.effective_until is None or version.effective_until > first)
+    ]
+    # The newest version's name of a product first.
+    for version in sorted(in_time, key=lambda version: version.version, reverse=True):
+        since, until = version.effective_from, version.effective_until
         start = index[since] if since > first else 0
         end = index[until] if until is not None and until <= last else len(days)
-        for n in range(start, end):
-            licensed[n] += quantity
+        for line in version.lines.all():
+            if line.charge != Charge.PER_SEAT:
+                continue
+            licensed = product(line.product_id, line.code, line.name).licensed
+            for n in range(start, end):
+                licensed[n] += line.quantity
     figures = UsageFigure.objects.filter(
         company=company, day__gte=first, day__lte=last, product__charge=Charge.PER_SEAT
     ).values_list("product_id", "product__code", "product__name", "day", "in_use")

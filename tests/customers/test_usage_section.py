@@ -219,7 +219,7 @@ def test_the_section_takes_the_same_queries_however_many_days_and_products(
         {(code, day): 300 + n for n, day in enumerate(days()) for code in ("S1", "C1", "S2")},
     )
 
-    assert queries(many) == few == 6  # the trend 2, the billed seats 4
+    assert queries(many) == few == 6  # the versions 2, the figures 1, the billed seats 3
 
 
 def test_the_page_costs_no_more_queries_for_more_usage(client, acme_admin, acme, northwind):
