@@ -1,7 +1,7 @@
 """Load benchmark through the real server: gunicorn on PostgreSQL with the 1,000,000-prospect
 data set, concurrent clients over the pages partners use most.
 
-    python bench/load.py [--clients 16] [--seconds 30] [--workers N] [--threads N]
+    python bench/load.py [--clients 16] [--seconds 30] [--think 1] [--workers N] [--threads N]
     python bench/run.py load
 
 The data set is ``prospect_list.py``'s (``portal_bench``, BENCH_DATABASE_URL; loaded there or
