@@ -145,6 +145,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Django's, with the plain <input> widgets written out in Python (portal/core/form_renderer.py).
+FORM_RENDERER = "portal.core.form_renderer.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
