@@ -71,14 +71,15 @@ class CompanyDetailView(PartnerRequiredMixin, DetailView):
             kwargs["usage"] = usage_section(company, today)
         if "your_prices" not in kwargs:  # a view answering its forms gives it
             kwargs["your_prices"] = your_prices_section(self.request, company, agreements)
-        # Two queries for every version at once: who made it, and the change order behind it.
-        prefetch_related_objects(agreements, "created_by", "change_order")
         rows = self.agreement_rows(agreements, today)
         # What the customer has: in effect now, and scheduled from a later date if anything is.
         cancels = {row["agreement"].version: row["cancel"] for row in rows if row["cancel"]}
+        current = current_products(agreements, today, cancels)
+        if not current["columns"]:  # then the page lists the products of interest instead
+            prefetch_related_objects([company], "products__product")
         return super().get_context_data(
             agreements=rows,
-            current=current_products(agreements, today, cancels),
+            current=current,
             change_options=self.change_options(company, agreements, today),
             pending=next((a for a in agreements if a.status in Agreement.PENDING), None),
             order=order_of(company),
