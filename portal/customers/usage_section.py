@@ -12,7 +12,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -24,7 +23,13 @@ from portal.core.text import Form
 from portal.pricing import Charge
 from portal.usage.billing import SEATS_RANGE
 from portal.usage.models import BilledSeats
-from portal.usage.trend import DAYS, ProductUsage, trend_days, usage_trend
+from portal.usage.trend import (
+    DAYS,
+    ProductUsage,
+    trend_days,
+    usage_trend,
+    versions_with_lines,
+)
 
 EMPTY = f"No usage reported in the last {DAYS} days: the vendor's daily figures will show here."
 HEADERS = ["Day", "In use", "Licensed", "Difference"]
@@ -88,10 +93,7 @@ def usage_section(
     mistake, shown with its message."""
     if company.status == Company.Status.PROSPECT:
         return None
-    # The page has read every version with its lines already (selectors.company_for): then
-    # this reads nothing more.
-    versions = list(company.agreements.all())
-    prefetch_related_objects(versions, "lines")
+    versions = versions_with_lines(company)
     products = usage_trend(company, trend_days(today), versions)
     section = {"charts": [], "empty": EMPTY, "days": DAYS}
     if any(product.latest is not None for product in products):

@@ -12,6 +12,8 @@ customer page has).
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import prefetch_related_objects
+
 from portal.companies.models import Agreement, Company
 from portal.companies.monthly import IN_TIME
 from portal.pricing import Charge
@@ -44,6 +46,14 @@ class ProductUsage:
         return reported[-1] if reported else None
 
 
+def versions_with_lines(company: Company) -> list[Agreement]:
+    """Every version of the company with its lines: nothing read when the caller's query has
+    prefetched them (``selectors.company_for``), else two queries."""
+    versions = list(company.agreements.all())
+    prefetch_related_objects(versions, "lines")
+    return versions
+
+
 def usage_trend(
     company: Company, days: list[datetime.date], versions: list[Agreement] | None = None
 ) -> list[ProductUsage]:
@@ -59,7 +69,7 @@ def usage_trend(
         return found[pk]
 
     if versions is None:
-        versions = list(company.agreements.prefetch_related("lines"))
+        versions = versions_with_lines(company)
     in_time = [
         version
         for version in versions
