@@ -1,6 +1,8 @@
+import datetime
 import signal
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from portal.accounts.models import User
@@ -21,6 +23,22 @@ pytest_plugins = [
     "tests.fixtures.sync",
     "tests.fixtures.web",
 ]
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--today",
+        type=datetime.date.fromisoformat,
+        help="run as if today were this date (YYYY-MM-DD), at noon UTC with the clock moving: "
+        "finds the tests that hold only until a date of theirs has passed",
+    )
+
+
+def pytest_configure(config):
+    today = config.getoption("--today")
+    if today:
+        noon = datetime.datetime.combine(today, datetime.time(12), tzinfo=datetime.UTC)
+        time_machine.travel(noon, tick=True).start()
 
 
 @pytest.fixture(autouse=True)

@@ -13,9 +13,11 @@ from schemathesis.core.transport import Response
 from portal.companies.schedule import versions_take_effect
 from portal.sync.confirm import settle
 from portal.sync.models import ProvisioningRequest
+from tests.fixtures.clock import made_on
 from tests.fixtures.customers import BILLING
 
 TODAY = datetime.datetime(2026, 11, 30, 12, tzinfo=datetime.UTC)
+_clock = made_on(TODAY)
 ON_BILLING = datetime.datetime.combine(BILLING, datetime.time(12), tzinfo=datetime.UTC)
 SUBMIT = {"order_number": "PO-9", "accept_msa": True, "accept_authority": True}
 TERM_KEYS = ("commitment", "billing", "term_start", "term_end", "auto_renew")

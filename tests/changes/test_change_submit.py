@@ -1,5 +1,6 @@
 """Review Change Order and Submit: one transaction, one pending change at a time."""
 
+import datetime
 import re
 import threading
 import uuid
@@ -15,7 +16,10 @@ from portal.changes.services import ChangeRefused, PricesChanged, change_submit
 from portal.companies.models import Agreement, Attachment
 from portal.core.history import history_for
 from portal.core.models import OutgoingMessage
+from tests.fixtures.clock import made_on
 from tests.fixtures.customers import review_data
+
+_clock = made_on(datetime.datetime(2026, 11, 30, 12, tzinfo=datetime.UTC))
 
 
 def reviewed(quote_change, company, **changes) -> dict:

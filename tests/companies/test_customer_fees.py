@@ -18,12 +18,14 @@ from portal.changes.models import ChangeOrder
 from portal.companies.lifecycle import agreement_confirm, agreement_reject
 from portal.companies.models import Company, CompanyProduct
 from portal.companies.schedule import versions_take_effect
+from tests.fixtures.clock import made_on
 from tests.fixtures.factories import make_company
 
 from .test_lifecycle_sync import BILLING, make_catalog, make_customer, make_version, submit_change
 
 COMPLETE = "customers:complete"
 IN_PROGRESS = "customers:in_progress"
+_clock = made_on(datetime.datetime(2026, 11, 15, 12, tzinfo=datetime.UTC))
 # 350 seats: S1 at the 250+ tier (3.20) and C1 at 1.10.
 V1_FEES = Decimal("1505.00")
 

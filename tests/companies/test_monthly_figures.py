@@ -21,7 +21,7 @@ from portal.companies.monthly import (
 )
 from portal.companies.schedule import versions_take_effect
 from tests.companies.test_lifecycle_sync import submit_change
-from tests.companies.test_versions_take_effect import BILLING, DUE, SUBMITTED, at
+from tests.companies.test_versions_take_effect import BILLING, DUE, MADE, SUBMITTED, at
 from tests.fixtures.customers import make_customer
 from tests.renewals.test_manage_renewal_concurrent import at_once
 
@@ -88,7 +88,8 @@ def test_the_demo_history_is_counted_as_a_count_afresh_would(demo_data):
 
 @pytest.mark.django_db
 def test_a_downsell_submitted_synced_and_taking_effect_is_counted(acme, acme_admin, price_list):
-    company = make_customer(acme, acme_admin, "Fabrikam Logistics", {"S1": 350, "C1": 350}, 350)
+    with at(MADE):
+        company = make_customer(acme, acme_admin, "Fabrikam Logistics", {"S1": 350, "C1": 350}, 350)
     with at(SUBMITTED):
         pending = submit_change(
             company, acme_admin, {"S1": 200, "C1": 200}, 200, "downsell", effective_on=BILLING

@@ -19,11 +19,13 @@ from portal.companies.versions import (
     versions_move,
 )
 from portal.core.history import history_for
+from tests.fixtures.clock import made_on
 
 from .test_lifecycle_sync import make_catalog, make_customer, submit_change
 
 Status = Agreement.Status
 BILLING = datetime.date(2026, 12, 1)
+_clock = made_on(datetime.datetime(2026, 11, 15, 12, tzinfo=datetime.UTC))
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from portal.core.history import history_for
 from portal.core.models import HistoryEntry
 from portal.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests.companies.test_lifecycle_sync import submit_change
+from tests.fixtures.clock import made_on
 from tests.fixtures.customers import make_customer
 
 UTC = datetime.UTC
@@ -40,6 +41,9 @@ SUBMITTED = datetime.datetime(2026, 12, 10, 9, tzinfo=UTC)
 EVE = datetime.datetime(2026, 12, 31, 23, 45, tzinfo=UTC)
 # The job's first run on the date, at a quarter past midnight.
 DUE = datetime.datetime(2027, 1, 1, 0, 15, tzinfo=UTC)
+# The customers are made before all of these.
+MADE = datetime.datetime(2026, 12, 1, 12, tzinfo=UTC)
+_clock = made_on(MADE)
 Status = Agreement.Status
 
 on_postgresql = pytest.mark.skipif(
@@ -82,9 +86,10 @@ def scheduled_customers(partner, actor, count: int, day=BILLING) -> list[Company
     """``count`` customers, each going from 350 to 200 seats on ``day`` (synced)."""
     customers = []
     for number in range(count):
-        company = make_customer(
-            partner, actor, f"Scheduled Customer {number:03}", {"S1": 350, "C1": 350}, 350
-        )
+        with at(MADE):
+            company = make_customer(
+                partner, actor, f"Scheduled Customer {number:03}", {"S1": 350, "C1": 350}, 350
+            )
         with at(SUBMITTED):
             pending = submit_change(
                 company, actor, {"S1": 200, "C1": 200}, 200, "downsell", effective_on=day
@@ -352,6 +357,9 @@ def workers_race(
         connection.ensure_connection()
         with sqlite3.connect(copy) as target:
             connection.connection.backup(target)
+            # In WAL already, as the portal's own file is: two workers switching it at once
+            # both want the exclusive lock, and one fails at once ("database is locked").
+            target.execute("PRAGMA journal_mode=WAL")
         env.pop("DATABASE_URL", None)
         env["SQLITE_PATH"] = str(copy)
     processes = [

@@ -14,10 +14,12 @@ from portal.sync.simulator import simulate_confirmation
 from portal.usage.billing import Billed, billed_seats_set
 from portal.usage.models import Reconciliation
 from portal.usage.reconciliation import refresh_due
+from tests.fixtures.clock import made_on
 from tests.fixtures.customers import usage_reported
 
 URL = "/customers/reconciliation/"
 DAY = datetime.date(2026, 11, 30)
+_clock = made_on(datetime.datetime(2026, 11, 30, 12, tzinfo=datetime.UTC))
 
 
 def usage(company, product, in_use, day=DAY):

@@ -13,6 +13,7 @@ from portal.companies.models import Agreement, Company
 from portal.orders.models import Order
 from portal.reminders.models import Kind, Reminder
 from portal.rfi.models import InformationRequest
+from tests.fixtures.clock import made_on
 from tests.fixtures.factories import make_company, make_user
 from tests.reminders.conftest import UTC, moment, reminder_mails, run_job
 
@@ -20,6 +21,7 @@ DAY = datetime.timedelta(days=1)
 HOUR = datetime.timedelta(hours=1)
 CANCEL_BY = datetime.date(2027, 3, 10)
 SENT = datetime.datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
+_clock = made_on(datetime.datetime(2027, 2, 15, 12, tzinfo=UTC))
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ from portal.sync.confirm import settle
 from portal.sync.models import ProvisioningRequest
 from portal.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests.companies.test_versions_take_effect import workers_race
+from tests.fixtures.clock import made_on
 from tests.fixtures.customers import make_customer
 from tests.fixtures.factories import make_user
 
@@ -45,6 +46,7 @@ EVE = datetime.datetime(2027, 6, 29, 23, 45, tzinfo=UTC)
 # The run's first quarter hour on the date.
 DUE = datetime.datetime(2027, 6, 30, 0, 15, tzinfo=UTC)
 NEXT_TERM = datetime.date(2028, 6, 30)
+_clock = made_on(datetime.datetime(2027, 5, 15, 12, tzinfo=UTC))
 Status = Agreement.Status
 
 

@@ -1,6 +1,8 @@
 """Change orders and downsell cancellations go to the vendor too; the vendor's answer decides
 what the customer has and when Change Options opens again."""
 
+import datetime
+
 from django.urls import reverse
 
 from portal.companies.lifecycle import change_options_state
@@ -8,8 +10,11 @@ from portal.companies.models import Agreement, Company
 from portal.core.history import history_for
 from portal.core.models import OutgoingMessage
 from portal.sync.models import ProvisioningRequest
+from tests.fixtures.clock import made_on
 
 from .test_callback import confirmation, post
+
+_clock = made_on(datetime.datetime(2026, 11, 30, 12, tzinfo=datetime.UTC))
 
 
 def versions(company) -> dict[int, str]:

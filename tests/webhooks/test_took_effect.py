@@ -15,12 +15,14 @@ from portal.companies.monthly import figures_refresh
 from portal.companies.schedule import versions_take_effect
 from portal.sync.confirm import settle
 from portal.webhooks.models import WebhookEndpoint
+from tests.fixtures.clock import made_on
 from tests.fixtures.customers import BILLING, make_customer
 
 from .conftest import deliveries, make_endpoint
 
 TOOK_EFFECT = "agreement.took_effect"
 LATER = datetime.date(2030, 2, 1)
+_clock = made_on(datetime.datetime(2026, 11, 30, 12, tzinfo=datetime.UTC))
 
 
 @pytest.fixture
