@@ -45,11 +45,13 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
+from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -415,7 +417,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve(args: argparse.Namespace, port: int, log) -> subprocess.Popen:
+def serve(args: argparse.Namespace, port: int, log, **settings: str) -> subprocess.Popen:
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
         "config.wsgi:application",
@@ -426,7 +428,14 @@ def serve(args: argparse.Namespace, port: int, log) -> subprocess.Popen:
     ]
     if args.threads > 1:
         command += ["--worker-class", "gthread", "--threads", str(args.threads)]
-    env = os.environ | {"DJANGO_SETTINGS_MODULE": "bench.load_settings", "LOG_LEVEL": "WARNING"}
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "bench.load_settings",
+        "LOG_LEVEL": "WARNING",
+        # /metrics to this client, summed over the workers: how many list pages were kept.
+        "METRICS_ALLOWED_ADDRESSES": "127.0.0.1",
+        "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="bench-load-metrics-"),
+        **settings,
+    }
     server = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
     )
@@ -444,6 +453,18 @@ def serve(args: argparse.Namespace, port: int, log) -> subprocess.Popen:
         if time.monotonic() > deadline:
             raise SystemExit(f"gunicorn not ready within 60 s; see {log.name}")
         time.sleep(0.3)
+
+
+def kept_lookups(port: int) -> dict[str, float]:
+    """The Prospect List's pages found kept ("hit") and rendered ("miss") so far, all workers."""
+    found = {"hit": 0.0, "miss": 0.0}
+    with urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:  # noqa: S310
+        for line in response.read().decode().splitlines():
+            if line.startswith("portal_list_cache_lookups_total{") and "ProspectListView" in line:
+                for result in found:
+                    if f'result="{result}"' in line:
+                        found[result] += float(line.rsplit(" ", 1)[1])
+    return found
 
 
 def stop(server: subprocess.Popen) -> None:
@@ -507,12 +528,36 @@ def main() -> int:
                 port, mix(visitor), args.clients, args.paced_seconds, server.pid, args.think
             )
             unloaded = run(port, mix(visitor), 1, args.alone_seconds, server.pid)
-            single = [
+            single = []
+            for route in ALONE:
+                before = kept_lookups(port)
+                single.append(
+                    (
+                        route,
+                        run(
+                            port,
+                            alone(visitor, route),
+                            args.clients,
+                            args.alone_seconds,
+                            server.pid,
+                        ),
+                    )
+                )
+                if route == LIST:
+                    after = kept_lookups(port)
+                    kept = {result: after[result] - before[result] for result in after}
+        finally:
+            stop(server)
+        # The same list with no page kept (LIST_CACHE_ENTRIES=0): every request renders it.
+        server = serve(args, port, log, LIST_CACHE_ENTRIES="0")
+        try:
+            run(port, alone(visitor, LIST), args.clients, WARMUP_SECONDS, server.pid)
+            rendered = [
                 (
                     route,
                     run(port, alone(visitor, route), args.clients, args.alone_seconds, server.pid),
                 )
-                for route in ALONE
+                for route in [REFERENCE_SIGNED_IN, LIST, REFERENCE_SIGNED_IN]
             ]
         finally:
             stop(server)
@@ -533,6 +578,15 @@ def main() -> int:
     print(f"\nAlone, {args.clients} clients, {args.alone_seconds:.0f} s each:")
     print(HEADER)
     for route, result in single:
+        print(row(route, result, route) + f"  ({result.cpu_per_request()})")
+    asked = kept["hit"] + kept["miss"]
+    print(
+        f"  ({LIST}: {kept['hit']:.0f} of its {asked:.0f} pages found kept, "
+        f"{kept['hit'] / max(asked, 1):.0%}; the rest rendered and kept)"
+    )
+    print(f"\nAgain with no list page kept (LIST_CACHE_ENTRIES=0), {args.clients} clients:")
+    print(HEADER)
+    for route, result in rendered:
         print(row(route, result, route) + f"  ({result.cpu_per_request()})")
     failed = False
     passes = [(route, result) for result, _ in mixes for route in result.samples]
@@ -568,6 +622,15 @@ def main() -> int:
         "\nINFO: without think time the slowest p95 is {1}'s {0:.1f} ms".format(*slowest(mixed))
         + f"; {LIST} = {listed / rate_of(REFERENCE):.0%} of the anonymous {REFERENCE}'s "
         f"{rate_of(REFERENCE):.1f} req/s"
+    )
+    rendered_rate = rendered[1][1].rate(LIST)
+    rendered_reference = (
+        rendered[0][1].rate(REFERENCE_SIGNED_IN) + rendered[2][1].rate(REFERENCE_SIGNED_IN)
+    ) / 2
+    print(
+        f"INFO: with no page kept {LIST} {rendered_rate:.1f} req/s = "
+        f"{rendered_rate / rendered_reference:.0%} of the {REFERENCE_SIGNED_IN}'s "
+        f"{rendered_reference:.1f} req/s"
     )
     print()
     for met, text in verdicts:

@@ -164,6 +164,21 @@ TEMPLATES = [
     },
 ]
 
+# Each process's own memory: the SQLite API rates (core/counters.py), and the rendered list
+# pages (companies/list_cache.py), at most LIST_CACHE_ENTRIES of them (0: none kept).
+_LIST_ENTRIES = envint("LIST_CACHE_ENTRIES", 300)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "lists": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "lists",
+        "TIMEOUT": 3600,  # a key's count of changes moves on; its old entries are of no use
+        "OPTIONS": {"MAX_ENTRIES": _LIST_ENTRIES},
+    }
+    if _LIST_ENTRIES > 0
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
+
 # SQLite (WAL) is the embedded default; DATABASE_URL switches to PostgreSQL.
 if os.environ.get("DATABASE_URL"):
     DATABASES = {

@@ -43,10 +43,12 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Rate counts (on SQLite) and the like live in the cache: none left from another test."""
-    from django.core.cache import cache
+    """Rate counts (on SQLite), kept list pages and the like live in the caches: none left from
+    another test (whose rolled-back data could have had the same ids and counts of changes)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,8 @@ from datetime import date
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import DateField, DateTimeField, QuerySet
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html_join
@@ -33,6 +35,7 @@ from portal.core.lists import (
 from portal.core.templatetags.money import money
 from portal.core.tenancy import PartnerRequiredMixin
 
+from . import list_cache
 from .columns import FEES, NAME, PRODUCTS, CompanyColumn
 from .list_filters import apply_filters, check_range, list_filters
 from .models import Company
@@ -170,7 +173,23 @@ def filter_bar(filters: list[Filter], state: ListState) -> list[dict]:
     ]
 
 
-class CompanyListView(PartnerRequiredMixin, TemplateView):
+class ListPageMixin:
+    """A list's template is the content of the page (``companies/company_list.html`` and the
+    templates extending it); the page around it (the header, the menu, the messages) is
+    ``companies/list_page.html``, so that the content can be kept apart from it."""
+
+    def list_response(self, context: dict, *, status: int = 200, content: str | None = None):
+        if content is None:
+            content = render_to_string(self.template_name, context, self.request)
+        page = {**context, "content": content}
+        return TemplateResponse(self.request, "companies/list_page.html", page, status=status)
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        return self.list_response(context, status=400 if context["state"].refused else 200)
+
+
+class CompanyListView(ListPageMixin, PartnerRequiredMixin, TemplateView):
     """The list of the user's partner's companies in ``status``.
 
     A subclass names the status, its columns (each sortable, each with an index) and
@@ -188,6 +207,10 @@ class CompanyListView(PartnerRequiredMixin, TemplateView):
     reports_query_text = True  # a control character in the search: said under the search box
     per_page = PER_PAGE
     search_cap = SEARCH_CAP
+    # The content is kept (``list_cache``) when it shows nothing but the partner's companies in
+    # ``status``, their orders, its leads and products, the user and the query: never a CSRF
+    # token or anything else of the request's own.
+    cache_content = False
 
     def page_rows(self) -> QuerySet:
         """Loads the page's rows by their ids."""
@@ -234,8 +257,19 @@ class CompanyListView(PartnerRequiredMixin, TemplateView):
         )
 
     def get(self, request, *args, **kwargs):
+        if not self.cache_content:
+            return super().get(request, *args, **kwargs)
+        name = type(self).__name__
+        key = list_cache.content_key(request, self.status)  # before the data is read
+        content = list_cache.kept(name, key)
+        if content is not None:
+            return self.list_response({"title": self.title}, content=content)
         context = self.get_context_data(**kwargs)
-        return self.render_to_response(context, status=400 if context["state"].refused else 200)
+        if context["state"].refused:
+            return self.list_response(context, status=400)
+        response = self.list_response(context)
+        list_cache.keep(key, response.context_data["content"])
+        return response
 
     def get_context_data(self, **kwargs):
         user = self.request.user

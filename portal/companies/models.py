@@ -446,6 +446,9 @@ class CompanyTally(models.Model):
     partner = models.ForeignKey("accounts.Partner", on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=12, choices=Company.Status.choices)
     count = models.BigIntegerField(default=0)
+    # One more for every write to what the partner's list in this status shows (migration
+    # 0021): its companies, their orders, the leads and products its filters offer.
+    changes = models.BigIntegerField(db_default=0)
 
     class Meta:
         constraints = [

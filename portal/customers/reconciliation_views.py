@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.views import View
 from django.views.generic import TemplateView
 
-from portal.companies.list_views import filter_bar, pk_url
+from portal.companies.list_views import ListPageMixin, filter_bar, pk_url
 from portal.core.history import history_entry, history_record
 from portal.core.lists import page_links
 from portal.core.models import HistoryEntry
@@ -131,13 +131,9 @@ def rows_html(rows: list[Reconciliation], reduce: dict, token: str) -> str:
     return mark_safe("\n".join(html))  # noqa: S308 every value from the data is escaped above
 
 
-class ReconciliationListView(PartnerRequiredMixin, TemplateView):
+class ReconciliationListView(ListPageMixin, PartnerRequiredMixin, TemplateView):
     template_name = "customers/reconciliation_list.html"
     reports_query_text = True
-
-    def get(self, request, *args, **kwargs):
-        context = self.get_context_data(**kwargs)
-        return self.render_to_response(context, status=400 if context["state"].refused else 200)
 
     def get_context_data(self, **kwargs):
         user = self.request.user

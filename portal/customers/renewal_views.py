@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.views import View
 from django.views.generic import TemplateView
 
-from portal.companies.list_views import filter_bar, pk_url
+from portal.companies.list_views import ListPageMixin, filter_bar, pk_url
 from portal.core.lists import page_links
 from portal.core.sheets import CSV, XLSX, csv_lines, write_table
 from portal.core.templatetags.money import money
@@ -125,13 +125,9 @@ def rows_html(renewals: list[Renewal], labels: list[str]) -> str:
     return mark_safe("\n".join(rows))  # noqa: S308 every value from the data is escaped above
 
 
-class RenewalListView(PartnerRequiredMixin, TemplateView):
+class RenewalListView(ListPageMixin, PartnerRequiredMixin, TemplateView):
     template_name = "customers/renewal_list.html"
     reports_query_text = True  # a control character in the search: said under the search box
-
-    def get(self, request, *args, **kwargs):
-        context = self.get_context_data(**kwargs)
-        return self.render_to_response(context, status=400 if context["state"].refused else 200)
 
     def get_context_data(self, **kwargs):
         user = self.request.user

@@ -36,6 +36,7 @@ class ProspectListView(CompanyListView):
     noun = "prospect"
     search_label = "Search Prospects"
     columns = PROSPECT_LIST
+    cache_content = True
 
     def page_rows(self):
         return prospect_rows()
