@@ -17,6 +17,7 @@ may be kept, which is what ``CompanyListView.cache_content`` promises.
 import hashlib
 
 from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
 from django.utils import timezone
 from prometheus_client import Counter
 
@@ -25,6 +26,11 @@ from .models import CompanyTally
 LOOKUPS = Counter(
     "portal_list_cache_lookups", "List pages asked for, found kept or rendered", ["list", "result"]
 )
+
+
+def enabled() -> bool:
+    """False with ``LIST_CACHE_ENTRIES=0``: then a page is not even looked for."""
+    return not isinstance(caches["lists"], DummyCache)
 
 
 def changes_of(partner_id: int, status: str) -> int:

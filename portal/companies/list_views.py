@@ -257,7 +257,7 @@ class CompanyListView(ListPageMixin, PartnerRequiredMixin, TemplateView):
         )
 
     def get(self, request, *args, **kwargs):
-        if not self.cache_content:
+        if not (self.cache_content and list_cache.enabled()):
             return super().get(request, *args, **kwargs)
         name = type(self).__name__
         key = list_cache.content_key(request, self.status)  # before the data is read
