@@ -33,19 +33,23 @@ def enabled() -> bool:
     return not isinstance(caches["lists"], DummyCache)
 
 
-def changes_of(partner_id: int, status: str) -> int:
-    """How many changes the partner's list in ``status`` has had (0 before its first company)."""
-    found = (
+def changes_of(partner_id: int, status: str) -> int | None:
+    """How many changes the partner's list in ``status`` has had; None before its first
+    company, when there is no tally row to count them (nor much of a list to keep)."""
+    return (
         CompanyTally.objects.filter(partner_id=partner_id, status=status)
         .values_list("changes", flat=True)
         .first()
     )
-    return found or 0
 
 
-def content_key(request, status: str) -> str:
-    """Where the content of the list page ``request`` asks for is kept, as its data is now."""
+def content_key(request, status: str) -> str | None:
+    """Where the content of the list page ``request`` asks for is kept, as its data is now;
+    None when it is not to be kept."""
     user = request.user
+    changes = changes_of(user.partner_id, status)
+    if changes is None:
+        return None
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     return ":".join(
         map(
@@ -53,7 +57,7 @@ def content_key(request, status: str) -> str:
             [
                 user.partner_id,
                 status,
-                changes_of(user.partner_id, status),
+                changes,
                 user.pk,
                 user.role,
                 user.is_implementation_lead,

@@ -259,9 +259,10 @@ class CompanyListView(ListPageMixin, PartnerRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         if not (self.cache_content and list_cache.enabled()):
             return super().get(request, *args, **kwargs)
-        name = type(self).__name__
         key = list_cache.content_key(request, self.status)  # before the data is read
-        content = list_cache.kept(name, key)
+        if key is None:
+            return super().get(request, *args, **kwargs)
+        content = list_cache.kept(type(self).__name__, key)
         if content is not None:
             return self.list_response({"title": self.title}, content=content)
         context = self.get_context_data(**kwargs)

@@ -147,6 +147,15 @@ def test_a_product_enabled_renamed_or_retired_is_in_the_filter_at_once(signed_in
     assert "Zebra Archive" not in page(signed_in)
 
 
+def test_a_list_that_never_had_a_company_is_rendered_anew_each_time(signed_in, acme):
+    # No tally row yet counts its changes: a new lead must still be offered at once.
+    assert "Quinn Lead" not in page(signed_in)
+
+    make_user(acme, lead=True, full_name="Quinn Lead")
+
+    assert "Quinn Lead" in page(signed_in)
+
+
 def test_another_partners_change_leaves_the_list_kept(signed_in, acme, globex):
     make_company(acme, "Alpine Dental")
     page(signed_in)
