@@ -561,6 +561,15 @@ def main() -> int:
             ]
         finally:
             stop(server)
+        # The customer page with every statement parsed and planned again (the setting's off).
+        server = serve(args, port, log, DB_PREPARED_STATEMENTS="0")
+        try:
+            run(port, alone(visitor, CUSTOMER), args.clients, WARMUP_SECONDS, server.pid)
+            unprepared = run(
+                port, alone(visitor, CUSTOMER), args.clients, args.alone_seconds, server.pid
+            )
+        finally:
+            stop(server)
 
     mixes = [
         (mixed, f"{args.clients} clients, no think time (the server's capacity)"),
@@ -588,9 +597,15 @@ def main() -> int:
     print(HEADER)
     for route, result in rendered:
         print(row(route, result, route) + f"  ({result.cpu_per_request()})")
+    print(
+        "\nAgain with no statement kept prepared (DB_PREPARED_STATEMENTS=0), "
+        f"{args.clients} clients:"
+    )
+    print(HEADER)
+    print(row(CUSTOMER, unprepared, CUSTOMER) + f"  ({unprepared.cpu_per_request()})")
     failed = False
     passes = [(route, result) for result, _ in mixes for route in result.samples]
-    for route, result in [*passes, *single]:
+    for route, result in [*passes, *single, (CUSTOMER, unprepared)]:
         for status, count in result.errors[route].items():
             print(f"  {route}: {count} answered {status or 'nothing'}")
             failed = True
@@ -631,6 +646,11 @@ def main() -> int:
         f"INFO: with no page kept {LIST} {rendered_rate:.1f} req/s = "
         f"{rendered_rate / rendered_reference:.0%} of the {REFERENCE_SIGNED_IN}'s "
         f"{rendered_reference:.1f} req/s"
+    )
+    prepared = rate_of(CUSTOMER)
+    print(
+        f"INFO: with no statement kept prepared {CUSTOMER} {unprepared.rate(CUSTOMER):.1f} req/s"
+        f" ({prepared:.1f} with them, {prepared / unprepared.rate(CUSTOMER) - 1:+.0%})"
     )
     print()
     for met, text in verdicts:

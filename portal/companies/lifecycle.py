@@ -145,8 +145,11 @@ def _off_the_price_list(active: Agreement, partner_id: int, today: datetime.date
     line, product = AgreementLine._meta.db_table, Product._meta.db_table
     price, price_list = ListPrice._meta.db_table, PriceList._meta.db_table
     partner = Partner._meta.db_table
+    # Named, not ``p.*``: a statement kept prepared must not change its columns under a
+    # migration that adds one.
+    columns = ", ".join(f"p.{field.column}" for field in Product._meta.concrete_fields)
     sql = f"""
-        SELECT p.* FROM {line} l JOIN {product} p ON p.id = l.product_id
+        SELECT {columns} FROM {line} l JOIN {product} p ON p.id = l.product_id
         WHERE l.agreement_id = %s AND p.kind = %s AND NOT EXISTS (
             SELECT 1 FROM {price} lp WHERE lp.product_id = l.product_id AND lp.price_list_id = (
                 SELECT pl.id FROM {price_list} pl JOIN {partner} pa ON pa.currency = pl.currency

@@ -10,6 +10,7 @@ from portal.core.tenancy import for_partner, get_for_partner_or_404
 
 from .models import (
     Agreement,
+    AgreementLine,
     Attachment,
     Company,
     CompanyTally,
@@ -39,7 +40,9 @@ def company_for(user, pk: int, *, page: bool = False) -> Company:
         # and each query costs it about a millisecond. The RFI and the change order are the
         # reverse sides of one-to-one links (rfi, changes), read by their names.
         versions = Agreement.objects.select_related("created_by", "change_order")
-        versions = versions.prefetch_related("lines").order_by("-version")
+        lines = AgreementLine.objects.select_related("product")  # the Renewal section's terms
+        versions = versions.prefetch_related(Prefetch("lines", queryset=lines))
+        versions = versions.order_by("-version")
         queryset = queryset.select_related("secondary_contact", "rfi").prefetch_related(
             Prefetch("agreements", queryset=versions),
             "attachments",

@@ -5,18 +5,20 @@ figure in a table under a disclosure, as the dashboards show theirs (DESIGN.md Â
 
 The versions and their lines are the page's (``selectors.company_for`` read them, else two
 queries); then one for the figures (``usage.trend``) whatever the number of days and products,
-and three for the billed seats. A prospect has no section (the vendor reports customers only).
+and one or two for the billed seats (``billed_seats``). A prospect has no section (the vendor
+reports customers only).
 """
 
 import datetime
 from dataclasses import dataclass, field
 
 from django import forms
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.text import slugify
 
 from portal.catalog.models import Product
-from portal.companies.models import Agreement, Company
+from portal.companies.models import Agreement, AgreementLine, Company
 from portal.companies.seats import MAX_USERS
 from portal.core.charts import Drawing, Series, line_chart
 from portal.core.text import Form
@@ -98,24 +100,34 @@ def usage_section(
     section = {"charts": [], "empty": EMPTY, "days": DAYS}
     if any(product.latest is not None for product in products):
         section = {"charts": [_chart(product) for product in products], "days": DAYS}
-    section["billed"] = _billed_rows(company, versions, products, invalid)
-    section["billed_history"] = list(
-        BilledSeats.objects.filter(company=company)
-        .select_related("product", "entered_by")
-        .order_by("-entered_at", "-id")[:HISTORY]
-    )
+    history, latest = billed_seats(company)
+    section["billed"] = _billed_rows(company, versions, products, latest, invalid)
+    section["billed_history"] = history
     return section
 
 
-def _billed_rows(company, versions, products: list[ProductUsage], invalid) -> list[BilledRow]:
-    """One row per per-seat product licensed now, reported or billed (two queries)."""
+def billed_seats(company: Company) -> tuple[list[BilledSeats], dict[int, BilledSeats]]:
+    """The company's ``HISTORY`` newest billed-seats entries, and the latest entry of each
+    product: one query while the company has no more entries than that, else two (the
+    second reads one entry per product, by the ``billed_latest`` index, never every entry)."""
+    newest_first = ("-entered_at", "-id")
+    entries = BilledSeats.objects.filter(company=company).select_related("product")
+    history = list(entries.select_related("entered_by").order_by(*newest_first)[:HISTORY])
     latest: dict[int, BilledSeats] = {}
-    for entry in (
-        BilledSeats.objects.filter(company=company)
-        .select_related("product")
-        .order_by("product_id", "-entered_at", "-id")
-    ):
+    for entry in history:  # newest first: a product's first entry is its latest
         latest.setdefault(entry.product_id, entry)
+    if len(history) == HISTORY:  # older entries may be the latest of other products
+        product_latest = BilledSeats.objects.filter(company=company, product=OuterRef("product"))
+        product_latest = product_latest.order_by(*newest_first).values("pk")[:1]
+        for entry in entries.exclude(product__in=list(latest)).filter(pk=Subquery(product_latest)):
+            latest[entry.product_id] = entry
+    return history, latest
+
+
+def _billed_rows(
+    company, versions, products: list[ProductUsage], latest: dict[int, BilledSeats], invalid
+) -> list[BilledRow]:
+    """One row per per-seat product licensed now, reported or billed."""
     seen = {product.code: product for product in products}
     licensed: dict[str, int] = {}
     for version in versions:
@@ -124,9 +136,8 @@ def _billed_rows(company, versions, products: list[ProductUsage], invalid) -> li
                 if line.charge == Charge.PER_SEAT:
                     licensed[line.code] = licensed.get(line.code, 0) + line.quantity
     codes = set(seen) | set(licensed) | {entry.product.code for entry in latest.values()}
-    known = Product.objects.filter(code__in=codes).order_by("position", "code")
     rows = []
-    for product in known:
+    for product in _products(codes, versions, latest.values()):
         usage = seen.get(product.code)
         entry = latest.get(product.pk)
         if invalid and invalid[0] == product.pk:
@@ -149,6 +160,20 @@ def _billed_rows(company, versions, products: list[ProductUsage], invalid) -> li
             )
         )
     return rows
+
+
+def _products(codes: set[str], versions, entries) -> list[Product]:
+    """The products of ``codes`` in the catalog's order: those the versions' lines (when read
+    with them) and the entries have already, the others read (none, mostly)."""
+    found = {entry.product.code: entry.product for entry in entries}
+    for version in versions:
+        for line in version.lines.all():
+            if AgreementLine.product.is_cached(line):
+                found.setdefault(line.product.code, line.product)
+    known = [product for code, product in found.items() if code in codes]
+    if missing := codes - {product.code for product in known}:
+        known += Product.objects.filter(code__in=missing)
+    return sorted(known, key=lambda product: (product.position, product.code))
 
 
 def _chart(usage: ProductUsage) -> UsageChart:

@@ -112,3 +112,13 @@ def test_secure_cookies_follow_the_proxy_and_still_work_on_their_own():
         "CSRF_COOKIE_SECURE": True,
         "SECURE_SSL_REDIRECT": False,
     }
+
+
+def test_postgresql_keeps_statements_prepared_unless_a_pooler_cannot():
+    url = "postgres://portal@db.example.com:5432/portal"
+
+    on = settings_in(["DATABASES"], DATABASE_URL=url)["DATABASES"]["default"]["OPTIONS"]
+    off = settings_in(["DATABASES"], DATABASE_URL=url, DB_PREPARED_STATEMENTS="0")
+
+    assert on == {"server_side_binding": True, "prepare_threshold": 5}
+    assert "server_side_binding" not in off["DATABASES"]["default"].get("OPTIONS", {})

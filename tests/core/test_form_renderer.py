@@ -1,5 +1,6 @@
-"""The portal's form renderer writes the plain inputs out in Python: each must come out exactly
-as Django's templates make it, whatever the value and the attributes."""
+"""The portal's form renderer writes the plain inputs, selects and textareas out in Python:
+each must come out exactly as Django's templates make it, whatever the value, the choices and
+the attributes."""
 
 import datetime
 from decimal import Decimal
@@ -88,11 +89,46 @@ def test_a_bound_field_renders_the_same_through_either_renderer(field, data):
     assert ours == django
 
 
+CHOICES = [
+    [],
+    [("", "—"), ("a", "A & B"), (1, 2), (Decimal("1.50"), datetime.date(2026, 12, 1))],
+    [("", "Nobody"), ("Group <1>", [("x", "X"), ("y", mark_safe("<b>Y</b>"))]), ("z", "Z")],
+    [(None, "none"), ("'quoted'", '"double"')],
+]
+
+
+@pytest.mark.parametrize("choices", CHOICES)
+@pytest.mark.parametrize("value", [None, "", "a", 1, "x", ["x", "z"], "missing"])
+@pytest.mark.parametrize("attrs", ATTRS)
+@pytest.mark.parametrize("widget", [forms.Select, forms.SelectMultiple, forms.NullBooleanSelect])
+def test_each_select_is_written_as_djangos_templates_write_it(choices, value, attrs, widget):
+    if widget is forms.NullBooleanSelect:
+        if isinstance(value, list):
+            pytest.skip("a list is no value of a yes/no select")
+        select = widget(attrs=attrs)
+    else:
+        select = widget(attrs, choices)
+    ours = select.render("lead", value, attrs={"id": "id_lead"}, renderer=OURS)
+    assert ours == select.render("lead", value, attrs={"id": "id_lead"}, renderer=DJANGO)
+
+
+@pytest.mark.parametrize("value", [None, "", "0", "Tom & Jerry <b>", mark_safe("<i>x</i>"), 42])
+@pytest.mark.parametrize("attrs", ATTRS)
+def test_each_textarea_is_written_as_djangos_template_writes_it(value, attrs):
+    textarea = forms.Textarea(attrs)
+    assert textarea.render("note", value, renderer=OURS) == textarea.render(
+        "note", value, renderer=DJANGO
+    )
+
+
 def test_the_portal_uses_it_and_other_widgets_keep_djangos_templates():
     assert isinstance(get_default_renderer(), FormRenderer)
-    select = forms.Select(choices=[("a", "A & B")])
-    assert select.render("s", "a", renderer=OURS) == select.render("s", "a", renderer=DJANGO)
-    textarea = forms.Textarea()
-    assert textarea.render("t", "<x>", renderer=OURS) == textarea.render(
-        "t", "<x>", renderer=DJANGO
-    )
+    radio = forms.RadioSelect(choices=[("a", "A & B"), ("b", "B")])
+    assert radio.render("r", "a", renderer=OURS) == radio.render("r", "a", renderer=DJANGO)
+
+    class OwnOptions(forms.Select):
+        option_template_name = "django/forms/widgets/radio_option.html"
+
+    own = OwnOptions(choices=[("a", "A")])
+    assert "<label>" in own.render("s", "a", renderer=OURS)  # the template named
+    assert own.render("s", "a", renderer=OURS) == own.render("s", "a", renderer=DJANGO)
